@@ -1,0 +1,146 @@
+# gbakd build. Everything lands in $(BUILD)/. Sources are discovered by folder:
+#   lib/<name>/*.c        -> $(BUILD)/lib/lib<name>.a   (one library per folder, one job each)
+#   app/*.c               -> $(BUILD)/gbakd             (the DPDK service)
+#   tools/gbactl/*.c      -> $(BUILD)/gbactl            (operator CLI; subcommands in cmd_*.c)
+#   tests/unit/*.c        -> $(BUILD)/tests/unit        (CUnit, no servers needed)
+#   tests/integration/*.c -> $(BUILD)/tests/<name>      (CUnit programs driven by *.sh next to them)
+#   bench/*.c             -> $(BUILD)/bench/<name>      (micro-benchmarks, driven by bench/*.sh)
+#   tests/fuzz/fuzz_<lib>_*.c -> $(BUILD)/fuzz/...      (libFuzzer, clang; links lib/<lib> + deps)
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= gcc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+CLANG   ?= clang
+
+DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null)
+DPDK_LIBS   := $(shell pkg-config --libs libdpdk 2>/dev/null)
+FD_LIBS     := -lfdcore -lfdproto
+
+OPT      ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
+CPPFLAGS += -Ilib -Itests/common -D_GNU_SOURCE
+CFLAGS   += -std=c11 $(OPT) $(WARN) -fno-strict-aliasing $(DPDK_CFLAGS)
+EXT_LIBS := -lIPSec_MB -lcrypto -lssl -lhiredis $(DPDK_LIBS) -lm -lpthread
+LDFLAGS  +=
+
+LIB_NAMES := $(patsubst lib/%/,%,$(sort $(dir $(wildcard lib/*/*.c))))
+LIB_AS    := $(foreach l,$(LIB_NAMES),$(BUILD)/lib/lib$(l).a)
+LINK_LIBS := -L$(BUILD)/lib -Wl,--start-group $(foreach l,$(LIB_NAMES),-l$(l)) -Wl,--end-group $(EXT_LIBS)
+
+APP_SRCS    := $(wildcard app/*.c)
+GBACTL_SRCS := $(wildcard tools/gbactl/*.c)
+UNIT_SRCS   := $(wildcard tests/unit/*.c)
+IT_SRCS     := $(wildcard tests/integration/*.c)
+BENCH_SRCS  := $(wildcard bench/*.c)
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
+CU_RUNNER   := tests/common/cu_runner.c
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+PROGS := $(BUILD)/gbactl $(if $(APP_SRCS),$(BUILD)/gbakd) $(BUILD)/tests/unit \
+         $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(IT_SRCS)) \
+         $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+
+.PHONY: all deps test fuzz bench clean install uninstall demo help
+.DEFAULT_GOAL := all
+
+all: $(PROGS)
+
+help:
+	@echo "make            build everything into $(BUILD)/"
+	@echo "make test       install missing Debian packages, build, run every test"
+	@echo "make bench      run the bench harness (bench-kdf, bench-diameter, bench-store, ...)"
+	@echo "make bench-X    run one benchmark (bench/X.sh)"
+	@echo "make fuzz       run the libFuzzer targets (FUZZ_SECONDS=60 each)"
+	@echo "make demo       the one-command demo (installs, starts Redis + gbakd on a veth, queries)"
+	@echo "make install    install gbakd, gbactl and the example config (PREFIX, DESTDIR)"
+
+deps:
+	@bash tools/install-deps.sh
+
+# ---- objects ---------------------------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+define LIB_RULE
+$(BUILD)/lib/lib$(1).a: $(call obj,$(wildcard lib/$(1)/*.c))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LIB_NAMES),$(eval $(call LIB_RULE,$(l))))
+
+# ---- programs --------------------------------------------------------------------------------
+$(BUILD)/gbactl: $(call obj,$(GBACTL_SRCS)) $(LIB_AS)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(GBACTL_SRCS)) $(LINK_LIBS)
+
+$(BUILD)/gbakd: $(call obj,$(APP_SRCS)) $(LIB_AS)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(APP_SRCS)) $(LINK_LIBS) $(FD_LIBS)
+
+$(BUILD)/tests/unit: $(call obj,$(UNIT_SRCS) $(CU_RUNNER)) $(LIB_AS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(UNIT_SRCS) $(CU_RUNNER)) $(LINK_LIBS) -lcunit
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(call obj,$(CU_RUNNER)) $(LIB_AS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(call obj,$(CU_RUNNER)) $(LINK_LIBS) -lcunit $(FD_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB_AS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIBS)
+
+# ---- fuzzing (clang, libFuzzer + ASan + UBSan) -------------------------------------------------
+FUZZ_CFLAGS := -std=c11 -g -O1 -Ilib -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=undefined -Wall -Wextra -Werror
+FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+fuzzlib = $(word 2,$(subst _, ,$(notdir $(1))))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard lib/*/*.c lib/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(wildcard lib/$(call fuzzlib,$@)/*.c) \
+	  $(foreach d,$(FUZZ_DEPS_$(call fuzzlib,$@)),$(wildcard lib/$(d)/*.c)) -lIPSec_MB -lcrypto -lhiredis -lm
+# extra libraries a fuzz target's library needs, by library name
+FUZZ_DEPS_zn := diameter
+FUZZ_SECONDS ?= 60
+fuzz-build: $(FUZZ_BINS)
+fuzz: fuzz-build
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS)s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+
+# ---- test / bench ----------------------------------------------------------------------------
+test: deps
+	@$(MAKE) --no-print-directory all fuzz-build
+	@bash tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bash bench/run.sh
+
+bench-%: deps
+	@$(MAKE) --no-print-directory all
+	@bash bench/$*.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@bash tools/demo.sh
+
+# ---- install ---------------------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gbakd $(DESTDIR)$(PREFIX)/etc/gbakd
+	install -m 755 $(BUILD)/gbactl $(DESTDIR)$(PREFIX)/bin/gbactl
+	[ ! -f $(BUILD)/gbakd ] || install -m 755 $(BUILD)/gbakd $(DESTDIR)$(PREFIX)/bin/gbakd
+	for f in config/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/etc/gbakd/; done; true
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/gbakd/README.md
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/gbactl $(DESTDIR)$(PREFIX)/bin/gbakd
+	rm -rf $(DESTDIR)$(PREFIX)/share/gbakd $(DESTDIR)$(PREFIX)/etc/gbakd
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

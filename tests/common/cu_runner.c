@@ -1,0 +1,110 @@
+/* main() for CUnit test programs: see cu_runner.h. */
+#include "cu_runner.h"
+
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CU_MAX_ADDERS 256
+
+static struct { const char *name; cu_suite_adder_fn fn; } adders[CU_MAX_ADDERS];
+static unsigned n_adders;
+
+void cu_runner_add(const char *name, cu_suite_adder_fn fn)
+{
+	if (n_adders == CU_MAX_ADDERS) {
+		fprintf(stderr, "cu_runner: too many suites\n");
+		abort();
+	}
+	adders[n_adders].name = name;
+	adders[n_adders].fn = fn;
+	n_adders++;
+}
+
+CU_pSuite cu_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc clean,
+		       const struct cu_test_def *tests)
+{
+	CU_pSuite s = CU_add_suite(name, init, clean);
+	if (s == NULL) {
+		fprintf(stderr, "cu_runner: cannot add suite %s\n", name);
+		abort();
+	}
+	for (; tests != NULL && tests->name != NULL; tests++)
+		if (CU_add_test(s, tests->name, tests->fn) == NULL) {
+			fprintf(stderr, "cu_runner: cannot add test %s\n", tests->name);
+			abort();
+		}
+	return s;
+}
+
+void cu_unhex(const char *hex, unsigned char *out, size_t n)
+{
+	if (strlen(hex) != 2 * n) {
+		fprintf(stderr, "cu_unhex: '%s' is not %zu octets\n", hex, n);
+		abort();
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
+			fprintf(stderr, "cu_unhex: bad hex '%s'\n", hex);
+			abort();
+		}
+		out[i] = (unsigned char)v;
+	}
+}
+
+static void usage(const char *argv0)
+{
+	printf("usage: %s [--list] [SUITE...]\n"
+	       "Runs the registered CUnit suites (all, or those named), prints results and a last\n"
+	       "line 'N passed, N failed'; exits 1 if any test failed.\n", argv0);
+}
+
+int main(int argc, char **argv)
+{
+	int list = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(argv[0]);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--list"))
+			list = 1;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	for (unsigned i = 0; i < n_adders; i++)
+		adders[i].fn();
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+
+	if (list) {
+		for (CU_pSuite s = CU_get_registry()->pSuite; s; s = s->pNext)
+			printf("%s\n", s->pName);
+		CU_cleanup_registry();
+		return 0;
+	}
+	int named = 0;
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-')
+			continue;
+		CU_pSuite s = CU_get_suite(argv[i]);
+		if (s == NULL) {
+			fprintf(stderr, "no suite named %s\n", argv[i]);
+			CU_cleanup_registry();
+			return 2;
+		}
+		named = 1;
+		CU_basic_run_suite(s);
+	}
+	if (!named)
+		CU_basic_run_tests();
+
+	/* CU_basic_run_tests() returns success even when tests fail: read the counts. */
+	unsigned run = CU_get_number_of_tests_run();
+	unsigned failed = CU_get_number_of_tests_failed();
+	unsigned suites_failed = CU_get_number_of_suites_failed();
+	CU_cleanup_registry();
+	printf("\n%u passed, %u failed\n", run - failed, failed + suites_failed);
+	return (failed || suites_failed) ? 1 : 0;
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test: the CUnit unit tests, then each tests/integration/*.sh (real Redis, real
+# packets through DPDK ports, real Diameter peers, tshark). Each part ends with its own
+# "N passed, N failed" line; this script sums them and ends with the grand total.
+# Usage: tests/run.sh [PATTERN]   (only integration scripts whose name contains PATTERN)
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}; export BUILD=$(cd "$BUILD" && pwd)
+pass=0; fail=0; failed_parts=()
+run_part() {
+	local name=$1; shift
+	local log; log=$(mktemp)
+	local t0=$SECONDS
+	"$@" 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]}
+	local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+	if [ -n "$line" ]; then
+		local p f; p=$(echo "$line" | awk '{print $1}'); f=$(echo "$line" | awk '{print $3}')
+		pass=$((pass+p)); fail=$((fail+f))
+		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && { fail=$((fail+1)); echo "!! $name exited $rc"; }
+	else
+		fail=$((fail+1)); echo "!! $name printed no result line (exit $rc)"
+	fi
+	{ [ "$rc" -ne 0 ] || [ -n "$(echo "$line" | grep -v ' 0 failed')" ]; } && failed_parts+=("$name")
+	echo "-- $name: $((SECONDS-t0))s"
+	rm -f "$log"
+}
+if [ -z "${1:-}" ]; then run_part unit "$BUILD/tests/unit"; fi
+for t in tests/integration/*.sh; do
+	[ -e "$t" ] || continue
+	[ -n "${1:-}" ] && [[ "$t" != *"$1"* ]] && continue
+	run_part "$(basename "$t" .sh)" bash "$t"
+done
+echo
+[ ${#failed_parts[@]} -gt 0 ] && echo "failed parts: ${failed_parts[*]}"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
