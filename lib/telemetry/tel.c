@@ -1,0 +1,201 @@
+/* lib/telemetry: see tel.h. */
+#include "telemetry/tel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#define TEL_NAME(n, h) #n,
+#define TEL_HELP(n, h) h,
+const char *const tel_ctr_names[TEL_CTR_MAX] = {TEL_CTR_LIST(TEL_NAME)};
+const char *const tel_ctr_help[TEL_CTR_MAX] = {TEL_CTR_LIST(TEL_HELP)};
+const char *const tel_drop_names[TEL_DROP_MAX] = {TEL_DROP_LIST(TEL_NAME)};
+const char *const tel_drop_help[TEL_DROP_MAX] = {TEL_DROP_LIST(TEL_HELP)};
+#define TEL_RC_CODE(c) c,
+const uint32_t tel_rc_codes[TEL_RC_MAX] = {TEL_RC_LIST(TEL_RC_CODE) 0};
+
+const uint32_t tel_lat_bounds_us[TEL_LAT_BUCKETS - 1] = {
+	1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000,
+	200000, 500000, 1000000};
+
+#define TEL_MAX_LCORES 128
+static struct tel_lcore *blocks[TEL_MAX_LCORES];
+static unsigned nb_blocks;
+static char info_line[256];
+
+int tel_register_lcore(struct tel_lcore *t)
+{
+	if (nb_blocks == TEL_MAX_LCORES)
+		return -ENOSPC;
+	blocks[nb_blocks++] = t;
+	return 0;
+}
+
+unsigned tel_nb_lcores(void)
+{
+	return nb_blocks;
+}
+
+const struct tel_lcore *tel_lcore_get(unsigned i)
+{
+	return i < nb_blocks ? blocks[i] : NULL;
+}
+
+void tel_sum(struct tel_lcore *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned b = 0; b < nb_blocks; b++) {
+		const volatile struct tel_lcore *t = blocks[b];
+		for (unsigned i = 0; i < TEL_CTR_MAX; i++)
+			out->ctr[i] += t->ctr[i];
+		for (unsigned i = 0; i < TEL_RC_MAX; i++)
+			out->rc[i] += t->rc[i];
+		for (unsigned i = 0; i < TEL_DROP_MAX; i++)
+			out->drop[i] += t->drop[i];
+		for (unsigned i = 0; i < TEL_LAT_BUCKETS; i++)
+			out->lat.bucket[i] += t->lat.bucket[i];
+		out->lat.count += t->lat.count;
+		out->lat.sum_ns += t->lat.sum_ns;
+		out->inflight += t->inflight;
+	}
+}
+
+double tel_hist_quantile_us(const struct tel_hist *h, double q)
+{
+	uint64_t total = 0;
+	for (unsigned i = 0; i < TEL_LAT_BUCKETS; i++)
+		total += h->bucket[i];
+	if (total == 0)
+		return 0;
+	double want = q * (double)total;
+	uint64_t acc = 0;
+	for (unsigned i = 0; i < TEL_LAT_BUCKETS; i++) {
+		acc += h->bucket[i];
+		if ((double)acc >= want && h->bucket[i])
+			return tel_lat_bounds_us[i < TEL_LAT_BUCKETS - 1 ? i : TEL_LAT_BUCKETS - 2];
+	}
+	return tel_lat_bounds_us[TEL_LAT_BUCKETS - 2];
+}
+
+static int cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
+		     struct rte_tel_data *d)
+{
+	struct tel_lcore s;
+	tel_sum(&s);
+	rte_tel_data_start_dict(d);
+	for (unsigned i = 0; i < TEL_CTR_MAX; i++)
+		rte_tel_data_add_dict_u64(d, tel_ctr_names[i], s.ctr[i]);
+	rte_tel_data_add_dict_u64(d, "inflight", s.inflight);
+	rte_tel_data_add_dict_u64(d, "lcores", nb_blocks);
+	return 0;
+}
+
+static int cmd_answers(const char *cmd __rte_unused, const char *params __rte_unused,
+		       struct rte_tel_data *d)
+{
+	struct tel_lcore s;
+	tel_sum(&s);
+	rte_tel_data_start_dict(d);
+	for (unsigned i = 0; i < TEL_RC_MAX; i++) {
+		char k[16];
+		if (tel_rc_codes[i])
+			snprintf(k, sizeof(k), "%u", tel_rc_codes[i]);
+		else
+			snprintf(k, sizeof(k), "other");
+		rte_tel_data_add_dict_u64(d, k, s.rc[i]);
+	}
+	return 0;
+}
+
+static int cmd_drops(const char *cmd __rte_unused, const char *params __rte_unused,
+		     struct rte_tel_data *d)
+{
+	struct tel_lcore s;
+	tel_sum(&s);
+	rte_tel_data_start_dict(d);
+	for (unsigned i = 1; i < TEL_DROP_MAX; i++)
+		rte_tel_data_add_dict_u64(d, tel_drop_names[i], s.drop[i]);
+	return 0;
+}
+
+static void hist_dict(struct rte_tel_data *d, const struct tel_hist *h)
+{
+	/* keys: le_<bound>us (cumulative, Prometheus style), le_inf, count, sum_ns, p50/p99/p999 */
+	uint64_t acc = 0;
+	for (unsigned i = 0; i < TEL_LAT_BUCKETS; i++) {
+		char k[32];
+		acc += h->bucket[i];
+		if (i < TEL_LAT_BUCKETS - 1)
+			snprintf(k, sizeof(k), "le_%uus", tel_lat_bounds_us[i]);
+		else
+			snprintf(k, sizeof(k), "le_inf");
+		rte_tel_data_add_dict_u64(d, k, acc);
+	}
+	rte_tel_data_add_dict_u64(d, "count", h->count);
+	rte_tel_data_add_dict_u64(d, "sum_ns", h->sum_ns);
+	rte_tel_data_add_dict_u64(d, "p50_us", (uint64_t)tel_hist_quantile_us(h, 0.50));
+	rte_tel_data_add_dict_u64(d, "p99_us", (uint64_t)tel_hist_quantile_us(h, 0.99));
+	rte_tel_data_add_dict_u64(d, "p999_us", (uint64_t)tel_hist_quantile_us(h, 0.999));
+}
+
+static int cmd_latency(const char *cmd __rte_unused, const char *params __rte_unused,
+		       struct rte_tel_data *d)
+{
+	struct tel_lcore s;
+	tel_sum(&s);
+	rte_tel_data_start_dict(d);
+	hist_dict(d, &s.lat);
+	return 0;
+}
+
+static int cmd_lcores(const char *cmd __rte_unused, const char *params __rte_unused,
+		      struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	for (unsigned b = 0; b < nb_blocks; b++) {
+		const struct tel_lcore *t = blocks[b];
+		struct rte_tel_data *c = rte_tel_data_alloc();
+		if (c == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_u64(c, "lcore", t->lcore_id);
+		rte_tel_data_add_dict_u64(c, "queue", t->queue);
+		rte_tel_data_add_dict_u64(c, "rx_packets", t->ctr[TEL_rx_packets]);
+		rte_tel_data_add_dict_u64(c, "tx_packets", t->ctr[TEL_tx_packets]);
+		rte_tel_data_add_dict_u64(c, "queries", t->ctr[TEL_queries]);
+		rte_tel_data_add_dict_u64(c, "answers", t->ctr[TEL_answers]);
+		rte_tel_data_add_dict_u64(c, "inflight", t->inflight);
+		rte_tel_data_add_dict_u64(c, "loop_iterations", t->ctr[TEL_loop_iterations]);
+		rte_tel_data_add_dict_u64(c, "busy_iterations", t->ctr[TEL_busy_iterations]);
+		char k[24];
+		snprintf(k, sizeof(k), "%u", t->lcore_id);
+		rte_tel_data_add_dict_container(d, k, c, 0);
+	}
+	return 0;
+}
+
+static int cmd_info(const char *cmd __rte_unused, const char *params __rte_unused,
+		    struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "info", info_line);
+	return 0;
+}
+
+int tel_register_commands(const char *info)
+{
+	snprintf(info_line, sizeof(info_line), "%s", info ? info : "");
+	int r = 0;
+	r |= rte_telemetry_register_cmd("/gbakd/info", cmd_info, "gbakd role and identity");
+	r |= rte_telemetry_register_cmd("/gbakd/stats", cmd_stats,
+					"gbakd counters summed over worker lcores");
+	r |= rte_telemetry_register_cmd("/gbakd/answers", cmd_answers,
+					"gbakd answers by Diameter result code");
+	r |= rte_telemetry_register_cmd("/gbakd/drops", cmd_drops, "gbakd drops by reason");
+	r |= rte_telemetry_register_cmd("/gbakd/latency", cmd_latency,
+					"gbakd query->answer latency histogram (cumulative, us)");
+	r |= rte_telemetry_register_cmd("/gbakd/lcores", cmd_lcores, "gbakd per-lcore counters");
+	return r ? -EINVAL : 0;
+}
