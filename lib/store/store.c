@@ -1,0 +1,1109 @@
+/* Session-table client: non-blocking pipelined hiredis connections with our own Redis Cluster routing.
+ *
+ * Debian 12's hiredis 0.14 has no cluster support (and hiredis-cluster needs a newer hiredis), so
+ * the small part of the cluster protocol gbakd needs lives here, kept deliberately small:
+ *  - slot map: CLUSTER SLOTS (master of each range) into slot_node[16384]; key slot = CRC16-XMODEM of
+ *    the hash tag (store_route.c). A server with cluster support disabled is one standalone shard.
+ *  - MOVED <slot> <host:port>: update that slot, schedule a full CLUSTER SLOTS refresh, resend there.
+ *  - ASK <slot> <host:port>: ASKING + resend on the target, map unchanged.
+ *  - TRYAGAIN / CLUSTERDOWN / LOADING / MASTERDOWN: retry after 10 ms (CLUSTERDOWN also refreshes),
+ *    bounded by the lookup's reply deadline; at most max_redirects MOVED/ASK per lookup.
+ *  - a lost connection completes its in-flight commands with STORE_SHARD_DOWN, reconnects with
+ *    exponential backoff and, while the node still owns slots, refreshes the map every 100 ms (so a
+ *    promoted replica is found).
+ * Pipelining: each connection has a FIFO of (request index, generation) in command order; replies
+ * are matched FIFO. A request that completes early (timeout, cancel) bumps its generation, so its
+ * late reply is recognised and dropped. Nothing allocates on the lookup path except hiredis' own
+ * output buffer and reply objects.
+ */
+#include "store/store.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <hiredis/hiredis.h>
+
+#define NO_NODE 0xff
+#define FIFO_ASKING 0xffffffffu   /* reply of an ASKING we sent: dropped */
+#define FIFO_SLOTS 0xfffffffeu    /* reply of a CLUSTER SLOTS refresh */
+#define FIFO_AUTH 0xfffffffdu     /* reply of the AUTH that opens a connection */
+#define INTERNAL_REQS 256         /* requests reserved for the blocking helpers */
+#define MS 1000000ull
+#define SCAN_INTERVAL_NS (1 * MS)
+#define RETRY_DELAY_NS (10 * MS)
+#define CONNECT_WAIT_NS (1 * MS)
+#define REFRESH_INTERVAL_NS (100 * MS)
+#define IDLE_CHECK_NS (100 * MS)
+#define GET_CMD_MAX (32 + STORE_KEY_MAX)
+
+enum { N_DOWN, N_CONNECTING, N_UP };
+enum { R_FREE, R_WAIT, R_SENT, R_DONE };
+enum { K_GET, K_CMD };
+
+struct node {
+	char host[STORE_HOST_MAX + 1];
+	uint16_t port;
+	uint8_t state;
+	redisContext *c;
+	uint64_t retry_at, connect_deadline, backoff_ns, idle_check_at;
+	uint64_t *fifo;
+	uint32_t head, tail, mask;
+	struct store_shard_stats st;
+};
+
+struct req {
+	uint64_t cookie, deadline, retry_at;
+	uint32_t gen;
+	uint16_t slot;
+	uint8_t kind, state, redirects, asking, status, node;
+	uint8_t user;           /* a store_lookup_burst lookup (else a blocking helper's command) */
+	redisReply *reply;      /* GET: the value (decoded at completion); CMD: the reply */
+	char *cmd;
+	uint32_t cmd_len;
+	char get_cmd[GET_CMD_MAX];
+};
+
+struct store {
+	struct store_config cfg;
+	uint64_t reply_timeout_ns, connect_timeout_ns;
+	int cluster;
+	char *auth_cmd;
+	size_t auth_len;
+	unsigned n_nodes;
+	struct node nodes[STORE_MAX_NODES];
+	uint8_t slot_node[STORE_SLOTS];
+	uint8_t slot_tmp[STORE_SLOTS];   /* scratch for a CLUSTER SLOTS reply being applied */
+	struct req *reqs;
+	unsigned n_reqs, n_user, n_active;
+	uint32_t *free_stack;
+	unsigned n_free;
+	uint32_t *ready;
+	uint32_t ready_head, ready_tail, ready_mask;
+	uint64_t now, next_scan;
+	int64_t now_rt;
+	int refresh_wanted, refresh_inflight;
+	uint64_t next_refresh;
+	unsigned refresh_rr;
+};
+
+static const char *const status_names[STORE_STATUS_MAX] = {
+	"found", "not_found", "expired", "timeout", "shard_down", "proto_error", "corrupt",
+};
+
+const char *store_status_name(enum store_status st)
+{
+	return (unsigned)st < STORE_STATUS_MAX ? status_names[st] : "unknown";
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint32_t pow2_at_least(uint32_t v)
+{
+	uint32_t p = 1;
+	while (p < v)
+		p <<= 1;
+	return p;
+}
+
+/* ---- requests ---------------------------------------------------------------------------- */
+
+static int req_alloc(struct store *s)
+{
+	if (s->n_free == 0)
+		return -1;
+	uint32_t i = s->free_stack[--s->n_free];
+	s->n_active++;
+	return (int)i;
+}
+
+static void req_free(struct store *s, uint32_t i)
+{
+	struct req *r = &s->reqs[i];
+	if (r->reply != NULL)
+		freeReplyObject(r->reply);
+	r->reply = NULL;
+	if (r->kind == K_CMD)
+		free(r->cmd);
+	r->cmd = NULL;
+	r->state = R_FREE;
+	s->free_stack[s->n_free++] = i;
+	s->n_active--;
+}
+
+/* Complete a request once: user lookups go to the ready ring; helper commands just become R_DONE. */
+static void finish(struct store *s, struct req *r, uint8_t status)
+{
+	r->state = R_DONE;
+	r->status = status;
+	r->gen++;
+	if (r->node != NO_NODE) {
+		struct store_shard_stats *st = &s->nodes[r->node].st;
+		if (status == STORE_TIMEOUT)
+			st->timeouts++;
+		else if (status == STORE_SHARD_DOWN || status == STORE_PROTO_ERROR)
+			st->errors++;
+	}
+	if (r->user) {
+		s->ready[s->ready_tail++ & s->ready_mask] = (uint32_t)(r - s->reqs);
+	}
+}
+
+/* ---- nodes ------------------------------------------------------------------------------- */
+
+static void node_connect(struct store *s, struct node *n);
+
+static int node_find(struct store *s, const char *host, size_t hlen, uint16_t port)
+{
+	for (unsigned i = 0; i < s->n_nodes; i++)
+		if (s->nodes[i].port == port && strlen(s->nodes[i].host) == hlen &&
+		    !memcmp(s->nodes[i].host, host, hlen))
+			return (int)i;
+	return -1;
+}
+
+/* Index of node host:port, added (and connecting) if new; NO_NODE if the table is full. */
+static uint8_t node_get(struct store *s, const char *host, size_t hlen, uint16_t port)
+{
+	int i = node_find(s, host, hlen, port);
+	if (i >= 0)
+		return (uint8_t)i;
+	if (s->n_nodes == STORE_MAX_NODES || hlen > STORE_HOST_MAX)
+		return NO_NODE;
+	uint32_t cap = pow2_at_least(4 * (s->n_reqs) + 8);
+	uint64_t *fifo = calloc(cap, sizeof(*fifo));
+	if (fifo == NULL)
+		return NO_NODE;
+	struct node *n = &s->nodes[s->n_nodes];
+	memset(n, 0, sizeof(*n));
+	memcpy(n->host, host, hlen);
+	n->host[hlen] = '\0';
+	n->port = port;
+	n->fifo = fifo;
+	n->mask = cap - 1;
+	n->state = N_DOWN;
+	n->backoff_ns = (uint64_t)s->cfg.reconnect_min_ms * MS;
+	char addr[sizeof(n->st.addr)];
+	snprintf(addr, sizeof(addr), "%.*s:%u", (int)hlen, host, port);
+	memcpy(n->st.addr, addr, sizeof(addr));
+	s->n_nodes++;
+	node_connect(s, n);
+	return (uint8_t)(s->n_nodes - 1);
+}
+
+static int node_owns_slots(const struct store *s, const struct node *n)
+{
+	uint8_t id = (uint8_t)(n - s->nodes);
+	for (unsigned i = 0; i < STORE_SLOTS; i++)
+		if (s->slot_node[i] == id)
+			return 1;
+	return 0;
+}
+
+/* Connection lost or unusable: fail its in-flight commands, close, schedule a reconnect. */
+static void node_fail(struct store *s, struct node *n)
+{
+	while (n->head != n->tail) {
+		uint64_t e = n->fifo[n->head++ & n->mask];
+		uint32_t idx = (uint32_t)(e >> 32), gen = (uint32_t)e;
+		if (idx == FIFO_SLOTS) {
+			s->refresh_inflight = 0;
+		} else if (idx < s->n_reqs) {
+			struct req *r = &s->reqs[idx];
+			if (r->gen == gen && r->state == R_SENT)
+				finish(s, r, STORE_SHARD_DOWN);
+		}
+	}
+	if (n->c != NULL)
+		redisFree(n->c);
+	n->c = NULL;
+	n->state = N_DOWN;
+	n->st.up = 0;
+	n->retry_at = s->now + n->backoff_ns;
+	n->backoff_ns *= 2;
+	if (n->backoff_ns > (uint64_t)s->cfg.reconnect_max_ms * MS)
+		n->backoff_ns = (uint64_t)s->cfg.reconnect_max_ms * MS;
+	if (s->cluster && node_owns_slots(s, n))
+		s->refresh_wanted = 1;
+}
+
+static int fifo_push(struct node *n, uint32_t idx, uint32_t gen)
+{
+	if (n->tail - n->head > n->mask)
+		return -1;
+	n->fifo[n->tail++ & n->mask] = (uint64_t)idx << 32 | gen;
+	return 0;
+}
+
+static int fifo_room(const struct node *n, unsigned k)
+{
+	return n->mask + 1 - (n->tail - n->head) >= k;
+}
+
+/* Start a non-blocking connect (AUTH queued first). On immediate failure the node stays down. */
+static void node_connect(struct store *s, struct node *n)
+{
+	n->head = n->tail = 0;
+	n->c = redisConnectNonBlock(n->host, n->port);
+	if (n->c == NULL || n->c->err) {
+		node_fail(s, n);
+		return;
+	}
+	n->state = N_CONNECTING;
+	n->connect_deadline = s->now + s->connect_timeout_ns;
+	if (s->auth_cmd != NULL) {
+		if (redisAppendFormattedCommand(n->c, s->auth_cmd, s->auth_len) != REDIS_OK ||
+		    fifo_push(n, FIFO_AUTH, 0) < 0) {
+			node_fail(s, n);
+			return;
+		}
+	}
+}
+
+/* Check a connecting socket without blocking; N_UP once the TCP handshake is done. */
+static void node_check_connect(struct store *s, struct node *n)
+{
+	struct pollfd p = {.fd = n->c->fd, .events = POLLOUT};
+	int rc = poll(&p, 1, 0);
+	if (rc == 1) {
+		int err = 0;
+		socklen_t l = sizeof(err);
+		if ((p.revents & (POLLERR | POLLHUP | POLLNVAL)) ||
+		    getsockopt(n->c->fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0 || err != 0) {
+			node_fail(s, n);
+			return;
+		}
+		n->state = N_UP;
+		n->st.up = 1;
+		if (n->st.reconnects || n->retry_at)
+			n->st.reconnects++;
+		n->backoff_ns = (uint64_t)s->cfg.reconnect_min_ms * MS;
+		n->idle_check_at = s->now + IDLE_CHECK_NS;
+	} else if (s->now >= n->connect_deadline) {
+		node_fail(s, n);
+	}
+}
+
+/* ---- sending ----------------------------------------------------------------------------- */
+
+/* Append r's command to its node (ASKING first if asked); completes r on any impossibility. */
+static void dispatch(struct store *s, struct req *r, uint8_t node)
+{
+	r->node = node;
+	if (node == NO_NODE) {
+		finish(s, r, STORE_SHARD_DOWN);
+		return;
+	}
+	struct node *n = &s->nodes[node];
+	if (n->state == N_DOWN) {
+		finish(s, r, STORE_SHARD_DOWN);
+		return;
+	}
+	if (n->state == N_CONNECTING) { /* wait for the handshake, within the deadline */
+		r->state = R_WAIT;
+		r->retry_at = s->now + CONNECT_WAIT_NS;
+		return;
+	}
+	if (!fifo_room(n, 2)) { /* the server stopped answering long ago: start afresh */
+		node_fail(s, n);
+		finish(s, r, STORE_SHARD_DOWN);
+		return;
+	}
+	if (r->asking) {
+		static const char asking[] = "*1\r\n$6\r\nASKING\r\n";
+		redisAppendFormattedCommand(n->c, asking, sizeof(asking) - 1);
+		fifo_push(n, FIFO_ASKING, 0);
+		r->asking = 0;
+	}
+	if (redisAppendFormattedCommand(n->c, r->cmd, r->cmd_len) != REDIS_OK) {
+		node_fail(s, n);
+		finish(s, r, STORE_SHARD_DOWN);
+		return;
+	}
+	fifo_push(n, (uint32_t)(r - s->reqs), r->gen);
+	r->state = R_SENT;
+}
+
+static void route(struct store *s, struct req *r)
+{
+	dispatch(s, r, s->cluster ? s->slot_node[r->slot] : 0);
+}
+
+/* ---- slot map ---------------------------------------------------------------------------- */
+
+/* Apply a CLUSTER SLOTS reply; from_host replaces an empty host. Returns 0 or -EPROTO. */
+static int apply_slots(struct store *s, const redisReply *rep, const char *from_host)
+{
+	uint8_t *map = s->slot_tmp;
+	if (rep->type != REDIS_REPLY_ARRAY)
+		return -EPROTO;
+	memset(map, NO_NODE, STORE_SLOTS);
+	for (size_t i = 0; i < rep->elements; i++) {
+		const redisReply *e = rep->element[i];
+		if (e->type != REDIS_REPLY_ARRAY || e->elements < 3 || e->element[0]->type != REDIS_REPLY_INTEGER ||
+		    e->element[1]->type != REDIS_REPLY_INTEGER || e->element[2]->type != REDIS_REPLY_ARRAY ||
+		    e->element[2]->elements < 2 || e->element[2]->element[0]->type != REDIS_REPLY_STRING ||
+		    e->element[2]->element[1]->type != REDIS_REPLY_INTEGER)
+			return -EPROTO;
+		long long lo = e->element[0]->integer, hi = e->element[1]->integer;
+		long long port = e->element[2]->element[1]->integer;
+		if (lo < 0 || hi >= STORE_SLOTS || lo > hi || port <= 0 || port > 65535)
+			return -EPROTO;
+		const char *h = e->element[2]->element[0]->str;
+		size_t hl = e->element[2]->element[0]->len;
+		if (hl == 0 || (hl == 1 && h[0] == '?')) {
+			h = from_host;
+			hl = strlen(from_host);
+		}
+		uint8_t id = node_get(s, h, hl, (uint16_t)port);
+		for (long long k = lo; k <= hi; k++)
+			map[k] = id;
+	}
+	memcpy(s->slot_node, map, STORE_SLOTS);
+	/* keep refreshing while a slot owner is unreachable (a replica may be promoted) */
+	for (unsigned i = 0; i < s->n_nodes; i++)
+		if (s->nodes[i].state == N_DOWN && node_owns_slots(s, &s->nodes[i]))
+			s->refresh_wanted = 1;
+	return 0;
+}
+
+static void refresh_start(struct store *s)
+{
+	static const char cmd[] = "*2\r\n$7\r\nCLUSTER\r\n$5\r\nSLOTS\r\n";
+	for (unsigned k = 0; k < s->n_nodes; k++) {
+		struct node *n = &s->nodes[(s->refresh_rr + k) % s->n_nodes];
+		if (n->state != N_UP || !fifo_room(n, 1))
+			continue;
+		s->refresh_rr = (s->refresh_rr + k + 1) % s->n_nodes;
+		if (redisAppendFormattedCommand(n->c, cmd, sizeof(cmd) - 1) != REDIS_OK)
+			continue;
+		fifo_push(n, FIFO_SLOTS, 0);
+		s->refresh_inflight = 1;
+		s->refresh_wanted = 0;
+		s->next_refresh = s->now + REFRESH_INTERVAL_NS;
+		return;
+	}
+}
+
+/* ---- replies ----------------------------------------------------------------------------- */
+
+/* "MOVED 3999 127.0.0.1:6381": target node index (added if new) or NO_NODE. */
+static uint8_t parse_redirect(struct store *s, const char *str, size_t len, const struct node *from,
+			      long *slot)
+{
+	const char *sp1 = memchr(str, ' ', len);
+	if (sp1 == NULL)
+		return NO_NODE;
+	char *end;
+	*slot = strtol(sp1 + 1, &end, 10);
+	if (*end != ' ' || *slot < 0 || *slot >= STORE_SLOTS)
+		return NO_NODE;
+	const char *addr = end + 1, *colon = strrchr(addr, ':');
+	if (colon == NULL)
+		return NO_NODE;
+	long port = strtol(colon + 1, &end, 10);
+	if (port <= 0 || port > 65535)
+		return NO_NODE;
+	size_t hl = (size_t)(colon - addr);
+	if (hl == 0 || (hl == 1 && addr[0] == '?'))
+		return node_get(s, from->host, strlen(from->host), (uint16_t)port);
+	return node_get(s, addr, hl, (uint16_t)port);
+}
+
+static int err_is(const redisReply *rep, const char *word)
+{
+	size_t l = strlen(word);
+	return rep->len >= l && !strncmp(rep->str, word, l) && (rep->len == l || rep->str[l] == ' ');
+}
+
+static void handle_reply(struct store *s, struct node *n, struct req *r, redisReply *rep)
+{
+	if (rep->type == REDIS_REPLY_ERROR) {
+		long slot;
+		if (err_is(rep, "MOVED") || err_is(rep, "ASK")) {
+			int ask = rep->str[1] == 'S';
+			uint8_t to = parse_redirect(s, rep->str, rep->len, n, &slot);
+			freeReplyObject(rep);
+			if (ask)
+				n->st.redirects_ask++;
+			else
+				n->st.redirects_moved++;
+			if (to == NO_NODE || ++r->redirects > s->cfg.max_redirects) {
+				finish(s, r, STORE_PROTO_ERROR);
+				return;
+			}
+			if (!ask) {
+				s->slot_node[slot] = to;
+				s->refresh_wanted = 1;
+			}
+			r->asking = (uint8_t)ask;
+			dispatch(s, r, to);
+			return;
+		}
+		if (err_is(rep, "TRYAGAIN") || err_is(rep, "CLUSTERDOWN") || err_is(rep, "LOADING") ||
+		    err_is(rep, "MASTERDOWN")) {
+			if (rep->str[0] == 'C')
+				s->refresh_wanted = 1;
+			freeReplyObject(rep);
+			r->state = R_WAIT;
+			r->retry_at = s->now + RETRY_DELAY_NS;
+			return;
+		}
+		if (r->kind == K_CMD) {
+			r->reply = rep;
+		} else {
+			freeReplyObject(rep);
+		}
+		finish(s, r, STORE_PROTO_ERROR);
+		return;
+	}
+	if (r->kind == K_CMD) {
+		r->reply = rep;
+		finish(s, r, STORE_FOUND);
+	} else if (rep->type == REDIS_REPLY_STRING) {
+		r->reply = rep; /* decoded in store_complete_burst */
+		finish(s, r, STORE_FOUND);
+	} else if (rep->type == REDIS_REPLY_NIL) {
+		freeReplyObject(rep);
+		n->st.not_found++;
+		finish(s, r, STORE_NOT_FOUND);
+	} else {
+		freeReplyObject(rep);
+		finish(s, r, STORE_PROTO_ERROR);
+	}
+}
+
+static void node_read(struct store *s, struct node *n)
+{
+	if (redisBufferRead(n->c) != REDIS_OK) {
+		node_fail(s, n);
+		return;
+	}
+	for (;;) {
+		void *v = NULL;
+		if (redisGetReplyFromReader(n->c, &v) != REDIS_OK) {
+			node_fail(s, n);
+			return;
+		}
+		if (v == NULL)
+			return;
+		redisReply *rep = v;
+		if (n->head == n->tail) { /* a reply nobody asked for */
+			freeReplyObject(rep);
+			node_fail(s, n);
+			return;
+		}
+		uint64_t e = n->fifo[n->head++ & n->mask];
+		uint32_t idx = (uint32_t)(e >> 32), gen = (uint32_t)e;
+		if (idx == FIFO_AUTH) {
+			int bad = rep->type == REDIS_REPLY_ERROR;
+			freeReplyObject(rep);
+			if (bad) {
+				node_fail(s, n);
+				return;
+			}
+		} else if (idx == FIFO_SLOTS) {
+			s->refresh_inflight = 0;
+			if (apply_slots(s, rep, n->host) < 0)
+				s->refresh_wanted = 1;
+			freeReplyObject(rep);
+		} else if (idx == FIFO_ASKING || idx >= s->n_reqs || s->reqs[idx].gen != gen ||
+			   s->reqs[idx].state != R_SENT) {
+			freeReplyObject(rep); /* ASKING's +OK, or the late reply of a timed-out request */
+		} else {
+			handle_reply(s, n, &s->reqs[idx], rep);
+		}
+		if (n->state != N_UP)
+			return;
+	}
+}
+
+static void node_write(struct store *s, struct node *n)
+{
+	int done = 0;
+	if (n->state == N_UP && redisBufferWrite(n->c, &done) != REDIS_OK)
+		node_fail(s, n);
+}
+
+/* ---- timers ------------------------------------------------------------------------------ */
+
+static void timers(struct store *s)
+{
+	uint64_t now = s->now;
+	s->next_scan = now + SCAN_INTERVAL_NS;
+	if (s->n_active) {
+		for (unsigned i = 0; i < s->n_reqs; i++) {
+			struct req *r = &s->reqs[i];
+			if (r->state != R_SENT && r->state != R_WAIT)
+				continue;
+			if (now >= r->deadline)
+				finish(s, r, STORE_TIMEOUT);
+			else if (r->state == R_WAIT && now >= r->retry_at)
+				route(s, r);
+		}
+	}
+	for (unsigned i = 0; i < s->n_nodes; i++) {
+		struct node *n = &s->nodes[i];
+		if (n->state == N_DOWN && now >= n->retry_at)
+			node_connect(s, n);
+	}
+	if (s->cluster && s->refresh_wanted && !s->refresh_inflight && now >= s->next_refresh)
+		refresh_start(s);
+}
+
+int store_poll(struct store *s, uint64_t now_ns)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	s->now_rt = ts.tv_sec;
+	s->now = now_ns;
+	if (now_ns >= s->next_scan)
+		timers(s);
+	for (unsigned i = 0; i < s->n_nodes; i++) {
+		struct node *n = &s->nodes[i];
+		if (n->state == N_CONNECTING)
+			node_check_connect(s, n);
+		if (n->state != N_UP)
+			continue;
+		node_write(s, n);
+		if (n->state == N_UP && (n->head != n->tail || now_ns >= n->idle_check_at)) {
+			n->idle_check_at = now_ns + IDLE_CHECK_NS;
+			node_read(s, n);
+		}
+	}
+	for (unsigned i = 0; i < s->n_nodes; i++) /* resends from redirects */
+		node_write(s, &s->nodes[i]);
+	return (int)(s->ready_tail - s->ready_head);
+}
+
+/* ---- lookups ----------------------------------------------------------------------------- */
+
+static int format_get(struct req *r, const char *btid, size_t btid_len)
+{
+	char key[STORE_KEY_MAX + 1];
+	int kl = store_key(btid, btid_len, key, sizeof(key));
+	if (kl < 0)
+		return kl;
+	int hl = snprintf(r->get_cmd, sizeof(r->get_cmd), "*2\r\n$3\r\nGET\r\n$%d\r\n", kl);
+	memcpy(r->get_cmd + hl, key, (size_t)kl);
+	memcpy(r->get_cmd + hl + kl, "\r\n", 2);
+	r->cmd = r->get_cmd;
+	r->cmd_len = (uint32_t)(hl + kl + 2);
+	r->slot = store_key_slot(key, (size_t)kl);
+	return 0;
+}
+
+int store_lookup_burst(struct store *s, const struct store_lookup *req, unsigned n, uint64_t now_ns)
+{
+	unsigned i;
+	s->now = now_ns;
+	for (i = 0; i < n; i++) {
+		if (s->n_user >= s->cfg.max_inflight)
+			break;
+		int idx = req_alloc(s);
+		if (idx < 0)
+			break;
+		struct req *r = &s->reqs[idx];
+		s->n_user++;
+		r->kind = K_GET;
+		r->user = 1;
+		r->cookie = req[i].cookie;
+		r->deadline = now_ns + s->reply_timeout_ns;
+		r->redirects = 0;
+		r->asking = 0;
+		r->node = NO_NODE;
+		r->reply = NULL;
+		if (format_get(r, req[i].btid, req[i].btid_len) < 0) {
+			finish(s, r, STORE_PROTO_ERROR);
+			continue;
+		}
+		uint8_t node = s->cluster ? s->slot_node[r->slot] : 0;
+		if (node != NO_NODE)
+			s->nodes[node].st.lookups++;
+		dispatch(s, r, node);
+	}
+	return (int)i;
+}
+
+unsigned store_complete_burst(struct store *s, struct store_completion *out, unsigned max)
+{
+	unsigned k = 0;
+	for (; k < max && s->ready_head != s->ready_tail; k++) {
+		uint32_t idx = s->ready[s->ready_head++ & s->ready_mask];
+		struct req *r = &s->reqs[idx];
+		struct store_completion *c = &out[k];
+		c->cookie = r->cookie;
+		c->status = r->status;
+		struct store_shard_stats *st = r->node != NO_NODE ? &s->nodes[r->node].st : NULL;
+		if (r->status == STORE_FOUND) {
+			int rc = store_record_decode((const uint8_t *)r->reply->str, r->reply->len, &c->rec);
+			if (rc < 0) {
+				c->status = STORE_CORRUPT;
+				if (st)
+					st->errors++;
+			} else if (c->rec.key_expiry <= s->now_rt) {
+				store_record_wipe(&c->rec);
+				c->status = STORE_EXPIRED;
+				if (st)
+					st->expired++;
+			} else if (st) {
+				st->found++;
+			}
+		}
+		s->n_user--;
+		req_free(s, idx);
+	}
+	return k;
+}
+
+unsigned store_cancel_all(struct store *s)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < s->n_reqs; i++) {
+		struct req *r = &s->reqs[i];
+		if (r->state == R_SENT || r->state == R_WAIT) {
+			finish(s, r, STORE_SHARD_DOWN);
+			n++;
+		}
+	}
+	return n;
+}
+
+unsigned store_inflight(const struct store *s)
+{
+	return s->n_user;
+}
+
+unsigned store_nb_shards(const struct store *s)
+{
+	return s->n_nodes;
+}
+
+int store_is_cluster(const struct store *s)
+{
+	return s->cluster;
+}
+
+int store_slot_shard(const struct store *s, uint16_t slot)
+{
+	uint8_t n = s->cluster ? s->slot_node[slot & (STORE_SLOTS - 1)] : 0;
+	return n == NO_NODE ? -1 : n;
+}
+
+int store_shard_stats(const struct store *s, unsigned shard, struct store_shard_stats *out)
+{
+	if (shard >= s->n_nodes)
+		return -EINVAL;
+	*out = s->nodes[shard].st;
+	return 0;
+}
+
+/* ---- blocking helpers -------------------------------------------------------------------- */
+
+/* Sleep until some socket is ready or 1 ms passed, then poll. */
+static void wait_and_poll(struct store *s)
+{
+	struct pollfd p[STORE_MAX_NODES];
+	nfds_t np = 0;
+	for (unsigned i = 0; i < s->n_nodes; i++) {
+		struct node *n = &s->nodes[i];
+		if (n->c == NULL || n->state == N_DOWN)
+			continue;
+		p[np].fd = n->c->fd;
+		p[np].events = (short)(n->state == N_CONNECTING ? POLLOUT : POLLIN);
+		np++;
+	}
+	poll(p, np, 1);
+	store_poll(s, mono_ns());
+}
+
+/* Start a helper command (cmd is taken over: freed with the request). Returns its index or -1. */
+static int cmd_start(struct store *s, char *cmd, size_t len, uint16_t slot)
+{
+	int idx;
+	uint64_t give_up = mono_ns() + s->reply_timeout_ns;
+	while ((idx = req_alloc(s)) < 0) {
+		if (mono_ns() >= give_up) {
+			free(cmd);
+			return -1;
+		}
+		wait_and_poll(s);
+	}
+	struct req *r = &s->reqs[idx];
+	s->now = mono_ns();
+	r->kind = K_CMD;
+	r->user = 0;
+	r->cmd = cmd;
+	r->cmd_len = (uint32_t)len;
+	r->slot = slot;
+	r->deadline = s->now + s->reply_timeout_ns;
+	r->redirects = 0;
+	r->asking = 0;
+	r->node = NO_NODE;
+	r->reply = NULL;
+	route(s, r);
+	return idx;
+}
+
+static int status_errno(uint8_t st)
+{
+	switch (st) {
+	case STORE_FOUND: return 0;
+	case STORE_TIMEOUT: return -ETIMEDOUT;
+	case STORE_SHARD_DOWN: return -ENOTCONN;
+	default: return -EPROTO;
+	}
+}
+
+/* Run one formatted command for key slot `slot`; *rep gets the reply (caller frees) on success. */
+static int cmd_run(struct store *s, char *cmd, int len, uint16_t slot, redisReply **rep)
+{
+	if (len < 0)
+		return -ENOMEM;
+	int idx = cmd_start(s, cmd, (size_t)len, slot);
+	if (idx < 0)
+		return -ETIMEDOUT;
+	struct req *r = &s->reqs[idx];
+	while (r->state != R_DONE)
+		wait_and_poll(s);
+	int rc = status_errno(r->status);
+	if (rc == 0 && rep != NULL) {
+		*rep = r->reply;
+		r->reply = NULL;
+	}
+	req_free(s, (uint32_t)idx);
+	return rc;
+}
+
+static int format_set(char **cmd, const char *key, int kl, const void *val, size_t vlen, int64_t exat)
+{
+	if (exat > 0)
+		return redisFormatCommand(cmd, "SET %b %b EXAT %lld", key, (size_t)kl, val, vlen, (long long)exat);
+	return redisFormatCommand(cmd, "SET %b %b", key, (size_t)kl, val, vlen);
+}
+
+int store_put_raw(struct store *s, const char *btid, size_t btid_len, const void *val, size_t len,
+		  int64_t expire_at)
+{
+	char key[STORE_KEY_MAX + 1], *cmd = NULL;
+	int kl = store_key(btid, btid_len, key, sizeof(key));
+	if (kl < 0)
+		return -EINVAL;
+	redisReply *rep = NULL;
+	int cl = format_set(&cmd, key, kl, val, len, expire_at);
+	int rc = cmd_run(s, cmd, cl, store_key_slot(key, (size_t)kl), &rep);
+	if (rc == 0 && rep->type != REDIS_REPLY_STATUS)
+		rc = -EPROTO;
+	if (rep)
+		freeReplyObject(rep);
+	return rc;
+}
+
+int store_put(struct store *s, const char *btid, size_t btid_len, const struct store_record *r)
+{
+	uint8_t buf[STORE_RECORD_MAX_LEN];
+	int n = store_record_encode(r, buf, sizeof(buf));
+	if (n < 0)
+		return -EINVAL;
+	int rc = store_put_raw(s, btid, btid_len, buf, (size_t)n, r->key_expiry > 0 ? r->key_expiry : 1);
+	explicit_bzero(buf, sizeof(buf));
+	return rc;
+}
+
+int store_del(struct store *s, const char *btid, size_t btid_len)
+{
+	char key[STORE_KEY_MAX + 1], *cmd = NULL;
+	int kl = store_key(btid, btid_len, key, sizeof(key));
+	if (kl < 0)
+		return -EINVAL;
+	redisReply *rep = NULL;
+	int len = redisFormatCommand(&cmd, "DEL %b", key, (size_t)kl);
+	int rc = cmd_run(s, cmd, len, store_key_slot(key, (size_t)kl), &rep);
+	if (rc == 0)
+		rc = rep->type == REDIS_REPLY_INTEGER ? (rep->integer > 0) : -EPROTO;
+	if (rep)
+		freeReplyObject(rep);
+	return rc;
+}
+
+int store_get(struct store *s, const char *btid, size_t btid_len, struct store_record *r)
+{
+	char key[STORE_KEY_MAX + 1], *cmd = NULL;
+	int kl = store_key(btid, btid_len, key, sizeof(key));
+	if (kl < 0)
+		return STORE_PROTO_ERROR;
+	redisReply *rep = NULL;
+	int len = redisFormatCommand(&cmd, "GET %b", key, (size_t)kl);
+	int rc = cmd_run(s, cmd, len, store_key_slot(key, (size_t)kl), &rep);
+	if (rc < 0)
+		return rc == -ETIMEDOUT ? STORE_TIMEOUT : rc == -ENOTCONN ? STORE_SHARD_DOWN : STORE_PROTO_ERROR;
+	int st;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (rep->type == REDIS_REPLY_NIL)
+		st = STORE_NOT_FOUND;
+	else if (rep->type != REDIS_REPLY_STRING)
+		st = STORE_PROTO_ERROR;
+	else if (store_record_decode((const uint8_t *)rep->str, rep->len, r) < 0)
+		st = STORE_CORRUPT;
+	else if (r->key_expiry <= ts.tv_sec)
+		st = STORE_EXPIRED; /* the record is still returned: tools show it */
+	else
+		st = STORE_FOUND;
+	freeReplyObject(rep);
+	return st;
+}
+
+int store_put_burst(struct store *s, const struct store_put_req *req, unsigned n, unsigned depth)
+{
+	int own[INTERNAL_REQS];
+	unsigned n_own = 0, next = 0;
+	int stored = 0;
+	uint8_t buf[STORE_RECORD_MAX_LEN];
+	if (depth == 0)
+		depth = 1;
+	if (depth > INTERNAL_REQS)
+		depth = INTERNAL_REQS;
+	while (next < n || n_own > 0) {
+		while (next < n && n_own < depth && s->n_free > 0) {
+			const struct store_put_req *p = &req[next++];
+			char key[STORE_KEY_MAX + 1], *cmd = NULL;
+			int kl = store_key(p->btid, p->btid_len, key, sizeof(key));
+			int bl = kl < 0 ? kl : store_record_encode(p->rec, buf, sizeof(buf));
+			if (bl < 0)
+				continue;
+			int64_t exat = p->rec->key_expiry > 0 ? p->rec->key_expiry : 1;
+			int len = format_set(&cmd, key, kl, buf, (size_t)bl, exat);
+			if (len < 0)
+				continue;
+			int idx = cmd_start(s, cmd, (size_t)len, store_key_slot(key, (size_t)kl));
+			if (idx >= 0)
+				own[n_own++] = idx;
+		}
+		wait_and_poll(s);
+		for (unsigned k = 0; k < n_own;) {
+			struct req *r = &s->reqs[own[k]];
+			if (r->state != R_DONE) {
+				k++;
+				continue;
+			}
+			if (r->status == STORE_FOUND && r->reply->type == REDIS_REPLY_STATUS)
+				stored++;
+			req_free(s, (uint32_t)own[k]);
+			own[k] = own[--n_own];
+		}
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return stored;
+}
+
+/* ---- create / destroy -------------------------------------------------------------------- */
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (err == NULL || errlen == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Blocking bootstrap connection to one seed: AUTH, then CLUSTER SLOTS. Returns the reply, or NULL
+ * with err set; *standalone = 1 when the server has no cluster support. */
+static redisReply *seed_slots(struct store *s, const struct store_endpoint *ep, int *standalone,
+			      char *err, size_t errlen)
+{
+	struct timeval tv = {.tv_sec = s->cfg.connect_timeout_ms / 1000,
+			     .tv_usec = (long)(s->cfg.connect_timeout_ms % 1000) * 1000};
+	redisContext *c = redisConnectWithTimeout(ep->host, ep->port, tv);
+	if (c == NULL || c->err) {
+		set_err(err, errlen, "cannot connect to %s:%u: %s", ep->host, ep->port, c ? c->errstr : "out of memory");
+		if (c)
+			redisFree(c);
+		return NULL;
+	}
+	struct timeval rtv = {.tv_sec = s->cfg.reply_timeout_ms / 1000,
+			      .tv_usec = (long)(s->cfg.reply_timeout_ms % 1000) * 1000};
+	redisSetTimeout(c, rtv);
+	redisReply *rep;
+	if (s->auth_cmd != NULL) {
+		redisAppendFormattedCommand(c, s->auth_cmd, s->auth_len);
+		void *v = NULL;
+		if (redisGetReply(c, &v) != REDIS_OK || v == NULL) {
+			set_err(err, errlen, "%s:%u: AUTH: %s", ep->host, ep->port, c->errstr);
+			redisFree(c);
+			return NULL;
+		}
+		rep = v;
+		if (rep->type == REDIS_REPLY_ERROR) {
+			set_err(err, errlen, "%s:%u: AUTH refused: %s", ep->host, ep->port, rep->str);
+			freeReplyObject(rep);
+			redisFree(c);
+			return NULL;
+		}
+		freeReplyObject(rep);
+	}
+	rep = redisCommand(c, "CLUSTER SLOTS");
+	if (rep == NULL) {
+		set_err(err, errlen, "%s:%u: CLUSTER SLOTS: %s", ep->host, ep->port, c->errstr);
+		redisFree(c);
+		return NULL;
+	}
+	redisFree(c);
+	*standalone = 0;
+	if (rep->type == REDIS_REPLY_ERROR) {
+		if (strstr(rep->str, "cluster support disabled") != NULL) {
+			*standalone = 1;
+			return rep;
+		}
+		set_err(err, errlen, "%s:%u: CLUSTER SLOTS: %s", ep->host, ep->port, rep->str);
+		freeReplyObject(rep);
+		return NULL;
+	}
+	return rep;
+}
+
+struct store *store_create(const struct store_config *cfg, char *err, size_t errlen)
+{
+	struct store_endpoint eps[16];
+	int n_eps = store_endpoints_parse(cfg->redis ? cfg->redis : "redis://127.0.0.1:6379", eps, 16);
+	if (n_eps < 0) {
+		set_err(err, errlen, "bad redis address '%s'", cfg->redis ? cfg->redis : "");
+		return NULL;
+	}
+	struct store *s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		set_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->cfg = *cfg;
+	s->cfg.redis = NULL;
+	s->cfg.user = s->cfg.password = NULL;
+#define DEF(f, v) if (s->cfg.f == 0) s->cfg.f = (v)
+	DEF(connect_timeout_ms, STORE_DEFAULT_CONNECT_TIMEOUT_MS);
+	DEF(reply_timeout_ms, STORE_DEFAULT_REPLY_TIMEOUT_MS);
+	DEF(max_inflight, STORE_DEFAULT_MAX_INFLIGHT);
+	DEF(max_redirects, STORE_DEFAULT_MAX_REDIRECTS);
+	DEF(reconnect_min_ms, STORE_DEFAULT_RECONNECT_MIN_MS);
+	DEF(reconnect_max_ms, STORE_DEFAULT_RECONNECT_MAX_MS);
+#undef DEF
+	if (s->cfg.reconnect_max_ms < s->cfg.reconnect_min_ms)
+		s->cfg.reconnect_max_ms = s->cfg.reconnect_min_ms;
+	s->reply_timeout_ns = (uint64_t)s->cfg.reply_timeout_ms * MS;
+	s->connect_timeout_ns = (uint64_t)s->cfg.connect_timeout_ms * MS;
+
+	const char *user = cfg->user ? cfg->user : eps[0].user;
+	const char *pass = cfg->password ? cfg->password : eps[0].password;
+	if (pass != NULL && pass[0] != '\0') {
+		int l = user && user[0] ? redisFormatCommand(&s->auth_cmd, "AUTH %s %s", user, pass)
+					: redisFormatCommand(&s->auth_cmd, "AUTH %s", pass);
+		if (l < 0) {
+			set_err(err, errlen, "out of memory");
+			goto fail;
+		}
+		s->auth_len = (size_t)l;
+	}
+	for (int i = 0; i < n_eps; i++)
+		explicit_bzero(eps[i].password, sizeof(eps[i].password));
+
+	s->n_reqs = s->cfg.max_inflight + INTERNAL_REQS;
+	s->ready_mask = pow2_at_least(s->n_reqs) - 1;
+	s->reqs = calloc(s->n_reqs, sizeof(*s->reqs));
+	s->free_stack = calloc(s->n_reqs, sizeof(*s->free_stack));
+	s->ready = calloc(s->ready_mask + 1, sizeof(*s->ready));
+	if (s->reqs == NULL || s->free_stack == NULL || s->ready == NULL) {
+		set_err(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (unsigned i = 0; i < s->n_reqs; i++)
+		s->free_stack[i] = s->n_reqs - 1 - i;
+	s->n_free = s->n_reqs;
+	memset(s->slot_node, NO_NODE, sizeof(s->slot_node));
+
+	/* hiredis writes with write(2): a peer that vanished must be an error, not a SIGPIPE */
+	struct sigaction sa;
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
+		signal(SIGPIPE, SIG_IGN);
+
+	s->now = mono_ns();
+	s->now_rt = time(NULL);
+	redisReply *rep = NULL;
+	int standalone = 0, i;
+	for (i = 0; i < n_eps && rep == NULL; i++)
+		rep = seed_slots(s, &eps[i], &standalone, err, errlen);
+	if (rep == NULL)
+		goto fail;
+	i--;
+	if (standalone) {
+		s->cluster = 0;
+		node_get(s, eps[i].host, strlen(eps[i].host), eps[i].port);
+	} else {
+		s->cluster = 1;
+		if (apply_slots(s, rep, eps[i].host) < 0 || s->n_nodes == 0) {
+			set_err(err, errlen, "%s:%u: bad or empty CLUSTER SLOTS reply", eps[i].host, eps[i].port);
+			freeReplyObject(rep);
+			goto fail;
+		}
+		s->refresh_wanted = 0;
+	}
+	freeReplyObject(rep);
+	/* wait (start-up, bounded by the connect timeout) until every node's connection is up */
+	uint64_t deadline = mono_ns() + s->connect_timeout_ns;
+	for (;;) {
+		unsigned up = 0;
+		for (unsigned k = 0; k < s->n_nodes; k++)
+			up += s->nodes[k].state == N_UP;
+		if (up == s->n_nodes || mono_ns() >= deadline)
+			break;
+		wait_and_poll(s);
+	}
+	if (!s->cluster && s->nodes[0].state != N_UP) {
+		set_err(err, errlen, "%s: connection failed", s->nodes[0].st.addr);
+		goto fail;
+	}
+	return s;
+fail:
+	store_destroy(s);
+	return NULL;
+}
+
+void store_destroy(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->reqs != NULL) {
+		store_cancel_all(s);
+		for (unsigned i = 0; i < s->n_reqs; i++)
+			if (s->reqs[i].state != R_FREE) {
+				if (s->reqs[i].reply)
+					freeReplyObject(s->reqs[i].reply);
+				if (s->reqs[i].kind == K_CMD)
+					free(s->reqs[i].cmd);
+			}
+	}
+	for (unsigned i = 0; i < s->n_nodes; i++) {
+		if (s->nodes[i].c)
+			redisFree(s->nodes[i].c);
+		free(s->nodes[i].fifo);
+	}
+	if (s->auth_cmd) {
+		explicit_bzero(s->auth_cmd, s->auth_len);
+		free(s->auth_cmd);
+	}
+	free(s->reqs);
+	free(s->free_stack);
+	free(s->ready);
+	free(s);
+}
