@@ -76,7 +76,7 @@ $(foreach l,$(LIB_NAMES),$(eval $(call LIB_RULE,$(l))))
 
 # ---- programs --------------------------------------------------------------------------------
 $(BUILD)/gbactl: $(call obj,$(GBACTL_SRCS)) $(LIB_AS)
-	$(CC) $(LDFLAGS) -o $@ $(call obj,$(GBACTL_SRCS)) $(LINK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(GBACTL_SRCS)) $(LINK_LIBS) $(FD_LIBS)
 
 $(BUILD)/gbakd: $(call obj,$(APP_SRCS)) $(LIB_AS)
 	$(CC) $(LDFLAGS) -o $@ $(call obj,$(APP_SRCS)) $(LINK_LIBS) $(FD_LIBS)

@@ -24,6 +24,7 @@ static struct {
 	char default_route[FDPEER_ID_MAX];
 	FILE *log;
 	int log_level;
+	int log_registered;
 	pthread_mutex_t log_lock;
 	atomic_uint_fast64_t bir_rx, bir_refused, bia_tx, pending, cli_sent, cli_answered, cli_timeout;
 } g = {.log_lock = PTHREAD_MUTEX_INITIALIZER};
@@ -57,7 +58,12 @@ int fdpeer_log_open(const char *path, int min_level)
 	pthread_mutex_unlock(&g.log_lock);
 	/* fd_g_debug_lvl filters TRACE_DEBUG before the handler; keep it at our level */
 	fd_g_debug_lvl = min_level;
-	return -fd_log_handler_register(log_cb);
+	if (g.log_registered)
+		return 0;
+	int r = fd_log_handler_register(log_cb);
+	if (r == 0)
+		g.log_registered = 1;
+	return -r;
 }
 
 /* ---- small helpers ----------------------------------------------------------------------- */
@@ -332,7 +338,7 @@ int fdpeer_start(const char *fd_conf_path, const struct fdpeer_handler *h)
 		return -EINVAL;
 	if (!atomic_compare_exchange_strong(&g.started, &expect, 1))
 		return -EALREADY;
-	if (g.log == NULL && (r = fdpeer_log_open(NULL, 5)))
+	if (!g.log_registered && (r = fdpeer_log_open(NULL, 5)))
 		return r;
 	if ((r = fd_core_initialize()))
 		return -r;
@@ -471,6 +477,14 @@ static void flatten_bia(struct msg *m, struct fdpeer_bia *b)
 		case 410: b->gba_type = v->i32; break;
 		}
 	}
+	/* freeDiameter appends the delivering peer as a Route-Record on receipt (also to answers):
+	 * drop it so route_records is what was on the wire */
+	DiamId_t src = NULL;
+	size_t srclen = 0;
+	if (b->n_route_records && fd_msg_source_get(m, &src, &srclen) == 0 && src &&
+	    strlen(b->route_records[b->n_route_records - 1]) == srclen &&
+	    !strncasecmp(b->route_records[b->n_route_records - 1], src, srclen))
+		b->n_route_records--;
 }
 
 static void waiter_finish(struct waiter *w, int how, struct msg *m)

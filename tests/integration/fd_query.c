@@ -1,0 +1,63 @@
+/* Test client for tests/integration/fd_peers.sh: runs gbactl's Diameter transport
+ * (tools/gbactl/query_diameter.c, compiled in here) once, prints the answer as JSON on a line
+ * starting with "fdq " and asserts it got one with the expected result.
+ * Environment: FDQ_HOST, FDQ_PORT, FDQ_PEER, FDQ_ID, FDQ_REALM (opt), FDQ_DEST_REALM (opt),
+ * FDQ_BTID, FDQ_NAF (FQDN; Ua id 01 00 00 00 02 appended), FDQ_GBA_U (0/1, opt),
+ * FDQ_TLS_CA/CERT/KEY (TLS when CERT is set), FDQ_TIMEOUT_MS, FDQ_LOG,
+ * FDQ_EXPECT_RC (expected return of query_diameter_run, default 0). */
+#include "../../tools/gbactl/query_diameter.c"
+
+#include "cu_runner.h"
+
+static const char *env(const char *n, const char *def)
+{
+	const char *v = getenv(n);
+	return v && *v ? v : def;
+}
+
+static void test_query(void)
+{
+	struct query_diameter_opts o = {0};
+	o.host = env("FDQ_HOST", "127.0.0.1");
+	o.port = (uint16_t)atoi(env("FDQ_PORT", "0"));
+	o.peer_id = env("FDQ_PEER", NULL);
+	o.identity = env("FDQ_ID", "naf1.visited.net");
+	o.realm = env("FDQ_REALM", NULL);
+	o.dest_realm = env("FDQ_DEST_REALM", NULL);
+	const char *btid = env("FDQ_BTID", "I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net");
+	o.btid = (const uint8_t *)btid;
+	o.btid_len = strlen(btid);
+	const char *naf = env("FDQ_NAF", "naf1.home1.net");
+	uint8_t naf_id[FDPEER_NAFID_MAX];
+	size_t fl = strlen(naf);
+	CU_ASSERT_FATAL(fl + 5 <= sizeof(naf_id));
+	memcpy(naf_id, naf, fl);
+	memcpy(naf_id + fl, "\x01\x00\x00\x00\x02", 5);
+	o.naf_id = naf_id;
+	o.naf_id_len = fl + 5;
+	static const char *const gsids[] = {"1"};
+	o.gsids = gsids;
+	o.n_gsids = 1;
+	o.gba_u_aware = atoi(env("FDQ_GBA_U", "0"));
+	o.cert = env("FDQ_TLS_CERT", NULL);
+	o.key = env("FDQ_TLS_KEY", NULL);
+	o.ca = env("FDQ_TLS_CA", NULL);
+	o.tls = o.cert != NULL;
+	o.timeout_ms = (unsigned)atoi(env("FDQ_TIMEOUT_MS", "5000"));
+	o.log_path = env("FDQ_LOG", NULL);
+
+	struct query_diameter_result r;
+	int rc = query_diameter_run(&o, &r);
+	printf("\nfdq rc=%d ", rc);
+	query_diameter_print_json(stdout, &r);
+	fflush(stdout);
+	CU_ASSERT_EQUAL(rc, atoi(env("FDQ_EXPECT_RC", "0")));
+	explicit_bzero(&r, sizeof(r));
+}
+
+static void add(void)
+{
+	static const struct cu_test_def t[] = {{"query", test_query}, {NULL, NULL}};
+	cu_add_suite("fd_query", NULL, NULL, t);
+}
+CU_REGISTER(add)
