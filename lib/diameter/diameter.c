@@ -108,6 +108,32 @@ int dia_avp_next(struct dia_avp_iter *it, struct dia_avp *a)
 	return 1;
 }
 
+int dia_avp_check_group(const struct dia_avp *g, const struct dia_avp_iter *parent, struct dia_avp *bad)
+{
+	struct dia_avp_iter it;
+	struct dia_avp a;
+	int rc = dia_avp_iter_group(&it, g, parent);
+	if (rc) {
+		*bad = *g;
+		return rc;
+	}
+	while ((rc = dia_avp_next(&it, &a)) == 1) {
+		const struct dia_dict_entry *d = dia_dict_find(a.code, a.vendor);
+		if (d == NULL) {
+			if (a.flags & DIA_AVP_M) {
+				*bad = a;
+				return DIA_AVP_UNSUPPORTED;
+			}
+			continue;
+		}
+		if (d->type == DIA_T_GROUPED && (rc = dia_avp_check_group(&a, &it, bad)) != 0)
+			return rc;
+	}
+	if (rc)
+		*bad = a;
+	return rc;
+}
+
 int dia_avp_find(const uint8_t *buf, size_t len, uint32_t code, uint32_t vendor, struct dia_avp *a)
 {
 	struct dia_avp_iter it = {buf, buf + len, 0};

@@ -185,6 +185,12 @@ int dia_avp_iter_group(struct dia_avp_iter *it, const struct dia_avp *g, const s
  * header) and the iterator stays on it. */
 int dia_avp_next(struct dia_avp_iter *it, struct dia_avp *a);
 
+/* Check the data of Grouped AVP g (found by iterator parent, NULL at top level) recursively:
+ * framing of every AVP inside, the nesting depth (AVPs of dictionary type Grouped are descended),
+ * no unknown AVP with the M-bit. Returns 0, or DIA_INVALID_AVP_LENGTH, DIA_INVALID_AVP_VALUE
+ * (nesting deeper than DIA_MAX_DEPTH) or DIA_AVP_UNSUPPORTED with *bad = the offending AVP. */
+int dia_avp_check_group(const struct dia_avp *g, const struct dia_avp_iter *parent, struct dia_avp *bad);
+
 /* Find the first AVP (code, vendor) in buf[0..len) at top level (message body when buf is a
  * whole message: pass msg+20, len-20). Stops at the first malformed AVP.
  * Returns 1 and fills *a, or 0. */
