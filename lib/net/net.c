@@ -4,6 +4,7 @@
 #include "net/net.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,9 @@ static bool is_solicited_node_of(const uint8_t *dst, const uint8_t *addr)
 
 static bool ip6_is_ours(const struct net_iface *ifc, const uint8_t *a)
 {
-	return (ifc->has_ip6 && memcmp(a, ifc->ip6, 16) == 0) || memcmp(a, ifc->ip6_ll, 16) == 0;
+	/* a[0] == 0xfe: an unset (all-zero) ip6_ll must not make "::" ours */
+	return (ifc->has_ip6 && memcmp(a, ifc->ip6, 16) == 0) ||
+	       (a[0] == 0xfe && memcmp(a, ifc->ip6_ll, 16) == 0);
 }
 
 static int classify_arp(const struct net_iface *ifc, const uint8_t *pkt, uint32_t len,
@@ -440,7 +443,7 @@ int net_prefix_parse(const char *s, struct net_prefix *out)
 	unsigned len = max;
 	if (slash) {
 		char *end;
-		if (slash[1] == '\0')
+		if (!isdigit((unsigned char)slash[1])) /* strtoul would take " 8", "+8", "-0" */
 			return -EINVAL;
 		unsigned long v = strtoul(slash + 1, &end, 10);
 		if (*end || v > max)
