@@ -1,0 +1,140 @@
+/* Per-worker session cache; see cache.h. */
+#include "cache.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+uint64_t cache_hash(const char *btid, uint16_t len)
+{
+	uint32_t a = rte_hash_crc(btid, len, 0x9e3779b9);
+	uint32_t b = rte_hash_crc(btid, len, 0x85ebca6b);
+	return ((uint64_t)a << 32 | b) | 1;
+}
+
+int cache_init(struct cache *c, unsigned entries, unsigned ttl_s, int socket)
+{
+	memset(c, 0, sizeof(*c));
+	c->ttl_s = ttl_s;
+	if (entries == 0)
+		return 0;
+	uint32_t sets = 1;
+	while (sets * CACHE_WAYS < entries)
+		sets <<= 1;
+	c->e = rte_zmalloc_socket("gbakd_cache", (size_t)sets * CACHE_WAYS * sizeof(struct cache_entry),
+				  RTE_CACHE_LINE_SIZE, socket);
+	if (c->e == NULL)
+		return -ENOMEM;
+	c->set_mask = sets - 1;
+	return 0;
+}
+
+void cache_free(struct cache *c)
+{
+	if (c->e) {
+		explicit_bzero(c->e, (size_t)(c->set_mask + 1) * CACHE_WAYS * sizeof(struct cache_entry));
+		rte_free(c->e);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+static struct cache_entry *find(struct cache *c, uint64_t hash, const char *btid, uint16_t len)
+{
+	struct cache_entry *set = &c->e[(hash >> 1 & c->set_mask) * CACHE_WAYS];
+	for (unsigned w = 0; w < CACHE_WAYS; w++)
+		if (set[w].tag == hash && set[w].btid_len == len && !memcmp(set[w].btid, btid, len))
+			return &set[w];
+	return NULL;
+}
+
+static void entry_clear(struct cache_entry *e)
+{
+	explicit_bzero(&e->pads, sizeof(e->pads));
+	e->tag = 0;
+}
+
+int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, int64_t now,
+		 struct sess_view *v)
+{
+	if (c->e == NULL)
+		return 0;
+	struct cache_entry *e = find(c, hash, btid, btid_len);
+	if (e == NULL)
+		return 0;
+	if (now >= e->valid_until) {
+		entry_clear(e);
+		return -1;
+	}
+	v->pads = &e->pads;
+	v->rand = e->rand;
+	v->impi = e->impi;
+	v->impi_len = e->impi_len;
+	v->gba_type = e->gba_type;
+	v->uicc_type = e->uicc_type;
+	v->bootstrap_time = e->bootstrap_time;
+	v->key_expiry = e->key_expiry;
+	v->n_uss = e->n_uss;
+	v->uss = e->uss;
+	v->uss_blob = e->uss_blob;
+	return 1;
+}
+
+int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, int64_t now,
+		 const struct sess_view *v)
+{
+	if (c->e == NULL || btid_len > GBA_BTID_MAX_LEN || v->impi_len > STORE_IMPI_MAX ||
+	    v->key_expiry <= now || v->n_uss > STORE_USS_MAX)
+		return 0;
+	uint32_t blob = 0;
+	for (unsigned i = 0; i < v->n_uss; i++) {
+		uint32_t end = (uint32_t)v->uss[i].off + v->uss[i].len;
+		blob = end > blob ? end : blob;
+	}
+	if (blob > CACHE_USS_MAX)
+		return 0;
+	int evicted = 0;
+	struct cache_entry *e = find(c, hash, btid, btid_len);
+	if (e == NULL) {
+		struct cache_entry *set = &c->e[(hash >> 1 & c->set_mask) * CACHE_WAYS];
+		e = &set[0];
+		for (unsigned w = 0; w < CACHE_WAYS; w++) {
+			if (set[w].tag == 0) {
+				e = &set[w];
+				break;
+			}
+			if (set[w].stamp < e->stamp)
+				e = &set[w];
+		}
+		evicted = e->tag != 0 && e->valid_until > now;
+	}
+	e->tag = hash;
+	e->stamp = ++c->clock;
+	int64_t until = now + (int64_t)c->ttl_s;
+	e->valid_until = until < v->key_expiry ? until : v->key_expiry;
+	e->btid_len = btid_len;
+	memcpy(e->btid, btid, btid_len);
+	e->pads = *v->pads;
+	memcpy(e->rand, v->rand, GBA_RAND_LEN);
+	e->impi_len = v->impi_len;
+	memcpy(e->impi, v->impi, v->impi_len);
+	e->gba_type = v->gba_type;
+	e->uicc_type = v->uicc_type;
+	e->bootstrap_time = v->bootstrap_time;
+	e->key_expiry = v->key_expiry;
+	e->n_uss = v->n_uss;
+	memcpy(e->uss, v->uss, v->n_uss * sizeof(v->uss[0]));
+	e->uss_blob_len = (uint16_t)blob;
+	memcpy(e->uss_blob, v->uss_blob, blob);
+	return evicted ? 2 : 1;
+}
+
+void cache_remove(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len)
+{
+	if (c->e == NULL)
+		return;
+	struct cache_entry *e = find(c, hash, btid, btid_len);
+	if (e)
+		entry_clear(e);
+}

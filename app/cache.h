@@ -1,0 +1,71 @@
+/* Per-worker session cache: B-TID -> what answering needs (HMAC pads of Ks, RAND, IMPI, times,
+ * types, USS). Set-associative (4 ways, oldest way replaced), fixed size, allocated at start-up;
+ * no locks (one worker owns it), no allocation on the fast path. An entry is never used past
+ * min(insert time + ttl, key expiry). Sessions whose USS exceed CACHE_USS_MAX are not cached. */
+#ifndef GBAKD_CACHE_H
+#define GBAKD_CACHE_H
+
+#include <stdint.h>
+
+#include "gba/gba_btid.h"
+#include "gba/gba_kdf.h"
+#include "store/store_record.h"
+
+#define CACHE_WAYS 4
+#define CACHE_USS_MAX 512
+
+/* What answering a query needs, whatever it came from (cache entry or store record). */
+struct sess_view {
+	const struct gba_hmac_pads *pads;
+	const uint8_t *rand;
+	const char *impi;
+	uint16_t impi_len;
+	uint8_t gba_type, uicc_type;
+	int64_t bootstrap_time, key_expiry;
+	uint8_t n_uss;
+	const struct store_uss *uss;
+	const uint8_t *uss_blob;
+};
+
+struct cache_entry {
+	uint64_t tag;         /* hash | 1; 0 = empty */
+	int64_t valid_until;  /* unix seconds */
+	uint64_t stamp;       /* insertion order (oldest way is replaced) */
+	uint16_t btid_len, impi_len, uss_blob_len;
+	uint8_t gba_type, uicc_type, n_uss;
+	int64_t bootstrap_time, key_expiry;
+	struct gba_hmac_pads pads;
+	uint8_t rand[GBA_RAND_LEN];
+	struct store_uss uss[STORE_USS_MAX];
+	char btid[GBA_BTID_MAX_LEN];
+	char impi[STORE_IMPI_MAX + 1];
+	uint8_t uss_blob[CACHE_USS_MAX];
+};
+
+struct cache {
+	struct cache_entry *e; /* nb_sets * CACHE_WAYS */
+	uint32_t set_mask;
+	uint32_t ttl_s;
+	uint64_t clock;
+};
+
+/* Allocate a cache of at least `entries` entries (rounded up to a power of two; 0 = disabled) on
+ * NUMA socket `socket`. Returns 0 or -ENOMEM. */
+int cache_init(struct cache *c, unsigned entries, unsigned ttl_s, int socket);
+/* Free and wipe. */
+void cache_free(struct cache *c);
+
+/* Find btid; fills *v (pointing into the entry) and returns 1 on a live hit, 0 on a miss, -1 when
+ * the entry was found but is past its validity (it is dropped). hash = cache_hash(btid). */
+int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, int64_t now,
+		 struct sess_view *v);
+/* Insert (or replace) btid with the session in v. Returns 1 inserted, 2 inserted after evicting a
+ * live entry, 0 not cacheable (USS too large, already expired, cache disabled). */
+int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, int64_t now,
+		 const struct sess_view *v);
+/* Remove btid if present (revocation seen through the store). */
+void cache_remove(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len);
+/* Hash of a B-TID for the functions above. */
+uint64_t cache_hash(const char *btid, uint16_t len);
+
+#endif

@@ -1,0 +1,540 @@
+/* gbakd configuration loader; see config.h and config/gbakd.ini. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <rte_cfgfile.h>
+
+struct ctx {
+	struct rte_cfgfile *f;
+	const char *path;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct ctx *c, const char *sec, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail(struct ctx *c, const char *sec, const char *key, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (key)
+		snprintf(c->err, c->errlen, "%s: [%s] %s: %s", c->path, sec, key, why);
+	else
+		snprintf(c->err, c->errlen, "%s: [%s]: %s", c->path, sec, why);
+	return -1;
+}
+
+/* every key of sec must be in allowed (NULL-terminated) */
+static int check_keys(struct ctx *c, const char *sec, const char *const *allowed)
+{
+	int n = rte_cfgfile_section_num_entries(c->f, sec);
+	if (n <= 0)
+		return 0;
+	struct rte_cfgfile_entry *e = calloc((size_t)n, sizeof(*e));
+	if (e == NULL)
+		return fail(c, sec, NULL, "out of memory");
+	rte_cfgfile_section_entries(c->f, sec, e, n);
+	for (int i = 0; i < n; i++) {
+		bool ok = false;
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = !strcmp(*a, e[i].name);
+		if (!ok) {
+			char name[sizeof(e[i].name)];
+			snprintf(name, sizeof(name), "%s", e[i].name);
+			free(e);
+			return fail(c, sec, name, "unknown key (see config/gbakd.ini for the keys)");
+		}
+	}
+	free(e);
+	return 0;
+}
+
+static const char *get(struct ctx *c, const char *sec, const char *key)
+{
+	const char *v = rte_cfgfile_get_entry(c->f, sec, key);
+	return (v && *v) ? v : NULL;
+}
+
+static int get_str(struct ctx *c, const char *sec, const char *key, char *out, size_t cap,
+		   bool required)
+{
+	const char *v = get(c, sec, key);
+	if (v == NULL)
+		return required ? fail(c, sec, key, "required") : 0;
+	if (strlen(v) >= cap)
+		return fail(c, sec, key, "longer than %zu characters", cap - 1);
+	snprintf(out, cap, "%s", v);
+	return 0;
+}
+
+static int get_uint(struct ctx *c, const char *sec, const char *key, unsigned *out, unsigned def,
+		    unsigned min, unsigned max)
+{
+	const char *v = get(c, sec, key);
+	*out = def;
+	if (v == NULL)
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long x = strtoul(v, &end, 10);
+	if (errno || *end || !isdigit((unsigned char)v[0]))
+		return fail(c, sec, key, "'%s' is not a number", v);
+	if (x < min || x > max)
+		return fail(c, sec, key, "%lu is out of range [%u, %u]", x, min, max);
+	*out = (unsigned)x;
+	return 0;
+}
+
+static int get_bool(struct ctx *c, const char *sec, const char *key, bool *out, bool def)
+{
+	const char *v = get(c, sec, key);
+	*out = def;
+	if (v == NULL)
+		return 0;
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on"))
+		*out = true;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") ||
+		 !strcasecmp(v, "off"))
+		*out = false;
+	else
+		return fail(c, sec, key, "'%s' is not yes/no", v);
+	return 0;
+}
+
+/* split a comma/space list; calls fn(item) for each; returns 0 or the first error */
+static int for_each_item(const char *list, int (*fn)(void *, const char *), void *arg)
+{
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "%s", list);
+	char *save = NULL;
+	for (char *t = strtok_r(buf, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
+		int r = fn(arg, t);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static bool dns_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > ROUTE_DNS_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-' && s[i] != '_' && s[i] != '*')
+			return false;
+	return true;
+}
+
+struct list_ctx {
+	char (*arr)[ROUTE_DNS_MAX + 1];
+	unsigned *n, max;
+	const char *bad;
+};
+static int add_name(void *a, const char *item)
+{
+	struct list_ctx *l = a;
+	if (!dns_ok(item)) {
+		l->bad = "not a DNS name";
+		return -1;
+	}
+	if (*l->n == l->max) {
+		l->bad = "too many entries";
+		return -1;
+	}
+	snprintf(l->arr[(*l->n)++], ROUTE_DNS_MAX + 1, "%s", item);
+	return 0;
+}
+
+struct pfx_ctx {
+	struct route_rule *r;
+	const char *bad;
+};
+static int add_pfx(void *a, const char *item)
+{
+	struct pfx_ctx *p = a;
+	if (p->r->n_prefix == ROUTE_RULE_MAX_PREFIXES) {
+		p->bad = "too many prefixes";
+		return -1;
+	}
+	if (net_prefix_parse(item, &p->r->prefix[p->r->n_prefix]) < 0) {
+		p->bad = item;
+		return -1;
+	}
+	p->r->n_prefix++;
+	return 0;
+}
+
+static int get_names(struct ctx *c, const char *sec, const char *key, char (*arr)[ROUTE_DNS_MAX + 1],
+		     unsigned *n, unsigned max)
+{
+	const char *v = get(c, sec, key);
+	if (v == NULL)
+		return 0;
+	struct list_ctx l = {arr, n, max, NULL};
+	if (for_each_item(v, add_name, &l))
+		return fail(c, sec, key, "%s in '%s'", l.bad, v);
+	return 0;
+}
+
+static const char *const k_gbakd[] = {"origin_host", "origin_realm", "udp_port", "kdf",
+				      "max_inflight", "drain_timeout_ms", "mbufs_per_queue", NULL};
+static const char *const k_workers[] = {"idle", "idle_spin_polls", "idle_sleep_us", NULL};
+static const char *const k_port[] = {"ipv4", "ipv6", "queues", "rx_desc", "tx_desc",
+				     "verify_udp_checksum", NULL};
+static const char *const k_store[] = {"redis", "user", "password", "connect_timeout_ms",
+				      "reply_timeout_ms", NULL};
+static const char *const k_cache[] = {"entries", "ttl_s", NULL};
+static const char *const k_realm[] = {"pattern", "action", "hop", NULL};
+static const char *const k_rule[] = {"origin_host", "proxy_id", "source", "naf_domains", "gsids",
+				     NULL};
+static const char *const k_hop[] = {"addresses", "dest_realm", "timeout_ms", "retries",
+				    "probe_interval_ms", "protected", "gateway_mac", NULL};
+static const char *const k_proxy[] = {"cache_entries", NULL};
+
+static int load_gbakd(struct ctx *c, struct gbakd_config *cfg)
+{
+	const char *s = "gbakd";
+	if (!rte_cfgfile_has_section(c->f, s))
+		return fail(c, s, NULL, "section missing");
+	if (check_keys(c, s, k_gbakd) || get_str(c, s, "origin_host", cfg->origin_host, sizeof(cfg->origin_host), true) ||
+	    get_str(c, s, "origin_realm", cfg->origin_realm, sizeof(cfg->origin_realm), true))
+		return -1;
+	if (!dns_ok(cfg->origin_host))
+		return fail(c, s, "origin_host", "not a DNS name");
+	if (!dns_ok(cfg->origin_realm))
+		return fail(c, s, "origin_realm", "not a DNS name");
+	unsigned port;
+	if (get_uint(c, s, "udp_port", &port, 3868, 1, 65535) ||
+	    get_uint(c, s, "max_inflight", &cfg->max_inflight, 4096, 16, 1u << 20) ||
+	    get_uint(c, s, "drain_timeout_ms", &cfg->drain_timeout_ms, 1000, 0, 60000) ||
+	    get_uint(c, s, "mbufs_per_queue", &cfg->mbufs_per_queue, 8191, 1023, 1u << 20))
+		return -1;
+	cfg->udp_port = (uint16_t)port;
+	const char *k = get(c, s, "kdf");
+	cfg->kdf_impl = GBA_KDF_IMPL_AUTO;
+	if (k) {
+		if (!strcmp(k, "auto"))
+			cfg->kdf_impl = GBA_KDF_IMPL_AUTO;
+		else if (!strcmp(k, "openssl"))
+			cfg->kdf_impl = GBA_KDF_IMPL_OPENSSL;
+		else if (!strcmp(k, "sse"))
+			cfg->kdf_impl = GBA_KDF_IMPL_IMB_SSE;
+		else if (!strcmp(k, "avx2"))
+			cfg->kdf_impl = GBA_KDF_IMPL_IMB_AVX2;
+		else if (!strcmp(k, "avx512"))
+			cfg->kdf_impl = GBA_KDF_IMPL_IMB_AVX512;
+		else
+			return fail(c, s, "kdf", "'%s' is not auto|openssl|sse|avx2|avx512", k);
+	}
+	return 0;
+}
+
+static int load_workers(struct ctx *c, struct gbakd_config *cfg)
+{
+	const char *s = "workers";
+	if (check_keys(c, s, k_workers))
+		return -1;
+	const char *v = get(c, s, "idle");
+	cfg->idle = CFG_IDLE_BUSY;
+	if (v && !strcmp(v, "backoff"))
+		cfg->idle = CFG_IDLE_BACKOFF;
+	else if (v && strcmp(v, "busy"))
+		return fail(c, s, "idle", "'%s' is not busy|backoff", v);
+	return get_uint(c, s, "idle_spin_polls", &cfg->idle_spin_polls, 1000, 1, 100000000) ||
+	       get_uint(c, s, "idle_sleep_us", &cfg->idle_sleep_us, 100, 1, 100000);
+}
+
+static int load_port(struct ctx *c, struct gbakd_config *cfg, const char *s, unsigned id)
+{
+	if (cfg->nb_ports == CFG_MAX_PORTS)
+		return fail(c, s, NULL, "at most %d ports", CFG_MAX_PORTS);
+	struct cfg_port *p = &cfg->port[cfg->nb_ports];
+	p->port_id = (uint16_t)id;
+	unsigned q, rx, tx;
+	bool vcs;
+	if (check_keys(c, s, k_port) || get_uint(c, s, "queues", &q, 1, 1, 64) ||
+	    get_uint(c, s, "rx_desc", &rx, 1024, 64, 16384) || get_uint(c, s, "tx_desc", &tx, 1024, 64, 16384) ||
+	    get_bool(c, s, "verify_udp_checksum", &vcs, true))
+		return -1;
+	p->nb_queues = (uint16_t)q;
+	p->rx_desc = (uint16_t)rx;
+	p->tx_desc = (uint16_t)tx;
+	p->ifc.verify_udp_csum = vcs;
+	p->ifc.udp_port = cfg->udp_port;
+	uint8_t a[16];
+	const char *v4 = get(c, s, "ipv4"), *v6 = get(c, s, "ipv6");
+	if (v4) {
+		if (net_parse_ip(v4, a) != 4)
+			return fail(c, s, "ipv4", "'%s' is not an IPv4 address", v4);
+		memcpy(&p->ifc.ip4, a, 4);
+		p->ifc.has_ip4 = true;
+	}
+	if (v6) {
+		if (net_parse_ip(v6, a) != 6)
+			return fail(c, s, "ipv6", "'%s' is not an IPv6 address", v6);
+		memcpy(p->ifc.ip6, a, 16);
+		p->ifc.has_ip6 = true;
+	}
+	if (!v4 && !v6)
+		return fail(c, s, NULL, "needs ipv4 and/or ipv6");
+	cfg->nb_ports++;
+	return 0;
+}
+
+static int load_store_cache(struct ctx *c, struct gbakd_config *cfg)
+{
+	if (check_keys(c, "store", k_store) || check_keys(c, "cache", k_cache) ||
+	    get_str(c, "store", "redis", cfg->redis, sizeof(cfg->redis), cfg->has_local_realm) ||
+	    get_str(c, "store", "user", cfg->redis_user, sizeof(cfg->redis_user), false) ||
+	    get_str(c, "store", "password", cfg->redis_password, sizeof(cfg->redis_password), false) ||
+	    get_uint(c, "store", "connect_timeout_ms", &cfg->store_connect_timeout_ms, 1000, 10, 60000) ||
+	    get_uint(c, "store", "reply_timeout_ms", &cfg->store_reply_timeout_ms, 200, 1, 60000) ||
+	    get_uint(c, "cache", "entries", &cfg->cache_entries, 16384, 0, 1u << 24) ||
+	    get_uint(c, "cache", "ttl_s", &cfg->cache_ttl_s, 300, 1, 86400 * 365))
+		return -1;
+	if (cfg->has_local_realm && strncmp(cfg->redis, "redis://", 8) != 0)
+		return fail(c, "store", "redis", "'%s' is not redis://[user:pass@]host:port[,...]", cfg->redis);
+	return 0;
+}
+
+static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, const char *name)
+{
+	if (cfg->policy.n == ROUTE_MAX_RULES)
+		return fail(c, s, NULL, "at most %d naf:/partner: sections", ROUTE_MAX_RULES);
+	struct route_rule *r = &cfg->policy.rule[cfg->policy.n];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	if (check_keys(c, s, k_rule) ||
+	    get_names(c, s, "origin_host", r->origin_host, &r->n_origin_host, ROUTE_RULE_MAX_IDS) ||
+	    get_names(c, s, "proxy_id", r->proxy_id, &r->n_proxy_id, ROUTE_RULE_MAX_IDS) ||
+	    get_names(c, s, "naf_domains", r->domain, &r->n_domain, ROUTE_RULE_MAX_DOMAINS))
+		return -1;
+	if (r->n_origin_host == 0 && r->n_proxy_id == 0)
+		return fail(c, s, NULL, "needs origin_host and/or proxy_id (who may ask)");
+	if (r->n_domain == 0)
+		return fail(c, s, "naf_domains", "required (the NAF FQDN domains this peer may ask for)");
+	const char *v = get(c, s, "source");
+	if (v) {
+		struct pfx_ctx p = {r, NULL};
+		if (for_each_item(v, add_pfx, &p))
+			return fail(c, s, "source", "bad prefix '%s'", p.bad);
+	}
+	v = get(c, s, "gsids");
+	if (v) {
+		int n = route_parse_u32_list(v, r->gsid, ROUTE_RULE_MAX_GSIDS);
+		if (n < 0)
+			return fail(c, s, "gsids", "'%s' is not a list of GAA service ids", v);
+		r->n_gsid = (unsigned)n;
+	}
+	cfg->policy.n++;
+	return 0;
+}
+
+static int hop_index(const struct gbakd_config *cfg, const char *name)
+{
+	for (unsigned i = 0; i < cfg->nb_hops; i++)
+		if (!strcmp(cfg->hop[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+struct addr_ctx {
+	struct cfg_hop *h;
+	const char *bad;
+};
+static int add_hop_addr(void *a, const char *item)
+{
+	struct addr_ctx *x = a;
+	struct cfg_hop *h = x->h;
+	if (h->nb_addrs == CFG_MAX_HOP_ADDRS) {
+		x->bad = "too many addresses";
+		return -1;
+	}
+	/* a.b.c.d:port or [v6]:port */
+	char host[64];
+	const char *colon;
+	if (item[0] == '[') {
+		const char *close = strchr(item, ']');
+		if (!close || close[1] != ':' || (size_t)(close - item - 1) >= sizeof(host)) {
+			x->bad = item;
+			return -1;
+		}
+		snprintf(host, sizeof(host), "%.*s", (int)(close - item - 1), item + 1);
+		colon = close + 1;
+	} else {
+		colon = strrchr(item, ':');
+		if (!colon || (size_t)(colon - item) >= sizeof(host)) {
+			x->bad = item;
+			return -1;
+		}
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - item), item);
+	}
+	char *end;
+	unsigned long port = strtoul(colon + 1, &end, 10);
+	int fam = net_parse_ip(host, h->addr[h->nb_addrs]);
+	if (*end || port == 0 || port > 65535 || fam == 0) {
+		x->bad = item;
+		return -1;
+	}
+	h->family[h->nb_addrs] = (uint8_t)fam;
+	h->port[h->nb_addrs] = (uint16_t)port;
+	h->nb_addrs++;
+	return 0;
+}
+
+static int load_hop(struct ctx *c, struct gbakd_config *cfg, const char *s, const char *name)
+{
+	if (cfg->nb_hops == CFG_MAX_HOPS)
+		return fail(c, s, NULL, "at most %d hop: sections", CFG_MAX_HOPS);
+	struct cfg_hop *h = &cfg->hop[cfg->nb_hops];
+	memset(h, 0, sizeof(*h));
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	if (check_keys(c, s, k_hop) || get_str(c, s, "dest_realm", h->dest_realm, sizeof(h->dest_realm), true) ||
+	    get_uint(c, s, "timeout_ms", &h->timeout_ms, 200, 1, 60000) ||
+	    get_uint(c, s, "retries", &h->retries, 1, 0, 16) ||
+	    get_uint(c, s, "probe_interval_ms", &h->probe_interval_ms, 1000, 0, 3600000) ||
+	    get_bool(c, s, "protected", &h->protected_link, false))
+		return -1;
+	const char *v = get(c, s, "addresses");
+	if (v == NULL)
+		return fail(c, s, "addresses", "required (home BSF ip:port list, in failover order)");
+	struct addr_ctx x = {h, NULL};
+	if (for_each_item(v, add_hop_addr, &x))
+		return fail(c, s, "addresses", "bad address '%s' (want a.b.c.d:port or [v6]:port)", x.bad);
+	if (!h->protected_link)
+		return fail(c, s, "protected",
+			    "Zn' over UDP crosses operator borders: it must run inside NDS/IP (IPsec between "
+			    "security gateways); set protected = yes once it does, or use the Diameter/TLS path");
+	v = get(c, s, "gateway_mac");
+	if (v) {
+		struct rte_ether_addr m;
+		if (rte_ether_unformat_addr(v, &m) < 0)
+			return fail(c, s, "gateway_mac", "'%s' is not a MAC address", v);
+		memcpy(h->gw_mac, m.addr_bytes, 6);
+		h->has_gw_mac = true;
+	}
+	cfg->nb_hops++;
+	return 0;
+}
+
+static int load_realm(struct ctx *c, struct gbakd_config *cfg, const char *s, const char *name)
+{
+	char pattern[ROUTE_DNS_MAX + 1];
+	if (check_keys(c, s, k_realm) || get_str(c, s, "pattern", pattern, sizeof(pattern), true))
+		return -1;
+	const char *a = get(c, s, "action");
+	enum route_action act;
+	int hop = 0;
+	if (a == NULL)
+		return fail(c, s, "action", "required (local | partner | reject)");
+	if (!strcmp(a, "local")) {
+		act = ROUTE_LOCAL;
+		cfg->has_local_realm = true;
+	} else if (!strcmp(a, "reject")) {
+		act = ROUTE_NOT_SERVED;
+	} else if (!strcmp(a, "partner")) {
+		act = ROUTE_PARTNER;
+		const char *h = get(c, s, "hop");
+		if (h == NULL)
+			return fail(c, s, "hop", "required for action = partner");
+		hop = hop_index(cfg, h);
+		if (hop < 0)
+			return fail(c, s, "hop", "no section [hop:%s]", h);
+	} else {
+		return fail(c, s, "action", "'%s' is not local | partner | reject", a);
+	}
+	int r = route_realm_add(&cfg->realms, pattern, act, (uint16_t)hop, name);
+	if (r == -EEXIST)
+		return fail(c, s, "pattern", "'%s' is already in another realm section", pattern);
+	if (r < 0)
+		return fail(c, s, "pattern", "'%s' is not a realm pattern (DNS name or *)", pattern);
+	return 0;
+}
+
+int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, size_t errlen)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	struct ctx c = {NULL, path, err, errlen};
+	c.f = rte_cfgfile_load(path, 0);
+	if (c.f == NULL) {
+		snprintf(err, errlen, "%s: cannot read or parse the file (INI syntax)", path);
+		return -1;
+	}
+	int n = rte_cfgfile_num_sections(c.f, NULL, 0);
+	char(*names)[CFG_NAME_LEN] = calloc((size_t)(n > 0 ? n : 1), CFG_NAME_LEN);
+	char **secs = calloc((size_t)(n > 0 ? n : 1), sizeof(char *));
+	int rc = -1;
+	if (names == NULL || secs == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		secs[i] = names[i];
+	rte_cfgfile_sections(c.f, secs, n);
+	if (load_gbakd(&c, cfg) || load_workers(&c, cfg))
+		goto out;
+	/* order: ports, hops, realms (they name hops), then store (needs to know local realms) */
+	for (int i = 0; i < n; i++) {
+		const char *s = secs[i];
+		if (!strncmp(s, "port", 4)) {
+			char *end;
+			unsigned long id = strtoul(s + 4, &end, 10);
+			if (s[4] == '\0' || *end || id >= RTE_MAX_ETHPORTS) {
+				fail(&c, s, NULL, "port sections are [port<N>], N the DPDK port id");
+				goto out;
+			}
+			if (load_port(&c, cfg, s, (unsigned)id))
+				goto out;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (!strncmp(secs[i], "hop:", 4) && load_hop(&c, cfg, secs[i], secs[i] + 4))
+			goto out;
+	for (int i = 0; i < n; i++)
+		if (!strncmp(secs[i], "realm:", 6) && load_realm(&c, cfg, secs[i], secs[i] + 6))
+			goto out;
+	for (int i = 0; i < n; i++) {
+		const char *s = secs[i];
+		if ((!strncmp(s, "naf:", 4) && load_rule(&c, cfg, s, s + 4)) ||
+		    (!strncmp(s, "partner:", 8) && load_rule(&c, cfg, s, s + 8)))
+			goto out;
+		if (strcmp(s, "gbakd") && strcmp(s, "workers") && strcmp(s, "store") && strcmp(s, "cache") &&
+		    strcmp(s, "proxy") && strncmp(s, "port", 4) && strncmp(s, "hop:", 4) &&
+		    strncmp(s, "realm:", 6) && strncmp(s, "naf:", 4) && strncmp(s, "partner:", 8)) {
+			fail(&c, s, NULL, "unknown section");
+			goto out;
+		}
+	}
+	if (load_store_cache(&c, cfg) || check_keys(&c, "proxy", k_proxy) ||
+	    get_uint(&c, "proxy", "cache_entries", &cfg->proxy_cache_entries, 0, 0, 1u << 24))
+		goto out;
+	if (cfg->nb_ports == 0) {
+		fail(&c, "port0", NULL, "at least one [port<N>] section is needed");
+		goto out;
+	}
+	if (cfg->realms.n == 0) {
+		fail(&c, "realm:*", NULL, "at least one [realm:<name>] section is needed");
+		goto out;
+	}
+	if (cfg->policy.n == 0) {
+		fail(&c, "naf:*", NULL, "no [naf:<name>] or [partner:<name>] section: nobody could ask");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(secs);
+	free(names);
+	rte_cfgfile_close(c.f);
+	return rc;
+}

@@ -1,0 +1,81 @@
+/* gbakd configuration: the INI file given with --config (config/gbakd.ini documents every key).
+ * Loaded once at start-up with DPDK's rte_cfgfile; every error names the section, key and reason. */
+#ifndef GBAKD_CONFIG_H
+#define GBAKD_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gba/gba_kdf.h"
+#include "net/net.h"
+#include "route/route.h"
+
+#define CFG_MAX_PORTS 4
+#define CFG_MAX_HOPS 32
+#define CFG_MAX_HOP_ADDRS 4
+
+enum cfg_idle { CFG_IDLE_BUSY = 0, CFG_IDLE_BACKOFF = 1 };
+
+struct cfg_port {
+	uint16_t port_id;
+	uint16_t nb_queues;
+	uint16_t rx_desc, tx_desc;
+	struct net_iface ifc; /* MAC filled in at port start */
+};
+
+/* A partner's home BSF(s) reached over UDP Zn' (roaming). */
+struct cfg_hop {
+	char name[ROUTE_NAME_MAX];
+	unsigned nb_addrs;
+	uint8_t family[CFG_MAX_HOP_ADDRS];     /* 4 or 6 */
+	uint8_t addr[CFG_MAX_HOP_ADDRS][16];
+	uint16_t port[CFG_MAX_HOP_ADDRS];
+	char dest_realm[ROUTE_DNS_MAX + 1];     /* Destination-Realm of the home network */
+	unsigned timeout_ms;                    /* per attempt */
+	unsigned retries;                       /* attempts after the first (next address each time) */
+	unsigned probe_interval_ms;             /* DWR probes per address; 0 = off */
+	bool protected_link;                    /* the operator states the path runs inside NDS/IP */
+	uint8_t gw_mac[6];                      /* next-hop MAC on the port (static neighbour) */
+	bool has_gw_mac;
+};
+
+struct gbakd_config {
+	char origin_host[ROUTE_DNS_MAX + 1];
+	char origin_realm[ROUTE_DNS_MAX + 1];
+	uint16_t udp_port;
+
+	unsigned nb_ports;
+	struct cfg_port port[CFG_MAX_PORTS];
+	unsigned mbufs_per_queue;
+
+	enum cfg_idle idle;
+	unsigned idle_spin_polls;  /* empty polls before backing off */
+	unsigned idle_sleep_us;    /* sleep per empty poll once backing off */
+
+	char redis[1024];
+	char redis_user[128];
+	char redis_password[256];
+	unsigned store_connect_timeout_ms, store_reply_timeout_ms;
+
+	unsigned cache_entries;    /* per worker; 0 = no cache */
+	unsigned cache_ttl_s;
+
+	unsigned max_inflight;     /* per worker */
+	unsigned drain_timeout_ms; /* at SIGINT/SIGTERM */
+	enum gba_kdf_impl kdf_impl;
+
+	struct route_table realms;
+	struct route_policy policy;
+
+	unsigned nb_hops;
+	struct cfg_hop hop[CFG_MAX_HOPS];
+	unsigned proxy_cache_entries; /* visited-side answer cache per worker; 0 = off */
+
+	bool has_local_realm;
+};
+
+/* Load and validate path into cfg (zeroed first). Returns 0, or -1 with a one-line message
+ * "FILE: [section] key: reason" in err. */
+int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,103 @@
+/* gbakd internals shared by main.c, worker.c and proxy.c. */
+#ifndef GBAKD_APP_H
+#define GBAKD_APP_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "cache.h"
+#include "config.h"
+#include "gba/gba_kdf.h"
+#include "net/net.h"
+#include "store/store.h"
+#include "telemetry/tel.h"
+#include "zn/zn.h"
+
+#define BURST 32
+#define TX_BUF (BURST * 4)
+#define SCRATCH_LEN 4096
+#define MAX_WORKERS 64
+
+enum slot_state { SLOT_FREE = 0, SLOT_STORE, SLOT_READY, SLOT_PARTNER };
+
+/* One query the worker holds while it waits (store lookup, partner answer) or derives keys. */
+struct slot {
+	struct rte_mbuf *m;    /* the query; the answer is written into it */
+	struct net_pkt np;
+	struct zn_bir bir;     /* points into m */
+	uint64_t t_in;         /* TSC at RX */
+	uint8_t state;
+	uint8_t attempt;       /* partner forwarding: attempts made */
+	uint8_t addr_idx;      /* partner forwarding: address in use */
+	uint16_t hop;          /* partner forwarding: next hop */
+	uint16_t gen;          /* partner forwarding: hop-by-hop generation */
+	uint64_t deadline_ns;  /* partner forwarding: attempt deadline */
+	uint32_t orig_hbh;
+	uint32_t next;         /* free list / timer list link */
+};
+
+struct proxy_worker; /* proxy.c */
+
+struct worker {
+	unsigned idx;       /* 0..nb_workers-1 */
+	unsigned lcore_id;
+	uint16_t port_id, queue_id;
+	const struct cfg_port *port;
+	const struct gbakd_config *cfg;
+	struct tel_lcore tel;
+	struct store *store;
+	struct gba_kdf_engine *kdf;
+	struct cache cache;
+	struct slot *slots;
+	uint32_t *free_stack;
+	unsigned nb_free, nb_slots;
+	struct rte_mempool *pool;
+	struct rte_ring *handoff;          /* answers from partners that RSS gave another worker */
+	struct proxy_worker *proxy;
+	uint64_t deny[ROUTE_MAX_RULES + 1][ROUTE_DENY_MAX]; /* [rule or last = none][reason] */
+	uint64_t tsc_hz;
+	uint64_t now_ns;   /* CLOCK_MONOTONIC of this iteration */
+	int64_t now_s;     /* wall clock of this iteration */
+	unsigned nb_tx;
+	struct rte_mbuf *tx[TX_BUF];
+	unsigned nb_lk;
+	struct store_lookup lk[BURST];
+	struct store_completion comp[BURST];
+	uint8_t scratch[SCRATCH_LEN];
+	uint8_t uss_buf[SCRATCH_LEN];
+} __rte_cache_aligned;
+
+extern volatile int gbakd_quit;
+extern struct worker *gbakd_workers[MAX_WORKERS];
+extern unsigned gbakd_nb_workers;
+
+/* Worker lcore entry point (arg: struct worker *). Returns 0 at shutdown. */
+int worker_main(void *arg);
+
+/* Send the Diameter message in w->scratch[0..len) as the UDP answer to slot s's query (written
+ * into s's mbuf), count it with result code rc, and free the slot. */
+void worker_send_answer(struct worker *w, struct slot *s, int len, uint32_t rc);
+/* Answer slot s with a BIA carrying only a result code (experimental for 54xx). */
+void worker_answer_code(struct worker *w, struct slot *s, uint32_t rc);
+/* Queue m for transmission on the worker's queue. */
+void worker_tx(struct worker *w, struct rte_mbuf *m);
+/* Return a slot to the free list. */
+void worker_slot_free(struct worker *w, struct slot *s);
+
+/* proxy.c: roaming (Zn' over UDP). */
+int proxy_worker_init(struct worker *w);
+/* Forward slot s (a validated BIR for a partner realm) to next hop `hop`. */
+void proxy_forward(struct worker *w, struct slot *s, uint16_t hop);
+/* A Diameter answer arrived on the Zn port: relay it if it answers one of our forwards (on any
+ * worker: hands it over through that worker's ring). Consumes m. */
+void proxy_answer_rx(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np);
+/* Timers, retries, handoff ring, probes. Returns work done (0 = idle). */
+unsigned proxy_poll(struct worker *w);
+/* Answer every forwarded query still waiting with 3002 (shutdown). */
+void proxy_abort_all(struct worker *w);
+int proxy_register_telemetry(void);
+
+#endif
