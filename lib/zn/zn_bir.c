@@ -6,19 +6,26 @@
 #include <string.h>
 
 /* Example AVPs for Failed-AVP when a required AVP is missing (RFC 6733 §7.5: code, vendor,
- * zero payload of the minimum length). */
-#define EX_BASE(code) {0, 0, (code) >> 8, (code) & 0xff, DIA_AVP_M, 0, 0, 8}
-#define EX_BASE_U32(code) {0, 0, (code) >> 8, (code) & 0xff, DIA_AVP_M, 0, 0, 12, 0, 0, 0, 0}
-#define EX_3GPP(code) {0, 0, (code) >> 8, (code) & 0xff, DIA_AVP_V | DIA_AVP_M, 0, 0, 12, 0, 0, 0x28, 0xaf}
-static const uint8_t ex_session_id[8] = EX_BASE(DIA_AVP_SESSION_ID);
-static const uint8_t ex_vsai[8] = EX_BASE(DIA_AVP_VENDOR_SPECIFIC_APPLICATION_ID);
-static const uint8_t ex_origin_host[8] = EX_BASE(DIA_AVP_ORIGIN_HOST);
-static const uint8_t ex_origin_realm[8] = EX_BASE(DIA_AVP_ORIGIN_REALM);
-static const uint8_t ex_dest_realm[8] = EX_BASE(DIA_AVP_DESTINATION_REALM);
-static const uint8_t ex_btid[12] = EX_3GPP(DIA_AVP_TRANSACTION_IDENTIFIER);
-static const uint8_t ex_naf_id[12] = EX_3GPP(DIA_AVP_NAF_ID);
-static const uint8_t ex_vendor_id[12] = EX_BASE_U32(DIA_AVP_VENDOR_ID);
-static const uint8_t ex_auth_app_id[12] = EX_BASE_U32(DIA_AVP_AUTH_APPLICATION_ID);
+ * zero-filled payload of the minimum length; here the minimum this parser accepts: one octet
+ * for strings and identities, 6 for NAF-Id, 4 for Unsigned32, none for Grouped). The arrays
+ * include the padding; the length passed on is the AVP Length. */
+#define HDR(code, flags, len) 0, 0, (code) >> 8, (code) & 0xff, (flags), 0, 0, (len)
+#define V3GPP 0, 0, 0x28, 0xaf
+struct zn_example {
+	uint8_t b[20];
+	uint16_t len;
+};
+static const struct zn_example ex_session_id = {{HDR(DIA_AVP_SESSION_ID, DIA_AVP_M, 9)}, 9};
+static const struct zn_example ex_vsai = {{HDR(DIA_AVP_VENDOR_SPECIFIC_APPLICATION_ID, DIA_AVP_M, 8)}, 8};
+static const struct zn_example ex_origin_host = {{HDR(DIA_AVP_ORIGIN_HOST, DIA_AVP_M, 9)}, 9};
+static const struct zn_example ex_origin_realm = {{HDR(DIA_AVP_ORIGIN_REALM, DIA_AVP_M, 9)}, 9};
+static const struct zn_example ex_dest_realm = {{HDR(DIA_AVP_DESTINATION_REALM, DIA_AVP_M, 9)}, 9};
+static const struct zn_example ex_btid = {{HDR(DIA_AVP_TRANSACTION_IDENTIFIER, DIA_AVP_V | DIA_AVP_M, 13), V3GPP}, 13};
+static const struct zn_example ex_naf_id = {{HDR(DIA_AVP_NAF_ID, DIA_AVP_V | DIA_AVP_M, 18), V3GPP}, 18};
+static const struct zn_example ex_vendor_id = {{HDR(DIA_AVP_VENDOR_ID, DIA_AVP_M, 12)}, 12};
+static const struct zn_example ex_auth_app_id = {{HDR(DIA_AVP_AUTH_APPLICATION_ID, DIA_AVP_M, 12)}, 12};
+static const struct zn_example ex_proxy_host = {{HDR(DIA_AVP_PROXY_HOST, DIA_AVP_M, 9)}, 9};
+static const struct zn_example ex_proxy_state = {{HDR(DIA_AVP_PROXY_STATE, DIA_AVP_M, 8)}, 8};
 
 /* bits of the single-occurrence AVPs seen */
 enum {
@@ -97,17 +104,15 @@ static int check_vsai(struct zn_bir *out, const struct dia_avp *g, const struct 
 	if (rc)
 		return fail_avp(out, rc, &a);
 	if (!have_vendor)
-		return fail(out, DIA_MISSING_AVP, ex_vendor_id, sizeof(ex_vendor_id));
+		return fail(out, DIA_MISSING_AVP, ex_vendor_id.b, ex_vendor_id.len);
 	if (!have_auth)
-		return fail(out, DIA_MISSING_AVP, ex_auth_app_id, sizeof(ex_auth_app_id));
+		return fail(out, DIA_MISSING_AVP, ex_auth_app_id.b, ex_auth_app_id.len);
 	return 0;
 }
 
 /* Proxy-Info must be well formed (recursively) and carry Proxy-Host and Proxy-State. */
 static int check_proxy_info(struct zn_bir *out, const struct dia_avp *g, const struct dia_avp_iter *parent)
 {
-	static const uint8_t ex_proxy_host[8] = EX_BASE(DIA_AVP_PROXY_HOST);
-	static const uint8_t ex_proxy_state[8] = EX_BASE(DIA_AVP_PROXY_STATE);
 	struct dia_avp bad, a;
 	struct dia_avp_iter it;
 	int rc = dia_avp_check_group(g, parent, &bad);
@@ -124,9 +129,9 @@ static int check_proxy_info(struct zn_bir *out, const struct dia_avp *g, const s
 			return fail_avp(out, DIA_AVP_OCCURS_TOO_MANY_TIMES, &a);
 	}
 	if (!host)
-		return fail(out, DIA_MISSING_AVP, ex_proxy_host, sizeof(ex_proxy_host));
+		return fail(out, DIA_MISSING_AVP, ex_proxy_host.b, ex_proxy_host.len);
 	if (!state)
-		return fail(out, DIA_MISSING_AVP, ex_proxy_state, sizeof(ex_proxy_state));
+		return fail(out, DIA_MISSING_AVP, ex_proxy_state.b, ex_proxy_state.len);
 	return 0;
 }
 
@@ -287,19 +292,19 @@ int zn_bir_parse(const uint8_t *msg, size_t len, struct zn_bir *out)
 		return fail_avp(out, rc, &a);
 
 	if (!(seen & S_SESSION_ID))
-		return fail(out, DIA_MISSING_AVP, ex_session_id, sizeof(ex_session_id));
+		return fail(out, DIA_MISSING_AVP, ex_session_id.b, ex_session_id.len);
 	if (!(seen & S_VSAI))
-		return fail(out, DIA_MISSING_AVP, ex_vsai, sizeof(ex_vsai));
+		return fail(out, DIA_MISSING_AVP, ex_vsai.b, ex_vsai.len);
 	if (!(seen & S_ORIGIN_HOST))
-		return fail(out, DIA_MISSING_AVP, ex_origin_host, sizeof(ex_origin_host));
+		return fail(out, DIA_MISSING_AVP, ex_origin_host.b, ex_origin_host.len);
 	if (!(seen & S_ORIGIN_REALM))
-		return fail(out, DIA_MISSING_AVP, ex_origin_realm, sizeof(ex_origin_realm));
+		return fail(out, DIA_MISSING_AVP, ex_origin_realm.b, ex_origin_realm.len);
 	if (!(seen & S_DEST_REALM))
-		return fail(out, DIA_MISSING_AVP, ex_dest_realm, sizeof(ex_dest_realm));
+		return fail(out, DIA_MISSING_AVP, ex_dest_realm.b, ex_dest_realm.len);
 	if (!(seen & S_BTID))
-		return fail(out, DIA_MISSING_AVP, ex_btid, sizeof(ex_btid));
+		return fail(out, DIA_MISSING_AVP, ex_btid.b, ex_btid.len);
 	if (!(seen & S_NAF_ID))
-		return fail(out, DIA_MISSING_AVP, ex_naf_id, sizeof(ex_naf_id));
+		return fail(out, DIA_MISSING_AVP, ex_naf_id.b, ex_naf_id.len);
 	return 0;
 }
 

@@ -381,9 +381,10 @@ static void test_bad_padding(void)
 static void test_missing(void)
 {
 	static const char *const ex[I_N] = {
-		[I_SID] = "00000107 40 000008", [I_VSAI] = "00000104 40 000008", [I_OHOST] = "00000108 40 000008",
-		[I_OREALM] = "00000128 40 000008", [I_DREALM] = "0000011b 40 000008",
-		[I_BTID] = "00000191 c0 00000c 000028af", [I_NAF] = "00000192 c0 00000c 000028af"};
+		[I_SID] = "00000107 40 000009 00", [I_VSAI] = "00000104 40 000008",
+		[I_OHOST] = "00000108 40 000009 00", [I_OREALM] = "00000128 40 000009 00",
+		[I_DREALM] = "0000011b 40 000009 00", [I_BTID] = "00000191 c0 00000d 000028af 00",
+		[I_NAF] = "00000192 c0 000012 000028af 000000000000"};
 	uint8_t m[512], a[512];
 	struct zn_bir r;
 	for (int i = 0; i < I_N; i++) {
@@ -402,12 +403,12 @@ static void test_missing(void)
 	int l = dia_error_answer_build(a, sizeof(a), m, (size_t)n, DIA_MISSING_AVP, r.failed_avp, r.failed_avp_len,
 				       "bsf.home1.net", "home1.net");
 	CU_ASSERT(l > 0 && same_hex(a, (size_t)l,
-				    "01 00006c 40 000136 01000004 00000001 00000002"
+				    "01 000074 40 000136 01000004 00000001 00000002"
 				    "00000107 40 00000b 733b31 00"
 				    "00000108 40 000015 6273662e686f6d65312e6e6574 000000"
 				    "00000128 40 000011 686f6d65312e6e6574 000000"
 				    "0000010c 40 00000c 0000138d"
-				    "00000117 40 000014 00000192 c0 00000c 000028af"));
+				    "00000117 40 00001c 00000192 c0 000012 000028af 000000000000 0000"));
 	/* VSAI without Auth-Application-Id */
 	struct dia_builder b;
 	dia_build_init(&b, m, sizeof(m), DIA_FLAG_R, DIA_CMD_BI, DIA_APP_ZN, 1, 2);
