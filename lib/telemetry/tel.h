@@ -126,12 +126,11 @@ struct tel_lcore {
 	struct tel_hist lat; /* query in -> answer out */
 } __rte_cache_aligned;
 
-/* Add one latency sample (ns) to h. */
+/* Add one latency sample (ns) to h: bucket i counts samples <= bound i (Prometheus "le"). */
 static inline void tel_hist_add(struct tel_hist *h, uint64_t ns)
 {
-	uint64_t us = ns / 1000;
 	unsigned i = 0;
-	while (i < TEL_LAT_BUCKETS - 1 && us >= tel_lat_bounds_us[i])
+	while (i < TEL_LAT_BUCKETS - 1 && ns > (uint64_t)tel_lat_bounds_us[i] * 1000)
 		i++;
 	h->bucket[i]++;
 	h->count++;
