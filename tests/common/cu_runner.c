@@ -85,6 +85,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	int named = 0;
+	unsigned run = 0, failed = 0, suites_failed = 0;
 	for (int i = 1; i < argc; i++) {
 		if (argv[i][0] == '-')
 			continue;
@@ -96,14 +97,18 @@ int main(int argc, char **argv)
 		}
 		named = 1;
 		CU_basic_run_suite(s);
+		/* each CU_basic_run_suite() resets CUnit's counts: add them up per suite */
+		run += CU_get_number_of_tests_run();
+		failed += CU_get_number_of_tests_failed();
+		suites_failed += CU_get_number_of_suites_failed();
 	}
-	if (!named)
+	if (!named) {
 		CU_basic_run_tests();
-
-	/* CU_basic_run_tests() returns success even when tests fail: read the counts. */
-	unsigned run = CU_get_number_of_tests_run();
-	unsigned failed = CU_get_number_of_tests_failed();
-	unsigned suites_failed = CU_get_number_of_suites_failed();
+		/* CU_basic_run_tests() returns success even when tests fail: read the counts. */
+		run = CU_get_number_of_tests_run();
+		failed = CU_get_number_of_tests_failed();
+		suites_failed = CU_get_number_of_suites_failed();
+	}
 	CU_cleanup_registry();
 	printf("\n%u passed, %u failed\n", run - failed, failed + suites_failed);
 	return (failed || suites_failed) ? 1 : 0;
