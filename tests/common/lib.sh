@@ -48,3 +48,72 @@ t_redis_start() {
 
 # Skip (count as a failure with a reason) when not root: the tests need netns/veth.
 t_need_root() { [ "$(id -u)" -eq 0 ] || { _t_fail "$T_NAME needs root (netns, veth, DPDK)"; t_end; }; }
+
+# ---- network namespaces + gbakd (DPDK on net_af_packet over a veth pair) ----------------------
+# t_netns_pair NS_DP NS_CL VETH_DP VETH_CL CL_IP4/24 CL_IP6/64
+#   NS_DP holds VETH_DP with no kernel address (DPDK binds it with af_packet); NS_CL holds VETH_CL
+#   with the client addresses and TX checksum offload off (see platform notes: a Linux socket over
+#   veth leaves partial UDP checksums that af_packet hands to DPDK unchanged).
+t_netns_pair() {
+	local dp=$1 cl=$2 vd=$3 vc=$4 ip4=$5 ip6=$6
+	ip netns add "$dp" && t_cleanup_add "ip netns del $dp"
+	ip netns add "$cl" && t_cleanup_add "ip netns del $cl"
+	ip link add "$vd" type veth peer name "$vc"
+	ip link set "$vd" netns "$dp"; ip link set "$vc" netns "$cl"
+	ip netns exec "$dp" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$dp" ip link set lo up; ip netns exec "$dp" ip link set "$vd" up
+	ip netns exec "$cl" ip link set lo up
+	ip netns exec "$cl" ip addr add "$ip4" dev "$vc"
+	ip netns exec "$cl" ip -6 addr add "$ip6" dev "$vc" nodad
+	ip netns exec "$cl" ip link set "$vc" up
+	ip netns exec "$cl" ethtool -K "$vc" tx off >/dev/null
+}
+
+# t_gbakd_start NS PREFIX LOG CONFIG EAL_ARGS...: start gbakd in NS and wait for its "ready" line.
+t_gbakd_start() {
+	local ns=$1 prefix=$2 log=$3 conf=$4; shift 4
+	t_cleanup_add "rm -rf /var/run/dpdk/$prefix"
+	t_bg ip netns exec "$ns" "$BUILD/gbakd" --no-huge -m 512 --no-pci --file-prefix "$prefix" \
+		--log-level=lib.eal:warning "$@" -- --config "$conf" >"$log" 2>&1
+	GBAKD_PID=$!
+	local n=0
+	until grep -q "gbakd: ready" "$log" 2>/dev/null; do
+		n=$((n+1))
+		if [ $n -gt 150 ] || ! kill -0 "$GBAKD_PID" 2>/dev/null; then
+			echo "gbakd did not start:"; tail -20 "$log"; return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# t_tel PREFIX CMD: one DPDK telemetry command, JSON on stdout (DPDK's own dpdk-telemetry.py).
+t_tel() { echo "$2" | dpdk-telemetry.py -f "$1" 2>/dev/null | python3 -c '
+import sys, json
+txt = sys.stdin.read(); objs = []
+dec = json.JSONDecoder(); i = 0
+while True:
+    j = txt.find("{", i)
+    if j < 0: break
+    try:
+        o, i = dec.raw_decode(txt, j); objs.append(o)
+    except ValueError: i = j + 1
+print(json.dumps(objs[-1] if objs else {}))'; }
+
+# t_json FIELD: read one JSON object on stdin, print FIELD (dotted path) or "" if absent.
+t_json() { python3 -c '
+import sys, json
+try: o = json.load(sys.stdin)
+except Exception: print("<no json>"); sys.exit(0)
+for k in sys.argv[1].split("."):
+    o = o.get(k) if isinstance(o, dict) else None
+print("" if o is None else (str(o).lower() if isinstance(o, bool) else o))' "$1"; }
+
+# t_ksnaf KS_HEX RAND_HEX IMPI NAF_FQDN UA_HEX [gba-me|gba-u]: independent TS 33.220 B.3 KDF
+# (Python's hmac, no project code).
+t_ksnaf() { python3 -c '
+import hmac, hashlib, sys
+ks, rnd, impi, fqdn, ua = bytes.fromhex(sys.argv[1]), bytes.fromhex(sys.argv[2]), sys.argv[3].encode(), sys.argv[4].encode(), bytes.fromhex(sys.argv[5])
+label = (sys.argv[6] if len(sys.argv) > 6 else "gba-me").encode()
+p = lambda b: b + len(b).to_bytes(2, "big")
+s = b"\x01" + p(label) + p(rnd) + p(impi) + p(fqdn + ua)
+print(hmac.new(ks, s, hashlib.sha256).hexdigest())' "$@"; }

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# End to end: gbakd (home BSF) on net_af_packet over a veth (2 queue pairs -> 2 workers), a real
+# redis-server, and gbactl query from another network namespace, over IPv4 and IPv6.
+# Keys are checked against an independent KDF (Python hmac); every error path gets its code.
+. "$(dirname "$0")/../common/lib.sh"
+t_begin gbakd_e2e
+t_need_root
+ID=$$; DP=gbkdp$ID; CL=gbkcl$ID; VD=gd$ID; VC=gc$ID; PFX=gbke2e$ID
+t_netns_pair $DP $CL $VD $VC 192.0.2.2/24 2001:db8::2/64
+RP=$((20000 + ID % 10000))
+REDIS="redis://127.0.0.1:$RP"
+ip netns exec $DP bash -c "$(declare -f t_bg t_redis_start); T_TMP=$T_TMP; T_PIDS=(); t_redis_start $RP; echo \${T_PIDS[0]}" > "$T_TMP/redis.pid"
+t_cleanup_add "kill \$(cat $T_TMP/redis.pid)"
+CLI() { ip netns exec $CL "$BUILD/gbactl" "$@"; }
+DPX() { ip netns exec $DP "$BUILD/gbactl" "$@"; }
+
+cat > "$T_TMP/gbakd.ini" <<EOC
+[gbakd]
+origin_host = bsf.home1.net
+origin_realm = home1.net
+udp_port = 3868
+max_inflight = 256
+[workers]
+idle = backoff
+idle_spin_polls = 200
+idle_sleep_us = 200
+[port0]
+ipv4 = 192.0.2.1
+ipv6 = 2001:db8::1
+queues = 2
+[store]
+redis = $REDIS
+reply_timeout_ms = 300
+[cache]
+entries = 1024
+ttl_s = 2
+[realm:home]
+pattern = home1.net
+action = local
+[realm:other]
+pattern = other.example
+action = reject
+[naf:own]
+origin_host = naf1.home1.net
+source = 192.0.2.0/24, 2001:db8::/64
+naf_domains = home1.net
+[naf:limited]
+origin_host = naf9.home1.net
+naf_domains = svc.home1.net
+gsids = 1
+EOC
+
+# sessions: the reference vector (GBA_ME), a GBA_U one, one with USS, one to revoke, one to expire
+KS=b40ba9a3c58b2a05bbf0d987b21bf8cbf769bcd751044604127672711c6d3441
+RAND=23553cbe9637a89d218ae64dae47bf35
+BTID='I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net'
+check "session put (GBA_ME vector)" DPX session put --redis $REDIS --btid "$BTID" --ks $KS --impi user1_private@home1.net --lifetime 3600
+RAND2=00112233445566778899aabbccddeeff
+check "session put (GBA_U)" DPX session put --redis $REDIS --rand $RAND2 --realm bsf.home1.net --ks $KS --impi uuser@home1.net --uicc u --lifetime 3600
+BTID2=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RAND2')).decode()+'@bsf.home1.net')")
+RAND3=0102030405060708090a0b0c0d0e0f10
+BTID3=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RAND3')).decode()+'@bsf.home1.net')")
+check "session put (USS)" DPX session put --redis $REDIS --btid "$BTID3" --ks $KS --impi ussuser@home1.net --gba-type 2g --uss '1=<uss id="1"><flags><flag>1</flag></flags></uss>' --lifetime 3600
+RAND4=f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff
+BTID4=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RAND4')).decode()+'@bsf.home1.net')")
+check "session put (to revoke)" DPX session put --redis $REDIS --btid "$BTID4" --ks $KS --impi rev@home1.net
+RAND5=a0a1a2a3a4a5a6a7a8a9aaabacadaeaf
+BTID5=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RAND5')).decode()+'@bsf.home1.net')")
+check "session put (short-lived)" DPX session put --redis $REDIS --btid "$BTID5" --ks $KS --impi exp@home1.net --lifetime 2
+check "provision 200 synthetic sessions" DPX provision --redis $REDIS --count 200 --realm bsf.home1.net --seed 7
+
+t_gbakd_start $DP $PFX "$T_TMP/gbakd.log" "$T_TMP/gbakd.ini" --lcores 0@0,1@0,2@1 \
+	--vdev "net_af_packet0,iface=$VD,qpairs=2" || { _t_fail "gbakd starts"; t_end; }
+_t_ok "gbakd starts with 2 workers on 2 queues"
+
+check "ARP + ICMP echo (IPv4 ping)" ip netns exec $CL ping -c 2 -i 0.2 -W 2 192.0.2.1
+check "ND + ICMPv6 echo (IPv6 ping)" ip netns exec $CL ping -6 -c 2 -i 0.2 -W 2 2001:db8::1
+
+Q() { CLI query --server "$1" --origin-host "${OH:-naf1.home1.net}" --origin-realm home1.net --json "${@:2}"; }
+S4=192.0.2.1:3868; S6='[2001:db8::1]:3868'
+
+# GBA_ME: the reference vector
+out=$(Q $S4 --btid "$BTID" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "GBA_ME: result 2001" 2001 "$(echo "$out" | t_json result_code)"
+check_eq "GBA_ME: Ks_NAF = reference vector" 7c351b69c4910d2da5a312ad73ce3ac7be6f46165fdb9ffc3494d874aca8a501 "$(echo "$out" | t_json ks_naf)"
+check_eq "GBA_ME: Ks_NAF = independent KDF" "$(t_ksnaf $KS $RAND user1_private@home1.net naf1.home1.net 0100000002)" "$(echo "$out" | t_json ks_naf)"
+check_eq "GBA_ME: IMPI" user1_private@home1.net "$(echo "$out" | t_json impi)"
+check_eq "GBA_ME: no Ks_int_NAF" "" "$(echo "$out" | t_json ks_int_naf)"
+check_eq "GBA_ME: GBA-Type 3G" 0 "$(echo "$out" | t_json gba_type)"
+exp=$(DPX session get --redis $REDIS --btid "$BTID" --json | t_json key_expiry)
+check_match "GBA_ME: key_expiry is ISO 8601 UTC" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' "$(echo "$out" | t_json key_expiry)"
+check_eq "GBA_ME: key_expiry = the session's" "$(python3 -c "import datetime,sys;print(datetime.datetime.fromtimestamp(int('$exp'),datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'))" 2>/dev/null || echo "$exp")" "$(echo "$out" | t_json key_expiry)"
+out=$(Q $S4 --btid "$BTID" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "GBA_ME again (cache hit): same key" 7c351b69c4910d2da5a312ad73ce3ac7be6f46165fdb9ffc3494d874aca8a501 "$(echo "$out" | t_json ks_naf)"
+out=$(Q $S4 --btid "$BTID" --naf-fqdn other.home1.net --ua 01000000ff)
+check_eq "GBA_ME other NAF-Id: independent KDF" "$(t_ksnaf $KS $RAND user1_private@home1.net other.home1.net 01000000ff)" "$(echo "$out" | t_json ks_naf)"
+
+# GBA_U
+out=$(Q $S4 --btid "$BTID2" --naf-fqdn naf1.home1.net --ua 0100000002 --gba-u-aware)
+check_eq "GBA_U aware: Ks_ext_NAF" "$(t_ksnaf $KS $RAND2 uuser@home1.net naf1.home1.net 0100000002 gba-me)" "$(echo "$out" | t_json ks_naf)"
+check_eq "GBA_U aware: Ks_int_NAF" "$(t_ksnaf $KS $RAND2 uuser@home1.net naf1.home1.net 0100000002 gba-u)" "$(echo "$out" | t_json ks_int_naf)"
+out=$(Q $S4 --btid "$BTID2" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "GBA_U, NAF not aware: Ks_ext_NAF only" "$(t_ksnaf $KS $RAND2 uuser@home1.net naf1.home1.net 0100000002 gba-me)|" "$(echo "$out" | t_json ks_naf)|$(echo "$out" | t_json ks_int_naf)"
+
+# IPv6
+out=$(Q "$S6" --btid "$BTID" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "IPv6: Ks_NAF" 7c351b69c4910d2da5a312ad73ce3ac7be6f46165fdb9ffc3494d874aca8a501 "$(echo "$out" | t_json ks_naf)"
+
+# USS and GSIDs
+out=$(Q $S4 --btid "$BTID3" --naf-fqdn naf1.home1.net --ua 0100000002 --gsid 1)
+check_eq "USS for GSID 1" '<ussList><uss id="1"><flags><flag>1</flag></flags></uss></ussList>' "$(echo "$out" | t_json uss)"
+check_eq "GBA-Type 2G" 1 "$(echo "$out" | t_json gba_type)"
+out=$(Q $S4 --btid "$BTID3" --naf-fqdn naf1.home1.net --ua 0100000002 --gsid 4)
+check_eq "GSID the user has no USS for: 5402" 5402 "$(echo "$out" | t_json result_code)"
+
+# errors
+out=$(Q $S4 --btid 'AAAAAAAAAAAAAAAAAAAAAA==@bsf.home1.net' --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "unknown B-TID: 5403 experimental" "5403 true" "$(echo "$out" | t_json result_code) $(echo "$out" | t_json experimental)"
+out=$(Q $S4 --btid 'not-base64!@bsf.home1.net' --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "malformed B-TID: 5403" 5403 "$(echo "$out" | t_json result_code)"
+check "revoke (session del)" DPX session del --redis $REDIS --btid "$BTID4"
+out=$(Q $S4 --btid "$BTID4" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "revoked B-TID: 5403" 5403 "$(echo "$out" | t_json result_code)"
+sleep 2.2
+out=$(Q $S4 --btid "$BTID5" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "expired B-TID: 5403" 5403 "$(echo "$out" | t_json result_code)"
+out=$(OH=naf-rogue.example Q $S4 --btid "$BTID" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "unknown NAF Origin-Host: 5402" 5402 "$(echo "$out" | t_json result_code)"
+out=$(Q $S4 --btid "$BTID" --naf-fqdn naf1.evil.example --ua 0100000002)
+check_eq "NAF FQDN outside its domains: 5402" 5402 "$(echo "$out" | t_json result_code)"
+out=$(OH=naf9.home1.net Q $S4 --btid "$BTID" --naf-fqdn a.svc.home1.net --ua 0100000002 --gsid 2)
+check_eq "GSID the NAF may not ask for: 5402" 5402 "$(echo "$out" | t_json result_code)"
+out=$(Q $S4 --btid 'AAAAAAAAAAAAAAAAAAAAAA==@bsf.other.example' --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "foreign realm: 3003" 3003 "$(echo "$out" | t_json result_code)"
+out=$(Q $S4 --btid 'AAAAAAAAAAAAAAAAAAAAAA==@nowhere.example' --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "realm not in the table: 3003" 3003 "$(echo "$out" | t_json result_code)"
+# a BIR without Transaction-Identifier (hand-built header + Session-Id + Origin-Host/Realm + ...)
+bad=$(python3 - <<'PY'
+import struct
+def avp(code, data, vendor=None, m=True):
+    flags = (0x40 if m else 0) | (0x80 if vendor else 0)
+    hdr = 12 if vendor else 8
+    l = hdr + len(data)
+    b = struct.pack(">I", code) + bytes([flags]) + l.to_bytes(3, "big") + (struct.pack(">I", vendor) if vendor else b"")
+    return b + data + b"\0" * ((4 - l % 4) % 4)
+vsai = avp(260, avp(266, struct.pack(">I", 10415)) + avp(258, struct.pack(">I", 16777220)))
+body = avp(263, b"s;1") + vsai + avp(264, b"naf1.home1.net") + avp(296, b"home1.net") + avp(283, b"home1.net") \
+     + avp(402, b"naf1.home1.net\x01\x00\x00\x00\x02", 10415)
+hdr = bytes([1]) + (20 + len(body)).to_bytes(3, "big") + bytes([0xc0]) + (310).to_bytes(3, "big") + struct.pack(">III", 16777220, 77, 78)
+print((hdr + body).hex())
+PY
+)
+out=$(CLI query --server $S4 --json --hbh 77 --send-hex "$bad")
+check_eq "BIR without B-TID: 5005 MISSING_AVP" 5005 "$(echo "$out" | t_json result_code)"
+check "garbage datagram: no answer (dropped, counted)" bash -c "! ip netns exec $CL $BUILD/gbactl query --server $S4 --timeout-ms 300 --send-hex 0102030405 >/dev/null 2>&1"
+out=$(CLI query --server $S4 --json --send-hex "$(python3 -c "
+import struct
+b=bytes([1])+(20).to_bytes(3,'big')+bytes([0x80])+(280).to_bytes(3,'big')+struct.pack('>III',0,0x1234,1)
+print(b.hex())")" --hbh $((0x1234)))
+check_eq "Device-Watchdog-Request answered" 2001 "$(echo "$out" | t_json result_code)"
+
+# spread over both workers: synthetic sessions from many source ports
+for i in $(seq 0 39); do
+	btid=$(python3 -c "
+import hashlib,base64,struct
+r=hashlib.sha256(b'gbakd-synth-rand'+struct.pack('>QQ',7,$i)).digest()[:16]
+print(base64.b64encode(r).decode()+'@bsf.home1.net')")
+	Q $S4 --btid "$btid" --naf-fqdn naf1.home1.net --ua 0100000002 >> "$T_TMP/synth.out"
+done
+check_eq "40 synthetic sessions answered 2001" 40 "$(grep -c '"result_code": 2001' "$T_TMP/synth.out")"
+ks7=$(python3 -c "import hashlib,struct;print(hashlib.sha256(b'gbakd-synth-ks'+struct.pack('>QQ',7,0)).hexdigest())")
+r7=$(python3 -c "import hashlib,struct;print(hashlib.sha256(b'gbakd-synth-rand'+struct.pack('>QQ',7,0)).hexdigest()[:32])")
+check_eq "synthetic session 0: key = independent KDF of its documented Ks" "$(t_ksnaf $ks7 $r7 user0@bsf.home1.net naf1.home1.net 0100000002)" "$(head -1 "$T_TMP/synth.out" | t_json ks_naf)"
+lc=$(t_tel $PFX /gbakd/lcores)
+busy=$(echo "$lc" | python3 -c "import sys,json;d=json.load(sys.stdin);print(sum(1 for v in d.get('/gbakd/lcores',d).values() if isinstance(v,dict) and v.get('queries',0)>0))")
+check_eq "both workers answered queries (RSS/fanout over 2 queues)" 2 "$busy"
+
+# telemetry agrees with what we sent
+ans=$(t_tel $PFX /gbakd/answers)
+check_eq "telemetry: 5403 answers" 4 "$(echo "$ans" | t_json /gbakd/answers.5403)"
+check_eq "telemetry: 3003 answers" 2 "$(echo "$ans" | t_json /gbakd/answers.3003)"
+check_eq "telemetry: 5005 answers" 1 "$(echo "$ans" | t_json /gbakd/answers.5005)"
+check_eq "telemetry: 5402 answers" 4 "$(echo "$ans" | t_json /gbakd/answers.5402)"
+drops=$(t_tel $PFX /gbakd/drops)
+check_eq "telemetry: garbage datagram counted" 1 "$(echo "$drops" | t_json /gbakd/drops.diameter_garbage)"
+pol=$(t_tel $PFX /gbakd/policy)
+check_eq "telemetry: policy denial of unknown peer" 1 "$(echo "$pol" | t_json /gbakd/policy.none.unknown_peer)"
+
+# Redis stopped: lookups fail with an explicit answer, never silence
+rpid=$(cat "$T_TMP/redis.pid"); kill "$rpid"
+n=0; while kill -0 "$rpid" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+check "redis-server stopped" bash -c "! kill -0 $rpid 2>/dev/null"
+out=$(Q $S4 --btid 'EBESEzQ1VndoiZqrvM3e7w==@bsf.home1.net' --naf-fqdn naf1.home1.net --ua 0100000002)
+check_match "Redis down: 3002 or 3004" '^300[24]$' "$(echo "$out" | t_json result_code)"
+
+kill -INT "$GBAKD_PID"; wait "$GBAKD_PID"; rc=$?
+check_eq "SIGINT: gbakd exits 0" 0 "$rc"
+check "final counters printed" grep -q "final counters" "$T_TMP/gbakd.log"
+t_end
