@@ -595,7 +595,16 @@ static int format_get(struct req *r, const char *btid, size_t btid_len)
 	int kl = store_key(btid, btid_len, key, sizeof(key));
 	if (kl < 0)
 		return kl;
-	int hl = snprintf(r->get_cmd, sizeof(r->get_cmd), "*2\r\n$3\r\nGET\r\n$%d\r\n", kl);
+	static const char head[] = "*2\r\n$3\r\nGET\r\n$";
+	int hl = sizeof(head) - 1;
+	memcpy(r->get_cmd, head, (size_t)hl);
+	if (kl >= 100)
+		r->get_cmd[hl++] = (char)('0' + kl / 100);
+	if (kl >= 10)
+		r->get_cmd[hl++] = (char)('0' + kl / 10 % 10);
+	r->get_cmd[hl++] = (char)('0' + kl % 10);
+	r->get_cmd[hl++] = '\r';
+	r->get_cmd[hl++] = '\n';
 	memcpy(r->get_cmd + hl, key, (size_t)kl);
 	memcpy(r->get_cmd + hl + kl, "\r\n", 2);
 	r->cmd = r->get_cmd;

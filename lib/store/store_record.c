@@ -6,10 +6,26 @@
 
 #include "store_tables.inc"
 
+#ifdef __SSE4_2__
+#include <nmmintrin.h>
+#endif
+
 uint32_t store_crc32c(const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	uint32_t c = 0xffffffffu;
+#ifdef __SSE4_2__ /* the CRC32 instruction computes CRC-32C (-march=corei7 and later) */
+	uint64_t c64 = c;
+	for (; len >= 8; len -= 8, p += 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		c64 = _mm_crc32_u64(c64, v);
+	}
+	c = (uint32_t)c64;
+	while (len--)
+		c = _mm_crc32_u8(c, *p++);
+	return c ^ 0xffffffffu;
+#endif
 	while (len--)
 		c = crc32c_tab[(c ^ *p++) & 0xff] ^ (c >> 8);
 	return c ^ 0xffffffffu;

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make bench-store: lookups/s of one lib/store client (one worker's non-blocking pipelined
+# connection, build/bench/bench_store) against one standalone redis-server, at pipeline depth D,
+# and `redis-benchmark -t get -P D -c 1` (one connection, same depth, a value of the same size as
+# our records) against the same server in the same run. Best of RUNS runs on each side; prints
+# the ratio (target >= 0.8) and writes $BENCH_OUT/store.json when BENCH_OUT is set.
+# Knobs: STORE_BENCH_DEPTHS ("16 64"), STORE_BENCH_SECONDS (3), STORE_BENCH_RUNS (3).
+set -u
+cd "$(dirname "$0")/.."
+source tests/common/lib.sh   # t_bg, t_redis_start, teardown of the server at exit
+t_begin bench-store
+DEPTHS=${STORE_BENCH_DEPTHS:-"16 64"}
+SECS=${STORE_BENCH_SECONDS:-3}
+RUNS=${STORE_BENCH_RUNS:-3}
+B="$BUILD/bench/bench_store"
+[ -x "$B" ] || { echo "build $B first (make)"; exit 1; }
+P=$(t_free_port)
+t_redis_start "$P" || exit 1
+URL="redis://127.0.0.1:$P"
+
+# provision the synthetic sessions once; the record size sets redis-benchmark's value size
+out=$("$B" --redis "$URL" --depth 16 --seconds 0.2) || { echo "bench_store failed: $out"; exit 1; }
+rec=$(echo "$out" | sed -n 's/.*record_bytes=\([0-9]*\).*/\1/p')
+redis-cli -p "$P" SET 'key:__rand_int__' "$(head -c "$rec" /dev/zero | tr '\0' x)" >/dev/null
+
+json="{\"bench\":\"store\",\"record_bytes\":$rec,\"seconds\":$SECS,\"runs\":$RUNS,\"results\":["
+sep=""; rc=0
+for d in $DEPTHS; do
+	best_ours=0; best_ref=0
+	for ((r = 0; r < RUNS; r++)); do
+		o=$("$B" --redis "$URL" --depth "$d" --seconds "$SECS" --no-provision) || { echo "!! $o"; rc=1; }
+		o=$(echo "$o" | sed -n 's/^lookups_per_s=\([0-9]*\).*/\1/p')
+		ref=$(redis-benchmark -p "$P" -t get -P "$d" -c 1 -n $((d * 40000)) -q 2>/dev/null | tr '\r' '\n' |
+			grep 'requests per second' | tail -1 | awk '{printf "%d", $2}')
+		[ "${o:-0}" -gt "$best_ours" ] && best_ours=$o
+		[ "${ref:-0}" -gt "$best_ref" ] && best_ref=$ref
+	done
+	ratio=$(awk -v a="$best_ours" -v b="$best_ref" 'BEGIN{printf "%.2f", b ? a / b : 0}')
+	printf 'depth %3d: lib/store %9d lookups/s   redis-benchmark -P %d -c 1 %9d req/s   ratio %s (target >= 0.8)\n' \
+		"$d" "$best_ours" "$d" "$best_ref" "$ratio"
+	json+="$sep{\"depth\":$d,\"store_lookups_per_s\":$best_ours,\"redis_benchmark_get_per_s\":$best_ref,\"ratio\":$ratio}"
+	sep=","
+done
+json+="]}"
+if [ -n "${BENCH_OUT:-}" ]; then mkdir -p "$BENCH_OUT"; echo "$json" > "$BENCH_OUT/store.json"; echo "wrote $BENCH_OUT/store.json"; fi
+echo "reproduce: make bench-store   (or: bash bench/store.sh)"
+exit $rc
