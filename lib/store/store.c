@@ -42,6 +42,8 @@
 #define REFRESH_INTERVAL_NS (100 * MS)
 #define IDLE_CHECK_NS (100 * MS)
 #define GET_CMD_MAX (32 + STORE_KEY_MAX)
+#define POOL_STR 480              /* pooled replies hold strings up to this size inline */
+#define POOL_EXTRA 64
 
 enum { N_DOWN, N_CONNECTING, N_UP };
 enum { R_FREE, R_WAIT, R_SENT, R_DONE };
@@ -56,6 +58,13 @@ struct node {
 	uint64_t *fifo;
 	uint32_t head, tail, mask;
 	struct store_shard_stats st;
+};
+
+/* A top-level reply from the per-client pool (no malloc per reply on the lookup path). */
+struct pooled {
+	redisReply r;
+	struct pooled *next;
+	char buf[POOL_STR];
 };
 
 struct req {
@@ -91,6 +100,9 @@ struct store {
 	int refresh_wanted, refresh_inflight;
 	uint64_t next_refresh;
 	unsigned refresh_rr;
+	struct pooled *pool, *pool_free;
+	unsigned pool_n;
+	redisReplyObjectFunctions fns, *orig_fns;
 };
 
 static const char *const status_names[STORE_STATUS_MAX] = {
@@ -117,6 +129,77 @@ static uint32_t pow2_at_least(uint32_t v)
 	return p;
 }
 
+/* ---- reply pool: hiredis reader callbacks ------------------------------------------------- */
+
+static int is_pooled(const struct store *s, const void *o)
+{
+	return s->pool != NULL && (const char *)o >= (const char *)s->pool &&
+	       (const char *)o < (const char *)(s->pool + s->pool_n);
+}
+
+static void reply_free(struct store *s, redisReply *r)
+{
+	if (r == NULL)
+		return;
+	if (is_pooled(s, r)) {
+		struct pooled *p = (struct pooled *)r;
+		p->next = s->pool_free;
+		s->pool_free = p;
+	} else {
+		freeReplyObject(r);
+	}
+}
+
+static struct pooled *pool_take(struct store *s, int type)
+{
+	struct pooled *p = s->pool_free;
+	s->pool_free = p->next;
+	memset(&p->r, 0, sizeof(p->r));
+	p->r.type = type;
+	return p;
+}
+
+/* Top-level strings, nils and integers come from the pool; arrays (CLUSTER SLOTS) and their
+ * elements, and strings too long for the pool, go to hiredis' own functions. */
+static void *cb_string(const redisReadTask *t, char *str, size_t len)
+{
+	struct store *s = t->privdata;
+	if (t->parent != NULL || len >= POOL_STR || s->pool_free == NULL)
+		return s->orig_fns->createString(t, str, len);
+	struct pooled *p = pool_take(s, t->type);
+	memcpy(p->buf, str, len);
+	p->buf[len] = '\0';
+	p->r.str = p->buf;
+	p->r.len = len;
+	return p;
+}
+
+static void *cb_array(const redisReadTask *t, int n)
+{
+	return ((struct store *)t->privdata)->orig_fns->createArray(t, n);
+}
+
+static void *cb_integer(const redisReadTask *t, long long v)
+{
+	struct store *s = t->privdata;
+	if (t->parent != NULL || s->pool_free == NULL)
+		return s->orig_fns->createInteger(t, v);
+	struct pooled *p = pool_take(s, REDIS_REPLY_INTEGER);
+	p->r.integer = v;
+	return p;
+}
+
+static void *cb_nil(const redisReadTask *t)
+{
+	struct store *s = t->privdata;
+	if (t->parent != NULL || s->pool_free == NULL)
+		return s->orig_fns->createNil(t);
+	return pool_take(s, REDIS_REPLY_NIL);
+}
+
+/* The reader itself only ever frees a partly built array (never a pooled top-level reply), so
+ * fns.freeObject is hiredis' freeReplyObject. */
+
 /* ---- requests ---------------------------------------------------------------------------- */
 
 static int req_alloc(struct store *s)
@@ -132,7 +215,7 @@ static void req_free(struct store *s, uint32_t i)
 {
 	struct req *r = &s->reqs[i];
 	if (r->reply != NULL)
-		freeReplyObject(r->reply);
+		reply_free(s, r->reply);
 	r->reply = NULL;
 	if (r->kind == K_CMD)
 		free(r->cmd);
@@ -251,6 +334,16 @@ static int fifo_room(const struct node *n, unsigned k)
 	return n->mask + 1 - (n->tail - n->head) >= k;
 }
 
+/* Append a formatted command to the connection's output buffer (hiredis' obuf, kept allocated). */
+static int obuf_append(struct node *n, const char *cmd, size_t len)
+{
+	sds b = sdscatlen(n->c->obuf, cmd, len);
+	if (b == NULL)
+		return -1;
+	n->c->obuf = b;
+	return 0;
+}
+
 /* Start a non-blocking connect (AUTH queued first). On immediate failure the node stays down. */
 static void node_connect(struct store *s, struct node *n)
 {
@@ -260,10 +353,14 @@ static void node_connect(struct store *s, struct node *n)
 		node_fail(s, n);
 		return;
 	}
+	if (s->orig_fns == NULL)
+		s->orig_fns = n->c->reader->fn;
+	n->c->reader->fn = &s->fns;
+	n->c->reader->privdata = s;
 	n->state = N_CONNECTING;
 	n->connect_deadline = s->now + s->connect_timeout_ns;
 	if (s->auth_cmd != NULL) {
-		if (redisAppendFormattedCommand(n->c, s->auth_cmd, s->auth_len) != REDIS_OK ||
+		if (obuf_append(n, s->auth_cmd, s->auth_len) < 0 ||
 		    fifo_push(n, FIFO_AUTH, 0) < 0) {
 			node_fail(s, n);
 			return;
@@ -322,11 +419,15 @@ static void dispatch(struct store *s, struct req *r, uint8_t node)
 	}
 	if (r->asking) {
 		static const char asking[] = "*1\r\n$6\r\nASKING\r\n";
-		redisAppendFormattedCommand(n->c, asking, sizeof(asking) - 1);
+		if (obuf_append(n, asking, sizeof(asking) - 1) < 0) {
+			node_fail(s, n);
+			finish(s, r, STORE_SHARD_DOWN);
+			return;
+		}
 		fifo_push(n, FIFO_ASKING, 0);
 		r->asking = 0;
 	}
-	if (redisAppendFormattedCommand(n->c, r->cmd, r->cmd_len) != REDIS_OK) {
+	if (obuf_append(n, r->cmd, r->cmd_len) < 0) {
 		node_fail(s, n);
 		finish(s, r, STORE_SHARD_DOWN);
 		return;
@@ -386,7 +487,7 @@ static void refresh_start(struct store *s)
 		if (n->state != N_UP || !fifo_room(n, 1))
 			continue;
 		s->refresh_rr = (s->refresh_rr + k + 1) % s->n_nodes;
-		if (redisAppendFormattedCommand(n->c, cmd, sizeof(cmd) - 1) != REDIS_OK)
+		if (obuf_append(n, cmd, sizeof(cmd) - 1) < 0)
 			continue;
 		fifo_push(n, FIFO_SLOTS, 0);
 		s->refresh_inflight = 1;
@@ -434,7 +535,7 @@ static void handle_reply(struct store *s, struct node *n, struct req *r, redisRe
 		if (err_is(rep, "MOVED") || err_is(rep, "ASK")) {
 			int ask = rep->str[1] == 'S';
 			uint8_t to = parse_redirect(s, rep->str, rep->len, n, &slot);
-			freeReplyObject(rep);
+			reply_free(s, rep);
 			if (ask)
 				n->st.redirects_ask++;
 			else
@@ -455,7 +556,7 @@ static void handle_reply(struct store *s, struct node *n, struct req *r, redisRe
 		    err_is(rep, "MASTERDOWN")) {
 			if (rep->str[0] == 'C')
 				s->refresh_wanted = 1;
-			freeReplyObject(rep);
+			reply_free(s, rep);
 			r->state = R_WAIT;
 			r->retry_at = s->now + RETRY_DELAY_NS;
 			return;
@@ -463,7 +564,7 @@ static void handle_reply(struct store *s, struct node *n, struct req *r, redisRe
 		if (r->kind == K_CMD) {
 			r->reply = rep;
 		} else {
-			freeReplyObject(rep);
+			reply_free(s, rep);
 		}
 		finish(s, r, STORE_PROTO_ERROR);
 		return;
@@ -475,11 +576,11 @@ static void handle_reply(struct store *s, struct node *n, struct req *r, redisRe
 		r->reply = rep; /* decoded in store_complete_burst */
 		finish(s, r, STORE_FOUND);
 	} else if (rep->type == REDIS_REPLY_NIL) {
-		freeReplyObject(rep);
+		reply_free(s, rep);
 		n->st.not_found++;
 		finish(s, r, STORE_NOT_FOUND);
 	} else {
-		freeReplyObject(rep);
+		reply_free(s, rep);
 		finish(s, r, STORE_PROTO_ERROR);
 	}
 }
@@ -500,7 +601,7 @@ static void node_read(struct store *s, struct node *n)
 			return;
 		redisReply *rep = v;
 		if (n->head == n->tail) { /* a reply nobody asked for */
-			freeReplyObject(rep);
+			reply_free(s, rep);
 			node_fail(s, n);
 			return;
 		}
@@ -508,7 +609,7 @@ static void node_read(struct store *s, struct node *n)
 		uint32_t idx = (uint32_t)(e >> 32), gen = (uint32_t)e;
 		if (idx == FIFO_AUTH) {
 			int bad = rep->type == REDIS_REPLY_ERROR;
-			freeReplyObject(rep);
+			reply_free(s, rep);
 			if (bad) {
 				node_fail(s, n);
 				return;
@@ -517,10 +618,10 @@ static void node_read(struct store *s, struct node *n)
 			s->refresh_inflight = 0;
 			if (apply_slots(s, rep, n->host) < 0)
 				s->refresh_wanted = 1;
-			freeReplyObject(rep);
+			reply_free(s, rep);
 		} else if (idx == FIFO_ASKING || idx >= s->n_reqs || s->reqs[idx].gen != gen ||
 			   s->reqs[idx].state != R_SENT) {
-			freeReplyObject(rep); /* ASKING's +OK, or the late reply of a timed-out request */
+			reply_free(s, rep); /* ASKING's +OK, or the late reply of a timed-out request */
 		} else {
 			handle_reply(s, n, &s->reqs[idx], rep);
 		}
@@ -529,11 +630,25 @@ static void node_read(struct store *s, struct node *n)
 	}
 }
 
+/* Write what we can of the output buffer (send with MSG_NOSIGNAL: a vanished peer is an error,
+ * not a SIGPIPE; the buffer is cleared, not freed, so it is not reallocated on every burst). */
 static void node_write(struct store *s, struct node *n)
 {
-	int done = 0;
-	if (n->state == N_UP && redisBufferWrite(n->c, &done) != REDIS_OK)
-		node_fail(s, n);
+	if (n->state != N_UP)
+		return;
+	size_t len = sdslen(n->c->obuf);
+	if (len == 0)
+		return;
+	ssize_t w = send(n->c->fd, n->c->obuf, len, MSG_NOSIGNAL);
+	if (w < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			node_fail(s, n);
+		return;
+	}
+	if ((size_t)w == len)
+		sdsclear(n->c->obuf);
+	else
+		sdsrange(n->c->obuf, (int)w, -1);
 }
 
 /* ---- timers ------------------------------------------------------------------------------ */
@@ -589,7 +704,7 @@ int store_poll(struct store *s, uint64_t now_ns)
 
 /* ---- lookups ----------------------------------------------------------------------------- */
 
-static int format_get(struct req *r, const char *btid, size_t btid_len)
+static int format_get(struct req *r, const char *btid, size_t btid_len, int cluster)
 {
 	char key[STORE_KEY_MAX + 1];
 	int kl = store_key(btid, btid_len, key, sizeof(key));
@@ -609,7 +724,7 @@ static int format_get(struct req *r, const char *btid, size_t btid_len)
 	memcpy(r->get_cmd + hl + kl, "\r\n", 2);
 	r->cmd = r->get_cmd;
 	r->cmd_len = (uint32_t)(hl + kl + 2);
-	r->slot = store_key_slot(key, (size_t)kl);
+	r->slot = cluster ? store_key_slot(key, (size_t)kl) : 0; /* standalone: no slots */
 	return 0;
 }
 
@@ -633,7 +748,7 @@ int store_lookup_burst(struct store *s, const struct store_lookup *req, unsigned
 		r->asking = 0;
 		r->node = NO_NODE;
 		r->reply = NULL;
-		if (format_get(r, req[i].btid, req[i].btid_len) < 0) {
+		if (format_get(r, req[i].btid, req[i].btid_len, s->cluster) < 0) {
 			finish(s, r, STORE_PROTO_ERROR);
 			continue;
 		}
@@ -815,7 +930,7 @@ int store_put_raw(struct store *s, const char *btid, size_t btid_len, const void
 	if (rc == 0 && rep->type != REDIS_REPLY_STATUS)
 		rc = -EPROTO;
 	if (rep)
-		freeReplyObject(rep);
+		reply_free(s, rep);
 	return rc;
 }
 
@@ -842,7 +957,7 @@ int store_del(struct store *s, const char *btid, size_t btid_len)
 	if (rc == 0)
 		rc = rep->type == REDIS_REPLY_INTEGER ? (rep->integer > 0) : -EPROTO;
 	if (rep)
-		freeReplyObject(rep);
+		reply_free(s, rep);
 	return rc;
 }
 
@@ -870,7 +985,7 @@ int store_get(struct store *s, const char *btid, size_t btid_len, struct store_r
 		st = STORE_EXPIRED; /* the record is still returned: tools show it */
 	else
 		st = STORE_FOUND;
-	freeReplyObject(rep);
+	reply_free(s, rep);
 	return st;
 }
 
@@ -958,11 +1073,11 @@ static redisReply *seed_slots(struct store *s, const struct store_endpoint *ep, 
 		rep = v;
 		if (rep->type == REDIS_REPLY_ERROR) {
 			set_err(err, errlen, "%s:%u: AUTH refused: %s", ep->host, ep->port, rep->str);
-			freeReplyObject(rep);
+			reply_free(s, rep);
 			redisFree(c);
 			return NULL;
 		}
-		freeReplyObject(rep);
+		reply_free(s, rep);
 	}
 	rep = redisCommand(c, "CLUSTER SLOTS");
 	if (rep == NULL) {
@@ -978,7 +1093,7 @@ static redisReply *seed_slots(struct store *s, const struct store_endpoint *ep, 
 			return rep;
 		}
 		set_err(err, errlen, "%s:%u: CLUSTER SLOTS: %s", ep->host, ep->port, rep->str);
-		freeReplyObject(rep);
+		reply_free(s, rep);
 		return NULL;
 	}
 	return rep;
@@ -1040,6 +1155,17 @@ struct store *store_create(const struct store_config *cfg, char *err, size_t err
 		s->free_stack[i] = s->n_reqs - 1 - i;
 	s->n_free = s->n_reqs;
 	memset(s->slot_node, NO_NODE, sizeof(s->slot_node));
+	s->pool_n = s->n_reqs + POOL_EXTRA;
+	s->pool = calloc(s->pool_n, sizeof(*s->pool));
+	if (s->pool == NULL) {
+		set_err(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (unsigned i = 0; i < s->pool_n; i++) {
+		s->pool[i].next = s->pool_free;
+		s->pool_free = &s->pool[i];
+	}
+	s->fns = (redisReplyObjectFunctions){cb_string, cb_array, cb_integer, cb_nil, freeReplyObject};
 
 	/* hiredis writes with write(2): a peer that vanished must be an error, not a SIGPIPE */
 	struct sigaction sa;
@@ -1062,12 +1188,12 @@ struct store *store_create(const struct store_config *cfg, char *err, size_t err
 		s->cluster = 1;
 		if (apply_slots(s, rep, eps[i].host) < 0 || s->n_nodes == 0) {
 			set_err(err, errlen, "%s:%u: bad or empty CLUSTER SLOTS reply", eps[i].host, eps[i].port);
-			freeReplyObject(rep);
+			reply_free(s, rep);
 			goto fail;
 		}
 		s->refresh_wanted = 0;
 	}
-	freeReplyObject(rep);
+	reply_free(s, rep);
 	/* wait (start-up, bounded by the connect timeout) until every node's connection is up */
 	uint64_t deadline = mono_ns() + s->connect_timeout_ns;
 	for (;;) {
@@ -1097,7 +1223,7 @@ void store_destroy(struct store *s)
 		for (unsigned i = 0; i < s->n_reqs; i++)
 			if (s->reqs[i].state != R_FREE) {
 				if (s->reqs[i].reply)
-					freeReplyObject(s->reqs[i].reply);
+					reply_free(s, s->reqs[i].reply);
 				if (s->reqs[i].kind == K_CMD)
 					free(s->reqs[i].cmd);
 			}
@@ -1112,6 +1238,7 @@ void store_destroy(struct store *s)
 		free(s->auth_cmd);
 	}
 	free(s->reqs);
+	free(s->pool);
 	free(s->free_stack);
 	free(s->ready);
 	free(s);
