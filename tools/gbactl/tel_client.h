@@ -1,0 +1,120 @@
+/* gbactl's DPDK telemetry client, shared by `gbactl stats`, `gbactl top` and `gbactl exporter`.
+ *
+ * The DPDK telemetry socket (/var/run/dpdk/<file-prefix>/dpdk_telemetry.v2, SOCK_SEQPACKET) sends
+ * a greeting JSON object on connect; each command written to it gets exactly one JSON reply
+ * {"<command>": <value>} (value null for an unknown command). This client connects, reads every
+ * /gbakd/... command once and flattens the answers into a snapshot of named numbers:
+ *   section  = the command (TEL_SEC_STATS for /gbakd/stats, ...)
+ *   group    = the first-level key when its value is an object ("1" for lcore 1, "127.0.0.1:6379"
+ *              for a shard, the rule name for policy, the partner name), "" for flat commands
+ *   key      = the leaf key; deeper objects are joined with '_' ("latency" {"p99_us"} ->
+ *              "latency_p99_us")
+ * It is a tool, not a fast path: plain blocking I/O with a receive timeout, one heap snapshot.
+ */
+#ifndef GBACTL_TEL_CLIENT_H
+#define GBACTL_TEL_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* X(enum suffix, telemetry command, JSON key in `gbactl stats --json`) */
+#define TELC_SECTION_LIST(X)                                                                       \
+	X(INFO, "/gbakd/info", "info")                                                             \
+	X(STATS, "/gbakd/stats", "stats")                                                          \
+	X(ANSWERS, "/gbakd/answers", "answers")                                                    \
+	X(DROPS, "/gbakd/drops", "drops")                                                          \
+	X(LATENCY, "/gbakd/latency", "latency")                                                    \
+	X(LCORES, "/gbakd/lcores", "lcores")                                                       \
+	X(SHARDS, "/gbakd/shards", "shards")                                                       \
+	X(POLICY, "/gbakd/policy", "policy")                                                       \
+	X(PARTNERS, "/gbakd/partners", "partners")
+
+#define TELC_SEC_ENUM(e, c, j) TELC_SEC_##e,
+enum telc_section { TELC_SECTION_LIST(TELC_SEC_ENUM) TELC_SEC_MAX };
+#undef TELC_SEC_ENUM
+extern const char *const telc_section_cmd[TELC_SEC_MAX];  /* "/gbakd/stats", ... */
+extern const char *const telc_section_json[TELC_SEC_MAX]; /* "stats", ... */
+
+#define TELC_NAME_MAX 96
+#define TELC_REPLY_MAX 65536 /* DPDK 22.11 replies are at most 16 KiB */
+#define TELC_KV_MAX 8192
+
+/* One number from a telemetry reply. */
+struct telc_kv {
+	uint8_t section;           /* enum telc_section */
+	char group[TELC_NAME_MAX]; /* "" for flat sections */
+	char key[TELC_NAME_MAX];
+	double value;  /* the number as read (u64 values above 2^53 lose precision here) */
+	uint64_t u64;  /* exact value for non-negative integers, else 0 */
+};
+
+/* All /gbakd/... commands read once. */
+struct telc_snapshot {
+	bool present[TELC_SEC_MAX];   /* the command exists in this gbakd (partners may not) */
+	char *raw[TELC_SEC_MAX];      /* the reply's value as JSON text (NULL when absent) */
+	char info[256];               /* /gbakd/info "info" string */
+	struct timespec when;         /* CLOCK_MONOTONIC at the end of the read */
+	unsigned n;                   /* number of kv entries */
+	struct telc_kv kv[TELC_KV_MAX];
+};
+
+/* An open telemetry connection. */
+struct telc_conn {
+	int fd;
+	char path[108];
+	unsigned max_output_len; /* from the greeting (0 if it did not say) */
+	char buf[TELC_REPLY_MAX];
+};
+
+/* Write the telemetry socket path for a DPDK --file-prefix (default "rte" when prefix is NULL)
+ * into out, the way DPDK's EAL chooses its runtime directory. Returns 0, or -ENAMETOOLONG. */
+int telc_socket_path(const char *prefix, char *out, size_t n);
+
+/* Connect to the telemetry socket at path and read the greeting; timeout_ms bounds every read.
+ * Returns 0, or a negative errno (-ENOENT: no such socket, -ECONNREFUSED: nobody listening,
+ * -EAGAIN: no greeting in time, -EPROTO: greeting is not JSON). */
+int telc_open(struct telc_conn *c, const char *path, int timeout_ms);
+
+/* Send one command and read its reply into c->buf (NUL-terminated). Returns the reply length,
+ * or a negative errno (-EPIPE/-ECONNRESET: the process went away, -EAGAIN: timed out). */
+int telc_command(struct telc_conn *c, const char *cmd);
+
+/* Close the connection (idempotent). */
+void telc_close(struct telc_conn *c);
+
+/* Read every /gbakd/... command into s (which is cleared first). Returns 0, or a negative errno
+ * when the socket failed (a command that gbakd does not know just leaves present[] false);
+ * -EPROTO when a reply is not valid JSON. */
+int telc_snapshot_read(struct telc_conn *c, struct telc_snapshot *s);
+
+/* Allocate / free a snapshot (they are large: keep them off the stack). NULL on no memory. */
+struct telc_snapshot *telc_snapshot_new(void);
+void telc_snapshot_free(struct telc_snapshot *s);
+
+/* Parse one reply text {"<cmd>": value} into s as section sec (appending kv entries, setting
+ * present[sec] and raw[sec]). Returns 0, or -EPROTO on malformed JSON, -ENOSPC when s is full. */
+int telc_parse_reply(struct telc_snapshot *s, enum telc_section sec, const char *json, size_t len);
+
+/* Find the entry (section, group, key); group "" for flat sections. NULL when absent. */
+const struct telc_kv *telc_find(const struct telc_snapshot *s, enum telc_section sec,
+				const char *group, const char *key);
+
+/* The exact value of (section, group, key), 0 when absent. */
+uint64_t telc_u64(const struct telc_snapshot *s, enum telc_section sec, const char *group,
+		  const char *key);
+
+/* Distinct groups of a section in reply order: writes up to cap pointers into out (they point
+ * into s) and returns how many there are (may exceed cap). */
+unsigned telc_groups(const struct telc_snapshot *s, enum telc_section sec, const char **out,
+		     unsigned cap);
+
+/* Distinct keys of a section (over all its groups) in first-seen order; same contract. */
+unsigned telc_keys(const struct telc_snapshot *s, enum telc_section sec, const char **out,
+		   unsigned cap);
+
+/* Seconds between two snapshots' read times (b - a). */
+double telc_elapsed(const struct telc_snapshot *a, const struct telc_snapshot *b);
+
+#endif
