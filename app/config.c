@@ -141,6 +141,14 @@ struct list_ctx {
 	unsigned *n, max;
 	const char *bad;
 };
+
+/* for_each_item's items live in its own buffer: errors copy the offending item here */
+static char bad_item[128];
+static const char *keep_bad(const char *item)
+{
+	snprintf(bad_item, sizeof(bad_item), "%s", item);
+	return bad_item;
+}
 static int add_name(void *a, const char *item)
 {
 	struct list_ctx *l = a;
@@ -168,7 +176,7 @@ static int add_pfx(void *a, const char *item)
 		return -1;
 	}
 	if (net_prefix_parse(item, &p->r->prefix[p->r->n_prefix]) < 0) {
-		p->bad = item;
+		p->bad = keep_bad(item);
 		return -1;
 	}
 	p->r->n_prefix++;
@@ -367,7 +375,7 @@ static int add_hop_addr(void *a, const char *item)
 	if (item[0] == '[') {
 		const char *close = strchr(item, ']');
 		if (!close || close[1] != ':' || (size_t)(close - item - 1) >= sizeof(host)) {
-			x->bad = item;
+			x->bad = keep_bad(item);
 			return -1;
 		}
 		snprintf(host, sizeof(host), "%.*s", (int)(close - item - 1), item + 1);
@@ -375,7 +383,7 @@ static int add_hop_addr(void *a, const char *item)
 	} else {
 		colon = strrchr(item, ':');
 		if (!colon || (size_t)(colon - item) >= sizeof(host)) {
-			x->bad = item;
+			x->bad = keep_bad(item);
 			return -1;
 		}
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - item), item);
@@ -384,7 +392,7 @@ static int add_hop_addr(void *a, const char *item)
 	unsigned long port = strtoul(colon + 1, &end, 10);
 	int fam = net_parse_ip(host, h->addr[h->nb_addrs]);
 	if (*end || port == 0 || port > 65535 || fam == 0) {
-		x->bad = item;
+		x->bad = keep_bad(item);
 		return -1;
 	}
 	h->family[h->nb_addrs] = (uint8_t)fam;
@@ -482,6 +490,12 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 	for (int i = 0; i < n; i++)
 		secs[i] = names[i];
 	rte_cfgfile_sections(c.f, secs, n);
+	for (int i = 0; i < n; i++) /* rte_cfgfile would silently keep only the first of two */
+		for (int j = 0; j < i; j++)
+			if (!strcmp(secs[i], secs[j])) {
+				fail(&c, secs[i], NULL, "section appears twice (merge the two)");
+				goto out;
+			}
 	if (load_gbakd(&c, cfg) || load_workers(&c, cfg))
 		goto out;
 	/* order: ports, hops, realms (they name hops), then store (needs to know local realms) */

@@ -99,5 +99,7 @@ unsigned proxy_poll(struct worker *w);
 /* Answer every forwarded query still waiting with 3002 (shutdown). */
 void proxy_abort_all(struct worker *w);
 int proxy_register_telemetry(void);
+/* Learn a hop address's MAC from an ARP request or reply (any worker). */
+void proxy_arp_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np);
 
 #endif

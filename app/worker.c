@@ -407,6 +407,8 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 		handle_zn(w, m, &np, t_in, rd, nb_rd);
 		return;
 	case NET_ARP_REQUEST:
+		if (w->proxy)
+			proxy_arp_learn(w, pkt, &np);
 		len = net_arp_reply(&w->port->ifc, pkt, &np);
 		w->tel.ctr[TEL_arp_replies]++;
 		break;
@@ -426,8 +428,13 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 		len = net_nd_advert(&w->port->ifc, pkt, &np);
 		w->tel.ctr[TEL_nd_adverts]++;
 		break;
-	default: /* ARP replies: we answer, we do not learn */
-		drop(w, m, TEL_DROP_arp_other);
+	default: /* ARP replies: learned for partner next hops, then freed */
+		if (w->proxy) {
+			proxy_arp_learn(w, pkt, &np);
+			rte_pktmbuf_free(m);
+		} else {
+			drop(w, m, TEL_DROP_arp_other);
+		}
 		return;
 	}
 	m->data_len = (uint16_t)len;

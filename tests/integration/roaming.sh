@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Roaming (TS 33.220 Annex K, seed claims 1-4): a NAF in the visited network asks its own gbakd
+# (Zn-Proxy + visited BSF) for a roaming user's key; the visited gbakd finds the home network from
+# the B-TID realm and forwards over UDP Zn' to the home BSF (primary, then secondary), which checks
+# its partner table and answers; the visited gbakd relays the answer.
+# Namespaces: one per network element; one L2 border segment (a bridge) joins them.
+. "$(dirname "$0")/../common/lib.sh"
+t_begin roaming
+t_need_root
+ID=$$; BR=gbrbr$ID; V=gbrv$ID; H=gbrh$ID; N=gbrn$ID; X=gbrx$ID
+for ns in $BR $V $H $N $X; do ip netns add $ns; t_cleanup_add "ip netns del $ns"; ip netns exec $ns ip link set lo up; done
+ip netns exec $BR ip link add br0 type bridge; ip netns exec $BR ip link set br0 up
+# port NS IFNAME: a veth from NS to the bridge
+port() {
+	local ns=$1 ifn=$2 peer=b$2
+	ip link add $ifn type veth peer name $peer
+	ip link set $ifn netns $ns; ip link set $peer netns $BR
+	ip netns exec $BR ip link set $peer master br0; ip netns exec $BR ip link set $peer up
+	ip netns exec $ns sysctl -qw net.ipv6.conf.$ifn.disable_ipv6=1 2>/dev/null
+	ip netns exec $ns ip link set $ifn up
+}
+port $V v$ID; port $H h1$ID; port $H h2$ID; port $N n$ID; port $X x$ID
+ip netns exec $N ip addr add 192.0.2.2/24 dev n$ID; ip netns exec $N ethtool -K n$ID tx off >/dev/null
+RV=$((21000 + ID % 5000)); RH=$((RV + 1))
+rstart() { ip netns exec $1 bash -c "$(declare -f t_bg t_redis_start); T_TMP=$T_TMP; T_PIDS=(); t_redis_start $2; echo \${T_PIDS[0]}"; }
+rstart $V $RV > "$T_TMP/rv.pid"; t_cleanup_add "kill \$(cat $T_TMP/rv.pid)"
+rstart $H $RH > "$T_TMP/rh.pid"; t_cleanup_add "kill \$(cat $T_TMP/rh.pid)"
+
+common() { cat <<EOC
+[workers]
+idle = backoff
+idle_spin_polls = 200
+idle_sleep_us = 200
+[port0]
+ipv4 = $1
+EOC
+}
+{ cat <<EOC
+[gbakd]
+origin_host = zn-proxy.visited.example
+origin_realm = visited.example
+EOC
+common 192.0.2.1; cat <<EOC
+[store]
+redis = redis://127.0.0.1:$RV
+[realm:own]
+pattern = visited.example
+action = local
+[realm:home1]
+pattern = home1.net
+action = partner
+hop = home1
+[hop:home1]
+addresses = 192.0.2.10:3868, 192.0.2.11:3868
+dest_realm = home1.net
+timeout_ms = 150
+retries = 1
+probe_interval_ms = 200
+protected = yes
+[proxy]
+cache_entries = 256
+[naf:own]
+origin_host = naf1.visited.example
+source = 192.0.2.0/24
+naf_domains = visited.example, other.example
+EOC
+} > "$T_TMP/visited.ini"
+home_ini() { { cat <<EOC
+[gbakd]
+origin_host = $1
+origin_realm = home1.net
+EOC
+common $2; cat <<EOC
+[store]
+redis = redis://127.0.0.1:$RH
+[realm:home]
+pattern = home1.net
+action = local
+[partner:visited]
+proxy_id = zn-proxy.visited.example
+source = 192.0.2.1/32
+naf_domains = visited.example
+gsids = 1, 4
+[naf:own]
+origin_host = naf1.home1.net
+naf_domains = home1.net
+EOC
+} > "$3"; }
+home_ini bsf1.home1.net 192.0.2.10 "$T_TMP/home1.ini"
+home_ini bsf2.home1.net 192.0.2.11 "$T_TMP/home2.ini"
+{ cat <<EOC
+[gbakd]
+origin_host = zn-proxy.third.example
+origin_realm = third.example
+EOC
+common 192.0.2.20; cat <<EOC
+[realm:home1]
+pattern = home1.net
+action = partner
+hop = home1
+[hop:home1]
+addresses = 192.0.2.10:3868
+dest_realm = home1.net
+timeout_ms = 300
+retries = 0
+protected = yes
+[naf:own]
+origin_host = naf1.third.example
+naf_domains = third.example, visited.example
+EOC
+} > "$T_TMP/third.ini"
+
+# sessions: a roaming user of home1 (GBA_U, with USS) in the home Redis; a visited subscriber locally
+KS=b40ba9a3c58b2a05bbf0d987b21bf8cbf769bcd751044604127672711c6d3441
+RAND=23553cbe9637a89d218ae64dae47bf35
+BTID='I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net'
+check "home: session put" ip netns exec $H $BUILD/gbactl session put --redis redis://127.0.0.1:$RH --btid "$BTID" --ks $KS --impi user1_private@home1.net --uicc u --uss '1=<uss id="1"/>' --lifetime 3600
+RANDV=00112233445566778899aabbccddeeff
+BTIDV=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RANDV')).decode()+'@bsf.visited.example')")
+check "visited: own subscriber put" ip netns exec $V $BUILD/gbactl session put --redis redis://127.0.0.1:$RV --btid "$BTIDV" --ks $KS --impi local@visited.example
+
+t_gbakd_start $H gbrh1$ID "$T_TMP/home1.log" "$T_TMP/home1.ini" --lcores 0@0,1@1 --vdev "net_af_packet0,iface=h1$ID" || { _t_fail "home BSF 1 starts"; t_end; }
+H1=$GBAKD_PID
+t_gbakd_start $H gbrh2$ID "$T_TMP/home2.log" "$T_TMP/home2.ini" --lcores 0@1,1@0 --vdev "net_af_packet0,iface=h2$ID" || { _t_fail "home BSF 2 starts"; t_end; }
+H2=$GBAKD_PID
+t_gbakd_start $V gbrv$ID "$T_TMP/visited.log" "$T_TMP/visited.ini" --lcores 0@0,1@1 --vdev "net_af_packet0,iface=v$ID" || { _t_fail "visited gbakd starts"; t_end; }
+VP=$GBAKD_PID
+t_gbakd_start $X gbrx$ID "$T_TMP/third.log" "$T_TMP/third.ini" --lcores 0@1,1@0 --vdev "net_af_packet0,iface=x$ID" || { _t_fail "third operator's gbakd starts"; t_end; }
+_t_ok "four gbakd instances up (home primary + secondary, visited, third operator)"
+# wait until the visited proxy has resolved and probed both home addresses
+n=0; until [ "$(t_tel gbrv$ID /gbakd/partners | t_json /gbakd/partners.home1.healthy_addrs)" = 2 ] || [ $n -gt 50 ]; do sleep 0.1; n=$((n+1)); done
+check_eq "visited: both home BSF addresses resolved (ARP) and healthy (DWR/DWA)" 2 "$(t_tel gbrv$ID /gbakd/partners | t_json /gbakd/partners.home1.healthy_addrs)"
+
+Q() { ip netns exec $N $BUILD/gbactl query --server "$1" --origin-host "${OH:-naf1.visited.example}" --origin-realm visited.example --json --timeout-ms 2000 "${@:2}"; }
+SV=192.0.2.1:3868
+out=$(Q $SV --btid "$BTID" --naf-fqdn naf1.visited.example --ua 0100000002 --gsid 1 --gba-u-aware)
+check_eq "roaming: 2001 via the visited Zn-Proxy" 2001 "$(echo "$out" | t_json result_code)"
+check_eq "roaming: Ks_ext_NAF = the UE's (independent KDF)" "$(t_ksnaf $KS $RAND user1_private@home1.net naf1.visited.example 0100000002 gba-me)" "$(echo "$out" | t_json ks_naf)"
+check_eq "roaming: Ks_int_NAF = the UE's" "$(t_ksnaf $KS $RAND user1_private@home1.net naf1.visited.example 0100000002 gba-u)" "$(echo "$out" | t_json ks_int_naf)"
+check_eq "roaming: IMPI from the home network" user1_private@home1.net "$(echo "$out" | t_json impi)"
+check_eq "roaming: answer from the home BSF (Origin-Host)" bsf1.home1.net "$(echo "$out" | t_json origin_host)"
+check_eq "roaming: USS" '<ussList><uss id="1"/></ussList>' "$(echo "$out" | t_json uss)"
+check_match "roaming: key expiry" '^20[0-9]{2}-' "$(echo "$out" | t_json key_expiry)"
+out=$(Q $SV --btid "$BTID" --naf-fqdn naf1.visited.example --ua 0100000002 --gsid 1 --gba-u-aware)
+check_eq "visited answer cache: same key again" "$(t_ksnaf $KS $RAND user1_private@home1.net naf1.visited.example 0100000002 gba-me)" "$(echo "$out" | t_json ks_naf)"
+check_eq "visited answer cache: hit counted (no second border crossing)" 1 "$(t_tel gbrv$ID /gbakd/partners | t_json /gbakd/partners.home1.cache_hits)"
+out=$(Q $SV --btid "$BTIDV" --naf-fqdn naf1.visited.example --ua 0100000002)
+check_eq "visited BSF serves its own subscribers locally" "$(t_ksnaf $KS $RANDV local@visited.example naf1.visited.example 0100000002)" "$(echo "$out" | t_json ks_naf)"
+
+# home-side partner policy (answers relayed back through the visited proxy)
+out=$(Q $SV --btid "$BTID" --naf-fqdn naf1.other.example --ua 0100000002)
+check_eq "home rejects a NAF-Id outside the partner's domains: 5402" 5402 "$(echo "$out" | t_json result_code)"
+out=$(Q $SV --btid "$BTID" --naf-fqdn naf2.visited.example --ua 0100000002 --gsid 7)
+check_eq "home rejects a GAA service the partner may not request: 5402" 5402 "$(echo "$out" | t_json result_code)"
+out=$(OH=naf1.third.example Q 192.0.2.20:3868 --btid "$BTID" --naf-fqdn naf3.visited.example --ua 0100000002)
+check_eq "home rejects an unknown partner (third operator's proxy): 5402" 5402 "$(echo "$out" | t_json result_code)"
+out=$(OH=naf1.third.example Q 192.0.2.20:3868 --btid "$BTIDV" --naf-fqdn naf3.visited.example --ua 0100000002)
+check_eq "third operator has no route for the visited realm: 3003" 3003 "$(echo "$out" | t_json result_code)"
+pol=$(t_tel gbrh1$ID /gbakd/policy)
+check_eq "home: denials counted per partner and reason (naf_domain)" 1 "$(echo "$pol" | t_json /gbakd/policy.visited.naf_domain)"
+check_eq "home: denials counted per partner and reason (gsid)" 1 "$(echo "$pol" | t_json /gbakd/policy.visited.gsid)"
+check_eq "home: unknown partner counted" 1 "$(echo "$pol" | t_json /gbakd/policy.none.unknown_peer)"
+out=$(Q $SV --btid 'AAAAAAAAAAAAAAAAAAAAAA==@bsf.nowhere.example' --naf-fqdn naf1.visited.example --ua 0100000002)
+check_eq "visited rejects an unknown realm: 3003" 3003 "$(echo "$out" | t_json result_code)"
+out=$(OH=naf-rogue.example Q $SV --btid "$BTID" --naf-fqdn naf1.visited.example --ua 0100000002)
+check_eq "only the visited network's own NAFs may use the proxy: 5402" 5402 "$(echo "$out" | t_json result_code)"
+
+# failover: primary home BSF down -> the secondary answers
+kill -INT $H1; wait $H1 2>/dev/null
+out=$(Q $SV --btid "$BTID" --naf-fqdn naf4.visited.example --ua 0100000002)
+check_eq "primary down: 2001 from the secondary" "2001 bsf2.home1.net" "$(echo "$out" | t_json result_code) $(echo "$out" | t_json origin_host)"
+check_eq "primary down: right key" "$(t_ksnaf $KS $RAND user1_private@home1.net naf4.visited.example 0100000002)" "$(echo "$out" | t_json ks_naf)"
+sleep 1
+out=$(Q $SV --btid "$BTID" --naf-fqdn naf5.visited.example --ua 0100000002)
+check_eq "primary marked unhealthy: next query goes straight to the secondary" 2001 "$(echo "$out" | t_json result_code)"
+pt=$(t_tel gbrv$ID /gbakd/partners)
+check_eq "partner telemetry: one failover to the secondary" 1 "$(echo "$pt" | t_json /gbakd/partners.home1.failovers)"
+check_eq "partner telemetry: primary unhealthy, secondary healthy" "0 1" "$(echo "$pt" | t_json /gbakd/partners.home1.addr0_healthy) $(echo "$pt" | t_json /gbakd/partners.home1.addr1_healthy)"
+# all home BSFs down -> 3002 within (retries + 1) x timeout
+kill -INT $H2; wait $H2 2>/dev/null
+t0=$(date +%s%N)
+out=$(Q $SV --btid "$BTID" --naf-fqdn naf6.visited.example --ua 0100000002)
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check_eq "all home BSFs down: 3002" 3002 "$(echo "$out" | t_json result_code)"
+check "all home BSFs down: answered within 2 x 150 ms + margin ($ms ms)" test $ms -lt 900
+check_match "partner telemetry: timeouts counted" '^[1-9]' "$(t_tel gbrv$ID /gbakd/partners | t_json /gbakd/partners.home1.timeouts)"
+kill -INT $VP; wait $VP; check_eq "visited gbakd exits 0" 0 $?
+t_end
