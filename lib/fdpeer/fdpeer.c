@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define NTP_OFFSET 2208988800LL /* seconds from 1900-01-01 to 1970-01-01 (Diameter Time) */
@@ -402,8 +404,19 @@ int fdpeer_stop(void)
 {
 	if (!atomic_load(&g.started))
 		return -EINVAL;
+	/* libfdcore 1.2.1 tears its global queues down while its routing threads may still sleep
+	 * on them and gives them 20 x 1 ms to wake up (fd_fifo_del asserts otherwise): on a
+	 * loaded machine that can abort the process after DPR/DPA. Running this thread at the
+	 * lowest priority during the teardown lets the woken threads run first. */
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	errno = 0;
+	int prio = getpriority(PRIO_PROCESS, (id_t)tid);
+	int have_prio = errno == 0;
+	setpriority(PRIO_PROCESS, (id_t)tid, 19);
 	int r = fd_core_shutdown();
 	int r2 = fd_core_wait_shutdown_complete();
+	if (have_prio)
+		setpriority(PRIO_PROCESS, (id_t)tid, prio);
 	if (g.disp)
 		g.disp = NULL; /* freed with the core */
 	atomic_store(&g.started, 0);

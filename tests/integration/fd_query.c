@@ -43,7 +43,7 @@ static void test_query(void)
 	o.key = env("FDQ_TLS_KEY", NULL);
 	o.ca = env("FDQ_TLS_CA", NULL);
 	o.tls = o.cert != NULL;
-	o.timeout_ms = (unsigned)atoi(env("FDQ_TIMEOUT_MS", "5000"));
+	o.timeout_ms = (unsigned)atoi(env("FDQ_TIMEOUT_MS", "15000"));
 	o.log_path = env("FDQ_LOG", NULL);
 
 	struct query_diameter_result r;
