@@ -23,11 +23,11 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"redis", required_argument, NULL, 'R'}, {"depth", required_argument, NULL, 'd'},
 		{"seconds", required_argument, NULL, 't'}, {"keys", required_argument, NULL, 'k'},
-		{"no-provision", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+		{"no-provision", no_argument, NULL, 'n'}, {"wait", no_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *redis = "redis://127.0.0.1:6379";
 	unsigned depth = 16, keys = 10000;
 	double seconds = 3;
-	int provision = 1, c;
+	int provision = 1, wait = 0, c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'R': redis = optarg; break;
@@ -35,8 +35,11 @@ int main(int argc, char **argv)
 		case 't': seconds = atof(optarg); break;
 		case 'k': keys = (unsigned)atoi(optarg); break;
 		case 'n': provision = 0; break;
+		case 'w': wait = 1; break;
 		default:
-			printf("usage: bench_store [--redis URL] [--depth D] [--seconds S] [--keys K] [--no-provision]\n");
+			printf("usage: bench_store [--redis URL] [--depth D] [--seconds S] [--keys K] [--no-provision] [--wait]\n"
+			       "  --wait: sleep in poll(2) on the client's sockets while waiting for replies\n"
+			       "          (default: spin like a poll-mode worker)\n");
 			return c == 'h' ? 0 : 2;
 		}
 	}
@@ -80,7 +83,10 @@ int main(int argc, char **argv)
 			int a = store_lookup_burst(s, lk + next, want, tn);
 			next = (next + (unsigned)a) % keys;
 		}
-		store_poll(s, tn);
+		if (store_poll(s, tn) == 0 && wait && store_inflight(s) > 0) {
+			struct pollfd pf[STORE_MAX_NODES];
+			poll(pf, store_pollfds(s, pf, STORE_MAX_NODES), 1);
+		}
 		unsigned n;
 		while ((n = store_complete_burst(s, comp, 256)) > 0) {
 			for (unsigned k = 0; k < n; k++)
@@ -91,8 +97,8 @@ int main(int argc, char **argv)
 		tn = now_ns();
 	}
 	double dt = (double)(tn - t0) / 1e9;
-	printf("lookups_per_s=%.0f depth=%u lookups=%llu errors=%llu seconds=%.2f record_bytes=%d\n", (double)done / dt,
-	       depth, (unsigned long long)done, (unsigned long long)errors, dt,
+	printf("lookups_per_s=%.0f mode=%s depth=%u lookups=%llu errors=%llu seconds=%.2f record_bytes=%d\n", (double)done / dt,
+	       wait ? "wait" : "spin", depth, (unsigned long long)done, (unsigned long long)errors, dt,
 	       store_record_encode(&recs[0], (uint8_t[STORE_RECORD_MAX_LEN]){0}, STORE_RECORD_MAX_LEN));
 	store_destroy(s);
 	return errors ? 1 : 0;

@@ -835,20 +835,27 @@ int store_shard_stats(const struct store *s, unsigned shard, struct store_shard_
 
 /* ---- blocking helpers -------------------------------------------------------------------- */
 
+unsigned store_pollfds(const struct store *s, struct pollfd *fds, unsigned max)
+{
+	unsigned k = 0;
+	for (unsigned i = 0; i < s->n_nodes && k < max; i++) {
+		const struct node *n = &s->nodes[i];
+		if (n->c == NULL || n->state == N_DOWN)
+			continue;
+		fds[k].fd = n->c->fd;
+		fds[k].events = (short)(n->state == N_CONNECTING ? POLLOUT
+					: sdslen(n->c->obuf) ? POLLIN | POLLOUT : POLLIN);
+		fds[k].revents = 0;
+		k++;
+	}
+	return k;
+}
+
 /* Sleep until some socket is ready or 1 ms passed, then poll. */
 static void wait_and_poll(struct store *s)
 {
 	struct pollfd p[STORE_MAX_NODES];
-	nfds_t np = 0;
-	for (unsigned i = 0; i < s->n_nodes; i++) {
-		struct node *n = &s->nodes[i];
-		if (n->c == NULL || n->state == N_DOWN)
-			continue;
-		p[np].fd = n->c->fd;
-		p[np].events = (short)(n->state == N_CONNECTING ? POLLOUT : POLLIN);
-		np++;
-	}
-	poll(p, np, 1);
+	poll(p, store_pollfds(s, p, STORE_MAX_NODES), 1);
 	store_poll(s, mono_ns());
 }
 

@@ -10,6 +10,7 @@
 #ifndef STORE_H
 #define STORE_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,6 +66,11 @@ struct store_completion { uint64_t cookie; enum store_status status; struct stor
  * Records are decoded here; a record past its key_expiry is STORE_EXPIRED, an undecodable one
  * STORE_CORRUPT; rec holds no key material unless FOUND (left untouched for statuses without a record). */
 unsigned store_complete_burst(struct store *s, struct store_completion *out, unsigned max);
+/* For callers that sleep instead of spinning (control threads, tools, benchmarks): fill fds with
+ * the client's sockets and the events to wait for (POLLIN; POLLOUT while output is pending or a
+ * connect is in progress). Returns the count (<= max). Wake up at least every millisecond anyway:
+ * timeouts, retries and reconnects are driven by store_poll. */
+unsigned store_pollfds(const struct store *s, struct pollfd *fds, unsigned max);
 /* Lookups accepted and not yet handed out by store_complete_burst. */
 unsigned store_inflight(const struct store *s);
 /* Nodes the client knows (cluster masters and redirect targets; 1 for standalone). */
