@@ -101,5 +101,9 @@ int main(int argc, char **argv)
 	       wait ? "wait" : "spin", depth, (unsigned long long)done, (unsigned long long)errors, dt,
 	       store_record_encode(&recs[0], (uint8_t[STORE_RECORD_MAX_LEN]){0}, STORE_RECORD_MAX_LEN));
 	store_destroy(s);
+	free(recs);
+	free(btid);
+	free(put);
+	free(lk);
 	return errors ? 1 : 0;
 }
