@@ -30,7 +30,7 @@ ipv6 = 2001:db8::1
 queues = 2
 [store]
 redis = $REDIS
-reply_timeout_ms = 300
+reply_timeout_ms = 1000
 [cache]
 entries = 1024
 ttl_s = 2
@@ -76,7 +76,7 @@ _t_ok "gbakd starts with 2 workers on 2 queues"
 check "ARP + ICMP echo (IPv4 ping)" ip netns exec $CL ping -c 2 -i 0.2 -W 2 192.0.2.1
 check "ND + ICMPv6 echo (IPv6 ping)" ip netns exec $CL ping -6 -c 2 -i 0.2 -W 2 2001:db8::1
 
-Q() { CLI query --server "$1" --origin-host "${OH:-naf1.home1.net}" --origin-realm home1.net --json "${@:2}"; }
+Q() { CLI query --server "$1" --origin-host "${OH:-naf1.home1.net}" --origin-realm home1.net --json --timeout-ms 3000 "${@:2}"; }
 S4=192.0.2.1:3868; S6='[2001:db8::1]:3868'
 
 # GBA_ME: the reference vector
