@@ -173,7 +173,6 @@ for l in lines[1:]:
 PY
 }
 fc() { grep -E "^$2=" "$1" | cut -d= -f2 | grep . || echo 0; }
-mono() { python3 -c 'import time;print(time.monotonic())'; }
 
 # run_case NAME REPLY_TIMEOUT_MS DRAIN_TIMEOUT_MS STOP_REDIS(0|1): one gbakd life under load.
 # Leaves the final counters in $T_TMP/NAME.final and the client's result in $T_TMP/NAME.json.
@@ -226,9 +225,9 @@ EOC
 		sleep 0.2
 		INFLIGHT_AT_TERM=$(t_tel $pfx /gbakd/stats | t_json /gbakd/stats.inflight)
 	fi
-	T_TERM=$(mono)
+	# signal and timestamp (CLOCK_MONOTONIC, as the client's answer times) in one step
 	local t0; t0=$(date +%s%N)
-	kill -TERM $gpid
+	T_TERM=$(python3 -c "import os,signal,time;os.kill($gpid,signal.SIGTERM);print(time.monotonic())")
 	wait $gpid; local rc=$?
 	ELAPSED_MS=$((($(date +%s%N) - t0) / 1000000))
 	[ "$stopredis" = 1 ] && kill -CONT $RPID
