@@ -1,0 +1,192 @@
+# Shared helpers for the end-to-end benchmarks (bench/gbakd.sh, bench smoke test). Source it after
+# tests/common/lib.sh (t_bg, t_netns_pair, t_redis_start, t_gbakd_start, t_tel, teardown by PID).
+#
+#   b_init NAME                 results in $BENCH_OUT (runs/, *.csv), CPU plan, namespaces + veth,
+#                               Redis in the DPDK namespace, synthetic sessions provisioned
+#   b_lg SYSTEM LABEL ARGS...   one loadgen run from the client namespace (JSON in runs/, CSV row)
+#   b_get FILE FIELD            a field of a JSON file ("" when absent)
+#   b_saturation SYSTEM ARGS... closed-loop runs at B_INFLIGHTS x B_REPS, prints the best ok/s
+#   b_sweep SYSTEM SAT ARGS...  open-loop runs at B_FRACTIONS x SAT
+#   b_testpmd_start / b_testpmd_stop      dpdk-testpmd --forward-mode=5tswap on the same veth
+#   b_gbakd_start NAME INI / b_gbakd_stop gbakd on the same veth
+#   b_plot DIR                  PNG + SVG plots from DIR/gbakd.json (bench/plot.gp)
+#
+# CPU plan on a 2-core machine: the poll-mode lcore (gbakd worker, testpmd forwarding lcore) gets
+# CPU $B_CPU_DP alone; the load generator, Redis, the EAL main lcore and the kernel's veth work
+# share CPU $B_CPU_CL. Override with B_CPU_DP / B_CPU_CL.
+B_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+B_LG=${B_LG:-$BUILD/bench/loadgen}
+B_CPU_CL=${B_CPU_CL:-0}
+B_CPU_DP=${B_CPU_DP:-1}
+B_REALM=bsf.home1.net
+B_SEED=${B_SEED:-7}
+B_SERVER=192.0.2.1:3868
+# af_packet ring (same for the reflector and gbakd): room for bursts while a lcore is preempted
+B_AFP_ARGS=${B_AFP_ARGS:-framecnt=4096}
+
+b_init() {
+	local name=$1
+	mkdir -p "$BENCH_OUT/runs" "$BENCH_OUT/logs"
+	B_RUNS=$BENCH_OUT/runs; B_LOGS=$BENCH_OUT/logs
+	B_CSV=$BENCH_OUT/$name.csv; rm -f "$B_CSV" "$B_RUNS"/*.json
+	B_ID=$$
+	B_NS_DP=bdp$B_ID; B_NS_CL=bcl$B_ID; B_VD=bd$B_ID; B_VC=bc$B_ID
+	t_netns_pair $B_NS_DP $B_NS_CL $B_VD $B_VC 192.0.2.2/24 2001:db8::2/64 || return 1
+	# the reflector does not answer ARP: a static neighbour entry (gbakd answers with the same MAC)
+	B_DP_MAC=$(ip netns exec $B_NS_DP cat /sys/class/net/$B_VD/address)
+	ip netns exec $B_NS_CL ip neigh replace 192.0.2.1 lladdr "$B_DP_MAC" dev $B_VC nud permanent
+	B_REDIS_PORT=$((21000 + B_ID % 9000))
+	B_REDIS=redis://127.0.0.1:$B_REDIS_PORT
+	ip netns exec $B_NS_DP bash -c "$(declare -f t_bg t_redis_start); T_TMP=$T_TMP; T_PIDS=();
+		t_redis_start() { local port=\$1; mkdir -p \$T_TMP/redis-\$port
+			taskset -c $B_CPU_CL redis-server --port \$port --bind 127.0.0.1 --dir \$T_TMP/redis-\$port \
+				--save '' --appendonly no --daemonize no --logfile \$T_TMP/redis-\$port/log &
+			T_PIDS+=(\$!); local n=0
+			until redis-cli -p \$port ping >/dev/null 2>&1; do n=\$((n+1)); [ \$n -gt 100 ] && return 1; sleep 0.05; done; }
+		t_redis_start $B_REDIS_PORT; echo \${T_PIDS[0]}" >"$T_TMP/redis.pid" || return 1
+	t_cleanup_add "kill \$(cat $T_TMP/redis.pid)"
+	ip netns exec $B_NS_DP "$BUILD/gbactl" provision --redis "$B_REDIS" --count "$B_SESSIONS" \
+		--realm $B_REALM --seed "$B_SEED" --lifetime 86400 >"$B_LOGS/provision.log" 2>&1
+}
+
+# b_lg SYSTEM LABEL ARGS...: loadgen against $B_SERVER; the JSON gets "system" added.
+b_lg() {
+	local sys=$1 label=$2; shift 2
+	local j=$B_RUNS/$label.json
+	ip netns exec $B_NS_CL taskset -c $B_CPU_CL "$B_LG" --server $B_SERVER --sessions "$B_SESSIONS" \
+		--seed "$B_SEED" --realm $B_REALM --label "$label" --json "$j" --csv "$B_CSV" "$@"
+	local rc=$?
+	[ -s "$j" ] && python3 - "$j" "$sys" <<'PY'
+import json, sys
+o = json.load(open(sys.argv[1])); o["system"] = sys.argv[2]
+json.dump(o, open(sys.argv[1], "w"))
+PY
+	return $rc
+}
+
+b_get() { python3 -c '
+import json, sys
+try: o = json.load(open(sys.argv[1]))
+except Exception: print(""); sys.exit(0)
+for k in sys.argv[2].split("."): o = o.get(k) if isinstance(o, dict) else None
+print("" if o is None else o)' "$1" "$2"; }
+
+# b_saturation SYSTEM ARGS...: best ok/s over closed-loop runs (in flight B_INFLIGHTS, B_REPS each).
+b_saturation() {
+	local sys=$1; shift
+	local best=0 q r v rc=0
+	for q in $B_INFLIGHTS; do
+		for ((r = 1; r <= B_REPS; r++)); do
+			b_lg "$sys" "$sys-closed-$q-r$r" --mode closed --inflight "$q" --duration "$B_DUR" \
+				--warmup "$B_WARM" "$@" >&2 || rc=1
+			v=$(b_get "$B_RUNS/$sys-closed-$q-r$r.json" ok_per_s); v=${v%.*}
+			[ "${v:-0}" -gt "$best" ] && best=$v
+		done
+	done
+	echo "$best"
+	return $rc
+}
+
+# b_sweep SYSTEM SAT ARGS...: open loop at each fraction of SAT in B_FRACTIONS.
+b_sweep() {
+	local sys=$1 sat=$2; shift 2
+	local f rate rc=0
+	for f in $B_FRACTIONS; do
+		rate=$(awk -v s="$sat" -v f="$f" 'BEGIN{r=int(s*f); if (r < 1) r = 1; print r}')
+		b_lg "$sys" "$sys-open-$f" --mode open --rate "$rate" --duration "$B_DUR" --warmup "$B_WARM" "$@" || rc=1
+	done
+	return $rc
+}
+
+b_testpmd_start() {
+	B_TP_PFX=btp$B_ID
+	t_cleanup_add "rm -rf /var/run/dpdk/$B_TP_PFX"
+	# --stats-period keeps testpmd forwarding without a terminal; stopped with SIGINT
+	t_bg ip netns exec $B_NS_DP stdbuf -oL dpdk-testpmd --no-huge -m 512 --no-pci --file-prefix $B_TP_PFX \
+		-l $B_CPU_CL,$B_CPU_DP --main-lcore $B_CPU_CL --log-level=lib.eal:warning \
+		--vdev "net_af_packet0,iface=$B_VD,$B_AFP_ARGS" -- --forward-mode=5tswap --nb-cores=1 \
+		--total-num-mbufs=16384 --disable-link-check --stats-period 3600 </dev/null >"$B_LOGS/testpmd.log" 2>&1
+	B_TP_PID=$!
+	local n=0
+	until grep -q "start packet forwarding" "$B_LOGS/testpmd.log" 2>/dev/null; do
+		n=$((n+1))
+		if [ $n -gt 150 ] || ! kill -0 $B_TP_PID 2>/dev/null; then
+			echo "testpmd did not start:"; tail -20 "$B_LOGS/testpmd.log"; return 1
+		fi
+		sleep 0.1
+	done
+	sleep 0.3
+}
+
+b_stop_pid() {
+	local pid=$1 n=0
+	kill -INT "$pid" 2>/dev/null
+	while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+	kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	return 0
+}
+
+b_testpmd_stop() { b_stop_pid "$B_TP_PID"; rm -rf /var/run/dpdk/$B_TP_PFX; }
+
+# b_gbakd_ini CACHE_ENTRIES: a gbakd config for the bench (busy polling, one queue per worker).
+b_gbakd_ini() {
+	cat <<EOC
+[gbakd]
+origin_host = bsf.home1.net
+origin_realm = home1.net
+udp_port = 3868
+max_inflight = 4096
+[workers]
+idle = busy
+[port0]
+ipv4 = 192.0.2.1
+ipv6 = 2001:db8::1
+queues = 1
+verify_udp_checksum = yes
+[store]
+redis = $B_REDIS
+reply_timeout_ms = 500
+[cache]
+entries = $1
+ttl_s = 3600
+[realm:home]
+pattern = home1.net
+action = local
+[naf:bench]
+origin_host = naf1.home1.net
+source = 192.0.2.0/24, 2001:db8::/64
+naf_domains = home1.net
+EOC
+}
+
+# b_gbakd_start NAME INI: gbakd with its worker alone on B_CPU_DP.
+b_gbakd_start() {
+	B_GK_PFX=bgk$1$B_ID
+	t_gbakd_start $B_NS_DP $B_GK_PFX "$B_LOGS/gbakd-$1.log" "$2" --lcores "0@$B_CPU_CL,1@$B_CPU_DP" \
+		--vdev "net_af_packet0,iface=$B_VD,$B_AFP_ARGS"
+}
+
+b_gbakd_stop() { b_stop_pid "$GBAKD_PID"; rm -rf /var/run/dpdk/$B_GK_PFX; }
+
+# b_tel_stats NAME: the worker counters now, saved as logs/tel-NAME.json
+b_tel_stats() { t_tel $B_GK_PFX /gbakd/stats >"$B_LOGS/tel-$1.json"; }
+
+# b_plot DIR: data files DIR/plot/<system>-{open,sat}.dat from DIR/gbakd.json, then gnuplot.
+b_plot() {
+	python3 - "$1" <<'PY' || return 1
+import json, os, sys
+d = sys.argv[1]; os.makedirs(os.path.join(d, "plot"), exist_ok=True)
+doc = json.load(open(os.path.join(d, "gbakd.json")))
+for sysname in ("reflector", "hot", "cold"):
+    runs = [r for r in doc["runs"] if r.get("system") == sysname]
+    op = sorted((r for r in runs if r["mode"] == "open"), key=lambda r: r["offered_per_s"])
+    with open(os.path.join(d, "plot", sysname + "-open.dat"), "w") as f:
+        f.write("# offered_per_s ok_per_s p50_us p90_us p99_us p999_us\n")
+        for r in op:
+            f.write("%s %s %s %s %s %s\n" % (r["offered_per_s"], r["ok_per_s"], r["p50_us"], r["p90_us"], r["p99_us"], r["p999_us"]))
+    sat = doc["summary"].get(sysname + "_sat_per_s", 0)
+    with open(os.path.join(d, "plot", sysname + "-sat.dat"), "w") as f:
+        f.write("# saturation: offered = answered (closed loop)\n%s %s\n" % (sat, sat))
+PY
+	gnuplot -e "dir='$1'" "$B_ROOT/bench/plot.gp"
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The bench harness in smoke mode (issue 8): bench/gbakd.sh with BENCH_SMOKE=1 (testpmd 5tswap
+# reflector, gbakd hot and cold, short runs) must produce valid JSON, CSV rows and PNG/SVG plots;
+# the load generator's verification must be able to fail: a session whose Ks was replaced in Redis
+# (gbakd answers 2001 with a key that is not the synthetic one) fails the run with exit 3, and so
+# do 5403 answers for sessions the generator believes provisioned.
+. "$(dirname "$0")/../common/lib.sh"
+t_begin bench_smoke
+t_need_root
+cd "$T_ROOT"
+OUT=$T_TMP/out
+LG=$BUILD/bench/loadgen
+
+# ---- the harness in smoke mode
+BENCH_SMOKE=1 BENCH_OUT=$OUT bash bench/gbakd.sh >"$T_TMP/smoke.log" 2>&1
+rc=$?
+check_eq "bench/gbakd.sh (BENCH_SMOKE=1) exits 0" 0 "$rc"
+[ "$rc" -eq 0 ] || tail -30 "$T_TMP/smoke.log"
+check "gbakd.json is valid JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$OUT/gbakd.json"
+J() { python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2], {"o": o, "s": o.get("summary", {}), "runs": o.get("runs", [])}))' "$OUT/gbakd.json" "$1" 2>/dev/null; }
+check_eq "11 runs (reflector 3, hot 5, cold 3)" "3 5 3" \
+	"$(J '" ".join(str(sum(1 for r in runs if r["system"] in g)) for g in (["reflector"], ["hot", "mix"], ["cold"]))')"
+check_eq "every run verified: no wrong key, no wrong answer, no loss counted as lost" "0 0" \
+	"$(J 's["wrong_keys"], s["wrong_answers"]' | tr -d '(),')"
+check_eq "summary: saturation figures and ratios present" "True" \
+	"$(J 'all(s[k] > 0 for k in ("reflector_sat_per_s", "hot_sat_per_s", "cold_sat_per_s", "hot_ratio", "cold_ratio"))')"
+check_eq "summary: ratio = hot saturation / reflector saturation" "True" \
+	"$(J 'abs(s["hot_ratio"] - s["hot_sat_per_s"] / s["reflector_sat_per_s"]) < 0.001')"
+check_eq "summary: p99 at half saturation for hot and cold" "True" \
+	"$(J 's["hot_p99_half_us"] > 0 and s["cold_p99_half_us"] > 0')"
+check_eq "reflector answers are echoes, hot/cold answers are 2001" "echo 2001 2001" \
+	"$(J '" ".join(",".join(sorted(next(r for r in runs if r["label"] == l)["codes"])) for l in ("reflector-fixed", "hot-fixed", "cold-fixed"))')"
+check_eq "cold: every query went to Redis (store lookups >= answers)" "True" \
+	"$(J 's["cold_store_lookups"] >= sum(r["answered"] for r in runs if r["system"] == "cold")')"
+# the mix run: every negative query got its exact code (no loss on a closed loop this short)
+check_eq "mix: 5403 answers = unknown B-TIDs sent" "True" \
+	"$(J '(lambda r: r["codes"].get("5403", 0) == r["sent_by_kind"]["unknown"] > 0)(next(r for r in runs if r["label"] == "hot-mix"))')"
+check_eq "mix: 5402 answers = unauthorised queries sent" "True" \
+	"$(J '(lambda r: r["codes"].get("5402", 0) == r["sent_by_kind"]["unauth"] > 0)(next(r for r in runs if r["label"] == "hot-mix"))')"
+check_eq "mix: 2001 answers = known B-TIDs sent" "True" \
+	"$(J '(lambda r: r["codes"].get("2001", 0) == r["sent_by_kind"]["known"] > 0)(next(r for r in runs if r["label"] == "hot-mix"))')"
+hdr="label,mode,echo,target_rate,inflight,duration_s,offered_per_s,answered_per_s,ok_per_s,sent,answered,lost,loss,p50_us,p90_us,p99_us,p999_us,max_us,mean_us,gen_lag_p99_us,c2001,c3002,c3004,c5402,c5403,c_echo,wrong_keys,wrong_answers"
+check_eq "CSV header" "$hdr" "$(head -1 "$OUT/gbakd.csv")"
+check_eq "CSV: 11 rows of 28 columns" "11" "$(tail -n +2 "$OUT/gbakd.csv" | awk -F, 'NF == 28' | wc -l)"
+check_eq "CSV row of the fixed hot run: label, mode, target rate" "hot-fixed,open,0,2000" \
+	"$(grep '^hot-fixed,' "$OUT/gbakd.csv" | cut -d, -f1-4)"
+for p in latency throughput; do
+	check_eq "gbakd-$p.png is a PNG" "89504e470d0a1a0a" "$(head -c 8 "$OUT/gbakd-$p.png" | od -An -tx1 | tr -d ' \n')"
+	check "gbakd-$p.svg is an SVG" grep -q '<svg' "$OUT/gbakd-$p.svg"
+done
+
+# ---- the verification can fail: a replaced Ks, sessions that are not there
+source bench/lib.sh
+BENCH_OUT=$T_TMP/neg B_SESSIONS=50
+b_init neg || _t_fail "negative setup"
+RAND3=$(python3 -c "import hashlib,struct;print(hashlib.sha256(b'gbakd-synth-rand'+struct.pack('>QQ',7,3)).hexdigest()[:32])")
+check "replace session 3's Ks in Redis" ip netns exec $B_NS_DP "$BUILD/gbactl" session put --redis "$B_REDIS" \
+	--rand "$RAND3" --realm $B_REALM --ks "$(printf '%064d' 0)" --impi user3@$B_REALM --lifetime 3600
+b_gbakd_ini 1024 >"$T_TMP/neg.ini"
+b_gbakd_start neg "$T_TMP/neg.ini" || _t_fail "gbakd starts"
+b_lg hot neg-pass --pass --inflight 8 >"$T_TMP/neg1.log" 2>&1
+check_eq "wrong Ks_NAF of one session: loadgen exits 3" 3 "$?"
+check_eq "wrong_keys = 1, the other 49 verified 2001" "1 50" \
+	"$(python3 -c "import json;o=json.load(open('$B_RUNS/neg-pass.json'));print(o['wrong_keys'],o['codes']['2001'])")"
+check_match "the failing session is named on stderr" "WRONG Ks_NAF: session 3 " "$(cat "$T_TMP/neg1.log")"
+ip netns exec $B_NS_CL taskset -c $B_CPU_CL "$LG" --server $B_SERVER --sessions 20 --seed 99 --pass --quiet \
+	--json "$T_TMP/neg2.json" 2>/dev/null
+check_eq "5403 for sessions the generator expects: exit 3" 3 "$?"
+check_eq "wrong_answers = 20" 20 "$(python3 -c "import json;print(json.load(open('$T_TMP/neg2.json'))['wrong_answers'])")"
+b_gbakd_stop
+
+"$LG" --server 192.0.2.1:3868 --sessions 10 --mode open >/dev/null 2>&1
+check_eq "loadgen: --mode open without --rate is a usage error (exit 2)" 2 "$?"
+"$LG" --server nowhere --sessions 10 >/dev/null 2>&1
+check_eq "loadgen: bad --server is a usage error (exit 2)" 2 "$?"
+check "loadgen --help" "$LG" --help
+t_end
