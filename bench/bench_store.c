@@ -23,11 +23,13 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"redis", required_argument, NULL, 'R'}, {"depth", required_argument, NULL, 'd'},
 		{"seconds", required_argument, NULL, 't'}, {"keys", required_argument, NULL, 'k'},
-		{"no-provision", no_argument, NULL, 'n'}, {"wait", no_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+		{"no-provision", no_argument, NULL, 'n'}, {"wait", no_argument, NULL, 'w'},
+		{"count", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *redis = "redis://127.0.0.1:6379";
 	unsigned depth = 16, keys = 10000;
 	double seconds = 3;
 	int provision = 1, wait = 0, c;
+	uint64_t count = 0; /* stop after this many lookups instead of --seconds (instruction counting) */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'R': redis = optarg; break;
@@ -36,8 +38,9 @@ int main(int argc, char **argv)
 		case 'k': keys = (unsigned)atoi(optarg); break;
 		case 'n': provision = 0; break;
 		case 'w': wait = 1; break;
+		case 'c': count = strtoull(optarg, NULL, 10); break;
 		default:
-			printf("usage: bench_store [--redis URL] [--depth D] [--seconds S] [--keys K] [--no-provision] [--wait]\n"
+			printf("usage: bench_store [--redis URL] [--depth D] [--seconds S] [--keys K] [--no-provision] [--wait] [--count N]\n"
 			       "  --wait: sleep in poll(2) on the client's sockets while waiting for replies\n"
 			       "          (default: spin like a poll-mode worker)\n");
 			return c == 'h' ? 0 : 2;
@@ -72,7 +75,7 @@ int main(int argc, char **argv)
 	uint64_t done = 0, errors = 0;
 	unsigned next = 0;
 	uint64_t t0 = now_ns(), end = t0 + (uint64_t)(seconds * 1e9), tn = t0;
-	while (tn < end) {
+	while (count ? done < count : tn < end) {
 		/* like redis-benchmark -P D: a burst of D lookups, the next one when all have completed
 		 * (a worker submits one rx burst's lookups at a time) */
 		unsigned inflight = store_inflight(s);

@@ -19,7 +19,7 @@ do for [fmt in "png svg"] {
 	set ylabel "latency (us)"
 	set logscale y
 	set grid
-	set key outside right top
+	set key inside left top box opaque font ",9"
 	set arrow 1 from graph 0, first 1000 to graph 1, first 1000 nohead dt 3 lc "red"
 	set label 1 "1 ms target" at graph 0.01, first 1150 tc "red"
 	plot for [i=1:3] d(word(systems, i) . "-open.dat") using 1:5 with linespoints lw 2 pt 7 lc rgb col(i) title title(word(systems, i)) . " p99", \

@@ -7,7 +7,10 @@
 # a poll-mode worker (on this 2-core shared machine a spinning client takes CPU from redis-server,
 # so that figure is a floor). Best of RUNS interleaved runs each; prints the ratios (target >= 0.8)
 # and writes $BENCH_OUT/store.json when BENCH_OUT is set.
-# Knobs: STORE_BENCH_DEPTHS ("16 64"), STORE_BENCH_SECONDS (3), STORE_BENCH_RUNS (3).
+# Then, independent of the machine's load, the client's instructions per lookup under callgrind
+# against redis-benchmark's per request (ratio = theirs / ours).
+# Knobs: STORE_BENCH_DEPTHS ("16 64"), STORE_BENCH_SECONDS (3), STORE_BENCH_RUNS (3),
+# STORE_BENCH_CALLGRIND (1; 0 skips the instruction counts).
 set -u
 cd "$(dirname "$0")/.."
 source tests/common/lib.sh   # t_bg, t_redis_start, teardown of the server at exit
@@ -49,7 +52,28 @@ for d in $DEPTHS; do
 	json+="$sep{\"depth\":$d,\"redis_benchmark_get_per_s\":$best_ref,\"store_wait_lookups_per_s\":$best_wait,\"ratio\":$rw,\"store_spin_lookups_per_s\":$best_spin,\"ratio_spin\":$rs}"
 	sep=","
 done
-json+="]}"
+json+="]"
+
+# Load-independent figure: client instructions per lookup under callgrind (difference of two runs
+# of 100k and 300k lookups, so start-up cost cancels), ours vs redis-benchmark's per request.
+if [ "${STORE_BENCH_CALLGRIND:-1}" = 1 ] && command -v valgrind >/dev/null; then
+	ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
+	json+=",\"instructions\":["; sep=""
+	for d in $DEPTHS; do
+		a=$(ir "$B" --redis "$URL" --no-provision --wait --depth "$d" --count 100000)
+		b=$(ir "$B" --redis "$URL" --no-provision --wait --depth "$d" --count 300000)
+		c=$(ir redis-benchmark -p "$P" -t get -P "$d" -c 1 -n 100000 -q)
+		e=$(ir redis-benchmark -p "$P" -t get -P "$d" -c 1 -n 300000 -q)
+		ours=$(( (b - a) / 200000 )); ref=$(( (e - c) / 200000 ))
+		ratio=$(awk -v a="$ours" -v b="$ref" 'BEGIN{printf "%.2f", a ? b / a : 0}')
+		printf 'depth %3d: client instructions per lookup (callgrind): lib/store %d, redis-benchmark %d -> ratio %s\n' \
+			"$d" "$ours" "$ref" "$ratio"
+		json+="$sep{\"depth\":$d,\"store_instr_per_lookup\":$ours,\"redis_benchmark_instr_per_request\":$ref,\"ratio\":$ratio}"
+		sep=","
+	done
+	json+="]"
+fi
+json+="}"
 if [ -n "${BENCH_OUT:-}" ]; then mkdir -p "$BENCH_OUT"; echo "$json" > "$BENCH_OUT/store.json"; echo "wrote $BENCH_OUT/store.json"; fi
 echo "reproduce: make bench-store   (or: bash bench/store.sh)"
 exit $rc

@@ -33,26 +33,28 @@ uint32_t store_crc32c(const void *buf, size_t len)
 
 static void put_be64(uint8_t *p, uint64_t v)
 {
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
+	v = __builtin_bswap64(v);
+	memcpy(p, &v, 8);
 }
 
 static uint64_t get_be64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return __builtin_bswap64(v);
 }
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+	v = __builtin_bswap32(v);
+	memcpy(p, &v, 4);
 }
 
 static uint32_t get_be32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return __builtin_bswap32(v);
 }
 
 int store_record_encode(const struct store_record *r, uint8_t *buf, size_t cap)
