@@ -236,13 +236,18 @@ static void render_latency(struct obuf *b, const struct telc_snapshot *s)
 		  (double)telc_u64(s, TELC_SEC_LATENCY, "", "sum_ns") / 1e9);
 	ob_printf(b, "gbakd_latency_seconds_count %" PRIu64 "\n", inf);
 
-	static const struct { const char *key, *q; } qs[] = {
-		{"p50_us", "0.5"}, {"p99_us", "0.99"}, {"p999_us", "0.999"}};
-	ob_family(b, "gbakd_latency_quantile_seconds", "", "gauge",
-		  "Latency quantiles computed by gbakd since start (bucket upper bounds)");
-	for (unsigned i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
-		ob_printf(b, "gbakd_latency_quantile_seconds{quantile=\"%s\"} %.6g\n", qs[i].q,
+	static const struct { const char *key, *name, *help; } qs[] = {
+		{"p50_us", "gbakd_latency_p50_seconds", "Median latency computed by gbakd since start"},
+		{"p99_us", "gbakd_latency_p99_seconds", "99th percentile latency computed by gbakd since start"},
+		{"p999_us", "gbakd_latency_p999_seconds",
+		 "99.9th percentile latency computed by gbakd since start"}};
+	/* gbakd's own estimates (upper bound of the bucket, whole run): use histogram_quantile on
+	 * gbakd_latency_seconds_bucket for windows */
+	for (unsigned i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		ob_family(b, qs[i].name, "", "gauge", qs[i].help);
+		ob_printf(b, "%s %.6g\n", qs[i].name,
 			  (double)telc_u64(s, TELC_SEC_LATENCY, "", qs[i].key) / 1e6);
+	}
 }
 
 /* A nested section (lcores, shards, policy, partners): one family per key, one series per
@@ -282,7 +287,7 @@ static void render_nested(struct obuf *b, const struct telc_snapshot *s, enum te
 						continue;
 					ob_name(b, name);
 					ob_printf(b, "_total{%s=\"", label);
-					ob_label(b, groups[g]);
+					ob_label(b, telc_group_label(s, sec, groups[g]));
 					ob_printf(b, "\",result_code=\"%u\"} ", code);
 					ob_value(b, kv);
 				}
@@ -303,7 +308,7 @@ static void render_nested(struct obuf *b, const struct telc_snapshot *s, enum te
 				continue;
 			ob_name(b, name);
 			ob_printf(b, "%s{%s=\"", gauge ? "" : "_total", label);
-			ob_label(b, groups[g]);
+			ob_label(b, telc_group_label(s, sec, groups[g]));
 			if (sec == TELC_SEC_LCORES)
 				ob_printf(b, "\",queue=\"%" PRIu64,
 					  telc_u64(s, sec, groups[g], "queue"));
@@ -327,7 +332,7 @@ static void render_policy(struct obuf *b, const struct telc_snapshot *s)
 		if (kv->section != TELC_SEC_POLICY || !kv->group[0])
 			continue;
 		ob_printf(b, "gbakd_policy_denials_total{rule=\"");
-		ob_label(b, kv->group);
+		ob_label(b, telc_group_label(s, TELC_SEC_POLICY, kv->group));
 		ob_printf(b, "\",reason=\"");
 		ob_label(b, kv->key);
 		ob_printf(b, "\"} ");

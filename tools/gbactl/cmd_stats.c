@@ -82,14 +82,14 @@ static void print_table(const struct telc_snapshot *s, enum telc_section sec, co
 	}
 	size_t w0 = strlen(rowname);
 	for (unsigned g = 0; g < ng; g++)
-		if (strlen(groups[g]) > w0)
-			w0 = strlen(groups[g]);
+		if (strlen(telc_group_label(s, sec, groups[g])) > w0)
+			w0 = strlen(telc_group_label(s, sec, groups[g]));
 	printf("  %-*s", (int)w0, rowname);
 	for (unsigned k = 0; k < nk; k++)
 		printf(" %*s", (int)(strlen(keys[k]) > 8 ? strlen(keys[k]) : 8), keys[k]);
 	printf("\n");
 	for (unsigned g = 0; g < ng; g++) {
-		printf("  %-*s", (int)w0, groups[g]);
+		printf("  %-*s", (int)w0, telc_group_label(s, sec, groups[g]));
 		for (unsigned k = 0; k < nk; k++) {
 			int w = (int)(strlen(keys[k]) > 8 ? strlen(keys[k]) : 8);
 			const struct telc_kv *kv = telc_find(s, sec, groups[g], keys[k]);

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 		"  --socket PATH     the telemetry socket itself\n"
 		"  --interval S      seconds between screens (default 1; decimals allowed, >= 0.1)\n"
 		"  --iterations N    stop after N screens (default: until Ctrl-C)\n"
-		"  --no-clear        do not clear the screen (default: clear when stdout is a terminal)\n"
+		"  --no-clear        do not clear the screen between screens (for logs and scripts)\n"
 		"Each screen: delta = counter change over the interval (exact), rate = delta / seconds.\n"
 		"exit status: 0 done or interrupted, 1 telemetry socket unreadable, 2 bad options\n");
 }
@@ -135,7 +135,8 @@ static void screen(const struct telc_snapshot *a, const struct telc_snapshot *b,
 		printf("  (none)\n");
 	for (unsigned i = 0; i < ng; i++) {
 		const char *k = g[i];
-		printf("  %-22s %10.1f %10.1f %10.1f %10.1f %10.1f %10" PRIu64 " %6" PRIu64 "\n", k,
+		printf("  %-22s %10.1f %10.1f %10.1f %10.1f %10.1f %10" PRIu64 " %6" PRIu64 "\n",
+		       telc_group_label(b, TELC_SEC_SHARDS, k),
 		       (double)delta(a, b, TELC_SEC_SHARDS, k, "lookups") / secs,
 		       (double)delta(a, b, TELC_SEC_SHARDS, k, "found") / secs,
 		       (double)delta(a, b, TELC_SEC_SHARDS, k, "not_found") / secs,
@@ -169,7 +170,8 @@ static void screen(const struct telc_snapshot *a, const struct telc_snapshot *b,
 				p99 = telc_find(b, TELC_SEC_PARTNERS, k, "p99_us");
 			printf("  %-22s %12.1f %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %8" PRIu64
 			       " %8.0f\n",
-			       k, (double)delta(a, b, TELC_SEC_PARTNERS, k, "forwarded") / secs,
+			       telc_group_label(b, TELC_SEC_PARTNERS, k),
+			       (double)delta(a, b, TELC_SEC_PARTNERS, k, "forwarded") / secs,
 			       delta(a, b, TELC_SEC_PARTNERS, k, "timeouts"),
 			       delta(a, b, TELC_SEC_PARTNERS, k, "failovers"),
 			       delta(a, b, TELC_SEC_PARTNERS, k, "retries"),
@@ -226,7 +228,7 @@ int cmd_top(int argc, char **argv)
 	const char *prefix = NULL, *sock = NULL;
 	double interval = 1.0;
 	unsigned iters = 0;
-	bool clear = isatty(STDOUT_FILENO);
+	bool clear = true;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

@@ -332,6 +332,13 @@ static int walk(struct jp *j, struct telc_snapshot *s, enum telc_section sec, co
 			r = jp_string(j, str, sizeof(str));
 			if (r == 0 && sec == TELC_SEC_INFO && depth == 0 && !strcmp(k, "info"))
 				snprintf(s->info, sizeof(s->info), "%s", str);
+			if (r == 0 && depth == 1 && (!strcmp(k, "addr") || !strcmp(k, "name")) &&
+			    s->n_labels < TELC_LABEL_MAX) {
+				struct telc_glabel *gl = &s->labels[s->n_labels++];
+				gl->section = (uint8_t)sec;
+				snprintf(gl->group, sizeof(gl->group), "%s", group);
+				snprintf(gl->label, sizeof(gl->label), "%.*s", TELC_NAME_MAX - 1, str);
+			}
 		} else if (c == 't' || c == 'f') {
 			bool t = c == 't';
 			r = jp_lit(j, t ? "true" : "false");
@@ -412,6 +419,7 @@ static void snapshot_clear(struct telc_snapshot *s)
 		s->present[i] = false;
 	}
 	s->n = 0;
+	s->n_labels = 0;
 	s->info[0] = '\0';
 }
 
@@ -489,6 +497,15 @@ unsigned telc_keys(const struct telc_snapshot *s, enum telc_section sec, const c
 		   unsigned cap)
 {
 	return distinct(s, sec, false, out, cap);
+}
+
+const char *telc_group_label(const struct telc_snapshot *s, enum telc_section sec,
+			     const char *group)
+{
+	for (unsigned i = 0; i < s->n_labels; i++)
+		if (s->labels[i].section == sec && !strcmp(s->labels[i].group, group))
+			return s->labels[i].label;
+	return group;
 }
 
 double telc_elapsed(const struct telc_snapshot *a, const struct telc_snapshot *b)

@@ -9,6 +9,9 @@
  *              for a shard, the rule name for policy, the partner name), "" for flat commands
  *   key      = the leaf key; deeper objects are joined with '_' ("latency" {"p99_us"} ->
  *              "latency_p99_us")
+ * A group may name itself: a string member "addr" or "name" inside it becomes the group's label
+ * (DPDK 22.11 only accepts [A-Za-z0-9_/] in dict keys, so "127.0.0.1:6379" cannot be a key;
+ * {"0": {"addr": "127.0.0.1:6379", ...}} can). telc_group_label() returns it, else the key.
  * It is a tool, not a fast path: plain blocking I/O with a receive timeout, one heap snapshot.
  */
 #ifndef GBACTL_TEL_CLIENT_H
@@ -50,12 +53,23 @@ struct telc_kv {
 	uint64_t u64;  /* exact value for non-negative integers, else 0 */
 };
 
+#define TELC_LABEL_MAX 1024
+
+/* The label a group gave itself ("addr"/"name" string member). */
+struct telc_glabel {
+	uint8_t section;
+	char group[TELC_NAME_MAX];
+	char label[TELC_NAME_MAX];
+};
+
 /* All /gbakd/... commands read once. */
 struct telc_snapshot {
 	bool present[TELC_SEC_MAX];   /* the command exists in this gbakd (partners may not) */
 	char *raw[TELC_SEC_MAX];      /* the reply's value as JSON text (NULL when absent) */
 	char info[256];               /* /gbakd/info "info" string */
 	struct timespec when;         /* CLOCK_MONOTONIC at the end of the read */
+	unsigned n_labels;
+	struct telc_glabel labels[TELC_LABEL_MAX];
 	unsigned n;                   /* number of kv entries */
 	struct telc_kv kv[TELC_KV_MAX];
 };
@@ -113,6 +127,10 @@ unsigned telc_groups(const struct telc_snapshot *s, enum telc_section sec, const
 /* Distinct keys of a section (over all its groups) in first-seen order; same contract. */
 unsigned telc_keys(const struct telc_snapshot *s, enum telc_section sec, const char **out,
 		   unsigned cap);
+
+/* The display name of a group: its "addr"/"name" string member if it had one, else the key. */
+const char *telc_group_label(const struct telc_snapshot *s, enum telc_section sec,
+			     const char *group);
 
 /* Seconds between two snapshots' read times (b - a). */
 double telc_elapsed(const struct telc_snapshot *a, const struct telc_snapshot *b);

@@ -1,0 +1,362 @@
+#!/usr/bin/env bash
+# NOC tooling: gbactl stats / top / exporter against a real gbakd (net_af_packet over a veth,
+# 2 workers, real Redis) after a known number of queries per result code; the exporter's output
+# through `promtool check metrics` and a real Prometheus server (1 s scrapes, query API); the
+# alert rules through `promtool check rules` / `promtool test rules`; the Grafana dashboard's
+# queries against the series the exporter really serves. A fake DPDK telemetry socket (Python,
+# SOCK_SEQPACKET, canned replies incl. /gbakd/partners) pins the exporter's exact output.
+. "$(dirname "$0")/../common/lib.sh"
+t_begin noc
+t_need_root
+ID=$$; DP=gbndp$ID; CL=gbncl$ID; VD=nd$ID; VC=nc$ID; PFX=gbnoc$ID
+TOOLS=$T_ROOT/tools
+
+# ---- static checks: alert rules, example config, dashboard ------------------------------------
+check "promtool check rules gbakd-alerts.yml" promtool check rules "$TOOLS/prometheus/gbakd-alerts.yml"
+check "promtool check config prometheus.yml (with its rule file)" promtool check config "$TOOLS/prometheus/prometheus.yml"
+check "promtool test rules (alerts fire / stay quiet on synthetic series)" promtool test rules "$TOOLS/prometheus/gbakd-alerts.test.yml"
+check "dashboard is valid JSON with a datasource variable and panels" python3 - "$TOOLS/grafana/gbakd-dashboard.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+tv = d["templating"]["list"]
+assert any(v.get("type") == "datasource" and v.get("query") == "prometheus" for v in tv), "no datasource variable"
+panels = [p for p in d["panels"] if p.get("type") != "row"]
+assert len(panels) >= 7, len(panels)
+for p in panels:
+    assert p["datasource"]["uid"] == "${datasource}", p["title"]
+    assert p["targets"] and all(t["expr"] for t in p["targets"]), p["title"]
+exprs = " ".join(t["expr"] for p in panels for t in p["targets"])
+for needed in ["histogram_quantile", "gbakd_answers_total", "gbakd_drops_total", "gbakd_cache_hits_total",
+               "gbakd_store_shard_errors_total", "gbakd_partner_", "gbakd_lcore_busy_iterations_total"]:
+    assert needed in exprs, needed
+PY
+
+# ---- fake telemetry socket: exact exporter output, absent commands, escaping -----------------
+cat > "$T_TMP/faketel.py" <<'PY'
+import json, os, socket, sys, threading
+path = sys.argv[1]
+R = {
+ "/gbakd/info": {"info": "bsf fake.home1.net"},
+ "/gbakd/stats": {"queries": 12, "answers": 11, "cache_hits": 3, "cache_misses": 8, "store_errors": 1, "inflight": 2, "lcores": 2},
+ "/gbakd/answers": {"2001": 5, "5403": 3, "other": 0},
+ "/gbakd/drops": {"diameter_garbage": 1, "tx_full": 0},
+ "/gbakd/latency": {"le_1us": 0, "le_2us": 1, "le_5us": 4, "le_inf": 11, "count": 11, "sum_ns": 123456789, "p50_us": 5, "p99_us": 1000, "p999_us": 1000},
+ "/gbakd/lcores": {"1": {"lcore": 1, "queue": 0, "queries": 7, "inflight": 1, "loop_iterations": 1000, "busy_iterations": 250},
+                   "2": {"lcore": 2, "queue": 1, "queries": 5, "inflight": 1, "loop_iterations": 800, "busy_iterations": 80}},
+ "/gbakd/shards": {"0": {"addr": "10.0.0.7:6379", "lookups": 8, "found": 5, "timeouts": 1, "errors": 2, "connections_up": 2}},
+ "/gbakd/policy": {"none": {"unknown_peer": 1, "naf_domain": 0, "gsid": 0}, "r\"q\\x": {"unknown_peer": 0, "naf_domain": 2, "gsid": 0}},
+ "/gbakd/bogus": {},
+ "/gbakd/partners": {"home2.example": {"forwarded": 7, "answers_2001": 5, "answers_3002": 2, "timeouts": 2, "failovers": 1,
+                     "retries": 3, "healthy_addrs": 1, "latency": {"p50_us": 200, "p99_us": 1500}}},
+}
+if os.path.exists(path): os.unlink(path)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET); s.bind(path); s.listen(8)
+def serve(c):
+    c.send(json.dumps({"version": "DPDK fake", "pid": os.getpid(), "max_output_len": 16384}).encode())
+    while True:
+        cmd = c.recv(1024).decode()
+        if not cmd: break
+        c.send(json.dumps({cmd: R.get(cmd)}).encode())   # unknown (/gbakd/shards) -> null
+    c.close()
+while True:
+    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+FAKE=$T_TMP/fake.sock
+t_bg python3 "$T_TMP/faketel.py" "$FAKE"
+n=0; until [ -S "$FAKE" ] || [ $n -gt 50 ]; do sleep 0.1; n=$((n+1)); done
+"$BUILD/gbactl" exporter --once --socket "$FAKE" > "$T_TMP/fake.prom"
+check "fake: exporter output passes promtool check metrics" bash -c "promtool check metrics < $T_TMP/fake.prom"
+want=$(cat <<'EOW'
+gbakd_up 1
+gbakd_info{info="bsf fake.home1.net"} 1
+gbakd_queries_total 12
+gbakd_answers_all_total 11
+gbakd_store_errors_total 1
+gbakd_inflight 2
+gbakd_worker_lcores 2
+gbakd_answers_total{result_code="2001"} 5
+gbakd_answers_total{result_code="5403"} 3
+gbakd_answers_total{result_code="other"} 0
+gbakd_drops_total{reason="diameter_garbage"} 1
+gbakd_latency_seconds_bucket{le="1e-06"} 0
+gbakd_latency_seconds_bucket{le="2e-06"} 1
+gbakd_latency_seconds_bucket{le="5e-06"} 4
+gbakd_latency_seconds_bucket{le="+Inf"} 11
+gbakd_latency_seconds_sum 0.123456789
+gbakd_latency_seconds_count 11
+gbakd_latency_p99_seconds 0.001
+gbakd_lcore_queries_total{lcore="1",queue="0"} 7
+gbakd_lcore_queries_total{lcore="2",queue="1"} 5
+gbakd_lcore_inflight{lcore="2",queue="1"} 1
+gbakd_lcore_busy_iterations_total{lcore="1",queue="0"} 250
+gbakd_policy_denials_total{rule="none",reason="unknown_peer"} 1
+gbakd_policy_denials_total{rule="r\"q\\x",reason="naf_domain"} 2
+gbakd_partner_forwarded_total{partner="home2.example"} 7
+gbakd_partner_answers_total{partner="home2.example",result_code="2001"} 5
+gbakd_partner_answers_total{partner="home2.example",result_code="3002"} 2
+gbakd_partner_timeouts_total{partner="home2.example"} 2
+gbakd_partner_healthy_addrs{partner="home2.example"} 1
+gbakd_partner_latency_p99_seconds{partner="home2.example"} 0.0015
+gbakd_store_shard_lookups_total{shard="10.0.0.7:6379"} 8
+gbakd_store_shard_errors_total{shard="10.0.0.7:6379"} 2
+gbakd_store_shard_connections_up{shard="10.0.0.7:6379"} 2
+# TYPE gbakd_latency_seconds histogram
+# TYPE gbakd_partner_healthy_addrs gauge
+# TYPE gbakd_partner_answers_total counter
+EOW
+)
+missing=$(while IFS= read -r l; do grep -qxF -- "$l" "$T_TMP/fake.prom" || echo "$l"; done <<< "$want")
+check_eq "fake: exact series (counters, labels, escaping, histogram, shard addr label, partners)" "" "$missing"
+check_eq "fake: every family has HELP and TYPE once" "" "$(python3 - "$T_TMP/fake.prom" <<'PY'
+import sys, collections
+help_, type_, fam = collections.Counter(), collections.Counter(), set()
+for l in open(sys.argv[1]):
+    if l.startswith("# HELP "): help_[l.split()[2]] += 1
+    elif l.startswith("# TYPE "): type_[l.split()[2]] += 1
+    elif l.strip():
+        n = l.split("{")[0].split(" ")[0]
+        for suf in ("_bucket", "_sum", "_count"):
+            if n.endswith(suf) and n[:-len(suf)] in type_: n = n[:-len(suf)]
+        fam.add(n)
+bad = [f for f in fam if help_[f] != 1 or type_[f] != 1] + [f for f in help_ if help_[f] != 1]
+print(" ".join(sorted(bad)))
+PY
+)"
+"$BUILD/gbactl" stats --socket "$FAKE" --json > "$T_TMP/fake.json"
+check "fake: stats --json = the telemetry replies, absent command as {}" python3 - "$T_TMP/fake.json" "$T_TMP/faketel.py" <<'PY'
+import json, sys, re
+d = json.load(open(sys.argv[1]))
+assert d["info"] == "bsf fake.home1.net", d["info"]
+assert d["answers"] == {"2001": 5, "5403": 3, "other": 0}, d["answers"]
+assert d["partners"]["home2.example"]["latency"] == {"p50_us": 200, "p99_us": 1500}
+assert d["policy"]['r"q\\x']["naf_domain"] == 2
+assert d["shards"]["0"]["addr"] == "10.0.0.7:6379", d["shards"]
+assert set(d) == {"info", "stats", "answers", "drops", "latency", "lcores", "shards", "policy", "partners"}, set(d)
+PY
+out=$("$BUILD/gbactl" stats --socket "$FAKE")
+check_match "fake: stats table shows partners" 'home2.example +7 ' "$out"
+check_match "fake: stats table shows flattened partner latency column" 'latency_p99_us' "$out"
+check_match "fake: stats table names the shard by its addr" '10\.0\.0\.7:6379 +8 ' "$out"
+out=$("$BUILD/gbactl" exporter --once --socket "$T_TMP/nothing.sock")
+check_eq "no socket: exporter --once says gbakd_up 0 and nothing else of gbakd" "gbakd_up 0" "$(echo "$out" | grep -v '^#' | grep -v scrape_duration)"
+"$BUILD/gbactl" stats --socket "$T_TMP/nothing.sock" >/dev/null 2>"$T_TMP/err"; rc=$?
+check_eq "no socket: stats exits 1 with one line" "1 1" "$rc $(wc -l < "$T_TMP/err")"
+"$BUILD/gbactl" stats --bogus >/dev/null 2>"$T_TMP/err"; rc=$?
+check_eq "bad option: stats exits 2 with one line" "2 1" "$rc $(wc -l < "$T_TMP/err")"
+"$BUILD/gbactl" top --interval abc >/dev/null 2>&1; rc1=$?
+"$BUILD/gbactl" exporter --listen nocolon >/dev/null 2>&1; rc2=$?
+"$BUILD/gbactl" exporter >/dev/null 2>&1; rc3=$?
+check_eq "bad input: top --interval abc / exporter --listen nocolon / no --listen exit 2" "2 2 2" "$rc1 $rc2 $rc3"
+check "--help on stats, top, exporter" bash -c "$BUILD/gbactl stats --help | grep -q usage && $BUILD/gbactl top --help | grep -q usage && $BUILD/gbactl exporter --help | grep -q usage"
+
+# ---- real gbakd ---------------------------------------------------------------------------------
+t_netns_pair $DP $CL $VD $VC 192.0.2.2/24 2001:db8::2/64
+RP=$((30000 + ID % 10000))
+REDIS="redis://127.0.0.1:$RP"
+ip netns exec $DP bash -c "$(declare -f t_bg t_redis_start); T_TMP=$T_TMP; T_PIDS=(); t_redis_start $RP; echo \${T_PIDS[0]}" > "$T_TMP/redis.pid"
+t_cleanup_add "kill \$(cat $T_TMP/redis.pid)"
+DPX() { ip netns exec $DP "$BUILD/gbactl" "$@"; }
+cat > "$T_TMP/gbakd.ini" <<EOC
+[gbakd]
+origin_host = bsf.home1.net
+origin_realm = home1.net
+udp_port = 3868
+max_inflight = 256
+[workers]
+idle = backoff
+idle_spin_polls = 200
+idle_sleep_us = 200
+[port0]
+ipv4 = 192.0.2.1
+ipv6 = 2001:db8::1
+queues = 2
+[store]
+redis = $REDIS
+reply_timeout_ms = 300
+[cache]
+entries = 1024
+ttl_s = 60
+[realm:home]
+pattern = home1.net
+action = local
+[realm:other]
+pattern = other.example
+action = reject
+[naf:own]
+origin_host = naf1.home1.net
+source = 192.0.2.0/24, 2001:db8::/64
+naf_domains = home1.net
+EOC
+check "provision 50 synthetic sessions" DPX provision --redis $REDIS --count 50 --realm bsf.home1.net --seed 11
+t_gbakd_start $DP $PFX "$T_TMP/gbakd.log" "$T_TMP/gbakd.ini" --lcores 0@0,1@0,2@1 \
+	--vdev "net_af_packet0,iface=$VD,qpairs=2" || { _t_fail "gbakd starts"; t_end; }
+_t_ok "gbakd starts with 2 workers"
+
+synth_btid() { python3 -c "
+import hashlib,base64,struct
+r=hashlib.sha256(b'gbakd-synth-rand'+struct.pack('>QQ',11,$1)).digest()[:16]
+print(base64.b64encode(r).decode()+'@bsf.home1.net')"; }
+Q() { ip netns exec $CL "$BUILD/gbactl" query --server 192.0.2.1:3868 --origin-host "${OH:-naf1.home1.net}" \
+	--origin-realm home1.net --naf-fqdn naf1.home1.net --ua 0100000002 --json "$@" | t_json result_code; }
+send_known() {  # $1 = first synthetic index: 5 x 2001, 3 x 5403, 2 x 3003, 1 x 5402 (+1 garbage datagram)
+	local i codes=""
+	for i in 0 1 2 3 4; do codes+="$(Q --btid "$(synth_btid $(($1 + i)))") "; done
+	for i in Q g w; do codes+="$(Q --btid "AAAAAAAAAAAAAAAAAAAAA$i==@bsf.home1.net") "; done
+	for i in Q g; do codes+="$(Q --btid "AAAAAAAAAAAAAAAAAAAAA$i==@bsf.other.example") "; done
+	codes+="$(OH=naf-rogue.example Q --btid "$(synth_btid $1)")"
+	ip netns exec $CL "$BUILD/gbactl" query --server 192.0.2.1:3868 --timeout-ms 200 --send-hex 0102030405 >/dev/null 2>&1
+	echo "$codes"
+}
+check_eq "12 queries sent, answered by result code" "2001 2001 2001 2001 2001 5403 5403 5403 3003 3003 5402" "$(send_known 0)"
+
+# gbactl stats --json: exact counts by result code
+"$BUILD/gbactl" stats --prefix $PFX --json > "$T_TMP/s1.json"
+check_eq "stats --json: answers 2001/5403/3003/5402/other" "5 3 2 1 0" \
+	"$(for k in 2001 5403 3003 5402 other; do t_json answers.$k < "$T_TMP/s1.json"; done | tr '\n' ' ' | sed 's/ $//')"
+check_eq "stats --json: no other result code counted" 11 "$(python3 -c "import json,sys;print(sum(json.load(open(sys.argv[1]))['answers'].values()))" "$T_TMP/s1.json")"
+check_eq "stats --json: stats.answers, queries_bir, queries (incl. garbage)" "11 11 12" \
+	"$(t_json stats.answers < "$T_TMP/s1.json") $(t_json stats.queries_bir < "$T_TMP/s1.json") $(t_json stats.queries < "$T_TMP/s1.json")"
+check_eq "stats --json: drops.diameter_garbage" 1 "$(t_json drops.diameter_garbage < "$T_TMP/s1.json")"
+check_eq "stats --json: policy none.unknown_peer" 1 "$(t_json policy.none.unknown_peer < "$T_TMP/s1.json")"
+SHARD=$(python3 -c "
+import json,sys;d=json.load(open(sys.argv[1]))['shards'];a='127.0.0.1:$RP'
+s=d.get(a) or next((v for v in d.values() if v.get('addr')==a), None)
+print('%d %d %d' % (s['lookups'],s['found'],s['not_found']) if s else '')" "$T_TMP/s1.json")
+if [ -z "$SHARD" ]; then
+	_t_fail "gbakd's /gbakd/shards lists its Redis shard (the shard checks below are skipped)" \
+		"got $(t_tel $PFX /gbakd/shards): DPDK 22.11 rejects ':' and '.' in telemetry dict keys, so app/main.c cmd_shards' \"host:port\" containers are dropped; key by index + an \"addr\" string instead"
+else
+	check_eq "stats --json: shard lookups/found/not_found (5 sessions + 3 unknown, cache cold)" "8 5 3" "$SHARD"
+fi
+check_eq "stats --json: partners absent in this gbakd -> {}" "{}" "$(python3 -c "import json,sys;print(json.dumps(json.load(open(sys.argv[1]))['partners']))" "$T_TMP/s1.json")"
+check_eq "stats --json: latency count = answers" 11 "$(t_json latency.count < "$T_TMP/s1.json")"
+check_eq "stats --json: sum of per-lcore queries = queries" 12 "$(python3 -c "import json,sys;print(sum(v['queries'] for v in json.load(open(sys.argv[1]))['lcores'].values()))" "$T_TMP/s1.json")"
+check_eq "stats --json: same answers as DPDK's dpdk-telemetry.py" "$(t_tel $PFX /gbakd/answers | python3 -c 'import json,sys;print(json.dumps(json.load(sys.stdin)["/gbakd/answers"],sort_keys=True))')" \
+	"$(python3 -c 'import json,sys;print(json.dumps(json.load(open(sys.argv[1]))["answers"],sort_keys=True))' "$T_TMP/s1.json")"
+out=$("$BUILD/gbactl" stats --prefix $PFX)
+check_match "stats table: 2001 answered 5 times" $'\n  2001 +5\n' "$out"
+check_match "stats table: every section" 'counters.*answers by result code.*drops by reason.*latency.*worker lcores.*store shards.*policy denials.*roaming partners' "$(echo "$out" | tr '\n' ' ')"
+
+# exporter in the root namespace (it reads the DPDK socket through the filesystem)
+EP=$(t_free_port)
+t_bg "$BUILD/gbactl" exporter --listen 127.0.0.1:$EP --prefix $PFX 2>"$T_TMP/exporter.log"
+EXPORTER_PID=$!
+n=0; until curl -sf "http://127.0.0.1:$EP/metrics" -o "$T_TMP/m1.prom" || [ $n -gt 50 ]; do sleep 0.1; n=$((n+1)); done
+check "exporter /metrics passes promtool check metrics" bash -c "promtool check metrics < $T_TMP/m1.prom"
+check_eq "exporter: Content-Type is text format 0.0.4" "text/plain; version=0.0.4; charset=utf-8" \
+	"$(curl -s -o /dev/null -w '%{content_type}' "http://127.0.0.1:$EP/metrics")"
+want=$(cat <<EOW
+gbakd_up 1
+gbakd_answers_total{result_code="2001"} 5
+gbakd_answers_total{result_code="5403"} 3
+gbakd_answers_total{result_code="3003"} 2
+gbakd_answers_total{result_code="5402"} 1
+gbakd_queries_total 12
+gbakd_drops_total{reason="diameter_garbage"} 1
+gbakd_latency_seconds_count 11
+gbakd_latency_seconds_bucket{le="+Inf"} 11
+gbakd_policy_denials_total{rule="none",reason="unknown_peer"} 1
+gbakd_worker_lcores 2
+EOW
+)
+[ -n "$SHARD" ] && want+=$'\n'"gbakd_store_shard_lookups_total{shard=\"127.0.0.1:$RP\"} 8"$'\n'"gbakd_store_shard_found_total{shard=\"127.0.0.1:$RP\"} 5"
+missing=$(while IFS= read -r l; do grep -qxF -- "$l" "$T_TMP/m1.prom" || echo "$l"; done <<< "$want")
+check_eq "exporter: exact series for the queries sent" "" "$missing"
+check_eq "exporter: no partner series when /gbakd/partners is absent" 0 "$(grep -c '^gbakd_partner' "$T_TMP/m1.prom")"
+check_eq "exporter: 2 lcore series per lcore family" 2 "$(grep -c '^gbakd_lcore_queries_total{lcore=' "$T_TMP/m1.prom")"
+check_eq "exporter: 404 elsewhere, 405 for POST" "404 405" \
+	"$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$EP/nope") $(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$EP/metrics")"
+# every series the dashboard and the alert rules use exists (partner series: checked on the fake)
+check_eq "dashboard + alerts use only series the exporter serves" "" "$(python3 - "$TOOLS/grafana/gbakd-dashboard.json" "$TOOLS/prometheus/gbakd-alerts.yml" "$T_TMP/m1.prom" "$T_TMP/fake.prom" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read() + open(sys.argv[2]).read()
+used = set(u for u in re.findall(r'\bgbakd_[a-z0-9_]+', text) if not u.endswith("_"))
+served = set()
+for f in sys.argv[3:]:
+    for l in open(f):
+        if l.startswith("#") or not l.strip(): continue
+        served.add(re.match(r'[a-zA-Z_:][a-zA-Z0-9_:]*', l).group(0))
+print(" ".join(sorted(u for u in used if u not in served and u + "_bucket" not in served)))
+PY
+)"
+
+# a real Prometheus server scrapes the exporter every second
+PP=$(t_free_port)
+cat > "$T_TMP/prometheus.yml" <<EOC
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - $TOOLS/prometheus/gbakd-alerts.yml
+scrape_configs:
+  - job_name: gbakd
+    static_configs:
+      - targets: ["127.0.0.1:$EP"]
+EOC
+t_bg prometheus --config.file="$T_TMP/prometheus.yml" --storage.tsdb.path="$T_TMP/tsdb" \
+	--web.listen-address=127.0.0.1:$PP --log.level=warn 2>"$T_TMP/prometheus.log"
+PQ() { curl -s -G "http://127.0.0.1:$PP/api/v1/query" --data-urlencode "query=$1" | python3 -c '
+import json,sys
+try: r = json.load(sys.stdin)["data"]["result"]
+except Exception: r = []
+print(" ".join(x["value"][1] for x in r))'; }
+val=""; n=0
+while [ $n -lt 60 ]; do val=$(PQ 'gbakd_answers_total{result_code="2001"}'); [ "$val" = 5 ] && break; sleep 0.5; n=$((n+1)); done
+check_eq "Prometheus query API: gbakd_answers_total{result_code=\"2001\"}" 5 "$val"
+check_eq "Prometheus: sum(gbakd_answers_total)" 11 "$(PQ 'sum(gbakd_answers_total)')"
+check_eq "Prometheus: 5403 / 3003 / 5402" "3 2 1" "$(PQ 'gbakd_answers_total{result_code="5403"}') $(PQ 'gbakd_answers_total{result_code="3003"}') $(PQ 'gbakd_answers_total{result_code="5402"}')"
+check_eq "Prometheus: target up, gbakd_up 1" "1 1" "$(PQ 'up{job="gbakd"}') $(PQ 'gbakd_up')"
+check_match "Prometheus: histogram_quantile over the le buckets is a number" '^[0-9.e+-]+$' \
+	"$(PQ 'histogram_quantile(0.5, sum by (le) (gbakd_latency_seconds_bucket))')"
+check_eq "Prometheus: rule files loaded (no rule evaluation errors)" "" \
+	"$(curl -s "http://127.0.0.1:$PP/api/v1/rules" | python3 -c '
+import json,sys
+g = json.load(sys.stdin)["data"]["groups"]
+print(" ".join(r["name"] for x in g for r in x["rules"] if r.get("health") not in ("ok", "unknown")) if g else "no rule groups")')"
+
+# gbactl top: exact deltas over one interval while a known batch is sent
+"$BUILD/gbactl" top --prefix $PFX --interval 4 --iterations 1 --no-clear > "$T_TMP/top1.out" 2>&1 &
+TOP_PID=$!
+n=0; until grep -q "sampling" "$T_TMP/top1.out" || [ $n -gt 50 ]; do sleep 0.05; n=$((n+1)); done
+t0=$(date +%s.%N)
+codes=$(send_known 5)
+t1=$(date +%s.%N)
+wait $TOP_PID; rc=$?
+check_eq "top: batch sent inside the interval ($(python3 -c "print(round($t1-$t0,2))") s of 4 s)" 1 "$(python3 -c "print(int($t1-$t0 < 3.5))")"
+check_eq "top: exit 0 after --iterations 1" 0 "$rc"
+check_eq "top: the batch's answers" "2001 2001 2001 2001 2001 5403 5403 5403 3003 3003 5402" "$codes"
+top1=$(cat "$T_TMP/top1.out")
+rowd() { echo "$top1" | awk -v k="$1" '$1 == k { print $2; exit }'; }
+check_eq "top: deltas 2001/5403/3003/5402 = 5 3 2 1" "5 3 2 1" "$(rowd 2001) $(rowd 5403) $(rowd 3003) $(rowd 5402)"
+check_eq "top: delta queries 12, answers 11, diameter_garbage 1" "12 11 1" "$(rowd queries) $(rowd answers) $(rowd diameter_garbage)"
+check_eq "top: totals 2001 = 10 after both batches" 10 "$(echo "$top1" | awk '$1 == "2001" { print $4; exit }')"
+r2001=$(echo "$top1" | awk '$1 == "2001" { print $3; exit }')
+check_eq "top: 2001 rate = 5 / interval (1.0-1.5/s for a ~4 s interval)" 1 "$(python3 -c "print(int(1.0 <= $r2001 <= 1.5))")"
+check_match "top: cache hit ratio over the interval (5 new sessions + 3 unknown: 8 misses)" 'hit ratio +interval +0\.0 % \(0 hits, 8 misses\)' "$top1"
+"$BUILD/gbactl" top --prefix $PFX --interval 0.3 --iterations 2 > "$T_TMP/top2.out" 2>&1; rc=$?
+top2=$(cat "$T_TMP/top2.out")
+check_eq "top --iterations 2: exit 0, two screens" "0 2" "$rc $(grep -c 'gbakd top: ' "$T_TMP/top2.out")"
+for s in TRAFFIC "ANSWERS BY RESULT CODE" "DROPS BY REASON" CACHE LATENCY "STORE SHARDS" PARTNERS LCORES; do
+	check_eq "top --iterations 2: section $s twice" 2 "$(grep -c "^$s" "$T_TMP/top2.out")"
+done
+check_eq "top: ANSI clear screen when not --no-clear" 2 "$(grep -c $'\033\[H\033\[2J' "$T_TMP/top2.out")"
+check_eq "top: one row per worker lcore" 2 "$(echo "$top2" | awk '/^LCORES/{f=1;next} /^$/{f=0} f && $1 ~ /^[0-9]+$/' | sort -u -k1,1 | wc -l)"
+[ -n "$SHARD" ] && check_match "top: shard row" "127\.0\.0\.1:$RP" "$top2"
+
+# Prometheus sees the second batch too
+val=""; n=0
+while [ $n -lt 40 ]; do val=$(PQ 'gbakd_answers_total{result_code="2001"}'); [ "$val" = 10 ] && break; sleep 0.25; n=$((n+1)); done
+check_eq "Prometheus follows: 2001 = 10 after the second batch" 10 "$val"
+
+# gbakd gone: gbakd_up 0 with HTTP 200, then the exporter stops on SIGTERM
+kill -INT "$GBAKD_PID"; wait "$GBAKD_PID"
+check_eq "gbakd stopped: /metrics still 200" 200 "$(curl -s -o "$T_TMP/m2.prom" -w '%{http_code}' "http://127.0.0.1:$EP/metrics")"
+check_eq "gbakd stopped: gbakd_up 0, no stale gbakd series" "gbakd_up 0" "$(grep -v '^#' "$T_TMP/m2.prom" | grep -v scrape_duration)"
+check "gbakd stopped: still valid exposition" bash -c "promtool check metrics < $T_TMP/m2.prom"
+val=""; n=0
+while [ $n -lt 40 ]; do val=$(PQ 'gbakd_up'); [ "$val" = 0 ] && break; sleep 0.25; n=$((n+1)); done
+check_eq "Prometheus: gbakd_up 0" 0 "$val"
+kill -TERM "$EXPORTER_PID"; wait "$EXPORTER_PID"; rc=$?
+check_eq "exporter: SIGTERM -> exit 0" 0 "$rc"
+check "exporter: said it stopped" grep -q "stopped (signal 15)" "$T_TMP/exporter.log"
+t_end
