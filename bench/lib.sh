@@ -71,15 +71,16 @@ except Exception: print(""); sys.exit(0)
 for k in sys.argv[2].split("."): o = o.get(k) if isinstance(o, dict) else None
 print("" if o is None else o)' "$1" "$2"; }
 
-# b_saturation SYSTEM ARGS...: best ok/s over closed-loop runs (in flight B_INFLIGHTS, B_REPS each).
+# b_saturation SYSTEM ARGS...: best ok/s over closed-loop runs (in flight B_INFLIGHTS, B_REPS each;
+# labels SYSTEM-closed-INFLIGHT$B_TAG-REP).
 b_saturation() {
 	local sys=$1; shift
 	local best=0 q r v rc=0
 	for q in $B_INFLIGHTS; do
 		for ((r = 1; r <= B_REPS; r++)); do
-			b_lg "$sys" "$sys-closed-$q-r$r" --mode closed --inflight "$q" --duration "$B_DUR" \
-				--warmup "$B_WARM" "$@" >&2 || rc=1
-			v=$(b_get "$B_RUNS/$sys-closed-$q-r$r.json" ok_per_s); v=${v%.*}
+			local l=$sys-closed-$q${B_TAG:-}-$r
+			b_lg "$sys" "$l" --mode closed --inflight "$q" --duration "$B_DUR" --warmup "$B_WARM" "$@" >&2 || rc=1
+			v=$(b_get "$B_RUNS/$l.json" ok_per_s); v=${v%.*}
 			[ "${v:-0}" -gt "$best" ] && best=$v
 		done
 	done

@@ -1,17 +1,69 @@
 #!/usr/bin/env bash
 # make bench: runs every benchmark (bench/<name>.sh, each also reachable as `make bench-<name>`)
 # in one invocation, so that every figure can be read as a ratio against the reference runs of the
-# same invocation on the same machine. Results go to bench/results/<UTC timestamp>/.
+# same invocation on the same machine. Everything goes to one folder, bench/results/<UTC timestamp>/
+# (or $BENCH_OUT): each benchmark's JSON (kdf.json, diameter.json, store.json, gbakd.json + .csv and
+# plots), bench.log (this console output), summary.txt and summary.json (the table printed last).
 set -u
 cd "$(dirname "$0")/.."
 export BENCH_OUT=${BENCH_OUT:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$BENCH_OUT"
+exec > >(tee "$BENCH_OUT/bench.log") 2>&1
 rc=0
+t0=$SECONDS
 for b in bench/*.sh; do
 	n=$(basename "$b" .sh)
 	case "$n" in run|lib) continue ;; esac
 	echo "=== bench-$n"
+	t1=$SECONDS
 	bash "$b" || { echo "!! bench-$n failed"; rc=1; }
+	echo "--- bench-$n: $((SECONDS - t1)) s"
 done
-echo "results: $BENCH_OUT"
+echo
+# summary table: one line per headline figure, from the JSON files of this run
+python3 - "$BENCH_OUT" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+def load(n):
+    try: return json.load(open(os.path.join(d, n + ".json")))
+    except Exception: return None
+rows = []
+def row(name, value, target="", met=None):
+    rows.append((name, value, target, "" if met is None else ("met" if met else "MISSED")))
+k = load("kdf")
+if k:
+    row("kdf: burst vs OpenSSL one-shot HMAC", "%.2fx  (%.2f M/s)" % (k["ratio_c_a"], k["burst32"] / 1e6))
+    row("kdf: burst vs OpenSSL precomputed pads", "%.2fx" % k["ratio_c_b"])
+else: row("kdf", "no kdf.json")
+m = load("diameter")
+if m:
+    row("diameter: parse BIR + build BIA", "%.1f ns/pair" % m["pair_ns"], "< %s ns" % m.get("target_ns", 150), m.get("target_met"))
+else: row("diameter", "no diameter.json")
+s = load("store")
+if s:
+    for r in s.get("results", []):
+        row("store: lib/store vs redis-benchmark -P %d" % r["depth"], "%.2fx  (%d lookups/s)" % (r["ratio"], r["store_lookups_per_s"]), ">= 0.8", r["ratio"] >= 0.8)
+else: row("store", "no store.json")
+g = load("gbakd")
+if g:
+    x = g["summary"]
+    row("gbakd: reflector (testpmd 5tswap) saturation", "%d answers/s" % x["reflector_sat_per_s"])
+    row("gbakd hot: saturation / reflector", "%.2fx  (%d answers/s)" % (x["hot_ratio"], x["hot_sat_per_s"]), ">= 0.8", x["met"]["hot_ratio"])
+    row("gbakd cold: saturation / reflector", "%.2fx  (%d answers/s)" % (x["cold_ratio"], x["cold_sat_per_s"]), ">= 0.6", x["met"]["cold_ratio"])
+    row("gbakd hot: p99 at half saturation", "%s us" % x["hot_p99_half_us"], "< 1000 us", x["met"]["hot_p99_half"])
+    row("gbakd cold: p99 at half saturation", "%s us" % x["cold_p99_half_us"], "< 1000 us", x["met"]["cold_p99_half"])
+    row("gbakd: p99 at %d/s reflector / hot / cold" % x["fixed_rate"], "%s / %s / %s us" % (x["reflector_fixed_p99_us"], x["hot_fixed_p99_us"], x["cold_fixed_p99_us"]))
+    row("gbakd: keys verified (wrong keys / wrong answers)", "%d / %d" % (x["wrong_keys"], x["wrong_answers"]), "0 / 0", x["wrong_keys"] == 0 and x["wrong_answers"] == 0)
+else: row("gbakd", "no gbakd.json")
+w = max(len(r[0]) for r in rows); v = max(len(r[1]) for r in rows); t = max(len(r[2]) for r in rows)
+lines = ["%-*s  %-*s  %-*s  %s" % (w, "figure", v, "value (same run)", t, "target", "")]
+lines.append("-" * (w + v + t + 12))
+lines += ["%-*s  %-*s  %-*s  %s" % (w, a, v, b, t, c, e) for a, b, c, e in rows]
+txt = "\n".join(lines)
+print(txt)
+open(os.path.join(d, "summary.txt"), "w").write(txt + "\n")
+json.dump([dict(zip(("figure", "value", "target", "status"), r)) for r in rows], open(os.path.join(d, "summary.json"), "w"), indent=1)
+PY
+echo
+echo "results: $BENCH_OUT   ($((SECONDS - t0)) s; reproduce: make bench)"
 exit $rc
