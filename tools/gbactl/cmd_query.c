@@ -1,6 +1,8 @@
 /* gbactl query: send one Boostrapping-Info-Request to gbakd over UDP (one Diameter message per
- * datagram) and print the answer. Exit 0 when an answer arrived (whatever its result code),
- * 1 when none did in time, 2 on bad options. */
+ * datagram), or over Diameter/TCP or TLS as a real Diameter node (--diameter: CER/CEA, BIR/BIA,
+ * DPR/DPA through lib/fdpeer), and print the answer with the same fields either way.
+ * Exit 0 when an answer arrived (whatever its result code), 1 when none did in time, 2 on bad
+ * options. */
 #include "cli.h"
 
 #include <arpa/inet.h>
@@ -15,27 +17,43 @@
 #include <unistd.h>
 
 #include "diameter/diameter.h"
+#include "query_diameter.h"
 #include "zn/zn.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gbactl query --server IP:PORT --btid B-TID --naf-fqdn FQDN --ua HEX10 [options]\n"
-		"Sends one Boostrapping-Info-Request (Zn, TS 29.109) over UDP and prints the answer.\n"
-		"  --server IP:PORT      gbakd's Zn address ([v6]:port for IPv6)\n"
+		"       gbactl query --diameter HOST[:PORT] --peer-id ID --btid B-TID --naf-fqdn FQDN\n"
+		"                    --ua HEX10 [--tls --cert F --key F [--ca F]] [options]\n"
+		"Sends one Boostrapping-Info-Request (Zn, TS 29.109) and prints the answer.\n"
+		"  --server IP:PORT      gbakd's Zn address over UDP ([v6]:port for IPv6)\n"
+		"  --diameter HOST[:PORT] connect as a Diameter peer over TCP (default port 3868, 5658\n"
+		"                        with --tls): CER/CEA, BIR/BIA, then DPR/DPA ([v6]:port for IPv6)\n"
+		"  --peer-id ID          the server's Diameter identity (checked against its CEA;\n"
+		"                        default HOST)\n"
+		"  --tls                 TLS from the first octet (RFC 6733 section 13); needs --cert, --key\n"
+		"  --ca FILE             CA that signed the server's certificate (PEM)\n"
+		"  --cert FILE           our certificate (PEM, CN = --origin-host)\n"
+		"  --key FILE            our private key (PEM)\n"
+		"  --fd-log FILE         freeDiameter's log (Diameter only; default discarded)\n"
 		"  --btid B-TID          the user's bootstrapping transaction id\n"
 		"  --naf-fqdn FQDN       the NAF's FQDN as the UE uses it\n"
 		"  --ua HEX10            Ua security protocol id (e.g. 0100000002 = HTTP Digest)\n"
 		"  --gsid N              GAA service id (repeatable)\n"
 		"  --gba-u-aware         the NAF is GBA_U aware (asks for Ks_int_NAF too)\n"
 		"  --origin-host H       our Diameter identity (default naf.gbactl.invalid)\n"
-		"  --origin-realm R      our realm (default gbactl.invalid)\n"
-		"  --dest-realm R        Destination-Realm (default: the B-TID's realm)\n"
+		"  --origin-realm R      our realm (default gbactl.invalid; Diameter: --origin-host\n"
+		"                        minus its first label)\n"
+		"  --dest-realm R        Destination-Realm (default UDP: the B-TID's domain; Diameter:\n"
+		"                        the B-TID's domain minus its first label, bsf.home1.net -> home1.net)\n"
 		"  --hbh N               hop-by-hop id (default random)\n"
-		"  --timeout-ms N        how long to wait for the answer (default 1000)\n"
+		"  --timeout-ms N        how long to wait for the answer (default 1000; Diameter: connect\n"
+		"                        + answer, default 5000)\n"
 		"  --json                one JSON object: result_code, experimental, ks_naf, ks_int_naf,\n"
 		"                        impi, key_expiry, bootstrap_time (ISO 8601 UTC), gba_type, uss,\n"
-		"                        origin_host, latency_us\n"
+		"                        origin_host, latency_us (Diameter adds route_records, error_bit,\n"
+		"                        connect_us)\n"
 		"  --send-hex HEX        send these raw octets as the datagram instead (malformed tests)\n"
 		"exit status: 0 answer printed, 1 no answer in time, 2 bad options\n");
 }
@@ -139,6 +157,105 @@ static void print_answer(const struct zn_bia_view *a, bool json, double lat_us)
 	cli_wipe(hex, sizeof(hex));
 }
 
+/* Split HOST[:PORT] / [V6]:PORT / V6 literal into host (brackets dropped) and port (0 = none). */
+static int parse_host_port(const char *s, char *host, size_t cap, uint16_t *port)
+{
+	const char *colon = NULL;
+	size_t hl;
+	*port = 0;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || (close[1] != 0 && close[1] != ':'))
+			return -1;
+		hl = (size_t)(close - s - 1);
+		s++;
+		colon = close[1] == ':' ? close + 1 : NULL;
+	} else {
+		colon = strchr(s, ':');
+		if (colon && strchr(colon + 1, ':'))
+			colon = NULL; /* a bare IPv6 literal: no port */
+		hl = colon ? (size_t)(colon - s) : strlen(s);
+	}
+	if (hl == 0 || hl >= cap)
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = 0;
+	if (colon) {
+		char *end;
+		unsigned long p = strtoul(colon + 1, &end, 10);
+		if (colon[1] == 0 || *end || p == 0 || p > 65535)
+			return -1;
+		*port = (uint16_t)p;
+	}
+	return 0;
+}
+
+static void print_diameter(const struct query_diameter_result *r, bool json)
+{
+	const struct fdpeer_bia *b = &r->bia;
+	char hex[2 * FDPEER_KEY_MAX + 1], t1[32] = "", t2[32] = "";
+	bool exp = b->experimental_result != 0;
+	uint32_t code = exp ? b->experimental_result : b->result_code;
+	double lat_us = r->rtt_ms * 1e3;
+	if (b->key_expiry)
+		iso8601(b->key_expiry, t1, sizeof(t1));
+	if (b->bootstrap_time)
+		iso8601(b->bootstrap_time, t2, sizeof(t2));
+	if (json) {
+		printf("{\"result_code\": %u, \"experimental\": %s", code, exp ? "true" : "false");
+		printf(", \"origin_host\": ");
+		cli_json_str(stdout, b->origin_host, strlen(b->origin_host));
+		if (b->me_key_len == ZN_KEY_LEN)
+			printf(", \"ks_naf\": \"%s\"", cli_hex(b->me_key, ZN_KEY_LEN, hex));
+		if (b->uicc_key_len == ZN_KEY_LEN)
+			printf(", \"ks_int_naf\": \"%s\"", cli_hex(b->uicc_key, ZN_KEY_LEN, hex));
+		if (b->impi[0]) {
+			printf(", \"impi\": ");
+			cli_json_str(stdout, b->impi, strlen(b->impi));
+		}
+		if (t1[0])
+			printf(", \"key_expiry\": \"%s\"", t1);
+		if (t2[0])
+			printf(", \"bootstrap_time\": \"%s\"", t2);
+		if (b->gba_type >= 0)
+			printf(", \"gba_type\": %d", b->gba_type);
+		if (b->uss_len) {
+			printf(", \"uss\": ");
+			cli_json_str(stdout, (const char *)b->uss, b->uss_len);
+		}
+		printf(", \"route_records\": [");
+		for (unsigned i = 0; i < b->n_route_records; i++) {
+			if (i)
+				printf(", ");
+			cli_json_str(stdout, b->route_records[i], strlen(b->route_records[i]));
+		}
+		printf("], \"error_bit\": %s, \"connect_us\": %.0f, \"latency_us\": %.0f}\n",
+		       b->error_bit ? "true" : "false", r->connect_ms * 1e3, lat_us);
+	} else {
+		printf("result_code    %u%s (%s)\n", code, exp ? " (experimental)" : "", dia_result_name(code));
+		printf("origin_host    %s\n", b->origin_host);
+		if (b->impi[0])
+			printf("impi           %s\n", b->impi);
+		if (b->me_key_len == ZN_KEY_LEN)
+			printf("ks_naf         %s\n", cli_hex(b->me_key, ZN_KEY_LEN, hex));
+		if (b->uicc_key_len == ZN_KEY_LEN)
+			printf("ks_int_naf     %s\n", cli_hex(b->uicc_key, ZN_KEY_LEN, hex));
+		if (t1[0])
+			printf("key_expiry     %s\n", t1);
+		if (t2[0])
+			printf("bootstrap_time %s\n", t2);
+		if (b->gba_type >= 0)
+			printf("gba_type       %d (%s)\n", b->gba_type, b->gba_type ? "2G GBA" : "3G GBA");
+		if (b->uss_len)
+			printf("uss            %.*s\n", (int)b->uss_len, (const char *)b->uss);
+		for (unsigned i = 0; i < b->n_route_records; i++)
+			printf("route_record   %s\n", b->route_records[i]);
+		printf("connect_us     %.0f\n", r->connect_ms * 1e3);
+		printf("latency_us     %.0f\n", lat_us);
+	}
+	cli_wipe(hex, sizeof(hex));
+}
+
 int cmd_query(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -149,7 +266,12 @@ int cmd_query(int argc, char **argv)
 		{"dest-realm", required_argument, NULL, 'd'}, {"hbh", required_argument, NULL, 'H'},
 		{"timeout-ms", required_argument, NULL, 't'}, {"json", no_argument, NULL, 'j'},
 		{"send-hex", required_argument, NULL, 'x'},   {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{"diameter", required_argument, NULL, 'D'},   {"peer-id", required_argument, NULL, 'P'},
+		{"tls", no_argument, NULL, 'T'},              {"ca", required_argument, NULL, 'A'},
+		{"cert", required_argument, NULL, 'C'},       {"key", required_argument, NULL, 'K'},
+		{"fd-log", required_argument, NULL, 'L'},     {NULL, 0, NULL, 0}};
+	const char *diameter = NULL, *peer_id = NULL, *ca = NULL, *cert = NULL, *key = NULL, *fd_log = NULL;
+	bool tls = false, realm_set = false, timeout_set = false;
 	const char *server = NULL, *btid = NULL, *fqdn = NULL, *ua_hex = NULL, *raw_hex = NULL;
 	const char *origin_host = "naf.gbactl.invalid", *origin_realm = "gbactl.invalid", *dest_realm = NULL;
 	const char *gsid[ZN_MAX_GSID];
@@ -174,20 +296,78 @@ int cmd_query(int argc, char **argv)
 			break;
 		case 'U': aware = 1; break;
 		case 'o': origin_host = optarg; break;
-		case 'r': origin_realm = optarg; break;
+		case 'r': origin_realm = optarg; realm_set = true; break;
 		case 'd': dest_realm = optarg; break;
 		case 'H': hbh = (uint32_t)cli_uint_arg("--hbh", optarg, 0, UINT32_MAX); hbh_set = true; break;
-		case 't': timeout_ms = (unsigned)cli_uint_arg("--timeout-ms", optarg, 1, 600000); break;
+		case 't': timeout_ms = (unsigned)cli_uint_arg("--timeout-ms", optarg, 1, 600000); timeout_set = true; break;
 		case 'j': json = true; break;
 		case 'x': raw_hex = optarg; break;
+		case 'D': diameter = optarg; break;
+		case 'P': peer_id = optarg; break;
+		case 'T': tls = true; break;
+		case 'A': ca = optarg; break;
+		case 'C': cert = optarg; break;
+		case 'K': key = optarg; break;
+		case 'L': fd_log = optarg; break;
 		case 'h': usage(stdout); return CLI_EXIT_OK;
 		default: usage(stderr); return CLI_EXIT_USAGE;
 		}
 	}
 	if (optind < argc)
 		cli_die_usage("unexpected argument '%s'", argv[optind]);
+	if (diameter) {
+		if (server || raw_hex || hbh_set)
+			cli_die_usage("--diameter excludes --server, --send-hex and --hbh");
+		if (!tls && (ca || cert || key))
+			cli_die_usage("--ca, --cert and --key need --tls");
+		if (tls && (!cert || !key))
+			cli_die_usage("--tls needs --cert and --key");
+		if (!btid || !fqdn || !ua_hex)
+			cli_die_usage("--btid, --naf-fqdn and --ua are required");
+		char host[256];
+		uint16_t port;
+		if (parse_host_port(diameter, host, sizeof(host), &port) < 0)
+			cli_die_usage("--diameter: '%s' is not HOST[:PORT] or [IPv6]:PORT", diameter);
+		uint8_t naf_id[FDPEER_NAFID_MAX];
+		size_t flen = strlen(fqdn);
+		if (flen == 0 || flen > 253)
+			cli_die_usage("--naf-fqdn: 1 to 253 characters");
+		memcpy(naf_id, fqdn, flen);
+		cli_hex_arg("--ua", ua_hex, naf_id + flen, 5);
+		if (strlen(btid) >= FDPEER_BTID_MAX)
+			cli_die_usage("--btid: at most %d octets", FDPEER_BTID_MAX - 1);
+		if (!realm_set && !strchr(origin_host, '.'))
+			cli_die_usage("--origin-host '%s' has no realm part: give --origin-realm", origin_host);
+		struct query_diameter_opts qo = {
+			.host = host, .port = port, .peer_id = peer_id, .identity = origin_host,
+			.realm = realm_set ? origin_realm : NULL, .dest_realm = dest_realm,
+			.tls = tls, .ca = ca, .cert = cert, .key = key,
+			.btid = (const uint8_t *)btid, .btid_len = strlen(btid),
+			.naf_id = naf_id, .naf_id_len = flen + 5, .gsids = gsid, .n_gsids = n_gsid,
+			.gba_u_aware = aware, .timeout_ms = timeout_set ? timeout_ms : 5000, .log_path = fd_log};
+		struct query_diameter_result *r = calloc(1, sizeof(*r));
+		if (r == NULL)
+			cli_die("out of memory");
+		int rc = query_diameter_run(&qo, r);
+		if (rc == -EINVAL) {
+			free(r);
+			cli_die_usage("invalid Diameter options (names with quotes, ';' or no B-TID realm?)");
+		}
+		if (rc < 0) {
+			cli_wipe(r, sizeof(*r));
+			free(r);
+			cli_die("no answer from %s (%s) within %u ms: %s", peer_id ? peer_id : host, diameter,
+				qo.timeout_ms, strerror(-rc));
+		}
+		print_diameter(r, json);
+		cli_wipe(r, sizeof(*r));
+		free(r);
+		return CLI_EXIT_OK;
+	}
+	if (tls || ca || cert || key || peer_id || fd_log)
+		cli_die_usage("--peer-id, --tls, --ca, --cert, --key and --fd-log need --diameter");
 	if (server == NULL)
-		cli_die_usage("--server IP:PORT is required");
+		cli_die_usage("--server IP:PORT or --diameter HOST[:PORT] is required");
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	if (parse_server(server, &ss, &sl) < 0)
