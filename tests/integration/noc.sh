@@ -46,8 +46,10 @@ R = {
  "/gbakd/shards": {"0": {"addr": "10.0.0.7:6379", "lookups": 8, "found": 5, "timeouts": 1, "errors": 2, "connections_up": 2}},
  "/gbakd/policy": {"none": {"unknown_peer": 1, "naf_domain": 0, "gsid": 0}, "r\"q\\x": {"unknown_peer": 0, "naf_domain": 2, "gsid": 0}},
  "/gbakd/bogus": {},
- "/gbakd/partners": {"home2.example": {"forwarded": 7, "answers_2001": 5, "answers_3002": 2, "timeouts": 2, "failovers": 1,
-                     "retries": 3, "healthy_addrs": 1, "latency": {"p50_us": 200, "p99_us": 1500}}},
+ "/gbakd/partners": {"home2.example": {"forwarded": 7, "answers": 8, "timeouts": 2, "retries": 3, "failovers": 1,
+                     "answers_2001": 5, "answers_3002": 2, "answers_other": 1, "addr0_healthy": 1, "addr1_healthy": 0,
+                     "healthy_addrs": 1, "rtt_count": 8, "rtt_p50_us": 200, "rtt_p99_us": 1500,
+                     "latency": {"p50_us": 200, "p99_us": 1500}}},
 }
 if os.path.exists(path): os.unlink(path)
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET); s.bind(path); s.listen(8)
@@ -97,6 +99,12 @@ gbakd_partner_answers_total{partner="home2.example",result_code="3002"} 2
 gbakd_partner_timeouts_total{partner="home2.example"} 2
 gbakd_partner_healthy_addrs{partner="home2.example"} 1
 gbakd_partner_latency_p99_seconds{partner="home2.example"} 0.0015
+gbakd_partner_rtt_p99_seconds{partner="home2.example"} 0.0015
+gbakd_partner_answers_all_total{partner="home2.example"} 8
+gbakd_partner_answers_total{partner="home2.example",result_code="other"} 1
+gbakd_partner_addr_healthy{partner="home2.example",addr="0"} 1
+gbakd_partner_addr_healthy{partner="home2.example",addr="1"} 0
+# TYPE gbakd_partner_addr_healthy gauge
 gbakd_store_shard_lookups_total{shard="10.0.0.7:6379"} 8
 gbakd_store_shard_errors_total{shard="10.0.0.7:6379"} 2
 gbakd_store_shard_connections_up{shard="10.0.0.7:6379"} 2

@@ -250,8 +250,39 @@ static void render_latency(struct obuf *b, const struct telc_snapshot *s)
 	}
 }
 
-/* A nested section (lcores, shards, policy, partners): one family per key, one series per
- * group. label = the group's label name; skip = a key that is a label, not a value. */
+/* How a nested key maps to a family: the family's key part (e.g. "answers" for "answers_2001"),
+ * and an extra label (name, value) when several keys share one family. */
+struct fam_key {
+	char base[TELC_NAME_MAX];
+	const char *xlabel; /* NULL: no extra label */
+	char xvalue[32];
+};
+
+static void family_of(enum telc_section sec, const char *key, struct fam_key *f)
+{
+	unsigned n;
+	char tail[TELC_NAME_MAX];
+	f->xlabel = NULL;
+	f->xvalue[0] = '\0';
+	snprintf(f->base, sizeof(f->base), "%s", key);
+	if (sec != TELC_SEC_PARTNERS)
+		return;
+	if (!strcmp(key, "answers")) { /* the total; answers_<code> is the family */
+		snprintf(f->base, sizeof(f->base), "answers_all");
+	} else if (!strcmp(key, "answers_other") ||
+		   (sscanf(key, "answers_%u%s", &n, tail) == 1 && key[8] >= '0' && key[8] <= '9')) {
+		snprintf(f->base, sizeof(f->base), "answers");
+		f->xlabel = "result_code";
+		snprintf(f->xvalue, sizeof(f->xvalue), "%s", key + 8);
+	} else if (sscanf(key, "addr%u_%s", &n, tail) == 2 && key[4] >= '0' && key[4] <= '9') {
+		snprintf(f->base, sizeof(f->base), "addr_%.60s", tail);
+		f->xlabel = "addr";
+		snprintf(f->xvalue, sizeof(f->xvalue), "%u", n);
+	}
+}
+
+/* A nested section (lcores, shards, partners): one family per key (keys like answers_<code>
+ * or addr<N>_healthy share one family with an extra label), one series per group. */
 static void render_nested(struct obuf *b, const struct telc_snapshot *s, enum telc_section sec,
 			  const char *prefix, const char *label, const char *what)
 {
@@ -259,64 +290,55 @@ static void render_nested(struct obuf *b, const struct telc_snapshot *s, enum te
 	unsigned ng = telc_groups(s, sec, groups, 1024), nk = telc_keys(s, sec, keys, 256);
 	ng = ng > 1024 ? 1024 : ng;
 	nk = nk > 256 ? 256 : nk;
+	bool done[256] = {false};
 	for (unsigned k = 0; k < nk; k++) {
-		const char *key = keys[k];
-		if (sec == TELC_SEC_LCORES && (!strcmp(key, "lcore") || !strcmp(key, "queue")))
+		if (done[k])
 			continue;
-		char name[2 * TELC_NAME_MAX], help[3 * TELC_NAME_MAX];
-		bool gauge = is_gauge(key);
-		unsigned code = 0;
-		/* partners: answers_<code> -> one family with a result_code label */
-		bool rc = sec == TELC_SEC_PARTNERS && sscanf(key, "answers_%u", &code) == 1;
-		if (rc) {
-			bool first = true;
-			for (unsigned k2 = 0; k2 < k; k2++)
-				first &= strncmp(keys[k2], "answers_", 8) != 0 ||
-					 sscanf(keys[k2], "answers_%u", &code) != 1;
-			if (!first)
-				continue;
-			snprintf(name, sizeof(name), "%s_answers", prefix);
-			snprintf(help, sizeof(help), "Answers relayed from the %s, by result code", what);
-			ob_family(b, name, "_total", "counter", help);
-			for (unsigned k2 = k; k2 < nk; k2++) {
-				if (sscanf(keys[k2], "answers_%u", &code) != 1)
-					continue;
-				for (unsigned g = 0; g < ng; g++) {
-					const struct telc_kv *kv = telc_find(s, sec, groups[g], keys[k2]);
-					if (kv == NULL)
-						continue;
-					ob_name(b, name);
-					ob_printf(b, "_total{%s=\"", label);
-					ob_label(b, telc_group_label(s, sec, groups[g]));
-					ob_printf(b, "\",result_code=\"%u\"} ", code);
-					ob_value(b, kv);
-				}
-			}
+		if (sec == TELC_SEC_LCORES && (!strcmp(keys[k], "lcore") || !strcmp(keys[k], "queue")))
 			continue;
-		}
-		size_t kl = strlen(key);
-		bool us = kl > 3 && !strcmp(key + kl - 3, "_us");
+		struct fam_key f, f2;
+		family_of(sec, keys[k], &f);
+		const char *base = f.base;
+		size_t bl = strlen(base);
+		bool us = bl > 3 && !strcmp(base + bl - 3, "_us");
+		bool gauge = is_gauge(base) || (bl > 8 && !strcmp(base + bl - 8, "_healthy"));
+		char name[2 * TELC_NAME_MAX], help[4 * TELC_NAME_MAX];
 		if (us)
-			snprintf(name, sizeof(name), "%s_%.*s_seconds", prefix, (int)(kl - 3), key);
+			snprintf(name, sizeof(name), "%s_%.*s_seconds", prefix, (int)(bl - 3), base);
 		else
-			snprintf(name, sizeof(name), "%s_%s", prefix, key);
-		snprintf(help, sizeof(help), "%s of each %s%s", key, what, gauge ? " (gauge)" : "");
+			snprintf(name, sizeof(name), "%s_%s", prefix, base);
+		if (f.xlabel)
+			snprintf(help, sizeof(help), "%s of each %s, by %s%s", base, what, f.xlabel,
+				 gauge ? " (gauge)" : "");
+		else
+			snprintf(help, sizeof(help), "%s of each %s%s%s", base, what,
+				 us ? " (seconds)" : "", gauge ? " (gauge)" : "");
 		ob_family(b, name, gauge ? "" : "_total", gauge ? "gauge" : "counter", help);
-		for (unsigned g = 0; g < ng; g++) {
-			const struct telc_kv *kv = telc_find(s, sec, groups[g], key);
-			if (kv == NULL)
+		for (unsigned k2 = k; k2 < nk; k2++) {
+			family_of(sec, keys[k2], &f2);
+			if (strcmp(f2.base, f.base))
 				continue;
-			ob_name(b, name);
-			ob_printf(b, "%s{%s=\"", gauge ? "" : "_total", label);
-			ob_label(b, telc_group_label(s, sec, groups[g]));
-			if (sec == TELC_SEC_LCORES)
-				ob_printf(b, "\",queue=\"%" PRIu64,
-					  telc_u64(s, sec, groups[g], "queue"));
-			ob_printf(b, "\"} ");
-			if (us)
-				ob_printf(b, "%.6g\n", kv->value / 1e6);
-			else
-				ob_value(b, kv);
+			done[k2] = true;
+			for (unsigned g = 0; g < ng; g++) {
+				const struct telc_kv *kv = telc_find(s, sec, groups[g], keys[k2]);
+				if (kv == NULL)
+					continue;
+				ob_name(b, name);
+				ob_printf(b, "%s{%s=\"", gauge ? "" : "_total", label);
+				ob_label(b, telc_group_label(s, sec, groups[g]));
+				if (sec == TELC_SEC_LCORES)
+					ob_printf(b, "\",queue=\"%" PRIu64,
+						  telc_u64(s, sec, groups[g], "queue"));
+				if (f2.xlabel) {
+					ob_printf(b, "\",%s=\"", f2.xlabel);
+					ob_label(b, f2.xvalue);
+				}
+				ob_printf(b, "\"} ");
+				if (us)
+					ob_printf(b, "%.6g\n", kv->value / 1e6);
+				else
+					ob_value(b, kv);
+			}
 		}
 	}
 }

@@ -167,6 +167,8 @@ static void screen(const struct telc_snapshot *a, const struct telc_snapshot *b,
 			const char *k = g[i];
 			const struct telc_kv *p99 = telc_find(b, TELC_SEC_PARTNERS, k, "latency_p99_us");
 			if (p99 == NULL)
+				p99 = telc_find(b, TELC_SEC_PARTNERS, k, "rtt_p99_us");
+			if (p99 == NULL)
 				p99 = telc_find(b, TELC_SEC_PARTNERS, k, "p99_us");
 			printf("  %-22s %12.1f %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %8" PRIu64
 			       " %8.0f\n",
