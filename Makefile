@@ -93,6 +93,14 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB_AS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIBS)
 
+# freeDiameter extensions: tools/fdext/<name>.c -> $(BUILD)/fdext/<name>.fdx (shared, -fPIC; the
+# lib/ sources they use are compiled in, position-independent)
+FDEXT_LIB_SRCS := lib/route/route.c lib/net/net.c lib/gba/gba_btid.c lib/fdpeer/fdpeer_dict.c
+all: $(patsubst tools/fdext/%.c,$(BUILD)/fdext/%.fdx,$(wildcard tools/fdext/*.c))
+$(BUILD)/fdext/%.fdx: tools/fdext/%.c $(FDEXT_LIB_SRCS) $(wildcard lib/route/*.h lib/net/*.h lib/gba/*.h lib/fdpeer/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -Wl,--no-undefined -o $@ $< $(FDEXT_LIB_SRCS) $(FD_LIBS)
+
 # ---- fuzzing (clang, libFuzzer + ASan + UBSan) -------------------------------------------------
 FUZZ_CFLAGS := -std=c11 -g -O1 -Ilib -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=undefined -Wall -Wextra -Werror
