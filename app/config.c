@@ -205,9 +205,10 @@ static const char *const k_store[] = {"redis", "user", "password", "connect_time
 static const char *const k_cache[] = {"entries", "ttl_s", NULL};
 static const char *const k_realm[] = {"pattern", "action", "hop", NULL};
 static const char *const k_rule[] = {"origin_host", "proxy_id", "source", "naf_domains", "gsids",
-				     NULL};
+				     "require_uss", NULL};
 static const char *const k_hop[] = {"addresses", "dest_realm", "timeout_ms", "retries",
-				    "probe_interval_ms", "protected", "gateway_mac", NULL};
+				    "probe_interval_ms", "protected", "gateway_mac", "transport", NULL};
+static const char *const k_diameter[] = {"conf", "log", "log_level", "max_pending", NULL};
 static const char *const k_proxy[] = {"cache_entries", NULL};
 
 static int load_gbakd(struct ctx *c, struct gbakd_config *cfg)
@@ -345,6 +346,13 @@ static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, con
 			return fail(c, s, "gsids", "'%s' is not a list of GAA service ids", v);
 		r->n_gsid = (unsigned)n;
 	}
+	v = get(c, s, "require_uss");
+	if (v) {
+		int n = route_parse_u32_list(v, r->require_uss, ROUTE_RULE_MAX_GSIDS);
+		if (n < 0)
+			return fail(c, s, "require_uss", "'%s' is not a list of GAA service ids", v);
+		r->n_require_uss = (unsigned)n;
+	}
 	cfg->policy.n++;
 	return 0;
 }
@@ -414,6 +422,20 @@ static int load_hop(struct ctx *c, struct gbakd_config *cfg, const char *s, cons
 	    get_uint(c, s, "probe_interval_ms", &h->probe_interval_ms, 1000, 0, 3600000) ||
 	    get_bool(c, s, "protected", &h->protected_link, false))
 		return -1;
+	const char *t = get(c, s, "transport");
+	if (t && !strcmp(t, "diameter")) {
+		/* freeDiameter routes by Destination-Realm over its own (TLS) peers */
+		if (get(c, s, "addresses") || get(c, s, "gateway_mac") || get(c, s, "probe_interval_ms"))
+			return fail(c, s, "transport", "diameter hops are routed by freeDiameter on dest_realm: "
+				    "addresses, gateway_mac and probe_interval_ms do not apply");
+		h->diameter = true;
+		h->retries = 0;
+		h->probe_interval_ms = 0;
+		cfg->nb_hops++;
+		return 0;
+	}
+	if (t && strcmp(t, "udp"))
+		return fail(c, s, "transport", "'%s' is not udp | diameter", t);
 	const char *v = get(c, s, "addresses");
 	if (v == NULL)
 		return fail(c, s, "addresses", "required (home BSF ip:port list, in failover order)");
@@ -524,12 +546,29 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 		    (!strncmp(s, "partner:", 8) && load_rule(&c, cfg, s, s + 8)))
 			goto out;
 		if (strcmp(s, "gbakd") && strcmp(s, "workers") && strcmp(s, "store") && strcmp(s, "cache") &&
-		    strcmp(s, "proxy") && strncmp(s, "port", 4) && strncmp(s, "hop:", 4) &&
+		    strcmp(s, "proxy") && strcmp(s, "diameter") && strncmp(s, "port", 4) && strncmp(s, "hop:", 4) &&
 		    strncmp(s, "realm:", 6) && strncmp(s, "naf:", 4) && strncmp(s, "partner:", 8)) {
 			fail(&c, s, NULL, "unknown section");
 			goto out;
 		}
 	}
+	if (check_keys(&c, "diameter", k_diameter) ||
+	    get_str(&c, "diameter", "conf", cfg->dia_conf, sizeof(cfg->dia_conf), false) ||
+	    get_str(&c, "diameter", "log", cfg->dia_log, sizeof(cfg->dia_log), false) ||
+	    get_uint(&c, "diameter", "log_level", &cfg->dia_log_level, 3, 0, 6) ||
+	    get_uint(&c, "diameter", "max_pending", &cfg->dia_max_pending, 4096, 16, 1u << 20))
+		goto out;
+	if (rte_cfgfile_has_section(c.f, "diameter") && cfg->dia_conf[0] == '\0') {
+		fail(&c, "diameter", "conf", "required (the freeDiameter configuration file)");
+		goto out;
+	}
+	for (unsigned h = 0; h < cfg->nb_hops; h++)
+		if (cfg->hop[h].diameter && cfg->dia_conf[0] == '\0') {
+			char sec[80];
+			snprintf(sec, sizeof(sec), "hop:%s", cfg->hop[h].name);
+			fail(&c, sec, "transport", "diameter hops need a [diameter] section");
+			goto out;
+		}
 	if (load_store_cache(&c, cfg) || check_keys(&c, "proxy", k_proxy) ||
 	    get_uint(&c, "proxy", "cache_entries", &cfg->proxy_cache_entries, 0, 0, 1u << 24))
 		goto out;

@@ -35,6 +35,7 @@ struct cfg_hop {
 	unsigned retries;                       /* attempts after the first (next address each time) */
 	unsigned probe_interval_ms;             /* DWR probes per address; 0 = off */
 	bool protected_link;                    /* the operator states the path runs inside NDS/IP */
+	bool diameter;                          /* transport = diameter: via freeDiameter, by dest_realm */
 	uint8_t gw_mac[6];                      /* next-hop MAC on the port (static neighbour) */
 	bool has_gw_mac;
 };
@@ -72,6 +73,12 @@ struct gbakd_config {
 	unsigned proxy_cache_entries; /* visited-side answer cache per worker; 0 = off */
 
 	bool has_local_realm;
+
+	/* [diameter]: gbakd as a Diameter node (freeDiameter); empty conf = off */
+	char dia_conf[512];
+	char dia_log[512];
+	unsigned dia_log_level;
+	unsigned dia_max_pending; /* queries from Diameter peers in flight over all workers */
 };
 
 /* Load and validate path into cfg (zeroed first). Returns 0, or -1 with a one-line message

@@ -36,8 +36,14 @@ struct slot {
 	uint16_t gen;          /* partner forwarding: hop-by-hop generation */
 	uint64_t deadline_ns;  /* partner forwarding: attempt deadline */
 	uint32_t orig_hbh;
-	uint32_t next;         /* free list / timer list link */
+	uint8_t transport;     /* SLOT_TRANSPORT_*: where the answer goes */
+	int16_t rule;          /* the policy rule that authorised the query */
+	struct peer_query *peer_query; /* SLOT_TRANSPORT_DIAMETER: peers.c's context */
 };
+
+#define SLOT_TRANSPORT_UDP 0
+#define SLOT_TRANSPORT_DIAMETER 1
+struct peer_query;
 
 struct proxy_worker; /* proxy.c */
 
@@ -68,6 +74,7 @@ struct worker {
 	struct store_completion comp[BURST];
 	uint8_t scratch[SCRATCH_LEN];
 	uint8_t uss_buf[SCRATCH_LEN];
+	volatile int done; /* set when worker_main returns */
 } __rte_cache_aligned;
 
 extern volatile int gbakd_quit;
@@ -82,8 +89,13 @@ int worker_main(void *arg);
 void worker_send_answer(struct worker *w, struct slot *s, int len, uint32_t rc);
 /* Answer slot s with a BIA carrying only a result code (experimental for 54xx). */
 void worker_answer_code(struct worker *w, struct slot *s, uint32_t rc);
+/* Authorise, route and look up (or forward) the valid BIR in slot s, answering it when it can be
+ * answered at once (cache hit, errors). */
+void worker_handle_bir(struct worker *w, struct slot *s);
 /* Queue m for transmission on the worker's queue. */
 void worker_tx(struct worker *w, struct rte_mbuf *m);
+/* Take a free slot (NULL when the in-flight table is full). */
+struct slot *worker_slot_alloc(struct worker *w);
 /* Return a slot to the free list. */
 void worker_slot_free(struct worker *w, struct slot *s);
 
@@ -99,6 +111,8 @@ unsigned proxy_poll(struct worker *w);
 /* Answer every forwarded query still waiting with 3002 (shutdown). */
 void proxy_abort_all(struct worker *w);
 int proxy_register_telemetry(void);
+/* A Diameter hop's completion for slot s: z (the home's answer) or NULL (answer rc, 3002). */
+void proxy_diameter_result(struct worker *w, struct slot *s, uint32_t rc, const struct zn_bia *z);
 /* Learn a hop address's MAC from an ARP request or reply (any worker). */
 void proxy_arp_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np);
 

@@ -27,6 +27,7 @@
 #include <rte_telemetry.h>
 
 #include "diameter/diameter.h"
+#include "peers.h"
 
 #define GBAKD_VERSION "0.1.0"
 
@@ -221,6 +222,10 @@ static int cmd_policy(const char *c __rte_unused, const char *p __rte_unused, st
 		if (x == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(x);
+		uint64_t ok = 0;
+		for (unsigned k = 0; k < gbakd_nb_workers; k++)
+			ok += gbakd_workers[k]->deny[row][0];
+		rte_tel_data_add_dict_u64(x, "authorised", ok);
 		for (unsigned why = 1; why < ROUTE_DENY_MAX; why++) {
 			uint64_t v = 0;
 			for (unsigned k = 0; k < gbakd_nb_workers; k++)
@@ -315,13 +320,15 @@ int main(int argc, char **argv)
 		idx += cfg->port[p].nb_queues;
 	}
 
+	peers_init(); /* [diameter]: freeDiameter on its own threads */
+
 	char info[768];
 	snprintf(info, sizeof(info), "gbakd %s origin_host=%s realm=%s workers=%u kdf=%s", GBAKD_VERSION,
 		 cfg->origin_host, cfg->origin_realm, need, gba_kdf_engine_name(gbakd_workers[0]->kdf));
 	if (tel_register_commands(info) < 0 ||
 	    rte_telemetry_register_cmd("/gbakd/shards", cmd_shards, "gbakd store shards (summed over workers)") ||
-	    rte_telemetry_register_cmd("/gbakd/policy", cmd_policy, "gbakd 5402 denials per rule and reason") ||
-	    proxy_register_telemetry() < 0)
+	    rte_telemetry_register_cmd("/gbakd/policy", cmd_policy, "gbakd authorised queries and 5402 denials per rule and reason") ||
+	    proxy_register_telemetry() < 0 || peers_register_telemetry() < 0)
 		rte_exit(EXIT_FAILURE, "cannot register telemetry commands\n");
 
 	signal(SIGINT, on_signal);
@@ -354,9 +361,19 @@ int main(int argc, char **argv)
 				rte_exit(EXIT_FAILURE, "cannot launch worker on lcore %u\n", lc);
 			k++;
 		}
-		while (!gbakd_quit)
-			usleep(100000);
+		/* the main lcore supervises and carries Diameter answers/forwards to freeDiameter */
+		for (;;) {
+			unsigned busy = peers_control_poll();
+			unsigned running = 0;
+			for (unsigned i = 0; i < need; i++)
+				running += !gbakd_workers[i]->done;
+			if (running == 0)
+				break;
+			if (!busy)
+				usleep(peers_enabled() ? 20 : 100000);
+		}
 		rte_eal_mp_wait_lcore();
+		peers_stop();
 	}
 	printf("gbakd: stopping\n");
 	print_final();

@@ -32,6 +32,7 @@
 #include <rte_telemetry.h>
 
 #include "diameter/diameter.h"
+#include "peers.h"
 
 #define HBH_WORKER_SHIFT 26
 #define HBH_GEN_SHIFT 16
@@ -359,6 +360,18 @@ void proxy_forward(struct worker *w, struct slot *s, uint16_t hop)
 	s->state = SLOT_PARTNER;
 	w->tel.ctr[TEL_forwarded]++;
 	w->proxy->st[hop].forwarded++;
+	if (w->cfg->hop[hop].diameter) {
+		/* freeDiameter expires the request after timeout_ms; our timer is the backstop */
+		s->deadline_ns = w->now_ns + ((uint64_t)w->cfg->hop[hop].timeout_ms + 1000) * 1000000ull;
+		if (peers_forward(w, s, hop) < 0) {
+			w->proxy->st[hop].errors++;
+			w->proxy->st[hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
+			worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
+			return;
+		}
+		timer_push(w->proxy, hop, (uint32_t)(s - w->slots), s->gen, s->deadline_ns);
+		return;
+	}
 	if (attempt(w, s) < 0) {
 		w->proxy->st[hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
 		worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
@@ -581,6 +594,25 @@ unsigned proxy_poll(struct worker *w)
 		}
 	}
 	return work;
+}
+
+void proxy_diameter_result(struct worker *w, struct slot *s, uint32_t rc, const struct zn_bia *z)
+{
+	struct hop_stats *st = &w->proxy->st[s->hop];
+	uint64_t sent = s->deadline_ns - ((uint64_t)w->cfg->hop[s->hop].timeout_ms + 1000) * 1000000ull;
+	tel_hist_add(&st->rtt, w->now_ns > sent ? w->now_ns - sent : 0);
+	st->rc[tel_rc_slot(rc)]++;
+	if (z == NULL) {
+		st->timeouts++;
+		w->tel.ctr[TEL_forward_timeouts]++;
+		worker_answer_code(w, s, rc);
+		return;
+	}
+	st->answers++;
+	w->tel.ctr[TEL_forward_answers]++;
+	int len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, z);
+	worker_send_answer(w, s, len, rc);
+	explicit_bzero(w->scratch, 256);
 }
 
 void proxy_abort_all(struct worker *w)

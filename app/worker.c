@@ -22,6 +22,7 @@
 
 #include "diameter/diameter.h"
 #include "gba/gba_btid.h"
+#include "peers.h"
 #include "route/route.h"
 
 #define SLOT_NONE UINT32_MAX
@@ -59,12 +60,13 @@ static inline void drop(struct worker *w, struct rte_mbuf *m, enum tel_drop why)
 	rte_pktmbuf_free(m);
 }
 
-static struct slot *slot_alloc(struct worker *w)
+struct slot *worker_slot_alloc(struct worker *w)
 {
 	if (w->nb_free == 0)
 		return NULL;
 	struct slot *s = &w->slots[w->free_stack[--w->nb_free]];
 	w->tel.inflight++;
+	s->rule = -1;
 	return s;
 }
 
@@ -108,6 +110,10 @@ static void count_answer(struct worker *w, uint32_t rc, uint64_t t_in)
 
 void worker_send_answer(struct worker *w, struct slot *s, int len, uint32_t rc)
 {
+	if (s->transport == SLOT_TRANSPORT_DIAMETER) {
+		peers_post_answer(w, s, len, rc);
+		return;
+	}
 	if (emit(w, s->m, &s->np, len) == 0)
 		count_answer(w, rc, s->t_in);
 	worker_slot_free(w, s);
@@ -138,13 +144,11 @@ static void answer_busy_noslot(struct worker *w, struct rte_mbuf *m, const struc
 }
 
 /* GBA-UserSecSettings for the NAF's GAA service ids (all the user's USS when it names none),
- * as <ussList>...</ussList> around the stored <uss> elements. Returns the length, 0 when there
- * is nothing to send, -1 when the NAF asked for services the user has no USS for. */
+ * as <ussList>...</ussList> around the stored <uss> elements; requested services the user has no
+ * USS for are left out (the NAF decides, TS 33.220 Annex J). Returns the length (0: none). */
 static int select_uss(struct worker *w, const struct zn_bir *bir, const struct sess_view *v)
 {
 	static const char open[] = "<ussList>", close[] = "</ussList>";
-	if (v->n_uss == 0)
-		return bir->n_gsid ? -1 : 0;
 	size_t len = sizeof(open) - 1;
 	memcpy(w->uss_buf, open, len);
 	unsigned found = 0;
@@ -152,7 +156,7 @@ static int select_uss(struct worker *w, const struct zn_bir *bir, const struct s
 		bool want = bir->n_gsid == 0;
 		for (unsigned g = 0; g < bir->n_gsid && !want; g++) {
 			char b[12];
-			unsigned n = snprintf(b, sizeof(b), "%u", v->uss[i].gsid);
+			unsigned n = (unsigned)snprintf(b, sizeof(b), "%u", v->uss[i].gsid);
 			want = bir->gsid[g].len == n && !memcmp(bir->gsid[g].p, b, n);
 		}
 		if (!want)
@@ -164,9 +168,22 @@ static int select_uss(struct worker *w, const struct zn_bir *bir, const struct s
 		found++;
 	}
 	if (found == 0)
-		return bir->n_gsid ? -1 : 0;
+		return 0;
 	memcpy(w->uss_buf + len, close, sizeof(close) - 1);
 	return (int)(len + sizeof(close) - 1);
+}
+
+/* BSF access control (TS 33.220 Annex J): the rule may require USSs the subscriber must have. */
+static bool has_required_uss(const struct route_rule *r, const struct sess_view *v)
+{
+	for (unsigned k = 0; k < r->n_require_uss; k++) {
+		bool have = false;
+		for (unsigned i = 0; i < v->n_uss && !have; i++)
+			have = v->uss[i].gsid == r->require_uss[k];
+		if (!have)
+			return false;
+	}
+	return true;
 }
 
 /* Derive the keys of n ready queries in one burst and answer each. */
@@ -211,12 +228,12 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 			worker_answer_code(w, s, DIA_UNABLE_TO_COMPLY);
 			continue;
 		}
-		int ulen = select_uss(w, &s->bir, v);
-		if (ulen < 0) {
-			w->deny[ROUTE_MAX_RULES][ROUTE_DENY_GSID]++;
+		if (s->rule >= 0 && !has_required_uss(&w->cfg->policy.rule[s->rule], v)) {
+			w->deny[s->rule][ROUTE_DENY_USS]++;
 			worker_answer_code(w, s, DIA_ERROR_NOT_AUTHORIZED);
 			continue;
 		}
+		int ulen = select_uss(w, &s->bir, v);
 		struct zn_bia a = {
 			.result_code = DIA_SUCCESS,
 			.origin_host = w->cfg->origin_host,
@@ -284,7 +301,8 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 		.route_record_len = rr_len,
 		.n_route_record = b->n_route_record,
 		.src_family = s->np.ip6 ? 6 : 4,
-		.src_addr = pkt + s->np.l3_off + (s->np.ip6 ? 8 : 12),
+		.src_addr = s->transport == SLOT_TRANSPORT_DIAMETER ? NULL
+								    : pkt + s->np.l3_off + (s->np.ip6 ? 8 : 12),
 		.naf_fqdn = b->naf_id.p,
 		.naf_fqdn_len = (uint16_t)(b->naf_id.len - GBA_UA_ID_LEN),
 		.gsid = gsid,
@@ -297,6 +315,8 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 		worker_answer_code(w, s, DIA_ERROR_NOT_AUTHORIZED);
 		return;
 	}
+	s->rule = (int16_t)r;
+	w->deny[r][0]++; /* authorised */
 	/* realm of the B-TID */
 	uint8_t rand[GBA_RAND_LEN];
 	size_t realm_off;
@@ -336,6 +356,14 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 	w->nb_lk++;
 }
 
+void worker_handle_bir(struct worker *w, struct slot *s)
+{
+	struct ready rd[1];
+	unsigned n = 0;
+	handle_bir(w, s, rd, &n);
+	process_ready(w, rd, n); /* a cache hit: answer now, before any insert can replace the entry */
+}
+
 static void handle_zn(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, uint64_t t_in,
 		      struct ready *rd, unsigned *nb_rd)
 {
@@ -359,7 +387,7 @@ static void handle_zn(struct worker *w, struct rte_mbuf *m, const struct net_pkt
 			count_answer(w, DIA_SUCCESS, t_in);
 		return;
 	}
-	struct slot *s = slot_alloc(w);
+	struct slot *s = worker_slot_alloc(w);
 	struct zn_bir tmp;
 	struct zn_bir *b = s ? &s->bir : &tmp;
 	int r = zn_bir_parse(msg, np->payload_len, b);
@@ -387,6 +415,7 @@ static void handle_zn(struct worker *w, struct rte_mbuf *m, const struct net_pkt
 	s->m = m;
 	s->np = *np;
 	s->t_in = t_in;
+	s->transport = SLOT_TRANSPORT_UDP;
 	handle_bir(w, s, rd, nb_rd);
 }
 
@@ -553,6 +582,7 @@ static unsigned iterate(struct worker *w, bool rx)
 	struct ready rd[BURST];
 	unsigned nb_rd = 0, work = 0;
 	clocks(w);
+	work += peers_worker_poll(w); /* queries from Diameter peers, Diameter hop completions */
 	uint16_t n = rx ? rte_eth_rx_burst(w->port_id, w->queue_id, pkts, BURST) : 0;
 	if (n) {
 		uint64_t t_in = rte_rdtsc();
@@ -615,5 +645,6 @@ int worker_main(void *arg)
 			drop(w, w->slots[i].m, TEL_DROP_shutdown);
 			worker_slot_free(w, &w->slots[i]);
 		}
+	w->done = 1;
 	return 0;
 }

@@ -561,6 +561,76 @@ fail:
 	return r;
 }
 
+struct async_req {
+	fdpeer_done_fn done;
+	void *arg;
+	struct fdpeer_bia bia;
+};
+
+static void async_ans_cb(void *data, struct msg **m)
+{
+	struct async_req *a = data;
+	atomic_fetch_add(&g.cli_answered, 1);
+	flatten_bia(*m, &a->bia);
+	fd_msg_free(*m);
+	*m = NULL;
+	a->done(a->arg, 0, &a->bia);
+	explicit_bzero(a, sizeof(*a));
+	free(a);
+}
+
+static void async_exp_cb(void *data, DiamId_t sentto, size_t len, struct msg **m)
+{
+	(void)sentto;
+	(void)len;
+	struct async_req *a = data;
+	atomic_fetch_add(&g.cli_timeout, 1);
+	fd_msg_free(*m);
+	*m = NULL;
+	a->done(a->arg, -ETIMEDOUT, NULL);
+	free(a);
+}
+
+static void deadline_in(struct timespec *dl, unsigned timeout_ms)
+{
+	clock_gettime(CLOCK_REALTIME, dl); /* freeDiameter's expiry uses CLOCK_REALTIME */
+	dl->tv_sec += timeout_ms / 1000;
+	dl->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (dl->tv_nsec >= 1000000000L) {
+		dl->tv_sec++;
+		dl->tv_nsec -= 1000000000L;
+	}
+}
+
+int fdpeer_client_send(const struct fdpeer_bir *req, unsigned timeout_ms, fdpeer_done_fn done, void *arg)
+{
+	if (req == NULL || done == NULL || req->dest_realm == NULL || req->btid == NULL ||
+	    req->naf_id == NULL || !atomic_load(&g.started) || fdpeer_d.cmd_bir == NULL)
+		return -EINVAL;
+	struct async_req *a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return -ENOMEM;
+	a->done = done;
+	a->arg = arg;
+	a->bia.gba_type = -1;
+	struct msg *m = NULL;
+	int r = build_bir(req, &m);
+	if (r) {
+		free(a);
+		return -r;
+	}
+	struct timespec dl;
+	deadline_in(&dl, timeout_ms);
+	if ((r = fd_msg_send_timeout(&m, async_ans_cb, a, async_exp_cb, &dl))) {
+		if (m)
+			fd_msg_free(m);
+		free(a);
+		return -r;
+	}
+	atomic_fetch_add(&g.cli_sent, 1);
+	return 0;
+}
+
 int fdpeer_client_query(const struct fdpeer_bir *req, struct fdpeer_bia *ans, unsigned timeout_ms)
 {
 	if (req == NULL || ans == NULL || req->dest_realm == NULL || req->btid == NULL ||

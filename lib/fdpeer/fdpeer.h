@@ -162,6 +162,14 @@ int fdpeer_wait_peer_open(const char *peer_id, unsigned timeout_ms);
  * or -errno. */
 int fdpeer_client_query(const struct fdpeer_bir *req, struct fdpeer_bia *ans, unsigned timeout_ms);
 
+/* Completion of fdpeer_client_send: status 0 (ans valid, any result code), -ETIMEDOUT, or
+ * -errno; runs on a freeDiameter thread and must not block. ans is only valid during the call. */
+typedef void (*fdpeer_done_fn)(void *arg, int status, const struct fdpeer_bia *ans);
+
+/* Send one BIR without waiting: done(arg, ...) is called exactly once when the answer arrives or
+ * the request expires after timeout_ms (not when this returns < 0). Returns 0 or -errno. */
+int fdpeer_client_send(const struct fdpeer_bir *req, unsigned timeout_ms, fdpeer_done_fn done, void *arg);
+
 /* Copy the counters. */
 void fdpeer_stats_get(struct fdpeer_stats *st);
 

@@ -13,6 +13,7 @@ const char *const route_deny_names[ROUTE_DENY_MAX] = {
 	[ROUTE_DENY_UNKNOWN_PEER] = "unknown_peer",
 	[ROUTE_DENY_NAF_DOMAIN] = "naf_domain",
 	[ROUTE_DENY_GSID] = "gsid",
+	[ROUTE_DENY_USS] = "uss",
 };
 
 static bool dns_name_ok(const char *s, size_t len)
@@ -102,7 +103,7 @@ static bool rule_names_peer(const struct route_rule *r, const struct route_query
 			id = str_eq_ci(q->route_record[j], q->route_record_len[j], r->proxy_id[i]);
 	if (!id)
 		return false;
-	if (r->n_prefix == 0)
+	if (r->n_prefix == 0 || q->src_addr == NULL)
 		return true;
 	for (unsigned i = 0; i < r->n_prefix; i++)
 		if (q->src_addr && net_prefix_match(&r->prefix[i], q->src_family, q->src_addr))

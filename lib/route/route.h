@@ -63,6 +63,8 @@ enum route_deny {
 	ROUTE_DENY_UNKNOWN_PEER = 1, /* no rule names this Origin-Host / Route-Record / source */
 	ROUTE_DENY_NAF_DOMAIN,       /* a rule names the peer, but the NAF FQDN is outside its domains */
 	ROUTE_DENY_GSID,             /* ... but it asks for a GAA service id the rule does not allow */
+	ROUTE_DENY_USS,              /* the subscriber lacks a USS the rule requires (TS 33.220 Annex J;
+					checked by the caller, which has the session) */
 	ROUTE_DENY_MAX
 };
 extern const char *const route_deny_names[ROUTE_DENY_MAX];
@@ -78,6 +80,8 @@ struct route_rule {
 	struct net_prefix prefix[ROUTE_RULE_MAX_PREFIXES];
 	char domain[ROUTE_RULE_MAX_DOMAINS][ROUTE_DNS_MAX + 1]; /* NAF FQDNs must be inside one */
 	uint32_t gsid[ROUTE_RULE_MAX_GSIDS];                    /* empty: any */
+	unsigned n_require_uss;
+	uint32_t require_uss[ROUTE_RULE_MAX_GSIDS]; /* GSIDs whose USS the subscriber must have (Annex J) */
 };
 
 struct route_policy {
@@ -93,7 +97,9 @@ struct route_query {
 	const uint16_t *route_record_len;
 	unsigned n_route_record;
 	uint8_t src_family;                 /* 4 or 6 */
-	const uint8_t *src_addr;            /* 4 or 16 octets */
+	const uint8_t *src_addr;            /* 4 or 16 octets; NULL: the query came from a Diameter
+					       peer authenticated by freeDiameter (CER, TLS, ACL):
+					       source prefixes do not apply */
 	const uint8_t *naf_fqdn;            /* FQDN part of NAF-Id (NAF-Id minus its 5-octet Ua id) */
 	uint16_t naf_fqdn_len;
 	const uint32_t *gsid;

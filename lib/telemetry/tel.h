@@ -43,6 +43,8 @@
 	X(kdf_bursts, "multi-buffer KDF calls")                                                    \
 	X(kdf_keys, "keys derived (Ks_NAF, Ks_ext_NAF, Ks_int_NAF)")                               \
 	X(kdf_errors, "key derivations that failed (answered 5012)")                               \
+	X(diameter_queries, "BIRs received from Diameter peers (TCP/SCTP/TLS, via freeDiameter)")   \
+	X(diameter_answers, "answers sent back to Diameter peers")                                 \
 	X(forwarded, "queries forwarded to a partner's home BSF (Zn')")                            \
 	X(forward_answers, "answers relayed back from a partner's home BSF")                       \
 	X(forward_timeouts, "forwarded queries with no answer in time (3002)")                     \

@@ -44,6 +44,10 @@ action = reject
 origin_host = naf1.home1.net
 source = 192.0.2.0/24, 2001:db8::/64
 naf_domains = home1.net
+[naf:strict]
+origin_host = naf7.home1.net
+naf_domains = home1.net
+require_uss = 1
 [naf:limited]
 origin_host = naf9.home1.net
 naf_domains = svc.home1.net
@@ -111,7 +115,11 @@ out=$(Q $S4 --btid "$BTID3" --naf-fqdn naf1.home1.net --ua 0100000002 --gsid 1)
 check_eq "USS for GSID 1" '<ussList><uss id="1"><flags><flag>1</flag></flags></uss></ussList>' "$(echo "$out" | t_json uss)"
 check_eq "GBA-Type 2G" 1 "$(echo "$out" | t_json gba_type)"
 out=$(Q $S4 --btid "$BTID3" --naf-fqdn naf1.home1.net --ua 0100000002 --gsid 4)
-check_eq "GSID the user has no USS for: 5402" 5402 "$(echo "$out" | t_json result_code)"
+check_eq "GSID the user has no USS for: 2001, no USS (the NAF decides)" "2001|" "$(echo "$out" | t_json result_code)|$(echo "$out" | t_json uss)"
+out=$(OH=naf7.home1.net Q $S4 --btid "$BTID" --naf-fqdn naf7.home1.net --ua 0100000002)
+check_eq "Annex J: rule requires USS 1, subscriber has none: 5402" 5402 "$(echo "$out" | t_json result_code)"
+out=$(OH=naf7.home1.net Q $S4 --btid "$BTID3" --naf-fqdn naf7.home1.net --ua 0100000002)
+check_eq "Annex J: rule requires USS 1, subscriber has it: 2001" 2001 "$(echo "$out" | t_json result_code)"
 
 # errors
 out=$(Q $S4 --btid 'AAAAAAAAAAAAAAAAAAAAAA==@bsf.home1.net' --naf-fqdn naf1.home1.net --ua 0100000002)
@@ -185,6 +193,8 @@ drops=$(t_tel $PFX /gbakd/drops)
 check_eq "telemetry: garbage datagram counted" 1 "$(echo "$drops" | t_json /gbakd/drops.diameter_garbage)"
 pol=$(t_tel $PFX /gbakd/policy)
 check_eq "telemetry: policy denial of unknown peer" 1 "$(echo "$pol" | t_json /gbakd/policy.none.unknown_peer)"
+check_eq "telemetry: Annex J denial counted on its rule" 1 "$(echo "$pol" | t_json /gbakd/policy.strict.uss)"
+check_match "telemetry: authorised queries counted per rule" '^[1-9][0-9]*$' "$(echo "$pol" | t_json /gbakd/policy.own.authorised)"
 
 # Redis stopped: lookups fail with an explicit answer, never silence
 rpid=$(cat "$T_TMP/redis.pid"); kill "$rpid"

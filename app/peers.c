@@ -1,0 +1,406 @@
+/* gbakd as a Diameter node; see peers.h. */
+#include "peers.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
+#include <rte_telemetry.h>
+
+#include "diameter/diameter.h"
+#include "fdpeer/fdpeer.h"
+#include "gbakd.h"
+
+#define PEER_PAYLOAD_OFF 64 /* where the rebuilt BIR sits in its mbuf (no L2-L4 headers) */
+
+/* a query from a Diameter peer, from submit() to fdpeer_answer() */
+struct peer_query {
+	struct fdpeer_query *q;
+	uint64_t t_in;
+	struct fdpeer_answer a;
+	uint8_t me_key[ZN_KEY_LEN], uicc_key[ZN_KEY_LEN];
+	char impi[STORE_IMPI_MAX + 1];
+	uint16_t uss_len;
+	uint8_t uss[FDPEER_USS_MAX];
+};
+
+/* a query forwarded over a Diameter hop, and its completion */
+struct peer_fwd {
+	uint16_t worker, gen;
+	uint32_t slot;
+	uint16_t hop;
+	int status;
+	char dest_realm[ROUTE_DNS_MAX + 1];
+	uint8_t btid[FDPEER_BTID_MAX];
+	uint16_t btid_len;
+	uint8_t naf_id[FDPEER_NAFID_MAX];
+	uint16_t naf_id_len;
+	char gsid[ZN_MAX_GSID][FDPEER_GSID_LEN];
+	unsigned n_gsid;
+	int aware;
+	unsigned timeout_ms;
+	struct fdpeer_bia bia;
+};
+
+/* ring items are tagged: low bit 1 = struct peer_fwd completion, 0 = struct peer_query */
+#define TAG_FWD 1ul
+
+static struct rte_mempool *pq_pool, *fwd_pool;
+static struct rte_ring *answers_ring, *fwd_out_ring;
+static struct rte_ring *in_ring[MAX_WORKERS];
+static int enabled;
+static struct {
+	uint64_t submitted, refused, answered, answer_errors, forwarded, forward_answers, forward_timeouts,
+		forward_refused;
+} st; /* main lcore / freeDiameter threads: updated with atomics */
+
+int peers_enabled(void)
+{
+	return enabled;
+}
+
+static int submit(void *ctx, struct fdpeer_query *q)
+{
+	(void)ctx;
+	void *obj;
+	if (rte_mempool_get(pq_pool, &obj) < 0) {
+		__atomic_fetch_add(&st.refused, 1, __ATOMIC_RELAXED);
+		return -EBUSY; /* fdpeer answers 3004 */
+	}
+	struct peer_query *pq = obj;
+	memset(&pq->a, 0, sizeof(pq->a));
+	pq->q = q;
+	pq->t_in = rte_rdtsc();
+	unsigned w = rte_hash_crc(q->btid, q->btid_len, 0) % gbakd_nb_workers;
+	if (rte_ring_mp_enqueue(in_ring[w], pq) < 0) {
+		rte_mempool_put(pq_pool, pq);
+		__atomic_fetch_add(&st.refused, 1, __ATOMIC_RELAXED);
+		return -EBUSY;
+	}
+	__atomic_fetch_add(&st.submitted, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+void peers_init(void)
+{
+	const struct gbakd_config *cfg = gbakd_workers[0]->cfg;
+	if (cfg->dia_conf[0] == '\0')
+		return;
+	if (rte_lcore_count() < 2)
+		rte_exit(EXIT_FAILURE, "[diameter]: needs a worker lcore besides the main lcore (-l)\n");
+	unsigned n = cfg->dia_max_pending;
+	pq_pool = rte_mempool_create("gbakd_pq", n, sizeof(struct peer_query), 0, 0, NULL, NULL, NULL, NULL,
+				     (int)rte_socket_id(), 0);
+	fwd_pool = rte_mempool_create("gbakd_pfwd", n, sizeof(struct peer_fwd), 0, 0, NULL, NULL, NULL, NULL,
+				      (int)rte_socket_id(), 0);
+	unsigned rs = 1;
+	while (rs < 2 * n)
+		rs <<= 1;
+	answers_ring = rte_ring_create("gbakd_pans", rs, (int)rte_socket_id(), RING_F_SC_DEQ);
+	fwd_out_ring = rte_ring_create("gbakd_pfwo", rs, (int)rte_socket_id(), RING_F_SC_DEQ);
+	if (!pq_pool || !fwd_pool || !answers_ring || !fwd_out_ring)
+		rte_exit(EXIT_FAILURE, "[diameter] max_pending: cannot allocate %u entries (raise EAL -m)\n", n);
+	for (unsigned i = 0; i < gbakd_nb_workers; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "gbakd_pin%u", i);
+		in_ring[i] = rte_ring_create(name, rs, (int)rte_socket_id(), RING_F_SC_DEQ);
+		if (in_ring[i] == NULL)
+			rte_exit(EXIT_FAILURE, "[diameter]: cannot create rings (raise EAL -m)\n");
+	}
+	if (fdpeer_log_open(cfg->dia_log[0] ? cfg->dia_log : NULL, (int)cfg->dia_log_level) < 0)
+		rte_exit(EXIT_FAILURE, "[diameter] log: cannot open %s\n", cfg->dia_log);
+	static const struct fdpeer_handler h = {submit, NULL};
+	int r = fdpeer_start(cfg->dia_conf, &h);
+	if (r < 0)
+		rte_exit(EXIT_FAILURE, "[diameter] conf: freeDiameter did not start with %s: %s (see %s)\n",
+			 cfg->dia_conf, strerror(-r), cfg->dia_log[0] ? cfg->dia_log : "[diameter] log");
+	enabled = 1;
+}
+
+/* rebuild pq's BIR as a Diameter message in an mbuf and run it through the pipeline */
+static void take_query(struct worker *w, struct peer_query *pq);
+
+static void take_completion(struct worker *w, struct peer_fwd *f);
+
+unsigned peers_worker_poll(struct worker *w)
+{
+	if (!enabled)
+		return 0;
+	void *objs[BURST];
+	unsigned n = rte_ring_sc_dequeue_burst(in_ring[w->idx], objs, BURST, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		if ((uintptr_t)objs[i] & TAG_FWD)
+			take_completion(w, (struct peer_fwd *)((uintptr_t)objs[i] & ~TAG_FWD));
+		else
+			take_query(w, objs[i]);
+	}
+	return n;
+}
+
+static void post(struct peer_query *pq)
+{
+	while (rte_ring_mp_enqueue(answers_ring, pq) < 0) /* sized for every pending query: cannot stay full */
+		rte_pause();
+}
+
+static void answer_now(struct peer_query *pq, uint32_t rc)
+{
+	pq->a.result_code = rc;
+	pq->a.gba_type = -1;
+	post(pq);
+}
+
+static void take_query(struct worker *w, struct peer_query *pq)
+{
+	const struct fdpeer_query *q = pq->q;
+	w->tel.ctr[TEL_diameter_queries]++;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+	if (m == NULL) {
+		w->tel.drop[TEL_DROP_no_mbuf]++;
+		answer_now(pq, DIA_TOO_BUSY);
+		return;
+	}
+	uint8_t *buf = rte_pktmbuf_mtod(m, uint8_t *) + PEER_PAYLOAD_OFF;
+	size_t cap = rte_pktmbuf_tailroom(m) - PEER_PAYLOAD_OFF;
+	const char *gs[FDPEER_GSID_MAX];
+	for (unsigned i = 0; i < q->n_gsids; i++)
+		gs[i] = q->gsids[i];
+	char sid[64];
+	snprintf(sid, sizeof(sid), "gbakd-diameter;%p", (void *)pq);
+	struct zn_bir_params p = {
+		.session_id = sid, .origin_host = q->origin_host,
+		.origin_realm = q->origin_realm[0] ? q->origin_realm : "unknown.invalid",
+		.dest_realm = q->dest_realm[0] ? q->dest_realm : w->cfg->origin_realm,
+		.btid = q->btid, .btid_len = q->btid_len, .naf_id = q->naf_id, .naf_id_len = q->naf_id_len,
+		.gsid = gs, .n_gsid = q->n_gsids > ZN_MAX_GSID ? ZN_MAX_GSID : q->n_gsids,
+		.gba_u_aware = q->gba_u_aware, .hbh = 0, .e2e = 0};
+	int len = zn_bir_build(buf, cap, &p);
+	if (len > 0) {
+		/* the path: Route-Records as received, then the adjacent (authenticated) peer */
+		struct dia_builder b = {buf, cap, (size_t)len, 0, 0, {0}};
+		for (unsigned i = 0; i < q->n_route_records && i < ZN_MAX_ROUTE_RECORD - 1; i++)
+			dia_build_avp_str(&b, DIA_AVP_ROUTE_RECORD, DIA_AVP_M, 0, q->route_records[i]);
+		if (q->peer[0] && strcasecmp(q->peer, q->origin_host))
+			dia_build_avp_str(&b, DIA_AVP_ROUTE_RECORD, DIA_AVP_M, 0, q->peer);
+		len = dia_build_finish(&b);
+	}
+	struct slot *s = len > 0 ? worker_slot_alloc(w) : NULL;
+	if (s == NULL) {
+		rte_pktmbuf_free(m);
+		answer_now(pq, len > 0 ? DIA_TOO_BUSY : DIA_UNABLE_TO_COMPLY);
+		return;
+	}
+	m->data_len = m->pkt_len = (uint32_t)(PEER_PAYLOAD_OFF + len);
+	s->m = m;
+	memset(&s->np, 0, sizeof(s->np));
+	s->np.kind = NET_UDP;
+	s->np.payload_off = PEER_PAYLOAD_OFF;
+	s->np.payload_len = (uint16_t)len;
+	s->t_in = pq->t_in;
+	s->transport = SLOT_TRANSPORT_DIAMETER;
+	s->peer_query = pq;
+	int r = zn_bir_parse(buf, (size_t)len, &s->bir);
+	if (r != 0) {
+		worker_answer_code(w, s, r > 0 ? (uint32_t)r : DIA_UNABLE_TO_COMPLY);
+		return;
+	}
+	worker_handle_bir(w, s);
+}
+
+void peers_post_answer(struct worker *w, struct slot *s, int len, uint32_t rc)
+{
+	struct peer_query *pq = s->peer_query;
+	struct zn_bia_view v;
+	memset(&pq->a, 0, sizeof(pq->a));
+	pq->a.gba_type = -1;
+	if (len > 0 && zn_bia_parse(w->scratch, (size_t)len, &v) == 0) {
+		if (v.experimental)
+			pq->a.experimental_result = v.result_code;
+		else
+			pq->a.result_code = v.result_code;
+		if (v.impi.p) {
+			size_t n = v.impi.len < STORE_IMPI_MAX ? v.impi.len : STORE_IMPI_MAX;
+			memcpy(pq->impi, v.impi.p, n);
+			pq->impi[n] = '\0';
+			pq->a.impi = pq->impi;
+		}
+		if (v.me_key.p && v.me_key.len == ZN_KEY_LEN) {
+			memcpy(pq->me_key, v.me_key.p, ZN_KEY_LEN);
+			pq->a.me_key = pq->me_key;
+			pq->a.me_key_len = ZN_KEY_LEN;
+		}
+		if (v.uicc_key.p && v.uicc_key.len == ZN_KEY_LEN) {
+			memcpy(pq->uicc_key, v.uicc_key.p, ZN_KEY_LEN);
+			pq->a.uicc_key = pq->uicc_key;
+			pq->a.uicc_key_len = ZN_KEY_LEN;
+		}
+		pq->a.key_expiry = v.key_expiry;
+		pq->a.bootstrap_time = v.bootstrap_time;
+		if (v.uss.p && v.uss.len <= sizeof(pq->uss)) {
+			memcpy(pq->uss, v.uss.p, v.uss.len);
+			pq->a.uss = pq->uss;
+			pq->a.uss_len = v.uss.len;
+		}
+		pq->a.gba_type = v.gba_type;
+	} else {
+		pq->a.result_code = rc;
+	}
+	explicit_bzero(w->scratch, len > 0 ? (size_t)len : 0);
+	w->tel.ctr[TEL_diameter_answers]++;
+	w->tel.ctr[TEL_answers]++;
+	w->tel.rc[tel_rc_slot(rc)]++;
+	tel_hist_add(&w->tel.lat, (uint64_t)((double)(rte_rdtsc() - s->t_in) * 1e9 / (double)w->tsc_hz));
+	rte_pktmbuf_free(s->m);
+	s->peer_query = NULL;
+	s->transport = SLOT_TRANSPORT_UDP;
+	worker_slot_free(w, s);
+	post(pq);
+}
+
+/* ---- forwarding over Diameter hops ----------------------------------------------------------- */
+static void fwd_done(void *arg, int status, const struct fdpeer_bia *ans)
+{
+	struct peer_fwd *f = arg;
+	f->status = status;
+	if (status == 0 && ans)
+		f->bia = *ans;
+	if (rte_ring_mp_enqueue(in_ring[f->worker], (void *)((uintptr_t)f | TAG_FWD)) < 0) {
+		explicit_bzero(&f->bia, sizeof(f->bia));
+		rte_mempool_put(fwd_pool, f); /* the slot's timer answers 3002 */
+	}
+}
+
+int peers_forward(struct worker *w, struct slot *s, uint16_t hop)
+{
+	if (!enabled)
+		return -ENOTCONN;
+	void *obj;
+	if (rte_mempool_get(fwd_pool, &obj) < 0)
+		return -ENOBUFS;
+	struct peer_fwd *f = obj;
+	const struct zn_bir *b = &s->bir;
+	const struct cfg_hop *h = &w->cfg->hop[hop];
+	f->worker = (uint16_t)w->idx;
+	f->gen = s->gen;
+	f->slot = (uint32_t)(s - w->slots);
+	f->hop = hop;
+	f->status = 0;
+	snprintf(f->dest_realm, sizeof(f->dest_realm), "%s", h->dest_realm);
+	f->btid_len = b->btid.len < FDPEER_BTID_MAX ? b->btid.len : FDPEER_BTID_MAX;
+	memcpy(f->btid, b->btid.p, f->btid_len);
+	f->naf_id_len = b->naf_id.len < FDPEER_NAFID_MAX ? b->naf_id.len : FDPEER_NAFID_MAX;
+	memcpy(f->naf_id, b->naf_id.p, f->naf_id_len);
+	f->n_gsid = b->n_gsid;
+	for (unsigned i = 0; i < b->n_gsid; i++)
+		snprintf(f->gsid[i], FDPEER_GSID_LEN, "%.*s", b->gsid[i].len, (const char *)b->gsid[i].p);
+	f->aware = b->gba_u_aware ? 1 : -1;
+	f->timeout_ms = h->timeout_ms;
+	if (rte_ring_mp_enqueue(fwd_out_ring, f) < 0) {
+		rte_mempool_put(fwd_pool, f);
+		return -ENOBUFS;
+	}
+	return 0;
+}
+
+static void take_completion(struct worker *w, struct peer_fwd *f)
+{
+	struct slot *s = f->slot < w->nb_slots ? &w->slots[f->slot] : NULL;
+	if (s == NULL || s->state != SLOT_PARTNER || s->gen != f->gen) {
+		w->tel.ctr[TEL_forward_late]++;
+	} else if (f->status != 0) {
+		proxy_diameter_result(w, s, DIA_UNABLE_TO_DELIVER, NULL);
+	} else {
+		const struct fdpeer_bia *a = &f->bia;
+		uint32_t rc = a->experimental_result ? a->experimental_result : a->result_code;
+		struct zn_bia z = {
+			.result_code = rc, .experimental = a->experimental_result != 0,
+			.origin_host = a->origin_host[0] ? a->origin_host : w->cfg->origin_host,
+			.origin_realm = a->origin_realm[0] ? a->origin_realm : w->cfg->origin_realm,
+			.impi = a->impi[0] ? (const uint8_t *)a->impi : NULL, .impi_len = (uint16_t)strlen(a->impi),
+			.me_key = a->me_key_len == ZN_KEY_LEN ? a->me_key : NULL,
+			.uicc_key = a->uicc_key_len == ZN_KEY_LEN ? a->uicc_key : NULL,
+			.key_expiry = a->key_expiry, .bootstrap_time = a->bootstrap_time,
+			.uss = a->uss_len ? a->uss : NULL, .uss_len = a->uss_len, .gba_type = a->gba_type};
+		proxy_diameter_result(w, s, rc, &z);
+	}
+	explicit_bzero(&f->bia, sizeof(f->bia));
+	rte_mempool_put(fwd_pool, f);
+}
+
+/* ---- main lcore ------------------------------------------------------------------------------ */
+unsigned peers_control_poll(void)
+{
+	if (!enabled)
+		return 0;
+	void *objs[BURST];
+	unsigned n = rte_ring_sc_dequeue_burst(answers_ring, objs, BURST, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		struct peer_query *pq = objs[i];
+		if (fdpeer_answer(pq->q, &pq->a) < 0)
+			__atomic_fetch_add(&st.answer_errors, 1, __ATOMIC_RELAXED);
+		else
+			__atomic_fetch_add(&st.answered, 1, __ATOMIC_RELAXED);
+		explicit_bzero(pq->me_key, sizeof(pq->me_key));
+		explicit_bzero(pq->uicc_key, sizeof(pq->uicc_key));
+		rte_mempool_put(pq_pool, pq);
+	}
+	unsigned k = rte_ring_sc_dequeue_burst(fwd_out_ring, objs, BURST, NULL);
+	for (unsigned i = 0; i < k; i++) {
+		struct peer_fwd *f = objs[i];
+		const char *gs[ZN_MAX_GSID];
+		for (unsigned g = 0; g < f->n_gsid; g++)
+			gs[g] = f->gsid[g];
+		struct fdpeer_bir req = {.dest_realm = f->dest_realm, .btid = f->btid, .btid_len = f->btid_len,
+					 .naf_id = f->naf_id, .naf_id_len = f->naf_id_len, .gsids = gs,
+					 .n_gsids = f->n_gsid, .gba_u_aware = f->aware};
+		if (fdpeer_client_send(&req, f->timeout_ms, fwd_done, f) < 0) {
+			__atomic_fetch_add(&st.forward_refused, 1, __ATOMIC_RELAXED);
+			f->status = -EIO;
+			fwd_done(f, -EIO, NULL);
+		} else {
+			__atomic_fetch_add(&st.forwarded, 1, __ATOMIC_RELAXED);
+		}
+	}
+	return n + k;
+}
+
+void peers_stop(void)
+{
+	if (!enabled)
+		return;
+	while (peers_control_poll())
+		;
+	fdpeer_stop();
+	enabled = 0;
+}
+
+static int cmd_diameter(const char *c __rte_unused, const char *p __rte_unused, struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	struct fdpeer_stats fs;
+	memset(&fs, 0, sizeof(fs));
+	if (enabled)
+		fdpeer_stats_get(&fs);
+	rte_tel_data_add_dict_u64(d, "enabled", (uint64_t)enabled);
+	rte_tel_data_add_dict_u64(d, "bir_rx", fs.bir_rx);
+	rte_tel_data_add_dict_u64(d, "bir_refused", fs.bir_refused + __atomic_load_n(&st.refused, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "bia_tx", fs.bia_tx);
+	rte_tel_data_add_dict_u64(d, "pending", fs.pending);
+	rte_tel_data_add_dict_u64(d, "answer_errors", __atomic_load_n(&st.answer_errors, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "forwarded", __atomic_load_n(&st.forwarded, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "forward_refused", __atomic_load_n(&st.forward_refused, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "client_answered", fs.cli_answered);
+	rte_tel_data_add_dict_u64(d, "client_timeouts", fs.cli_timeout);
+	return 0;
+}
+
+int peers_register_telemetry(void)
+{
+	return rte_telemetry_register_cmd("/gbakd/diameter", cmd_diameter,
+					  "gbakd Diameter peers (freeDiameter): BIRs received/answered, forwards");
+}
