@@ -251,6 +251,7 @@ t_bg "$BUILD/gbactl" exporter --listen 127.0.0.1:$EP --prefix $PFX 2>"$T_TMP/exp
 EXPORTER_PID=$!
 n=0; until curl -sf "http://127.0.0.1:$EP/metrics" -o "$T_TMP/m1.prom" || [ $n -gt 50 ]; do sleep 0.1; n=$((n+1)); done
 check "exporter /metrics passes promtool check metrics" bash -c "promtool check metrics < $T_TMP/m1.prom"
+echo "  (scrape of the real gbakd: $(grep "^gbakd_scrape_duration_seconds" "$T_TMP/m1.prom"))"
 check_eq "exporter: Content-Type is text format 0.0.4" "text/plain; version=0.0.4; charset=utf-8" \
 	"$(curl -s -o /dev/null -w '%{content_type}' "http://127.0.0.1:$EP/metrics")"
 want=$(cat <<EOW

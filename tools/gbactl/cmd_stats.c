@@ -76,6 +76,13 @@ static void print_table(const struct telc_snapshot *s, enum telc_section sec, co
 		ng = 512;
 	if (nk > 64)
 		nk = 64;
+	if (sec == TELC_SEC_LCORES) /* the row name already is the lcore id */
+		for (unsigned k = 0; k < nk; k++)
+			if (!strcmp(keys[k], "lcore")) {
+				memmove(&keys[k], &keys[k + 1], (nk - k - 1) * sizeof(keys[0]));
+				nk--;
+				break;
+			}
 	if (ng == 0) {
 		printf("  (none)\n");
 		return;
