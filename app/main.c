@@ -207,7 +207,10 @@ static int cmd_shards(const char *c __rte_unused, const char *p __rte_unused, st
 		rte_tel_data_add_dict_u64(x, "redirects_ask", sum.redirects_ask);
 		rte_tel_data_add_dict_u64(x, "reconnects", sum.reconnects);
 		rte_tel_data_add_dict_u64(x, "connections_up", (uint64_t)up);
-		rte_tel_data_add_dict_container(d, sum.addr[0] ? sum.addr : "?", x, 0);
+		rte_tel_data_add_dict_string(x, "addr", sum.addr);
+		char key[80];
+		tel_key(sum.addr[0] ? sum.addr : "unknown", key, sizeof(key));
+		rte_tel_data_add_dict_container(d, key, x, 0);
 	}
 	return 0;
 }
@@ -232,7 +235,10 @@ static int cmd_policy(const char *c __rte_unused, const char *p __rte_unused, st
 				v += gbakd_workers[k]->deny[row][why];
 			rte_tel_data_add_dict_u64(x, route_deny_names[why], v);
 		}
-		rte_tel_data_add_dict_container(d, r < cfg->policy.n ? cfg->policy.rule[r].name : "none", x, 0);
+		const char *name = r < cfg->policy.n ? cfg->policy.rule[r].name : "none";
+		rte_tel_data_add_dict_string(x, "name", name);
+		char key[ROUTE_NAME_MAX];
+		rte_tel_data_add_dict_container(d, tel_key(name, key, sizeof(key)), x, 0);
 	}
 	return 0;
 }

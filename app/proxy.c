@@ -691,7 +691,9 @@ static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused
 		rte_tel_data_add_dict_u64(x, "rtt_count", sum.rtt.count);
 		rte_tel_data_add_dict_u64(x, "rtt_p50_us", (uint64_t)tel_hist_quantile_us(&sum.rtt, 0.5));
 		rte_tel_data_add_dict_u64(x, "rtt_p99_us", (uint64_t)tel_hist_quantile_us(&sum.rtt, 0.99));
-		rte_tel_data_add_dict_container(d, cfg->hop[h].name, x, 0);
+		rte_tel_data_add_dict_string(x, "name", cfg->hop[h].name);
+		char key[ROUTE_NAME_MAX];
+		rte_tel_data_add_dict_container(d, tel_key(cfg->hop[h].name, key, sizeof(key)), x, 0);
 	}
 	return 0;
 }

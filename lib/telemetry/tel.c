@@ -25,6 +25,20 @@ static struct tel_lcore *blocks[TEL_MAX_LCORES];
 static unsigned nb_blocks;
 static char info_line[256];
 
+char *tel_key(const char *name, char *out, size_t cap)
+{
+	size_t i = 0;
+	for (; name[i] && i + 1 < cap; i++) {
+		char c = name[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+			 c == '/';
+		out[i] = ok ? c : '_';
+	}
+	if (cap)
+		out[i] = '\0';
+	return out;
+}
+
 int tel_register_lcore(struct tel_lcore *t)
 {
 	if (nb_blocks == TEL_MAX_LCORES)

@@ -10,6 +10,7 @@
 #ifndef GBAKD_TEL_H
 #define GBAKD_TEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -150,6 +151,10 @@ void tel_sum(struct tel_lcore *out);
 /* Number of registered blocks and the i-th one (read-only use). */
 unsigned tel_nb_lcores(void);
 const struct tel_lcore *tel_lcore_get(unsigned i);
+
+/* DPDK telemetry accepts only [A-Za-z0-9_/] in dict keys (others are dropped silently): copy
+ * name into out (cap octets) with every other character replaced by '_'. Returns out. */
+char *tel_key(const char *name, char *out, size_t cap);
 
 /* Register the /gbakd/{stats,answers,drops,latency,lcores} telemetry commands. info is a
  * one-line description (role, identity) returned by /gbakd/info. Returns 0 or <0. */

@@ -196,6 +196,10 @@ check_eq "telemetry: policy denial of unknown peer" 1 "$(echo "$pol" | t_json /g
 check_eq "telemetry: Annex J denial counted on its rule" 1 "$(echo "$pol" | t_json /gbakd/policy.strict.uss)"
 check_match "telemetry: authorised queries counted per rule" '^[1-9][0-9]*$' "$(echo "$pol" | t_json /gbakd/policy.own.authorised)"
 
+sh=$(t_tel $PFX /gbakd/shards)
+check_eq "telemetry: the shard, keyed 127_0_0_1_<port>, names its address" "127.0.0.1:$RP" "$(echo "$sh" | t_json /gbakd/shards.127_0_0_1_$RP.addr)"
+check_eq "telemetry: store lookups on the shard = store_lookups" "$(t_tel $PFX /gbakd/stats | t_json /gbakd/stats.store_lookups)" "$(echo "$sh" | t_json /gbakd/shards.127_0_0_1_$RP.lookups)"
+
 # Redis stopped: lookups fail with an explicit answer, never silence
 rpid=$(cat "$T_TMP/redis.pid"); kill "$rpid"
 n=0; while kill -0 "$rpid" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
