@@ -12,8 +12,9 @@
 # Targets: hot >= 0.8 x reflector, cold >= 0.6 x reflector, p99 < 1 ms at half saturation.
 # Output ($BENCH_OUT, default bench/results/<UTC>): gbakd.json (runs + summary), gbakd.csv (one
 # row per run), gbakd-latency.{png,svg}, gbakd-throughput.{png,svg}, runs/, logs/.
-# Knobs (env): B_SESSIONS (10000), B_DUR (3), B_WARM (0.5), B_INFLIGHTS ("32 64 128"), B_REPS (1), B_ROUNDS (2),
-#   B_FRACTIONS ("0.25 0.5 0.75 0.9"), B_FIXED_RATE (20000), B_CPU_CL (0), B_CPU_DP (1);
+# Knobs (env): B_SESSIONS (10000), B_DUR (2), B_WARM (0.5), B_INFLIGHTS ("64 128 256"), B_REPS (1), B_ROUNDS (3),
+#   B_FRACTIONS ("0.25 0.5 0.75 0.9"), B_FIXED_RATE (20000), B_CPU_CL (0), B_CPU_DP (1), B_NICE (-10),
+#   B_AFP_ARGS (framecnt=4096);
 #   BENCH_SMOKE=1: a short run for the test suite (~30 s).
 set -u
 cd "$(dirname "$0")/.."
@@ -29,8 +30,8 @@ if [ -n "${BENCH_SMOKE:-}" ]; then
 	B_SESSIONS=${B_SESSIONS:-500}; B_DUR=${B_DUR:-0.5}; B_WARM=${B_WARM:-0.1}; B_INFLIGHTS=${B_INFLIGHTS:-32}
 	B_REPS=${B_REPS:-1}; B_ROUNDS=${B_ROUNDS:-1}; B_FRACTIONS=${B_FRACTIONS:-0.5}; B_FIXED_RATE=${B_FIXED_RATE:-2000}
 else
-	B_SESSIONS=${B_SESSIONS:-10000}; B_DUR=${B_DUR:-3}; B_WARM=${B_WARM:-0.5}; B_INFLIGHTS=${B_INFLIGHTS:-"32 64 128"}
-	B_REPS=${B_REPS:-1}; B_ROUNDS=${B_ROUNDS:-2}; B_FRACTIONS=${B_FRACTIONS:-"0.25 0.5 0.75 0.9"}; B_FIXED_RATE=${B_FIXED_RATE:-20000}
+	B_SESSIONS=${B_SESSIONS:-10000}; B_DUR=${B_DUR:-2}; B_WARM=${B_WARM:-0.5}; B_INFLIGHTS=${B_INFLIGHTS:-"64 128 256"}
+	B_REPS=${B_REPS:-1}; B_ROUNDS=${B_ROUNDS:-3}; B_FRACTIONS=${B_FRACTIONS:-"0.25 0.5 0.75 0.9"}; B_FIXED_RATE=${B_FIXED_RATE:-20000}
 fi
 rc=0
 b_init gbakd || { echo "setup failed"; cat "$B_LOGS/provision.log" 2>/dev/null; exit 1; }
