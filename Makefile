@@ -138,15 +138,19 @@ demo: deps
 
 # ---- install ---------------------------------------------------------------------------------
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gbakd $(DESTDIR)$(PREFIX)/etc/gbakd
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gbakd $(DESTDIR)$(PREFIX)/etc/gbakd \
+	  $(DESTDIR)$(PREFIX)/lib/gbakd
 	install -m 755 $(BUILD)/gbactl $(DESTDIR)$(PREFIX)/bin/gbactl
 	[ ! -f $(BUILD)/gbakd ] || install -m 755 $(BUILD)/gbakd $(DESTDIR)$(PREFIX)/bin/gbakd
-	for f in config/*; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/etc/gbakd/; done; true
+	cd config && find . -type f | while read -r f; do \
+	  install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/etc/gbakd/$$f" || exit 1; done
+	for f in $(BUILD)/fdext/*.fdx; do [ ! -f "$$f" ] || install -m 755 "$$f" $(DESTDIR)$(PREFIX)/lib/gbakd/; done
 	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/gbakd/README.md
+	for d in tools/grafana tools/prometheus; do [ ! -d $$d ] || cp -r $$d $(DESTDIR)$(PREFIX)/share/gbakd/; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/gbactl $(DESTDIR)$(PREFIX)/bin/gbakd
-	rm -rf $(DESTDIR)$(PREFIX)/share/gbakd $(DESTDIR)$(PREFIX)/etc/gbakd
+	rm -rf $(DESTDIR)$(PREFIX)/share/gbakd $(DESTDIR)$(PREFIX)/etc/gbakd $(DESTDIR)$(PREFIX)/lib/gbakd
 
 clean:
 	rm -rf $(BUILD)
