@@ -49,7 +49,7 @@ $RC -p "${CP[3]}" CLUSTER MEET 127.0.0.1 "${CP[0]}" >/dev/null
 M0=$($RC -p "${CP[0]}" CLUSTER MYID)
 n=0; until $RC -p "${CP[3]}" CLUSTER NODES | grep -q "$M0"; do n=$((n+1)); [ $n -gt 100 ] && break; sleep 0.05; done
 check "replica attached" $RC -p "${CP[3]}" CLUSTER REPLICATE "$M0"
-wait_for() { local n=0; until eval "$1"; do n=$((n+1)); [ $n -gt 200 ] && return 1; sleep 0.05; done; }
+wait_for() { local n=0; until (eval "$1"); do n=$((n+1)); [ $n -gt 200 ] && return 1; sleep 0.05; done; }
 check "cluster_state ok on every node" wait_for \
 	"for p in ${CP[*]}; do $RC -p \$p CLUSTER INFO | grep -q cluster_state:ok || exit 1; done; true"
 check "replica in sync" wait_for "$RC -p ${CP[3]} INFO replication | grep -q master_link_status:up"
