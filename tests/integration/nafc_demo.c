@@ -332,7 +332,7 @@ static const char *env(const char *n, const char *def)
 static void print_json(const struct nafc_user_info *u)
 {
 	char h[65];
-	printf("nafc {\"status\": %d, \"result_code\": %u, \"experimental\": %s, \"origin_host\": \"%s\"",
+	printf("\nnafc {\"status\": %d, \"result_code\": %u, \"experimental\": %s, \"origin_host\": \"%s\"",
 	       u->status, u->result_code, u->experimental ? "true" : "false", u->origin_host);
 	if (u->has_ks_naf) {
 		hex(u->ks_naf, 32, h);
