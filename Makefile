@@ -91,7 +91,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(call obj,$(CU_RUNNER)) $(
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB_AS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIBS) $(FD_LIBS)
 
 # freeDiameter extensions: tools/fdext/<name>.c -> $(BUILD)/fdext/<name>.fdx (shared, -fPIC; the
 # lib/ sources they use are compiled in, position-independent)
