@@ -57,6 +57,7 @@ for ((round = 1; round <= B_ROUNDS; round++)); do
 		[ $sys = reflector ] || b_tel_stats $sys-before
 		v=$(B_TAG=-r$round b_saturation $sys "${extra[@]}") || rc=1
 		[ "${v:-0}" -gt "${sat[$sys]}" ] && sat[$sys]=$v
+		[ $sys = reflector ] || b_tel_stats $sys-sat
 		if [ -n "$last" ]; then
 			b_lg $sys $sys-fixed --mode open --rate "$B_FIXED_RATE" --duration "$B_DUR" --warmup "$B_WARM" \
 				"${extra[@]}" || rc=1
@@ -101,6 +102,11 @@ for k in sat:
     f = run("%s-fixed" % k)
     s["%s_fixed_p50_us" % k], s["%s_fixed_p99_us" % k] = f.get("p50_us"), f.get("p99_us")
     s["%s_fixed_loss" % k] = f.get("loss")
+def busy(name):  # worker loop iterations that had work or queries in flight, over the saturation runs
+    a, b = tel(name + "-before"), tel(name + "-sat")
+    n = b.get("loop_iterations", 0) - a.get("loop_iterations", 0)
+    return round((b.get("busy_iterations", 0) - a.get("busy_iterations", 0)) / n, 3) if n > 0 else None
+s["hot_worker_busy_at_sat"], s["cold_worker_busy_at_sat"] = busy("hot"), busy("cold")
 hits, miss = delta("hot", "cache_hits"), delta("hot", "cache_misses")
 s["hot_cache_hit_ratio"] = round(hits / (hits + miss), 4) if hits + miss else None
 s["cold_store_lookups"] = delta("cold", "store_lookups")
@@ -117,6 +123,8 @@ print("gbakd hot                  saturation %9d answers/s   ratio %.2f (target 
       % (sat["hot"], s["hot_ratio"], s["hot_p99_half_us"], s["hot_cache_hit_ratio"]))
 print("gbakd cold                 saturation %9d answers/s   ratio %.2f (target >= 0.6)   p99 at half %s us (target < 1000)   store lookups %d"
       % (sat["cold"], s["cold_ratio"], s["cold_p99_half_us"], s["cold_store_lookups"]))
+print("gbakd worker busy (iterations with work or queries in flight) during saturation runs: hot %s, cold %s"
+      % (s["hot_worker_busy_at_sat"], s["cold_worker_busy_at_sat"]))
 print("fixed load %d/s: p99 reflector %s us, hot %s us, cold %s us" % (fixed, s["reflector_fixed_p99_us"], s["hot_fixed_p99_us"], s["cold_fixed_p99_us"]))
 print("keys verified: wrong keys %d, wrong answers %d" % (s["wrong_keys"], s["wrong_answers"]))
 PY

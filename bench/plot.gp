@@ -19,7 +19,7 @@ do for [fmt in "png svg"] {
 	set ylabel "latency (us)"
 	set logscale y
 	set grid
-	set key inside left top box opaque font ",9"
+	set key outside bottom center horizontal maxrows 3 font ",9"
 	set arrow 1 from graph 0, first 1000 to graph 1, first 1000 nohead dt 3 lc "red"
 	set label 1 "1 ms target" at graph 0.01, first 1150 tc "red"
 	plot for [i=1:3] d(word(systems, i) . "-open.dat") using 1:5 with linespoints lw 2 pt 7 lc rgb col(i) title title(word(systems, i)) . " p99", \
@@ -33,6 +33,7 @@ do for [fmt in "png svg"] {
 	set title "gbakd end to end: correct answers/s vs offered load (reflector = I/O ceiling)"
 	set xlabel "offered load (queries/s)"
 	set ylabel "answers/s (verified)"
+	set key inside left top box opaque font ",9"
 	set yrange [0:*]
 	set xrange [0:*]
 	plot x with lines dt 3 lc "grey" title "answered = offered", \
