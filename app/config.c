@@ -377,29 +377,9 @@ static int add_hop_addr(void *a, const char *item)
 		x->bad = "too many addresses";
 		return -1;
 	}
-	/* a.b.c.d:port or [v6]:port */
-	char host[64];
-	const char *colon;
-	if (item[0] == '[') {
-		const char *close = strchr(item, ']');
-		if (!close || close[1] != ':' || (size_t)(close - item - 1) >= sizeof(host)) {
-			x->bad = keep_bad(item);
-			return -1;
-		}
-		snprintf(host, sizeof(host), "%.*s", (int)(close - item - 1), item + 1);
-		colon = close + 1;
-	} else {
-		colon = strrchr(item, ':');
-		if (!colon || (size_t)(colon - item) >= sizeof(host)) {
-			x->bad = keep_bad(item);
-			return -1;
-		}
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - item), item);
-	}
-	char *end;
-	unsigned long port = strtoul(colon + 1, &end, 10);
-	int fam = net_parse_ip(host, h->addr[h->nb_addrs]);
-	if (*end || port == 0 || port > 65535 || fam == 0) {
+	uint16_t port;
+	int fam = net_parse_hostport(item, false, h->addr[h->nb_addrs], &port);
+	if (fam == 0) {
 		x->bad = keep_bad(item);
 		return -1;
 	}

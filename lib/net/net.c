@@ -4,6 +4,9 @@
 #include "net/net.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -423,6 +426,66 @@ int net_parse_ip(const char *s, uint8_t out[16])
 	if (inet_pton(AF_INET6, s, out) == 1)
 		return 6;
 	return 0;
+}
+
+int net_parse_hostport(const char *s, bool allow_any, uint8_t addr[16], uint16_t *port)
+{
+	char host[64];
+	const char *colon;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof(host))
+			return 0;
+		snprintf(host, sizeof(host), "%.*s", (int)(close - s - 1), s + 1);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || (size_t)(colon - s) >= sizeof(host))
+			return 0;
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
+	}
+	char *end;
+	if (colon[1] < '0' || colon[1] > '9')
+		return 0;
+	unsigned long p = strtoul(colon + 1, &end, 10);
+	if (*end || p == 0 || p > 65535)
+		return 0;
+	*port = (uint16_t)p;
+	if (host[0] == '\0' && s[0] != '[') {
+		if (!allow_any)
+			return 0;
+		memset(addr, 0, 4);
+		return 4;
+	}
+	int fam = net_parse_ip(host, addr);
+	if (fam == 6 && s[0] != '[')
+		return 0; /* an IPv6 literal needs brackets: "::1:80" is ambiguous */
+	return fam;
+}
+
+int net_sockaddr_parse(const char *s, bool allow_any, struct sockaddr_storage *ss, unsigned *len)
+{
+	uint8_t a[16];
+	uint16_t port;
+	int fam = net_parse_hostport(s, allow_any, a, &port);
+	memset(ss, 0, sizeof(*ss));
+	if (fam == 4) {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons(port);
+		memcpy(&a4->sin_addr, a, 4);
+		*len = sizeof(*a4);
+		return 0;
+	}
+	if (fam == 6) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(port);
+		memcpy(&a6->sin6_addr, a, 16);
+		*len = sizeof(*a6);
+		return 0;
+	}
+	return -EINVAL;
 }
 
 int net_prefix_parse(const char *s, struct net_prefix *out)

@@ -102,6 +102,16 @@ uint32_t net_udp_build(uint8_t *pkt, bool ip6, const struct rte_ether_addr *src_
 /* Parse "a.b.c.d" or an IPv6 literal; returns 4 or 6 and fills out (4 or 16 octets), or 0. */
 int net_parse_ip(const char *s, uint8_t out[16]);
 
+/* Parse "a.b.c.d:port" or "[v6]:port" (with allow_any, also ":port" = every IPv4 address).
+ * Fills addr (4 or 16 octets, network order) and *port (1..65535). Returns 4 or 6, or 0 when s
+ * is not of that form. */
+int net_parse_hostport(const char *s, bool allow_any, uint8_t addr[16], uint16_t *port);
+
+struct sockaddr_storage;
+/* The same, as a socket address for the kernel's sockets (tools, load generators). Returns 0 and
+ * fills *ss and *len, or -EINVAL. */
+int net_sockaddr_parse(const char *s, bool allow_any, struct sockaddr_storage *ss, unsigned *len);
+
 /* An IPv4 or IPv6 prefix, for policies. */
 struct net_prefix {
 	uint8_t family; /* 4 or 6 */

@@ -9,6 +9,9 @@
  * The replies are also re-verified here with csum_*() (our own ones'-complement code, checked
  * against the RFC 1071-style textbook header 4500 0073 0000 4000 4011 b861 c0a8 0001 c0a8 00c7).
  */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include "cu_runner.h"
 
 #include <errno.h>
@@ -945,6 +948,39 @@ static void test_drop_names(void)
 		CU_ASSERT_PTR_NOT_NULL(net_drop_names[i]);
 }
 
+static void test_hostport(void)
+{
+	uint8_t a[16];
+	uint16_t port = 0;
+	static const uint8_t v4[4] = {192, 0, 2, 1};
+	static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	CU_ASSERT_EQUAL(net_parse_hostport("192.0.2.1:3868", false, a, &port), 4);
+	CU_ASSERT_EQUAL(port, 3868);
+	CU_ASSERT_EQUAL(memcmp(a, v4, 4), 0);
+	CU_ASSERT_EQUAL(net_parse_hostport("[2001:db8::1]:65535", false, a, &port), 6);
+	CU_ASSERT_EQUAL(port, 65535);
+	CU_ASSERT_EQUAL(memcmp(a, v6, 16), 0);
+	memset(a, 0xff, sizeof(a));
+	CU_ASSERT_EQUAL(net_parse_hostport(":9100", true, a, &port), 4);
+	CU_ASSERT_EQUAL(port, 9100);
+	CU_ASSERT_EQUAL(a[0] | a[1] | a[2] | a[3], 0);
+	static const char *const bad[] = {":9100", "::1:80", "1.2.3.4:0", "1.2.3.4:70000", "1.2.3.4:",
+					  "1.2.3.4:8a", "1.2.3.4:-1", "host.example:80", "1.2.3.4", "[::1]80",
+					  "[::1:80", "[1.2.3.4]:80x", ""};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(net_parse_hostport(bad[i], false, a, &port), 0);
+	struct sockaddr_storage ss;
+	unsigned len;
+	CU_ASSERT_EQUAL(net_sockaddr_parse("[2001:db8::1]:80", false, &ss, &len), 0);
+	CU_ASSERT_EQUAL(ss.ss_family, AF_INET6);
+	CU_ASSERT_EQUAL(len, sizeof(struct sockaddr_in6));
+	CU_ASSERT_EQUAL(ntohs(((struct sockaddr_in6 *)&ss)->sin6_port), 80);
+	CU_ASSERT_EQUAL(net_sockaddr_parse("192.0.2.1:3868", false, &ss, &len), 0);
+	CU_ASSERT_EQUAL(ss.ss_family, AF_INET);
+	CU_ASSERT_EQUAL(((struct sockaddr_in *)&ss)->sin_addr.s_addr, htonl(0xc0000201));
+	CU_ASSERT_EQUAL(net_sockaddr_parse("nope", false, &ss, &len), -EINVAL);
+}
+
 static void add(void)
 {
 	static const struct cu_test_def t[] = {
@@ -969,6 +1005,7 @@ static void add(void)
 		{"udp_build", test_udp_build},
 		{"parse_ip", test_parse_ip},
 		{"prefix_parse", test_prefix_parse},
+		{"hostport", test_hostport},
 		{"prefix_match", test_prefix_match},
 		{"drop_names", test_drop_names},
 		{NULL, NULL}};

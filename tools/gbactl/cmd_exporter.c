@@ -3,6 +3,7 @@
  * to gbakd's DPDK telemetry socket, reads every /gbakd/... command and renders gbakd_* series
  * (gbakd_up 0 and no other gbakd series when the socket is gone: never an HTTP error).
  * SIGINT/SIGTERM end it cleanly (exit 0). */
+#include "net/net.h"
 #include "cli.h"
 #include "tel_client.h"
 
@@ -429,43 +430,6 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *sl)
-{
-	char host[128];
-	const char *colon;
-	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-		if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof(host))
-			return -1;
-		snprintf(host, sizeof(host), "%.*s", (int)(close - s - 1), s + 1);
-		colon = close + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon || (size_t)(colon - s) >= sizeof(host))
-			return -1;
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
-	}
-	char *end;
-	unsigned long port = strtoul(colon + 1, &end, 10);
-	if (!colon[1] || *end || port > 65535)
-		return -1;
-	struct sockaddr_in *a4 = (void *)ss;
-	struct sockaddr_in6 *a6 = (void *)ss;
-	if (host[0] == '\0' || inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		*sl = sizeof(*a4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		*sl = sizeof(*a6);
-		return 0;
-	}
-	return -1;
-}
 
 static void client_close(struct client *c)
 {
@@ -670,8 +634,8 @@ int cmd_exporter(int argc, char **argv)
 	if (!once && listen_at == NULL)
 		cli_die_usage("--listen ADDR:PORT is required");
 	struct sockaddr_storage ss;
-	socklen_t sl = 0;
-	if (listen_at && parse_listen(listen_at, &ss, &sl) < 0)
+	unsigned sl = 0;
+	if (listen_at && net_sockaddr_parse(listen_at, true, &ss, &sl) < 0)
 		cli_die_usage("--listen: not ADDR:PORT: '%s'", listen_at);
 	if (sock) {
 		if (strlen(sock) >= sizeof(e->path))

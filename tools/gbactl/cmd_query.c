@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "diameter/diameter.h"
+#include "net/net.h"
 #include "query_diameter.h"
 #include "zn/zn.h"
 
@@ -58,43 +59,6 @@ static void usage(FILE *f)
 		"exit status: 0 answer printed, 1 no answer in time, 2 bad options\n");
 }
 
-static int parse_server(const char *s, struct sockaddr_storage *ss, socklen_t *sl)
-{
-	char host[128];
-	const char *colon;
-	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-		if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof(host))
-			return -1;
-		snprintf(host, sizeof(host), "%.*s", (int)(close - s - 1), s + 1);
-		colon = close + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon || (size_t)(colon - s) >= sizeof(host))
-			return -1;
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
-	}
-	char *end;
-	unsigned long port = strtoul(colon + 1, &end, 10);
-	if (*end || port == 0 || port > 65535)
-		return -1;
-	struct sockaddr_in *a4 = (void *)ss;
-	struct sockaddr_in6 *a6 = (void *)ss;
-	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		*sl = sizeof(*a4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		*sl = sizeof(*a6);
-		return 0;
-	}
-	return -1;
-}
 
 static void iso8601(int64_t t, char *out, size_t cap)
 {
@@ -369,8 +333,8 @@ int cmd_query(int argc, char **argv)
 	if (server == NULL)
 		cli_die_usage("--server IP:PORT or --diameter HOST[:PORT] is required");
 	struct sockaddr_storage ss;
-	socklen_t sl;
-	if (parse_server(server, &ss, &sl) < 0)
+	unsigned sl;
+	if (net_sockaddr_parse(server, false, &ss, &sl) < 0)
 		cli_die_usage("--server: '%s' is not IP:PORT or [IPv6]:PORT", server);
 
 	uint8_t msg[4096];
