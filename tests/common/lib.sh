@@ -34,17 +34,24 @@ t_end() { echo "$T_PASS passed, $T_FAIL failed"; [ "$T_FAIL" -eq 0 ]; exit $?; }
 # A free TCP/UDP port on loopback (best effort: asks the kernel).
 t_free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
-# Start a standalone redis-server on PORT (extra args appended); waits until it answers PING.
-t_redis_start() {
-	local port=$1; shift
-	mkdir -p "$T_TMP/redis-$port"
-	t_bg redis-server --port "$port" --bind 127.0.0.1 --dir "$T_TMP/redis-$port" --save '' \
-		--appendonly no --daemonize no --logfile "$T_TMP/redis-$port/log" "$@"
+# t_redis_ns NS PORT [ARGS...]: a standalone redis-server on 127.0.0.1:PORT inside network
+# namespace NS ("" = this one), extra ARGS appended; waits until it answers PING. Sets REDIS_PID
+# (killed at exit like every t_bg process).
+t_redis_ns() {
+	local ns=$1 port=$2; shift 2
+	local dir="$T_TMP/redis-${ns:-root}-$port" ex=()
+	[ -n "$ns" ] && ex=(ip netns exec "$ns")
+	mkdir -p "$dir"
+	t_bg "${ex[@]}" redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' \
+		--appendonly no --daemonize no --logfile "$dir/log" "$@"
+	REDIS_PID=$!
 	local n=0
-	until redis-cli -p "$port" ping >/dev/null 2>&1; do
-		n=$((n+1)); [ $n -gt 100 ] && { echo "redis on $port did not start"; return 1; }; sleep 0.05
+	until "${ex[@]}" redis-cli -p "$port" ping >/dev/null 2>&1; do
+		n=$((n+1)); [ $n -gt 100 ] && { echo "redis on ${ns:-root}:$port did not start"; return 1; }; sleep 0.05
 	done
 }
+# t_redis_start PORT [ARGS...]: the same in this namespace.
+t_redis_start() { t_redis_ns "" "$@"; }
 
 # Skip (count as a failure with a reason) when not root: the tests need netns/veth.
 t_need_root() { [ "$(id -u)" -eq 0 ] || { _t_fail "$T_NAME needs root (netns, veth, DPDK)"; t_end; }; }

@@ -36,7 +36,7 @@ INDP ip addr add 10.255.0.1/32 dev fga$ID; INDP ip link set fga$ID up; INDP ip l
 CLI() { ip netns exec $CL "$BUILD/gbactl" "$@"; }
 
 RP=$((22000 + ID % 9000))
-INDP bash -c "$(declare -f t_bg t_redis_start); T_TMP=$T_TMP; T_PIDS=(); t_redis_start $RP; echo \${T_PIDS[0]}" >$D/redis.pid
+t_redis_ns $DP $RP; echo $REDIS_PID >$D/redis.pid
 t_cleanup_add "kill \$(cat $D/redis.pid)"
 REDIS=redis://127.0.0.1:$RP
 KS=b40ba9a3c58b2a05bbf0d987b21bf8cbf769bcd751044604127672711c6d3441

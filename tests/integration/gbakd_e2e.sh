@@ -9,7 +9,7 @@ ID=$$; DP=gbkdp$ID; CL=gbkcl$ID; VD=gd$ID; VC=gc$ID; PFX=gbke2e$ID
 t_netns_pair $DP $CL $VD $VC 192.0.2.2/24 2001:db8::2/64
 RP=$((20000 + ID % 10000))
 REDIS="redis://127.0.0.1:$RP"
-ip netns exec $DP bash -c "$(declare -f t_bg t_redis_start); T_TMP=$T_TMP; T_PIDS=(); t_redis_start $RP; echo \${T_PIDS[0]}" > "$T_TMP/redis.pid"
+t_redis_ns $DP $RP; echo $REDIS_PID > "$T_TMP/redis.pid"
 t_cleanup_add "kill \$(cat $T_TMP/redis.pid)"
 CLI() { ip netns exec $CL "$BUILD/gbactl" "$@"; }
 DPX() { ip netns exec $DP "$BUILD/gbactl" "$@"; }

@@ -16,7 +16,7 @@ ip netns add $NS && t_cleanup_add "ip netns del $NS"
 ip netns exec $NS ip link set lo up
 RP=$((20000 + (ID + 3) % 10000))
 REDIS="redis://127.0.0.1:$RP"
-ip netns exec $NS bash -c "$(declare -f t_bg t_redis_start); T_TMP=$T_TMP; T_PIDS=(); t_redis_start $RP; echo \${T_PIDS[0]}" > "$T_TMP/redis.pid"
+t_redis_ns $NS $RP; echo $REDIS_PID > "$T_TMP/redis.pid"
 t_cleanup_add "kill \$(cat $T_TMP/redis.pid)"
 DPX() { ip netns exec $NS "$BUILD/gbactl" "$@"; }
 TS() { tshark -n -o udp.check_checksum:TRUE -o ip.check_checksum:TRUE -d udp.port==3868,diameter "$@" 2>/dev/null; }

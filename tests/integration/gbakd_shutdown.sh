@@ -16,7 +16,7 @@ ID=$$; DP=gbsdp$ID; CL=gbscl$ID; VD=sd$ID; VC=sc$ID
 t_netns_pair $DP $CL $VD $VC 192.0.2.2/24 2001:db8::2/64
 RP=$((20000 + (ID + 5) % 10000))
 REDIS="redis://127.0.0.1:$RP"
-ip netns exec $DP bash -c "$(declare -f t_bg t_redis_start); T_TMP=$T_TMP; T_PIDS=(); t_redis_start $RP; echo \${T_PIDS[0]}" > "$T_TMP/redis.pid"
+t_redis_ns $DP $RP; echo $REDIS_PID > "$T_TMP/redis.pid"
 RPID=$(cat "$T_TMP/redis.pid")
 t_cleanup_add "kill -CONT $RPID; kill $RPID"
 NSESS=2000; SEED=11

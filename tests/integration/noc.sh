@@ -161,7 +161,7 @@ check "--help on stats, top, exporter" bash -c "$BUILD/gbactl stats --help | gre
 t_netns_pair $DP $CL $VD $VC 192.0.2.2/24 2001:db8::2/64
 RP=$((30000 + ID % 10000))
 REDIS="redis://127.0.0.1:$RP"
-ip netns exec $DP bash -c "$(declare -f t_bg t_redis_start); T_TMP=$T_TMP; T_PIDS=(); t_redis_start $RP; echo \${T_PIDS[0]}" > "$T_TMP/redis.pid"
+t_redis_ns $DP $RP; echo $REDIS_PID > "$T_TMP/redis.pid"
 t_cleanup_add "kill \$(cat $T_TMP/redis.pid)"
 DPX() { ip netns exec $DP "$BUILD/gbactl" "$@"; }
 cat > "$T_TMP/gbakd.ini" <<EOC

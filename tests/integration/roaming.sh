@@ -22,9 +22,8 @@ port() {
 port $V v$ID; port $H h1$ID; port $H h2$ID; port $N n$ID; port $X x$ID
 ip netns exec $N ip addr add 192.0.2.2/24 dev n$ID; ip netns exec $N ethtool -K n$ID tx off >/dev/null
 RV=$((21000 + ID % 5000)); RH=$((RV + 1))
-rstart() { ip netns exec $1 bash -c "$(declare -f t_bg t_redis_start); T_TMP=$T_TMP; T_PIDS=(); t_redis_start $2; echo \${T_PIDS[0]}"; }
-rstart $V $RV > "$T_TMP/rv.pid"; t_cleanup_add "kill \$(cat $T_TMP/rv.pid)"
-rstart $H $RH > "$T_TMP/rh.pid"; t_cleanup_add "kill \$(cat $T_TMP/rh.pid)"
+t_redis_ns $V $RV
+t_redis_ns $H $RH
 
 common() { cat <<EOC
 [workers]
