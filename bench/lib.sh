@@ -6,6 +6,7 @@
 #   b_lg SYSTEM LABEL ARGS...   one loadgen run from the client namespace (JSON in runs/, CSV row)
 #   b_get FILE FIELD            a field of a JSON file ("" when absent)
 #   b_saturation SYSTEM ARGS... closed-loop runs at B_INFLIGHTS x B_REPS, prints the best ok/s
+#   b_open SYSTEM LABEL RATE ARGS...  one open-loop run, measured again while the generator lagged
 #   b_sweep SYSTEM SAT ARGS...  open-loop runs at B_FRACTIONS x SAT
 #   b_testpmd_start / b_testpmd_stop      dpdk-testpmd --forward-mode=5tswap on the same veth
 #   b_gbakd_start NAME INI / b_gbakd_stop gbakd on the same veth
@@ -25,6 +26,8 @@ B_NICE=${B_NICE:--10}
 B_REALM=bsf.home1.net
 B_SEED=${B_SEED:-7}
 B_SERVER=192.0.2.1:3868
+B_OPEN_TRIES=${B_OPEN_TRIES:-3}
+B_LAG_MAX_US=${B_LAG_MAX_US:-500}
 # af_packet ring (same for the reflector and gbakd): room for bursts while a lcore is preempted
 B_AFP_ARGS=${B_AFP_ARGS:-framecnt=4096}
 
@@ -58,9 +61,14 @@ b_init() {
 b_lg() {
 	local sys=$1 label=$2; shift 2
 	local j=$B_RUNS/$label.json
+	rm -f "$B_RUNS/$label.csv"
 	ip netns exec $B_NS_CL nice -n "$B_NICE" taskset -c $B_CPU_CL "$B_LG" --server $B_SERVER --sessions "$B_SESSIONS" \
-		--seed "$B_SEED" --realm $B_REALM --label "$label" --json "$j" --csv "$B_CSV" "$@"
+		--seed "$B_SEED" --realm $B_REALM --label "$label" --json "$j" --csv "$B_RUNS/$label.csv" "$@"
 	local rc=$?
+	# one CSV row per kept run (header once)
+	if [ -s "$B_RUNS/$label.csv" ] && [ -z "${B_DEFER_CSV:-}" ]; then
+		if [ -s "$B_CSV" ]; then tail -n +2 "$B_RUNS/$label.csv" >>"$B_CSV"; else cat "$B_RUNS/$label.csv" >"$B_CSV"; fi
+	fi
 	[ -s "$j" ] && python3 - "$j" "$sys" <<'PY'
 import json, sys
 o = json.load(open(sys.argv[1])); o["system"] = sys.argv[2]
@@ -100,13 +108,41 @@ b_saturation() {
 	return $rc
 }
 
+# b_open SYSTEM LABEL RATE ARGS...: one open-loop run at RATE. The generator is not the system under
+# test: when it could not keep its own schedule (gen_lag_p99_us > B_LAG_MAX_US, another job took
+# its CPU) the point is measured again, up to B_OPEN_TRIES times, and the attempt with the smallest
+# generator lag is kept (every attempt stays in runs/ as LABEL~N.json).
+b_open() {
+	local sys=$1 label=$2 rate=$3; shift 3
+	local try best="" best_lag="" lag rc=0 r
+	for ((try = 1; try <= B_OPEN_TRIES; try++)); do
+		B_DEFER_CSV=1 b_lg "$sys" "$label~$try" --mode open --rate "$rate" --duration "$B_DUR" --warmup "$B_WARM" "$@"
+		r=$?
+		[ $r -eq 3 ] && rc=1   # a verification failure fails the benchmark whatever the retry
+		lag=$(b_get "$B_RUNS/$label~$try.json" gen_lag_p99_us); lag=${lag%.*}; lag=${lag:-999999999}
+		if [ -z "$best" ] || [ "$lag" -lt "$best_lag" ]; then best=$try; best_lag=$lag; fi
+		[ "$lag" -le "$B_LAG_MAX_US" ] && break
+		echo "    (generator lag p99 ${lag} us > $B_LAG_MAX_US us: measuring $label again)"
+	done
+	python3 - "$B_RUNS/$label~$best.json" "$B_RUNS/$label.json" "$label" "$try" <<'PY'
+import json, sys
+o = json.load(open(sys.argv[1])); o["label"] = sys.argv[3]; o["attempts"] = int(sys.argv[4])
+json.dump(o, open(sys.argv[2], "w"))
+PY
+	for ((r = 1; r <= try && r <= B_OPEN_TRIES; r++)); do mv "$B_RUNS/$label~$r.json" "$B_RUNS/attempts-$label~$r.json.txt" 2>/dev/null; done
+	sed "s/^$label~$best,/$label,/" "$B_RUNS/$label~$best.csv" >"$B_RUNS/$label.csv"
+	if [ -s "$B_CSV" ]; then tail -n +2 "$B_RUNS/$label.csv" >>"$B_CSV"; else cat "$B_RUNS/$label.csv" >"$B_CSV"; fi
+	rm -f "$B_RUNS/$label~"*.csv
+	return $rc
+}
+
 # b_sweep SYSTEM SAT ARGS...: open loop at each fraction of SAT in B_FRACTIONS.
 b_sweep() {
 	local sys=$1 sat=$2; shift 2
 	local f rate rc=0
 	for f in $B_FRACTIONS; do
 		rate=$(awk -v s="$sat" -v f="$f" 'BEGIN{r=int(s*f); if (r < 1) r = 1; print r}')
-		b_lg "$sys" "$sys-open-$f" --mode open --rate "$rate" --duration "$B_DUR" --warmup "$B_WARM" "$@" || rc=1
+		b_open "$sys" "$sys-open-$f" "$rate" "$@" || rc=1
 	done
 	return $rc
 }

@@ -42,8 +42,14 @@ else: row("diameter", "no diameter.json")
 s = load("store")
 if s:
     for r in s.get("results", []):
-        row("store: lib/store vs redis-benchmark -P %d" % r["depth"], "%.2fx  (%d lookups/s)" % (r["ratio"], r["store_lookups_per_s"]), ">= 0.8", r["ratio"] >= 0.8)
+        n = r.get("store_lookups_per_s", r.get("store_wait_lookups_per_s", 0))
+        row("store: lib/store vs redis-benchmark -P %d" % r["depth"], "%.2fx  (%d lookups/s)" % (r["ratio"], n), ">= 0.8", r["ratio"] >= 0.8)
 else: row("store", "no store.json")
+p = load("diameter_peer")
+if p and isinstance(p.get("summary"), dict):
+    for k, v in p["summary"].items():
+        if isinstance(v, dict) and "ratio_to_udp" in v:
+            row("diameter_peer: %s vs Zn/UDP" % k, "%.3fx  (%d answers/s)" % (v["ratio_to_udp"], v.get("ok_per_s", 0)))
 g = load("gbakd")
 if g:
     x = g["summary"]
@@ -52,6 +58,8 @@ if g:
     row("gbakd cold: saturation / reflector", "%.2fx  (%d answers/s)" % (x["cold_ratio"], x["cold_sat_per_s"]), ">= 0.6", x["met"]["cold_ratio"])
     row("gbakd hot: p99 at half saturation", "%s us" % x["hot_p99_half_us"], "< 1000 us", x["met"]["hot_p99_half"])
     row("gbakd cold: p99 at half saturation", "%s us" % x["cold_p99_half_us"], "< 1000 us", x["met"]["cold_p99_half"])
+    row("gbakd: generator lag p99 at half sat. (hot / cold)", "%s / %s us" % (x.get("hot_gen_lag_p99_half_us"), x.get("cold_gen_lag_p99_half_us")))
+    row("gbakd hot: cache hit ratio (measured runs)", "%s" % x.get("hot_cache_hit_ratio"))
     row("gbakd: p99 at %d/s reflector / hot / cold" % x["fixed_rate"], "%s / %s / %s us" % (x["reflector_fixed_p99_us"], x["hot_fixed_p99_us"], x["cold_fixed_p99_us"]))
     row("gbakd: keys verified (wrong keys / wrong answers)", "%d / %d" % (x["wrong_keys"], x["wrong_answers"]), "0 / 0", x["wrong_keys"] == 0 and x["wrong_answers"] == 0)
 else: row("gbakd", "no gbakd.json")
