@@ -54,6 +54,7 @@ static struct rte_mempool *pq_pool, *fwd_pool;
 static struct rte_ring *answers_ring, *fwd_out_ring;
 static struct rte_ring *in_ring[MAX_WORKERS];
 static int enabled;
+static volatile int stopping; /* workers are draining: refuse new queries (fdpeer answers 3004) */
 static struct {
 	uint64_t submitted, refused, answered, answer_errors, forwarded, forward_answers, forward_timeouts,
 		forward_refused;
@@ -68,7 +69,7 @@ static int submit(void *ctx, struct fdpeer_query *q)
 {
 	(void)ctx;
 	void *obj;
-	if (rte_mempool_get(pq_pool, &obj) < 0) {
+	if (stopping || gbakd_quit || rte_mempool_get(pq_pool, &obj) < 0) {
 		__atomic_fetch_add(&st.refused, 1, __ATOMIC_RELAXED);
 		return -EBUSY; /* fdpeer answers 3004 */
 	}
@@ -373,6 +374,20 @@ void peers_stop(void)
 {
 	if (!enabled)
 		return;
+	stopping = 1;
+	/* what reached a worker's ring after the worker stopped: answer 3002, return forwards */
+	for (unsigned w = 0; w < gbakd_nb_workers; w++) {
+		void *obj;
+		while (rte_ring_sc_dequeue(in_ring[w], &obj) == 0) {
+			if ((uintptr_t)obj & TAG_FWD) {
+				struct peer_fwd *f = (struct peer_fwd *)((uintptr_t)obj & ~TAG_FWD);
+				explicit_bzero(&f->bia, sizeof(f->bia));
+				rte_mempool_put(fwd_pool, f);
+			} else {
+				answer_now(obj, DIA_UNABLE_TO_DELIVER);
+			}
+		}
+	}
 	while (peers_control_poll())
 		;
 	fdpeer_stop();

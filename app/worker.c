@@ -642,7 +642,12 @@ int worker_main(void *arg)
 	/* anything still held (cannot happen unless the store lost a completion) is counted */
 	for (unsigned i = 0; i < w->nb_slots; i++)
 		if (w->slots[i].state != SLOT_FREE && w->slots[i].m) {
-			drop(w, w->slots[i].m, TEL_DROP_shutdown);
+			w->tel.drop[TEL_DROP_shutdown]++;
+			if (w->slots[i].transport == SLOT_TRANSPORT_DIAMETER) { /* its peer still gets an answer */
+				peers_post_answer(w, &w->slots[i], 0, DIA_UNABLE_TO_DELIVER);
+				continue;
+			}
+			rte_pktmbuf_free(w->slots[i].m);
 			worker_slot_free(w, &w->slots[i]);
 		}
 	w->done = 1;
