@@ -63,6 +63,9 @@ if g:
     row("gbakd: p99 at %d/s reflector / hot / cold" % x["fixed_rate"], "%s / %s / %s us" % (x["reflector_fixed_p99_us"], x["hot_fixed_p99_us"], x["cold_fixed_p99_us"]))
     row("gbakd: keys verified (wrong keys / wrong answers)", "%d / %d" % (x["wrong_keys"], x["wrong_answers"]), "0 / 0", x["wrong_keys"] == 0 and x["wrong_answers"] == 0)
 else: row("gbakd", "no gbakd.json")
+known = {"kdf", "diameter", "store", "diameter_peer", "gbakd"}
+others = sorted(f[:-5] for f in os.listdir(d) if f.endswith(".json") and f[:-5] not in known and not f.startswith("summary"))
+if others: row("other benchmarks of this run (see their JSON)", ", ".join(o + ".json" for o in others))
 w = max(len(r[0]) for r in rows); v = max(len(r[1]) for r in rows); t = max(len(r[2]) for r in rows)
 lines = ["%-*s  %-*s  %-*s  %s" % (w, "figure", v, "value (same run)", t, "target", "")]
 lines.append("-" * (w + v + t + 12))
