@@ -46,6 +46,7 @@
 
 #include "diameter/diameter.h"
 #include "gba/gba_kdf.h"
+#include "net/net.h"
 #include "zn/zn.h"
 
 #define LG_MAX_SOCKS 16
@@ -240,43 +241,6 @@ static void usage(FILE *f)
 		"exit status: 0 ok, 1 runtime error, 2 bad options, 3 verification failure (wrong key/code)\n");
 }
 
-static int parse_server(const char *s, struct sockaddr_storage *ss, socklen_t *sl)
-{
-	char host[128];
-	const char *colon;
-	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-		if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof(host))
-			return -1;
-		snprintf(host, sizeof(host), "%.*s", (int)(close - s - 1), s + 1);
-		colon = close + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon || (size_t)(colon - s) >= sizeof(host))
-			return -1;
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
-	}
-	char *end;
-	unsigned long port = strtoul(colon + 1, &end, 10);
-	if (*end || port == 0 || port > 65535)
-		return -1;
-	struct sockaddr_in *a4 = (void *)ss;
-	struct sockaddr_in6 *a6 = (void *)ss;
-	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		*sl = sizeof(*a4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		*sl = sizeof(*a6);
-		return 0;
-	}
-	return -1;
-}
 
 static double dbl_arg(const char *opt, const char *s, double min, double max)
 {
@@ -810,11 +774,14 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case O_SERVER:
-			if (parse_server(optarg, &g->srv, &g->srv_len) < 0)
+		case O_SERVER: {
+			unsigned srv_len;
+			if (net_sockaddr_parse(optarg, false, &g->srv, &srv_len) < 0)
 				die_usage("--server: '%s' is not IP:PORT or [IPv6]:PORT", optarg);
+			g->srv_len = (socklen_t)srv_len;
 			have_server = true;
 			break;
+		}
 		case O_MODE:
 			if (!strcmp(optarg, "open"))
 				g->open_loop = true;

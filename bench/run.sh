@@ -63,7 +63,13 @@ if g:
     row("gbakd: p99 at %d/s reflector / hot / cold" % x["fixed_rate"], "%s / %s / %s us" % (x["reflector_fixed_p99_us"], x["hot_fixed_p99_us"], x["cold_fixed_p99_us"]))
     row("gbakd: keys verified (wrong keys / wrong answers)", "%d / %d" % (x["wrong_keys"], x["wrong_answers"]), "0 / 0", x["wrong_keys"] == 0 and x["wrong_answers"] == 0)
 else: row("gbakd", "no gbakd.json")
-known = {"kdf", "diameter", "store", "diameter_peer", "gbakd"}
+r = load("roaming")
+if r and r.get("direct"):
+    row("roaming: NAF->visited->home->NAF vs direct home", "%.2fx  (%d vs %d answers/s)" % (
+        r.get("ratio_roaming_to_direct", 0), r["roaming"]["ok_per_s"], r["direct"]["ok_per_s"]))
+    row("roaming: p50 / p99 closed loop (us)", "%.0f / %.0f  (direct %.0f / %.0f)" % (
+        r["roaming"]["p50_us"], r["roaming"]["p99_us"], r["direct"]["p50_us"], r["direct"]["p99_us"]))
+known = {"kdf", "diameter", "store", "diameter_peer", "gbakd", "roaming"}
 others = sorted(f[:-5] for f in os.listdir(d) if f.endswith(".json") and f[:-5] not in known and not f.startswith("summary"))
 if others: row("other benchmarks of this run (see their JSON)", ", ".join(o + ".json" for o in others))
 w = max(len(r[0]) for r in rows); v = max(len(r[1]) for r in rows); t = max(len(r[2]) for r in rows)
