@@ -348,17 +348,47 @@ static void render_policy(struct obuf *b, const struct telc_snapshot *s)
 {
 	if (!s->present[TELC_SEC_POLICY])
 		return;
+	ob_family(b, "gbakd_policy_authorised", "_total", "counter",
+		  "Queries authorised by each policy rule (naf: / partner: sections)");
+	for (unsigned i = 0; i < s->n; i++) {
+		const struct telc_kv *kv = &s->kv[i];
+		if (kv->section != TELC_SEC_POLICY || !kv->group[0] || strcmp(kv->key, "authorised"))
+			continue;
+		ob_printf(b, "gbakd_policy_authorised_total{rule=\"");
+		ob_label(b, telc_group_label(s, TELC_SEC_POLICY, kv->group));
+		ob_printf(b, "\"} ");
+		ob_value(b, kv);
+	}
 	ob_family(b, "gbakd_policy_denials", "_total", "counter",
 		  "Queries refused with 5402 by policy rule (none = no rule named the peer) and reason");
 	for (unsigned i = 0; i < s->n; i++) {
 		const struct telc_kv *kv = &s->kv[i];
-		if (kv->section != TELC_SEC_POLICY || !kv->group[0])
+		if (kv->section != TELC_SEC_POLICY || !kv->group[0] || !strcmp(kv->key, "authorised"))
 			continue;
 		ob_printf(b, "gbakd_policy_denials_total{rule=\"");
 		ob_label(b, telc_group_label(s, TELC_SEC_POLICY, kv->group));
 		ob_printf(b, "\",reason=\"");
 		ob_label(b, kv->key);
 		ob_printf(b, "\"} ");
+		ob_value(b, kv);
+	}
+}
+
+/* /gbakd/diameter: gbakd as a Diameter node (freeDiameter peers) */
+static void render_diameter(struct obuf *b, const struct telc_snapshot *s)
+{
+	if (!s->present[TELC_SEC_DIAMETER])
+		return;
+	for (unsigned i = 0; i < s->n; i++) {
+		const struct telc_kv *kv = &s->kv[i];
+		if (kv->section != TELC_SEC_DIAMETER || kv->group[0])
+			continue;
+		bool gauge = !strcmp(kv->key, "enabled") || !strcmp(kv->key, "pending");
+		char name[TELC_NAME_MAX + 32];
+		snprintf(name, sizeof(name), "gbakd_diameter_%s", kv->key);
+		ob_family(b, name, gauge ? "" : "_total", gauge ? "gauge" : "counter",
+			  "gbakd as a Diameter node (freeDiameter): /gbakd/diameter");
+		ob_printf(b, "%s%s ", name, gauge ? "" : "_total");
 		ob_value(b, kv);
 	}
 }
@@ -385,6 +415,7 @@ static void render(struct obuf *b, const struct telc_snapshot *s, bool up, doubl
 	render_nested(b, s, TELC_SEC_LCORES, "gbakd_lcore", "lcore", "worker lcore");
 	render_nested(b, s, TELC_SEC_SHARDS, "gbakd_store_shard", "shard", "store shard");
 	render_policy(b, s);
+	render_diameter(b, s);
 	render_nested(b, s, TELC_SEC_PARTNERS, "gbakd_partner", "partner", "roaming partner");
 }
 

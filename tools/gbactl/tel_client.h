@@ -32,7 +32,8 @@
 	X(LCORES, "/gbakd/lcores", "lcores")                                                       \
 	X(SHARDS, "/gbakd/shards", "shards")                                                       \
 	X(POLICY, "/gbakd/policy", "policy")                                                       \
-	X(PARTNERS, "/gbakd/partners", "partners")
+	X(PARTNERS, "/gbakd/partners", "partners")                                                 \
+	X(DIAMETER, "/gbakd/diameter", "diameter")
 
 #define TELC_SEC_ENUM(e, c, j) TELC_SEC_##e,
 enum telc_section { TELC_SECTION_LIST(TELC_SEC_ENUM) TELC_SEC_MAX };
