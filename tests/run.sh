@@ -3,6 +3,7 @@
 # packets through DPDK ports, real Diameter peers, tshark). Each part ends with its own
 # "N passed, N failed" line; this script sums them and ends with the grand total.
 # Usage: tests/run.sh [PATTERN]   (only integration scripts whose name contains PATTERN)
+# T_PART_TIMEOUT (seconds, default 600): a part still running then is killed and fails.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}; export BUILD=$(cd "$BUILD" && pwd)
@@ -11,8 +12,10 @@ run_part() {
 	local name=$1; shift
 	local log; log=$(mktemp)
 	local t0=$SECONDS
-	"$@" 2>&1 | tee "$log"
+	# a part that hangs is killed and counted as failed rather than stalling the whole run
+	timeout --kill-after=10 "${T_PART_TIMEOUT:-600}" "$@" 2>&1 | tee "$log"
 	local rc=${PIPESTATUS[0]}
+	[ "$rc" -eq 124 ] && echo "!! $name did not finish in ${T_PART_TIMEOUT:-600} s"
 	local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
 	if [ -n "$line" ]; then
 		local p f; p=$(echo "$line" | awk '{print $1}'); f=$(echo "$line" | awk '{print $3}')

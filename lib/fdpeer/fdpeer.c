@@ -37,6 +37,11 @@ static void log_cb(int level, const char *fmt, va_list ap)
 {
 	if (g.log == NULL || level < g.log_level)
 		return;
+	/* freeDiameter cancels its threads at shutdown and stdio writes are cancellation points: a
+	 * thread cancelled while holding log_lock would leave it locked and deadlock every logger
+	 * (seen: gbactl query --diameter hanging in fdpeer_stop) */
+	int oldstate;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &oldstate);
 	pthread_mutex_lock(&g.log_lock);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -45,6 +50,7 @@ static void log_cb(int level, const char *fmt, va_list ap)
 	fputc('\n', g.log);
 	fflush(g.log);
 	pthread_mutex_unlock(&g.log_lock);
+	pthread_setcancelstate(oldstate, NULL);
 }
 
 int fdpeer_log_open(const char *path, int min_level)
