@@ -22,10 +22,9 @@ SUBCMDS(DECL)
 
 static const struct {
 	const char *name;
-	int (**fn)(int, char **);
 	const char *help;
 } cmds[] = {
-#define ENTRY(n, h) {#n, NULL, h},
+#define ENTRY(n, h) {#n, h},
 	SUBCMDS(ENTRY)
 };
 
