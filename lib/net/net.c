@@ -241,6 +241,31 @@ int net_classify(const struct net_iface *ifc, const uint8_t *pkt, uint32_t len, 
 	}
 }
 
+/* reply in place: source and destination exchanged */
+static void swap_eth(uint8_t *pkt)
+{
+	struct rte_ether_hdr *eth = (void *)pkt;
+	struct rte_ether_addr tmp;
+	rte_ether_addr_copy(&eth->src_addr, &tmp);
+	rte_ether_addr_copy(&eth->dst_addr, &eth->src_addr);
+	rte_ether_addr_copy(&tmp, &eth->dst_addr);
+}
+
+static void swap_ip4(struct rte_ipv4_hdr *ip)
+{
+	uint32_t a = ip->src_addr;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = a;
+}
+
+static void swap_ip6(struct rte_ipv6_hdr *ip)
+{
+	uint8_t a[16];
+	memcpy(a, ip->src_addr, 16);
+	memcpy(ip->src_addr, ip->dst_addr, 16);
+	memcpy(ip->dst_addr, a, 16);
+}
+
 static void swap_mac(uint8_t *pkt, const struct rte_ether_addr *ours)
 {
 	struct rte_ether_hdr *eth = (void *)pkt;
@@ -262,15 +287,9 @@ uint32_t net_arp_reply(const struct net_iface *ifc, uint8_t *pkt, const struct n
 
 uint32_t net_icmp4_echo_reply(uint8_t *pkt, const struct net_pkt *p)
 {
-	struct rte_ether_hdr *eth = (void *)pkt;
-	struct rte_ether_addr tmp;
-	rte_ether_addr_copy(&eth->src_addr, &tmp);
-	rte_ether_addr_copy(&eth->dst_addr, &eth->src_addr);
-	rte_ether_addr_copy(&tmp, &eth->dst_addr);
+	swap_eth(pkt);
 	struct rte_ipv4_hdr *ip = (void *)(pkt + p->l3_off);
-	uint32_t a = ip->src_addr;
-	ip->src_addr = ip->dst_addr;
-	ip->dst_addr = a;
+	swap_ip4(ip);
 	ip->time_to_live = 64;
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
@@ -283,16 +302,9 @@ uint32_t net_icmp4_echo_reply(uint8_t *pkt, const struct net_pkt *p)
 
 uint32_t net_icmp6_echo_reply(uint8_t *pkt, const struct net_pkt *p)
 {
-	struct rte_ether_hdr *eth = (void *)pkt;
-	struct rte_ether_addr tmp;
-	rte_ether_addr_copy(&eth->src_addr, &tmp);
-	rte_ether_addr_copy(&eth->dst_addr, &eth->src_addr);
-	rte_ether_addr_copy(&tmp, &eth->dst_addr);
+	swap_eth(pkt);
 	struct rte_ipv6_hdr *ip = (void *)(pkt + p->l3_off);
-	uint8_t a[16];
-	memcpy(a, ip->src_addr, 16);
-	memcpy(ip->src_addr, ip->dst_addr, 16);
-	memcpy(ip->dst_addr, a, 16);
+	swap_ip6(ip);
 	ip->hop_limits = 64;
 	uint8_t *icmp = pkt + p->l4_off;
 	icmp[0] = ICMP6_ECHO_REPLY;
@@ -338,11 +350,7 @@ uint32_t net_nd_advert(const struct net_iface *ifc, uint8_t *pkt, const struct n
 
 uint32_t net_udp_reply(uint8_t *pkt, const struct net_pkt *p, uint16_t payload_len)
 {
-	struct rte_ether_hdr *eth = (void *)pkt;
-	struct rte_ether_addr tmp;
-	rte_ether_addr_copy(&eth->src_addr, &tmp);
-	rte_ether_addr_copy(&eth->dst_addr, &eth->src_addr);
-	rte_ether_addr_copy(&tmp, &eth->dst_addr);
+	swap_eth(pkt);
 	struct rte_udp_hdr *udp = (void *)(pkt + p->l4_off);
 	uint16_t port = udp->src_port;
 	udp->src_port = udp->dst_port;
@@ -351,9 +359,7 @@ uint32_t net_udp_reply(uint8_t *pkt, const struct net_pkt *p, uint16_t payload_l
 	udp->dgram_cksum = 0;
 	if (!p->ip6) {
 		struct rte_ipv4_hdr *ip = (void *)(pkt + p->l3_off);
-		uint32_t a = ip->src_addr;
-		ip->src_addr = ip->dst_addr;
-		ip->dst_addr = a;
+		swap_ip4(ip);
 		ip->time_to_live = 64;
 		ip->fragment_offset = 0;
 		ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + sizeof(*udp) + payload_len));
@@ -362,10 +368,7 @@ uint32_t net_udp_reply(uint8_t *pkt, const struct net_pkt *p, uint16_t payload_l
 		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
 	} else {
 		struct rte_ipv6_hdr *ip = (void *)(pkt + p->l3_off);
-		uint8_t a[16];
-		memcpy(a, ip->src_addr, 16);
-		memcpy(ip->src_addr, ip->dst_addr, 16);
-		memcpy(ip->dst_addr, a, 16);
+		swap_ip6(ip);
 		ip->hop_limits = 64;
 		ip->payload_len = rte_cpu_to_be_16((uint16_t)(sizeof(*udp) + payload_len));
 		udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip, udp);

@@ -54,6 +54,41 @@ void cu_unhex(const char *hex, unsigned char *out, size_t n)
 	}
 }
 
+size_t cu_hex(const char *hex, unsigned char *out, size_t cap)
+{
+	size_t n = 0;
+	for (const char *p = hex; *p;) {
+		if (*p == ' ' || *p == '\n') {
+			p++;
+			continue;
+		}
+		unsigned v;
+		if (n == cap || sscanf(p, "%2x", &v) != 1) {
+			fprintf(stderr, "cu_hex: bad hex at '%.8s'\n", p);
+			abort();
+		}
+		out[n++] = (unsigned char)v;
+		p += 2;
+	}
+	return n;
+}
+
+int cu_same_hex(const unsigned char *got, size_t got_len, const char *hex)
+{
+	unsigned char want[4096];
+	size_t n = cu_hex(hex, want, sizeof(want));
+	if (n != got_len) {
+		fprintf(stderr, "\nlength: want %zu got %zu\n", n, got_len);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (want[i] != got[i]) {
+			fprintf(stderr, "\noctet %zu: want %02x got %02x\n", i, want[i], got[i]);
+			return 0;
+		}
+	return 1;
+}
+
 static void usage(const char *argv0)
 {
 	printf("usage: %s [--list] [SUITE...]\n"

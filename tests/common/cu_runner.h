@@ -25,5 +25,11 @@ CU_pSuite cu_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc 
 
 /* Hex helper for tests: decodes exactly 2*n hex digits into out; aborts the process on bad input. */
 void cu_unhex(const char *hex, unsigned char *out, size_t n);
+/* Decode hex written with spaces/newlines between octets (byte strings laid out field by field)
+ * into out (at most cap octets); returns the octet count; aborts the process on bad input. */
+size_t cu_hex(const char *hex, unsigned char *out, size_t cap);
+/* 1 when got[0..got_len) equals the octets of hex (cu_hex layout), else 0 after printing the
+ * first difference on stderr. */
+int cu_same_hex(const unsigned char *got, size_t got_len, const char *hex);
 
 #endif

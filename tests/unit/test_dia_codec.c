@@ -9,39 +9,6 @@
 #include <string.h>
 
 /* Decode hex with optional spaces into out; returns the octet count (aborts on bad input). */
-static size_t hx(const char *hex, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	for (const char *p = hex; *p;) {
-		if (*p == ' ' || *p == '\n') {
-			p++;
-			continue;
-		}
-		unsigned v;
-		if (n == cap || sscanf(p, "%2x", &v) != 1)
-			abort();
-		out[n++] = (uint8_t)v;
-		p += 2;
-	}
-	return n;
-}
-
-/* Compare built octets with expected hex; prints the first difference. */
-static int same_hex(const uint8_t *got, size_t got_len, const char *hex)
-{
-	uint8_t want[2048];
-	size_t n = hx(hex, want, sizeof(want));
-	if (n != got_len) {
-		fprintf(stderr, "\nlength: want %zu got %zu\n", n, got_len);
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (want[i] != got[i]) {
-			fprintf(stderr, "\noctet %zu: want %02x got %02x\n", i, want[i], got[i]);
-			return 0;
-		}
-	return 1;
-}
 
 /* ---- header ---------------------------------------------------------------------------- */
 
@@ -49,7 +16,7 @@ static void test_hdr_parse(void)
 {
 	uint8_t m[32];
 	struct dia_hdr h;
-	size_t n = hx("01 000014 c0 000136 01000004 11223344 55667788", m, sizeof(m));
+	size_t n = cu_hex("01 000014 c0 000136 01000004 11223344 55667788", m, sizeof(m));
 	CU_ASSERT_EQUAL(n, 20);
 	CU_ASSERT_EQUAL(dia_hdr_parse(m, 20, &h), 0);
 	CU_ASSERT_EQUAL(h.version, 1);
@@ -93,7 +60,7 @@ static void test_hdr_parse(void)
 	CU_ASSERT_EQUAL(dia_hdr_parse(m, 20, &h), 0);
 
 	dia_hdr_set_hbh(m, 0xa1b2c3d4);
-	CU_ASSERT(same_hex(m, 20, "01 000014 90 000136 01000004 a1b2c3d4 55667788"));
+	CU_ASSERT(cu_same_hex(m, 20, "01 000014 90 000136 01000004 a1b2c3d4 55667788"));
 }
 
 /* ---- AVP iteration ---------------------------------------------------------------------- */
@@ -102,7 +69,7 @@ static void test_avp_iter(void)
 {
 	uint8_t m[128];
 	/* Session-Id "ab" (len 10, 2 pad), Vendor AVP 401/10415 "xyz" (len 15, 1 pad), u32 268 = 2001 */
-	size_t n = hx("01 000040 80 000136 01000004 00000001 00000002"
+	size_t n = cu_hex("01 000040 80 000136 01000004 00000001 00000002"
 		      "00000107 40 00000a 6162 0000"
 		      "00000191 c0 00000f 000028af 78797a 00"
 		      "0000010c 40 00000c 000007d1", m, sizeof(m));
@@ -199,7 +166,7 @@ static void test_accessors(void)
 	int32_t i;
 	int64_t t;
 
-	hx("fffffffe 0102030405060708", d, sizeof(d));
+	cu_hex("fffffffe 0102030405060708", d, sizeof(d));
 	a.data_len = 4;
 	CU_ASSERT_EQUAL(dia_avp_u32(&a, &u), 0);
 	CU_ASSERT_EQUAL(u, 0xfffffffe);
@@ -218,7 +185,7 @@ static void test_accessors(void)
 	CU_ASSERT_EQUAL(t, 0x0102030405060708LL);
 
 	/* Time: 2026-08-20T12:00:00Z = 1787227200 = NTP 0xee316ac0 */
-	hx("ee316ac0", d, sizeof(d));
+	cu_hex("ee316ac0", d, sizeof(d));
 	a.data = d;
 	a.data_len = 4;
 	CU_ASSERT_EQUAL(dia_avp_time(&a, &t), 0);
@@ -233,7 +200,7 @@ static void test_accessors(void)
 	CU_ASSERT_EQUAL(dia_time_from_ntp(dia_time_to_ntp(2208988800LL)), 2208988800LL);
 
 	struct dia_address ad;
-	hx("0001 c0000201", d, sizeof(d));
+	cu_hex("0001 c0000201", d, sizeof(d));
 	a.data_len = 6;
 	CU_ASSERT_EQUAL(dia_avp_address(&a, &ad), 0);
 	CU_ASSERT_EQUAL(ad.family, 1);
@@ -241,7 +208,7 @@ static void test_accessors(void)
 	CU_ASSERT_EQUAL(ad.addr[3], 1);
 	a.data_len = 7;
 	CU_ASSERT_EQUAL(dia_avp_address(&a, &ad), DIA_INVALID_AVP_LENGTH);
-	hx("0002 20010db8000000000000000000000001", d, sizeof(d));
+	cu_hex("0002 20010db8000000000000000000000001", d, sizeof(d));
 	a.data_len = 18;
 	CU_ASSERT_EQUAL(dia_avp_address(&a, &ad), 0);
 	CU_ASSERT_EQUAL(ad.family, 2);
@@ -288,7 +255,7 @@ static void test_builder(void)
 	uint8_t buf[256];
 	int n = build_all_types(buf, sizeof(buf));
 	CU_ASSERT_EQUAL(n, 0x88);
-	CU_ASSERT(n > 0 && same_hex(buf, (size_t)n, ALL_TYPES_HEX));
+	CU_ASSERT(n > 0 && cu_same_hex(buf, (size_t)n, ALL_TYPES_HEX));
 	struct dia_hdr h;
 	CU_ASSERT_EQUAL(dia_hdr_parse(buf, (size_t)n, &h), 0);
 
@@ -318,12 +285,12 @@ static void test_builder(void)
 	dia_build_init(&b, buf, sizeof(buf), 0, 1, 0, 0, 0);
 	CU_ASSERT_EQUAL(dia_build_avp_str(&b, 1, 0, 0, NULL), -EINVAL);
 	uint8_t raw[16];
-	size_t rl = hx("00000001 40 00000a 6162 0000", raw, sizeof(raw));
+	size_t rl = cu_hex("00000001 40 00000a 6162 0000", raw, sizeof(raw));
 	dia_build_init(&b, buf, sizeof(buf), 0, 1, 0, 0, 0);
 	CU_ASSERT_EQUAL(dia_build_avp_raw(&b, raw, rl), 0);
 	CU_ASSERT_EQUAL(dia_build_avp_raw(&b, raw, 10), 0);
 	CU_ASSERT_EQUAL(dia_build_finish(&b), 44);
-	CU_ASSERT(same_hex(buf, 44, "01 00002c 00 000001 00000000 00000000 00000000"
+	CU_ASSERT(cu_same_hex(buf, 44, "01 00002c 00 000001 00000000 00000000 00000000"
 				    "00000001 40 00000a 6162 0000 00000001 40 00000a 6162 0000"));
 	dia_build_init(&b, buf, sizeof(buf), 0, 1, 0, 0, 0);
 	CU_ASSERT_EQUAL(dia_build_avp_raw(&b, raw, 11), -EINVAL);
@@ -394,14 +361,14 @@ static void test_dwr_dwa(void)
 	uint8_t dwr[128], dwa[128];
 	int n = dia_dwr_build(dwr, sizeof(dwr), "naf.example", "example", 7, 1, 2);
 	CU_ASSERT_EQUAL(n, 68);
-	CU_ASSERT(n > 0 && same_hex(dwr, (size_t)n,
+	CU_ASSERT(n > 0 && cu_same_hex(dwr, (size_t)n,
 				    "01 000044 80 000118 00000000 00000001 00000002"
 				    "00000108 40 000013 6e61662e6578616d706c65 00"
 				    "00000128 40 00000f 6578616d706c65 00"
 				    "00000116 40 00000c 00000007"));
 	int m = dia_dwa_build(dwa, sizeof(dwa), dwr, (size_t)n, DIA_SUCCESS, "bsf.home1.net", "home1.net", 0);
 	CU_ASSERT_EQUAL(m, 76);
-	CU_ASSERT(m > 0 && same_hex(dwa, (size_t)m,
+	CU_ASSERT(m > 0 && cu_same_hex(dwa, (size_t)m,
 				    "01 00004c 00 000118 00000000 00000001 00000002"
 				    "0000010c 40 00000c 000007d1"
 				    "00000108 40 000015 6273662e686f6d65312e6e6574 000000"
@@ -428,7 +395,7 @@ static void test_dwr_dwa(void)
 static void test_error_answer(void)
 {
 	uint8_t req[128], ans[256];
-	size_t rl = hx(REQ_HEX, req, sizeof(req));
+	size_t rl = cu_hex(REQ_HEX, req, sizeof(req));
 	CU_ASSERT_EQUAL(rl, 0x58);
 	struct dia_hdr h;
 	CU_ASSERT_EQUAL(dia_hdr_parse(req, rl, &h), 0);
@@ -437,7 +404,7 @@ static void test_error_answer(void)
 	int n = dia_error_answer_build(ans, sizeof(ans), req, rl, DIA_APPLICATION_UNSUPPORTED, NULL, 0,
 				       "bsf.home1.net", "home1.net");
 	CU_ASSERT_EQUAL(n, 132);
-	CU_ASSERT(n > 0 && same_hex(ans, (size_t)n,
+	CU_ASSERT(n > 0 && cu_same_hex(ans, (size_t)n,
 				    "01 000084 60 000136 00000004 11223344 55667788"
 				    "00000107 40 000015 6e61662e6578616d706c653b31 000000"
 				    "00000108 40 000015 6273662e686f6d65312e6e6574 000000"
@@ -449,7 +416,7 @@ static void test_error_answer(void)
 	n = dia_error_answer_build(ans, sizeof(ans), req, rl, DIA_AVP_UNSUPPORTED, req + 44, 12, "bsf.home1.net",
 				   "home1.net");
 	CU_ASSERT_EQUAL(n, 152);
-	CU_ASSERT(n > 0 && same_hex(ans, (size_t)n,
+	CU_ASSERT(n > 0 && cu_same_hex(ans, (size_t)n,
 				    "01 000098 40 000136 00000004 11223344 55667788"
 				    "00000107 40 000015 6e61662e6578616d706c653b31 000000"
 				    "00000108 40 000015 6273662e686f6d65312e6e6574 000000"
@@ -464,12 +431,12 @@ static void test_error_answer(void)
 	/* 5014: the failed AVP claims 0x10 octets of Result-Code but only its header is given ->
 	 * header copy with the minimum payload (4 zero octets) and a consistent length */
 	uint8_t bad[8];
-	hx("0000010c 40 000100", bad, sizeof(bad));
+	cu_hex("0000010c 40 000100", bad, sizeof(bad));
 	uint8_t req2[20];
-	hx("01 000014 80 000136 01000004 00000001 00000002", req2, sizeof(req2));
+	cu_hex("01 000014 80 000136 01000004 00000001 00000002", req2, sizeof(req2));
 	n = dia_error_answer_build(ans, sizeof(ans), req2, 20, DIA_INVALID_AVP_LENGTH, bad, 8, "b", "r");
 	CU_ASSERT_EQUAL(n, 20 + 12 + 12 + 12 + 20);
-	CU_ASSERT(n > 0 && same_hex(ans, (size_t)n,
+	CU_ASSERT(n > 0 && cu_same_hex(ans, (size_t)n,
 				    "01 00004c 00 000136 01000004 00000001 00000002"
 				    "00000108 40 000009 62 000000"
 				    "00000128 40 000009 72 000000"
@@ -477,7 +444,7 @@ static void test_error_answer(void)
 				    "00000117 40 000014 0000010c 40 00000c 00000000"));
 	/* a truncated/garbage request is answered from its header alone, without reading past it */
 	uint8_t req3[24];
-	hx("01 0000ff 80 000136 01000004 00000001 00000002 00000107", req3, sizeof(req3));
+	cu_hex("01 0000ff 80 000136 01000004 00000001 00000002 00000107", req3, sizeof(req3));
 	n = dia_error_answer_build(ans, sizeof(ans), req3, 24, DIA_INVALID_MESSAGE_LENGTH, NULL, 0, "b", "r");
 	CU_ASSERT_EQUAL(n, 20 + 12 + 12 + 12);
 	CU_ASSERT_EQUAL(dia_error_answer_build(ans, sizeof(ans), req3, 19, DIA_INVALID_MESSAGE_LENGTH, NULL, 0,

@@ -9,38 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t hx(const char *hex, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	for (const char *p = hex; *p;) {
-		if (*p == ' ' || *p == '\n') {
-			p++;
-			continue;
-		}
-		unsigned v;
-		if (n == cap || sscanf(p, "%2x", &v) != 1)
-			abort();
-		out[n++] = (uint8_t)v;
-		p += 2;
-	}
-	return n;
-}
-
-static int same_hex(const uint8_t *got, size_t got_len, const char *hex)
-{
-	uint8_t want[2048];
-	size_t n = hx(hex, want, sizeof(want));
-	if (n != got_len) {
-		fprintf(stderr, "\nlength: want %zu got %zu\n", n, got_len);
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (want[i] != got[i]) {
-			fprintf(stderr, "\noctet %zu: want %02x got %02x\n", i, want[i], got[i]);
-			return 0;
-		}
-	return 1;
-}
 
 static int str_is(struct zn_str s, const char *want, size_t len)
 {
@@ -123,7 +91,7 @@ static void test_bir_build_parse(void)
 	uint8_t m[512];
 	int n = zn_bir_build(m, sizeof(m), &bir_params);
 	CU_ASSERT_EQUAL(n, BIR_LEN);
-	CU_ASSERT(n > 0 && same_hex(m, (size_t)n, bir_hex));
+	CU_ASSERT(n > 0 && cu_same_hex(m, (size_t)n, bir_hex));
 
 	struct zn_bir r;
 	CU_ASSERT_EQUAL_FATAL(zn_bir_parse(m, (size_t)n, &r), 0);
@@ -170,12 +138,12 @@ static void test_bia_build_parse(void)
 {
 	uint8_t m[512], a[512];
 	struct zn_bir r;
-	size_t n = hx(bir_hex, m, sizeof(m));
+	size_t n = cu_hex(bir_hex, m, sizeof(m));
 	CU_ASSERT_EQUAL_FATAL(zn_bir_parse(m, n, &r), 0);
 	struct zn_bia ans = success_answer();
 	int l = zn_bia_build(a, sizeof(a), &r, &ans);
 	CU_ASSERT_EQUAL(l, 312);
-	CU_ASSERT(l > 0 && same_hex(a, (size_t)l, bia_hex));
+	CU_ASSERT(l > 0 && cu_same_hex(a, (size_t)l, bia_hex));
 	for (size_t cap = 0; cap < 312; cap++) {
 		uint8_t c[512];
 		memset(c, 0x5a, sizeof(c));
@@ -205,7 +173,7 @@ static void test_bia_build_parse(void)
 			   .origin_host = "bsf.home1.net", .origin_realm = "home1.net", .gba_type = -1};
 	l = zn_bia_build(a, sizeof(a), &r, &e);
 	CU_ASSERT_EQUAL(l, 0xa4);
-	CU_ASSERT(l > 0 && same_hex(a, (size_t)l, bia_5403_hex));
+	CU_ASSERT(l > 0 && cu_same_hex(a, (size_t)l, bia_5403_hex));
 	CU_ASSERT_EQUAL_FATAL(zn_bia_parse(a, (size_t)l, &v), 0);
 	CU_ASSERT_EQUAL(v.result_code, 5403);
 	CU_ASSERT_EQUAL(v.experimental, 1);
@@ -290,7 +258,7 @@ static int mk_bir(uint8_t *buf, size_t cap, unsigned skip, unsigned dup, void (*
 static void test_truncation(void)
 {
 	uint8_t m[512], t[512];
-	size_t n = hx(bir_hex, m, sizeof(m));
+	size_t n = cu_hex(bir_hex, m, sizeof(m));
 	struct zn_bir r;
 	/* datagram cut at every offset: header length no longer matches */
 	for (size_t cut = 0; cut < n; cut++) {
@@ -319,7 +287,7 @@ static void test_truncation(void)
 static void test_lengths_off_by_one(void)
 {
 	uint8_t m[512];
-	size_t n = hx(bir_hex, m, sizeof(m));
+	size_t n = cu_hex(bir_hex, m, sizeof(m));
 	struct zn_bir r;
 	/* every AVP length field +1 and -1: never accepted silently as the same message */
 	for (size_t i = 0; i + 1 < sizeof(bir_bounds) / sizeof(bir_bounds[0]); i++) {
@@ -363,7 +331,7 @@ static void test_lengths_off_by_one(void)
 static void test_bad_padding(void)
 {
 	uint8_t m[512], t[512];
-	size_t n = hx(bir_hex, m, sizeof(m));
+	size_t n = cu_hex(bir_hex, m, sizeof(m));
 	struct zn_bir r;
 	/* every padding octet of the message, set non-zero */
 	static const size_t pads[] = {41, 42, 43, 95, 111, 129, 130, 131, 145, 146, 147, 198, 199, 231};
@@ -395,14 +363,14 @@ static void test_missing(void)
 			continue;
 		}
 		CU_ASSERT_EQUAL(rc, DIA_MISSING_AVP);
-		CU_ASSERT(r.failed_avp != NULL && same_hex(r.failed_avp, r.failed_avp_len, ex[i]));
+		CU_ASSERT(r.failed_avp != NULL && cu_same_hex(r.failed_avp, r.failed_avp_len, ex[i]));
 	}
 	/* the whole 5005 answer for a missing NAF-Id */
 	int n = mk_bir(m, sizeof(m), 1u << I_NAF, 0, NULL);
 	CU_ASSERT_EQUAL(zn_bir_parse(m, (size_t)n, &r), DIA_MISSING_AVP);
 	int l = dia_error_answer_build(a, sizeof(a), m, (size_t)n, DIA_MISSING_AVP, r.failed_avp, r.failed_avp_len,
 				       "bsf.home1.net", "home1.net");
-	CU_ASSERT(l > 0 && same_hex(a, (size_t)l,
+	CU_ASSERT(l > 0 && cu_same_hex(a, (size_t)l,
 				    "01 000074 40 000136 01000004 00000001 00000002"
 				    "00000107 40 00000b 733b31 00"
 				    "00000108 40 000015 6273662e686f6d65312e6e6574 000000"
@@ -417,7 +385,7 @@ static void test_missing(void)
 	dia_build_group_end(&b);
 	n = dia_build_finish(&b);
 	CU_ASSERT_EQUAL(zn_bir_parse(m, (size_t)n, &r), DIA_MISSING_AVP);
-	CU_ASSERT(same_hex(r.failed_avp, r.failed_avp_len, "00000102 40 00000c 00000000"));
+	CU_ASSERT(cu_same_hex(r.failed_avp, r.failed_avp_len, "00000102 40 00000c 00000000"));
 }
 
 static void test_duplicates(void)
@@ -494,7 +462,7 @@ static void test_avps(void)
 
 	n = mk_bir(m, sizeof(m), 0, 0, ext_unknown_m);
 	CU_ASSERT_EQUAL(zn_bir_parse(m, (size_t)n, &r), DIA_AVP_UNSUPPORTED);
-	CU_ASSERT(same_hex(r.failed_avp, r.failed_avp_len, "0000270f 40 00000c 00000007"));
+	CU_ASSERT(cu_same_hex(r.failed_avp, r.failed_avp_len, "0000270f 40 00000c 00000007"));
 	CU_ASSERT(r.failed_avp == m + n - 12);
 	n = mk_bir(m, sizeof(m), 0, 0, ext_unknown);
 	CU_ASSERT_EQUAL(zn_bir_parse(m, (size_t)n, &r), 0);
@@ -506,7 +474,7 @@ static void test_avps(void)
 	CU_ASSERT_EQUAL(zn_bir_parse(m, (size_t)n, &r), DIA_INVALID_AVP_BITS);
 	n = mk_bir(m, sizeof(m), 0, 0, ext_reserved_bit);
 	CU_ASSERT_EQUAL(zn_bir_parse(m, (size_t)n, &r), DIA_INVALID_AVP_BITS);
-	CU_ASSERT(same_hex(r.failed_avp, r.failed_avp_len, "00000116 41 00000c 00000000"));
+	CU_ASSERT(cu_same_hex(r.failed_avp, r.failed_avp_len, "00000116 41 00000c 00000000"));
 
 	n = mk_bir(m, sizeof(m), 0, 0, ext_route2);
 	CU_ASSERT_EQUAL_FATAL(zn_bir_parse(m, (size_t)n, &r), 0);
@@ -517,7 +485,7 @@ static void test_avps(void)
 	n = mk_bir(m, sizeof(m), 0, 0, ext_proxy2);
 	CU_ASSERT_EQUAL_FATAL(zn_bir_parse(m, (size_t)n, &r), 0);
 	CU_ASSERT_EQUAL(r.n_proxy_info, 2);
-	CU_ASSERT(same_hex(r.proxy_info[1].p, r.proxy_info[1].len,
+	CU_ASSERT(cu_same_hex(r.proxy_info[1].p, r.proxy_info[1].len,
 			   "0000011c 40 000020 00000118 40 00000a 7032 0000 00000021 40 000009 02 000000"));
 	struct zn_bia ans = success_answer();
 	int l = zn_bia_build(a, sizeof(a), &r, &ans);
@@ -531,7 +499,7 @@ static void test_avps(void)
 
 	n = mk_bir(m, sizeof(m), 0, 0, ext_proxy_no_state);
 	CU_ASSERT_EQUAL(zn_bir_parse(m, (size_t)n, &r), DIA_MISSING_AVP);
-	CU_ASSERT(same_hex(r.failed_avp, r.failed_avp_len, "00000021 40 000008"));
+	CU_ASSERT(cu_same_hex(r.failed_avp, r.failed_avp_len, "00000021 40 000008"));
 	n = mk_bir(m, sizeof(m), 0, 0, ext_proxy_deep);
 	CU_ASSERT_EQUAL(n, -EINVAL); /* the builder refuses to leave groups open */
 	{
@@ -562,7 +530,7 @@ static void test_avps(void)
 			dia_build_group_end(&b);
 		n = dia_build_finish(&b);
 		CU_ASSERT_EQUAL(zn_bir_parse(m, (size_t)n, &r), DIA_INVALID_AVP_VALUE);
-		CU_ASSERT(same_hex(r.failed_avp, r.failed_avp_len, "00000117 40 000008"));
+		CU_ASSERT(cu_same_hex(r.failed_avp, r.failed_avp_len, "00000117 40 000008"));
 	}
 
 	n = mk_bir(m, sizeof(m), 0, 0, ext_many_gsid);
@@ -578,7 +546,7 @@ static void test_avps(void)
 static void test_values_and_header(void)
 {
 	uint8_t m[512], t[512];
-	size_t n = hx(bir_hex, m, sizeof(m));
+	size_t n = cu_hex(bir_hex, m, sizeof(m));
 	struct zn_bir r;
 #define MUT(off, val, want)                                          \
 	do {                                                         \
@@ -598,7 +566,7 @@ static void test_values_and_header(void)
 	MUT(75, 0x05, DIA_INVALID_AVP_VALUE);        /* VSAI Auth-Application-Id Zh */
 	MUT(67, 0x03, DIA_INVALID_AVP_VALUE);        /* Acct-Application-Id instead */
 	MUT(247, 0x02, DIA_INVALID_AVP_VALUE);       /* GBA_U-Awareness 2 */
-	CU_ASSERT(same_hex(r.failed_avp, r.failed_avp_len, "00000197 c0 000010 000028af 00000002"));
+	CU_ASSERT(cu_same_hex(r.failed_avp, r.failed_avp_len, "00000197 c0 000010 000028af 00000002"));
 	MUT(144, 0x41, DIA_INVALID_AVP_VALUE);       /* GSID "A" */
 	/* NAF-Id of 5 octets (protocol id only) */
 	memcpy(t, m, n);
@@ -615,21 +583,21 @@ static void test_values_and_header(void)
 	CU_ASSERT_EQUAL(zn_bir_parse(u, n + 4, &r), DIA_INVALID_AVP_LENGTH);
 	/* empty Session-Id: move the header length to 8, fill with a non-M unknown AVP */
 	memcpy(t, m, n);
-	hx("00000107 40 000008 0000270f 00 000010 00000000 00000000", t + 20, 24);
+	cu_hex("00000107 40 000008 0000270f 00 000010 00000000 00000000", t + 20, 24);
 	CU_ASSERT_EQUAL(zn_bir_parse(t, n, &r), DIA_INVALID_AVP_VALUE);
-	CU_ASSERT(same_hex(r.failed_avp, r.failed_avp_len, "00000107 40 000008"));
+	CU_ASSERT(cu_same_hex(r.failed_avp, r.failed_avp_len, "00000107 40 000008"));
 #undef MUT
 }
 
 static void test_forward(void)
 {
 	uint8_t m[512], f[512], a[512];
-	size_t n = hx(bir_hex, m, sizeof(m));
+	size_t n = cu_hex(bir_hex, m, sizeof(m));
 	int l = zn_bir_forward_build(f, sizeof(f), m, n, 0xcafe0001, "zn-proxy.visited.net");
 	CU_ASSERT_EQUAL(l, BIR_LEN + 28);
-	CU_ASSERT(same_hex(f + BIR_LEN, 28, "0000011a 40 00001c 7a6e2d70726f78792e766973697465642e6e6574"));
+	CU_ASSERT(cu_same_hex(f + BIR_LEN, 28, "0000011a 40 00001c 7a6e2d70726f78792e766973697465642e6e6574"));
 	CU_ASSERT_EQUAL(f[3], (BIR_LEN + 28) & 0xff);
-	CU_ASSERT(same_hex(f + 12, 4, "cafe0001"));
+	CU_ASSERT(cu_same_hex(f + 12, 4, "cafe0001"));
 	CU_ASSERT_EQUAL(memcmp(f + 16, m + 16, BIR_LEN - 16), 0);
 	struct zn_bir r;
 	CU_ASSERT_EQUAL_FATAL(zn_bir_parse(f, (size_t)l, &r), 0);
@@ -643,7 +611,7 @@ static void test_forward(void)
 	struct zn_bia_view v;
 	CU_ASSERT_EQUAL(zn_bia_parse(a, (size_t)al, &v), 0);
 	CU_ASSERT_EQUAL(v.hdr.hbh, 0x11223344);
-	CU_ASSERT(al > 0 && same_hex(a, (size_t)al, bia_hex));
+	CU_ASSERT(al > 0 && cu_same_hex(a, (size_t)al, bia_hex));
 
 	for (size_t cap = 0; cap < BIR_LEN + 28; cap++)
 		CU_ASSERT_EQUAL(zn_bir_forward_build(f, cap, m, n, 1, "zn-proxy.visited.net"), -ENOSPC);
