@@ -199,7 +199,7 @@ static const char *const k_gbakd[] = {"origin_host", "origin_realm", "udp_port",
 				      "max_inflight", "drain_timeout_ms", "mbufs_per_queue", NULL};
 static const char *const k_workers[] = {"idle", "idle_spin_polls", "idle_sleep_us", NULL};
 static const char *const k_port[] = {"ipv4", "ipv6", "queues", "rx_desc", "tx_desc",
-				     "verify_udp_checksum", NULL};
+				     "verify_udp_checksum", "checksum_offload", NULL};
 static const char *const k_store[] = {"redis", "user", "password", "connect_timeout_ms",
 				      "reply_timeout_ms", NULL};
 static const char *const k_cache[] = {"entries", "ttl_s", NULL};
@@ -280,6 +280,10 @@ static int load_port(struct ctx *c, struct gbakd_config *cfg, const char *s, uns
 	p->rx_desc = (uint16_t)rx;
 	p->tx_desc = (uint16_t)tx;
 	p->ifc.verify_udp_csum = vcs;
+	const char *co = get(c, s, "checksum_offload");
+	if (co && strcmp(co, "auto") && strcmp(co, "off"))
+		return fail(c, s, "checksum_offload", "'%s' is not auto | off", co);
+	p->csum_offload_allowed = co == NULL || !strcmp(co, "auto");
 	p->ifc.udp_port = cfg->udp_port;
 	uint8_t a[16];
 	const char *v4 = get(c, s, "ipv4"), *v6 = get(c, s, "ipv6");

@@ -21,6 +21,8 @@ struct cfg_port {
 	uint16_t nb_queues;
 	uint16_t rx_desc, tx_desc;
 	struct net_iface ifc; /* MAC filled in at port start */
+	bool csum_offload_allowed; /* checksum_offload = auto */
+	bool csum_offload;         /* the port computes IPv4/UDP TX checksums (set at port start) */
 };
 
 /* A partner's home BSF(s) reached over UDP Zn' (roaming). */

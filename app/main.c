@@ -81,6 +81,10 @@ static void port_init(struct cfg_port *p, unsigned first_worker)
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = rss;
 	}
+	const uint64_t csum = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	p->csum_offload = p->csum_offload_allowed && (info.tx_offload_capa & csum) == csum;
+	if (p->csum_offload)
+		conf.txmode.offloads |= csum;
 	int r = rte_eth_dev_configure(pid, p->nb_queues, p->nb_queues, &conf);
 	if (r < 0)
 		rte_exit(EXIT_FAILURE, "port %u: configure failed: %s\n", pid, rte_strerror(-r));
@@ -348,8 +352,8 @@ int main(int argc, char **argv)
 			inet_ntop(AF_INET, &cp->ifc.ip4, ip4, sizeof(ip4));
 		if (cp->ifc.has_ip6)
 			inet_ntop(AF_INET6, cp->ifc.ip6, ip6, sizeof(ip6));
-		printf("gbakd: port %u mac %s ipv4 %s ipv6 %s udp %u queues %u\n", cp->port_id, mac, ip4, ip6,
-		       cfg->udp_port, cp->nb_queues);
+		printf("gbakd: port %u mac %s ipv4 %s ipv6 %s udp %u queues %u checksums %s\n", cp->port_id, mac,
+		       ip4, ip6, cfg->udp_port, cp->nb_queues, cp->csum_offload ? "offload" : "software");
 	}
 	printf("gbakd: ready: %s store=%s cache=%u/worker\n", info,
 	       cfg->has_local_realm ? cfg->redis : "-", cfg->cache_entries);

@@ -93,10 +93,19 @@ static int emit(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, 
 	}
 	uint8_t *pkt = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(pkt + np->payload_off, w->scratch, (size_t)len);
-	uint32_t flen = net_udp_reply(pkt, np, (uint16_t)len);
+	uint32_t flen;
+	if (w->port->csum_offload) {
+		flen = net_udp_reply_offload(pkt, np, (uint16_t)len);
+		m->l2_len = np->l3_off;
+		m->l3_len = (uint16_t)(np->l4_off - np->l3_off);
+		m->ol_flags = RTE_MBUF_F_TX_UDP_CKSUM |
+			      (np->ip6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM);
+	} else {
+		flen = net_udp_reply(pkt, np, (uint16_t)len);
+		m->ol_flags = 0;
+	}
 	m->data_len = (uint16_t)flen;
 	m->pkt_len = flen;
-	m->ol_flags = 0;
 	worker_tx(w, m);
 	return 0;
 }

@@ -348,7 +348,7 @@ uint32_t net_nd_advert(const struct net_iface *ifc, uint8_t *pkt, const struct n
 	return NET_ND_ADVERT_LEN;
 }
 
-uint32_t net_udp_reply(uint8_t *pkt, const struct net_pkt *p, uint16_t payload_len)
+static uint32_t udp_reply(uint8_t *pkt, const struct net_pkt *p, uint16_t payload_len, bool offload)
 {
 	swap_eth(pkt);
 	struct rte_udp_hdr *udp = (void *)(pkt + p->l4_off);
@@ -364,16 +364,30 @@ uint32_t net_udp_reply(uint8_t *pkt, const struct net_pkt *p, uint16_t payload_l
 		ip->fragment_offset = 0;
 		ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + sizeof(*udp) + payload_len));
 		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+		if (offload) {
+			udp->dgram_cksum = rte_ipv4_phdr_cksum(ip, 0);
+		} else {
+			ip->hdr_checksum = rte_ipv4_cksum(ip);
+			udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+		}
 	} else {
 		struct rte_ipv6_hdr *ip = (void *)(pkt + p->l3_off);
 		swap_ip6(ip);
 		ip->hop_limits = 64;
 		ip->payload_len = rte_cpu_to_be_16((uint16_t)(sizeof(*udp) + payload_len));
-		udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip, udp);
+		udp->dgram_cksum = offload ? rte_ipv6_phdr_cksum(ip, 0) : rte_ipv6_udptcp_cksum(ip, udp);
 	}
 	return (uint32_t)(p->payload_off + payload_len);
+}
+
+uint32_t net_udp_reply(uint8_t *pkt, const struct net_pkt *p, uint16_t payload_len)
+{
+	return udp_reply(pkt, p, payload_len, false);
+}
+
+uint32_t net_udp_reply_offload(uint8_t *pkt, const struct net_pkt *p, uint16_t payload_len)
+{
+	return udp_reply(pkt, p, payload_len, true);
 }
 
 uint32_t net_udp_build(uint8_t *pkt, bool ip6, const struct rte_ether_addr *src_mac,

@@ -90,6 +90,12 @@ uint32_t net_nd_advert(const struct net_iface *ifc, uint8_t *pkt, const struct n
  * hop limit 64, IPv4 header checksum and UDP checksum. Returns the new frame length. */
 uint32_t net_udp_reply(uint8_t *pkt, const struct net_pkt *p, uint16_t payload_len);
 
+/* The same for a port that computes checksums itself (TX checksum offload): the IPv4 header
+ * checksum is left 0 and the UDP checksum field holds the pseudo-header sum the NIC completes;
+ * the caller sets the mbuf's l2_len/l3_len and RTE_MBUF_F_TX_IPV4|IPV6, _IP_CKSUM (IPv4) and
+ * _UDP_CKSUM flags. Returns the new frame length. */
+uint32_t net_udp_reply_offload(uint8_t *pkt, const struct net_pkt *p, uint16_t payload_len);
+
 /* Build a UDP datagram from scratch (client side, tests, forwarding): Ethernet + IPv4/IPv6 +
  * UDP headers into pkt with the payload already at the offset net_udp_payload_off(ip6).
  * Addresses: MACs raw, IPs network order (ip4) or 16 octets (ip6), ports host order.

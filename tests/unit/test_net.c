@@ -948,6 +948,63 @@ static void test_drop_names(void)
 		CU_ASSERT_PTR_NOT_NULL(net_drop_names[i]);
 }
 
+/* what a NIC with TX checksum offload does: ones' complement sum of n octets, folded */
+static uint16_t nic_sum(const uint8_t *b, size_t n)
+{
+	uint32_t x = 0;
+	for (size_t i = 0; i + 1 < n; i += 2)
+		x += (uint32_t)b[i] << 8 | b[i + 1];
+	if (n & 1)
+		x += (uint32_t)b[n - 1] << 8;
+	while (x >> 16)
+		x = (x & 0xffff) + (x >> 16);
+	return (uint16_t)x;
+}
+static void nic_fill(uint8_t *field, uint16_t sum)
+{
+	uint16_t c = (uint16_t)~sum;
+	if (c == 0)
+		c = 0xffff;
+	field[0] = (uint8_t)(c >> 8);
+	field[1] = (uint8_t)c;
+}
+
+/* the offload variant leaves exactly what a NIC completes into the software reply's bytes */
+static void test_udp_reply_offload(void)
+{
+	struct net_iface ifc;
+	struct net_pkt p;
+	uint8_t f[128], want[128];
+	make_ifc(&ifc, true);
+	/* IPv4 */
+	uint32_t n = load(udp4_req_hex, f), wn = load(udp4_rep_hex, want);
+	CU_ASSERT_FATAL(net_classify(&ifc, f, n, &p) == NET_UDP);
+	for (unsigned i = 0; i < 20; i++)
+		f[p.payload_off + i] = (uint8_t)(0xa0 + i);
+	CU_ASSERT_EQUAL(net_udp_reply_offload(f, &p, 20), 62);
+	CU_ASSERT_EQUAL(be16(f + 24), 0); /* IPv4 header checksum left to the NIC */
+	/* the UDP field holds the pseudo-header sum: src, dst, proto 17, UDP length 28 */
+	uint8_t ph[12];
+	memcpy(ph, f + 26, 8);
+	ph[8] = 0;
+	ph[9] = 17;
+	ph[10] = 0;
+	ph[11] = 28;
+	CU_ASSERT_EQUAL(be16(f + 40), nic_sum(ph, 12));
+	nic_fill(f + 24, nic_sum(f + 14, 20));
+	nic_fill(f + 40, nic_sum(f + 34, 28));
+	CU_ASSERT_EQUAL(memcmp(f, want, wn), 0);
+	/* IPv6 */
+	n = load(udp6_req_hex, f);
+	wn = load(udp6_rep_hex, want);
+	CU_ASSERT_FATAL(net_classify(&ifc, f, n, &p) == NET_UDP);
+	for (unsigned i = 0; i < 20; i++)
+		f[p.payload_off + i] = (uint8_t)(0xa0 + i);
+	CU_ASSERT_EQUAL(net_udp_reply_offload(f, &p, 20), 82);
+	nic_fill(f + 60, nic_sum(f + 54, 28));
+	CU_ASSERT_EQUAL(memcmp(f, want, wn), 0);
+}
+
 static void test_hostport(void)
 {
 	uint8_t a[16];
@@ -1006,6 +1063,7 @@ static void add(void)
 		{"parse_ip", test_parse_ip},
 		{"prefix_parse", test_prefix_parse},
 		{"hostport", test_hostport},
+		{"udp_reply_offload", test_udp_reply_offload},
 		{"prefix_match", test_prefix_match},
 		{"drop_names", test_drop_names},
 		{NULL, NULL}};
