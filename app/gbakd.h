@@ -115,5 +115,7 @@ int proxy_register_telemetry(void);
 void proxy_diameter_result(struct worker *w, struct slot *s, uint32_t rc, const struct zn_bia *z);
 /* Learn a hop address's MAC from an ARP request or reply (any worker). */
 void proxy_arp_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np);
+/* Learn a hop address's MAC from an IPv6 neighbour advertisement (any worker). */
+void proxy_nd_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np);
 
 #endif

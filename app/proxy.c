@@ -13,7 +13,8 @@
  * set), and when attempts are exhausted the NAF gets 3002 DIAMETER_UNABLE_TO_DELIVER.
  * Health: worker 0 probes every address with Device-Watchdog-Requests; an address is healthy after
  * a DWA or an answer, unhealthy after a timeout or three unanswered probes. Next-hop MACs come from
- * ARP (IPv4, worker 0 asks, every worker learns) or the hop's gateway_mac.
+ * ARP (IPv4) or neighbour discovery (IPv6) — worker 0 asks every second, every worker learns —
+ * or the hop's gateway_mac.
  * Optional answer cache (config [proxy] cache_entries): successful answers keyed by (B-TID,
  * NAF-Id, GSIDs, GBA_U awareness), never used past Key-ExpiryTime.
  */
@@ -486,11 +487,21 @@ static void send_arp_requests(struct worker *w)
 {
 	const struct gbakd_config *c = w->cfg;
 	const struct net_iface *ifc = &w->port->ifc;
-	if (!ifc->has_ip4)
-		return;
 	for (unsigned h = 0; h < c->nb_hops; h++)
 		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++) {
-			if (c->hop[h].family[a] != 4 || c->hop[h].has_gw_mac)
+			if (c->hop[h].has_gw_mac)
+				continue;
+			if (c->hop[h].family[a] == 6) { /* IPv6: neighbour solicitation (RFC 4861) */
+				struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+				if (m == NULL)
+					return;
+				uint32_t n = net_nd_solicit_build(ifc, c->hop[h].addr[a], rte_pktmbuf_mtod(m, uint8_t *));
+				m->data_len = (uint16_t)n;
+				m->pkt_len = n;
+				worker_tx(w, m);
+				continue;
+			}
+			if (!ifc->has_ip4)
 				continue;
 			struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
 			if (m == NULL)
@@ -527,6 +538,19 @@ void proxy_arp_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt 
 			    !memcmp(&arp->arp_data.arp_sip, c->hop[h].addr[a], 4))
 				__atomic_store_n(&hop_rt[h][a].mac, mac_pack(arp->arp_data.arp_sha.addr_bytes),
 						 __ATOMIC_RELAXED);
+}
+
+/* Learn next-hop MACs from neighbour advertisements whose target is a hop address. */
+void proxy_nd_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np)
+{
+	uint8_t target[16], mac[6];
+	if (net_nd_advert_parse(pkt, np, target, mac) < 0)
+		return;
+	const struct gbakd_config *c = w->cfg;
+	for (unsigned h = 0; h < c->nb_hops; h++)
+		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++)
+			if (c->hop[h].family[a] == 6 && !c->hop[h].has_gw_mac && !memcmp(target, c->hop[h].addr[a], 16))
+				__atomic_store_n(&hop_rt[h][a].mac, mac_pack(mac), __ATOMIC_RELAXED);
 }
 
 unsigned proxy_poll(struct worker *w)

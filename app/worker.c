@@ -466,6 +466,14 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 		len = net_nd_advert(&w->port->ifc, pkt, &np);
 		w->tel.ctr[TEL_nd_adverts]++;
 		break;
+	case NET_ND_ADVERT: /* learned for partner next hops, then freed */
+		if (w->proxy) {
+			proxy_nd_learn(w, pkt, &np);
+			rte_pktmbuf_free(m);
+		} else {
+			drop(w, m, TEL_DROP_icmp_other);
+		}
+		return;
 	default: /* ARP replies: learned for partner next hops, then freed */
 		if (w->proxy) {
 			proxy_arp_learn(w, pkt, &np);

@@ -198,6 +198,16 @@ static int classify_ip6(const struct net_iface *ifc, const uint8_t *pkt, uint32_
 			out->kind = NET_ND_SOLICIT;
 			return NET_ND_SOLICIT;
 		}
+		if (type == ICMP6_NA) {
+			/* NA: type code csum flags(4) target(16) [options]; hop limit 255 (RFC 4861 §7.1.2) */
+			static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 1};
+			if (plen < 24 || ip->hop_limits != 255 || pkt[l4 + 1] != 0)
+				return -NET_DROP_ICMP_OTHER;
+			if (!ip6_is_ours(ifc, ip->dst_addr) && memcmp(ip->dst_addr, all_nodes, 16) != 0)
+				return -NET_DROP_NOT_US;
+			out->kind = NET_ND_ADVERT;
+			return NET_ND_ADVERT;
+		}
 		if (!ip6_is_ours(ifc, ip->dst_addr))
 			return -NET_DROP_NOT_US;
 		if (type == ICMP6_ECHO_REQUEST && pkt[l4 + 1] == 0) {
@@ -312,6 +322,53 @@ uint32_t net_icmp6_echo_reply(uint8_t *pkt, const struct net_pkt *p)
 	uint16_t c = rte_ipv6_udptcp_cksum(ip, icmp);
 	memcpy(icmp + 2, &c, 2);
 	return (uint32_t)(p->l3_off + sizeof(*ip) + p->payload_len);
+}
+
+uint32_t net_nd_solicit_build(const struct net_iface *ifc, const uint8_t target[16], uint8_t *pkt)
+{
+	struct rte_ether_hdr *eth = (void *)pkt;
+	const uint8_t mc[6] = {0x33, 0x33, 0xff, target[13], target[14], target[15]};
+	memcpy(eth->dst_addr.addr_bytes, mc, 6);
+	rte_ether_addr_copy(&ifc->mac, &eth->src_addr);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	struct rte_ipv6_hdr *ip = (void *)(eth + 1);
+	memset(ip, 0, sizeof(*ip));
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16(24 + 8);
+	ip->proto = IPPROTO_ICMP6;
+	ip->hop_limits = 255;
+	memcpy(ip->src_addr, ifc->has_ip6 ? ifc->ip6 : ifc->ip6_ll, 16);
+	static const uint8_t sn[13] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff};
+	memcpy(ip->dst_addr, sn, 13);
+	memcpy(ip->dst_addr + 13, target + 13, 3);
+	uint8_t *icmp = (uint8_t *)(ip + 1);
+	memset(icmp, 0, 24 + 8);
+	icmp[0] = ICMP6_NS;
+	memcpy(icmp + 8, target, 16);
+	icmp[24] = 1; /* source link-layer address option */
+	icmp[25] = 1;
+	memcpy(icmp + 26, ifc->mac.addr_bytes, 6);
+	uint16_t c = rte_ipv6_udptcp_cksum(ip, icmp);
+	memcpy(icmp + 2, &c, 2);
+	return NET_ND_SOLICIT_LEN;
+}
+
+int net_nd_advert_parse(const uint8_t *pkt, const struct net_pkt *p, uint8_t target[16], uint8_t mac[6])
+{
+	const uint8_t *icmp = pkt + p->l4_off;
+	memcpy(target, icmp + 8, 16);
+	/* options after the 24-octet NA: type, length in 8-octet units (0 is invalid) */
+	for (uint32_t off = 24; off + 8 <= p->payload_len;) {
+		uint8_t type = icmp[off], len = icmp[off + 1];
+		if (len == 0 || off + 8u * len > p->payload_len)
+			break;
+		if (type == 2) { /* target link-layer address */
+			memcpy(mac, icmp + off + 2, 6);
+			return 0;
+		}
+		off += 8u * len;
+	}
+	return -ENOENT;
 }
 
 uint32_t net_nd_advert(const struct net_iface *ifc, uint8_t *pkt, const struct net_pkt *p)

@@ -21,7 +21,8 @@ enum net_kind {
 	NET_ICMP6_ECHO,      /* ICMPv6 echo request to us: net_icmp6_echo_reply */
 	NET_ND_SOLICIT,      /* neighbour solicitation for our IPv6 address: net_nd_advert */
 	NET_UDP,             /* UDP datagram to our address and port: payload at payload_off */
-	NET_ARP_REPLY,       /* an ARP reply (learned nothing from: we only answer) */
+	NET_ARP_REPLY,       /* an ARP reply (the caller may learn next-hop MACs from it) */
+	NET_ND_ADVERT,       /* an IPv6 neighbour advertisement to us or to all nodes: net_nd_advert_parse */
 };
 
 /* Why a frame was dropped (negative returns of net_classify; index = -value). */
@@ -84,6 +85,17 @@ uint32_t net_icmp6_echo_reply(uint8_t *pkt, const struct net_pkt *p);
  * new frame length. */
 #define NET_ND_ADVERT_LEN (14 + 40 + 24 + 8)
 uint32_t net_nd_advert(const struct net_iface *ifc, uint8_t *pkt, const struct net_pkt *p);
+
+/* Build a neighbour solicitation for target (16 octets) from ifc into pkt (NET_ND_SOLICIT_LEN
+ * octets): to the target's solicited-node multicast group, from our global address (link-local
+ * when we have none), with our source link-layer address option. Returns the frame length. */
+#define NET_ND_SOLICIT_LEN (14 + 40 + 24 + 8)
+uint32_t net_nd_solicit_build(const struct net_iface *ifc, const uint8_t target[16], uint8_t *pkt);
+
+/* From a classified NET_ND_ADVERT frame, copy the advertised target address and its link-layer
+ * address (target link-layer address option). Returns 0, or -ENOENT when the advertisement
+ * carries no such option. */
+int net_nd_advert_parse(const uint8_t *pkt, const struct net_pkt *p, uint8_t target[16], uint8_t mac[6]);
 
 /* Make frame pkt (a classified NET_UDP query whose UDP payload has been replaced by
  * payload_len octets at p->payload_off) the reply: swap MACs, IPs and ports, set lengths, TTL /

@@ -32,6 +32,7 @@ idle_spin_polls = 200
 idle_sleep_us = 200
 [port0]
 ipv4 = $1
+${2:+ipv6 = $2}
 EOC
 }
 { cat <<EOC
@@ -39,7 +40,7 @@ EOC
 origin_host = zn-proxy.visited.example
 origin_realm = visited.example
 EOC
-common 192.0.2.1; cat <<EOC
+common 192.0.2.1 2001:db8::1; cat <<EOC
 [store]
 redis = redis://127.0.0.1:$RV
 [realm:own]
@@ -56,6 +57,17 @@ timeout_ms = 150
 retries = 1
 probe_interval_ms = 200
 protected = yes
+[realm:home1v6]
+pattern = v6.home1.net
+action = partner
+hop = home1v6
+[hop:home1v6]
+addresses = [2001:db8::10]:3868
+dest_realm = home1.net
+timeout_ms = 300
+retries = 0
+probe_interval_ms = 200
+protected = yes
 [proxy]
 cache_entries = 256
 [naf:own]
@@ -69,7 +81,7 @@ home_ini() { { cat <<EOC
 origin_host = $1
 origin_realm = home1.net
 EOC
-common $2; cat <<EOC
+common $2 ${4:-}; cat <<EOC
 [store]
 redis = redis://127.0.0.1:$RH
 [realm:home]
@@ -77,7 +89,7 @@ pattern = home1.net
 action = local
 [partner:visited]
 proxy_id = zn-proxy.visited.example
-source = 192.0.2.1/32
+source = 192.0.2.1/32, 2001:db8::1/128
 naf_domains = visited.example
 gsids = 1, 4
 [naf:own]
@@ -85,7 +97,7 @@ origin_host = naf1.home1.net
 naf_domains = home1.net
 EOC
 } > "$3"; }
-home_ini bsf1.home1.net 192.0.2.10 "$T_TMP/home1.ini"
+home_ini bsf1.home1.net 192.0.2.10 "$T_TMP/home1.ini" 2001:db8::10
 home_ini bsf2.home1.net 192.0.2.11 "$T_TMP/home2.ini"
 { cat <<EOC
 [gbakd]
@@ -114,6 +126,8 @@ KS=b40ba9a3c58b2a05bbf0d987b21bf8cbf769bcd751044604127672711c6d3441
 RAND=23553cbe9637a89d218ae64dae47bf35
 BTID='I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net'
 check "home: session put" ip netns exec $H $BUILD/gbactl session put --redis redis://127.0.0.1:$RH --btid "$BTID" --ks $KS --impi user1_private@home1.net --uicc u --uss '1=<uss id="1"/>' --lifetime 3600
+BTID6='I1U8vpY3qJ0hiuZNrke/NQ==@bsf.v6.home1.net'
+check "home: session put (realm reached over an IPv6 next hop)" ip netns exec $H $BUILD/gbactl session put --redis redis://127.0.0.1:$RH --btid "$BTID6" --ks $KS --impi v6user@home1.net --lifetime 3600
 RANDV=00112233445566778899aabbccddeeff
 BTIDV=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RANDV')).decode()+'@bsf.visited.example')")
 check "visited: own subscriber put" ip netns exec $V $BUILD/gbactl session put --redis redis://127.0.0.1:$RV --btid "$BTIDV" --ks $KS --impi local@visited.example
@@ -145,6 +159,12 @@ check_eq "visited answer cache: same key again" "$(t_ksnaf $KS $RAND user1_priva
 check_eq "visited answer cache: hit counted (no second border crossing)" 1 "$(t_tel gbrv$ID /gbakd/partners | t_json /gbakd/partners.home1.cache_hits)"
 out=$(Q $SV --btid "$BTIDV" --naf-fqdn naf1.visited.example --ua 0100000002)
 check_eq "visited BSF serves its own subscribers locally" "$(t_ksnaf $KS $RANDV local@visited.example naf1.visited.example 0100000002)" "$(echo "$out" | t_json ks_naf)"
+
+# an IPv6 next hop, resolved by neighbour discovery (no gateway_mac)
+n=0; until [ "$(t_tel gbrv$ID /gbakd/partners | t_json /gbakd/partners.home1v6.healthy_addrs)" = 1 ] || [ $n -gt 50 ]; do sleep 0.1; n=$((n+1)); done
+check_eq "visited: IPv6 home BSF address resolved by ND and healthy" 1 "$(t_tel gbrv$ID /gbakd/partners | t_json /gbakd/partners.home1v6.healthy_addrs)"
+out=$(Q $SV --btid "$BTID6" --naf-fqdn naf1.visited.example --ua 0100000002)
+check_eq "roaming over an IPv6 Zn' hop: the UE's key" "$(t_ksnaf $KS $RAND v6user@home1.net naf1.visited.example 0100000002)" "$(echo "$out" | t_json ks_naf)"
 
 # home-side partner policy (answers relayed back through the visited proxy)
 out=$(Q $SV --btid "$BTID" --naf-fqdn naf1.other.example --ua 0100000002)

@@ -1005,6 +1005,60 @@ static void test_udp_reply_offload(void)
 	CU_ASSERT_EQUAL(memcmp(f, want, wn), 0);
 }
 
+/* next-hop resolution over IPv6: our NS -> the peer's NA -> the peer's MAC */
+static void test_nd_resolve(void)
+{
+	struct net_iface us, peer;
+	struct net_pkt p;
+	uint8_t f[128];
+	make_ifc(&us, true);
+	memset(&peer, 0, sizeof(peer));
+	memcpy(peer.mac.addr_bytes, peer_mac, 6);
+	peer.has_ip6 = true;
+	memcpy(peer.ip6, peer_ip6, 16);
+	net_iface_set_ll(&peer);
+	memset(f, 0xee, sizeof(f));
+	CU_ASSERT_EQUAL(net_nd_solicit_build(&us, peer_ip6, f), NET_ND_SOLICIT_LEN);
+	/* to the solicited-node group of the target, from our global address, hop limit 255 */
+	static const uint8_t mc[6] = {0x33, 0x33, 0xff};
+	CU_ASSERT_EQUAL(memcmp(f, mc, 3), 0);
+	CU_ASSERT_EQUAL(memcmp(f + 3, peer_ip6 + 13, 3), 0);
+	CU_ASSERT_EQUAL(memcmp(f + 6, our_mac, 6), 0);
+	CU_ASSERT_EQUAL(f[21], 255);
+	CU_ASSERT_EQUAL(memcmp(f + 22, our_ip6, 16), 0);
+	CU_ASSERT_EQUAL(f[38], 0xff);
+	CU_ASSERT_EQUAL(f[39], 0x02);
+	CU_ASSERT_EQUAL(f[49], 0x01); /* ff02::1:ffXX:XXXX */
+	CU_ASSERT_EQUAL(f[50], 0xff);
+	CU_ASSERT_EQUAL(memcmp(f + 51, peer_ip6 + 13, 3), 0);
+	CU_ASSERT_EQUAL(f[54], 135);                         /* NS */
+	CU_ASSERT_EQUAL(memcmp(f + 62, peer_ip6, 16), 0);    /* target */
+	CU_ASSERT_EQUAL(f[78], 1);                           /* source link-layer address option */
+	CU_ASSERT_EQUAL(memcmp(f + 80, our_mac, 6), 0);
+	CU_ASSERT_EQUAL(csum_l4_ip6(f + 14, f + 54, 32, 58), 0xffff);
+	/* the peer sees a solicitation for its address and answers */
+	CU_ASSERT_EQUAL_FATAL(net_classify(&peer, f, NET_ND_SOLICIT_LEN, &p), NET_ND_SOLICIT);
+	CU_ASSERT_EQUAL(net_nd_advert(&peer, f, &p), NET_ND_ADVERT_LEN);
+	/* we see an advertisement and learn the peer's MAC for its address */
+	CU_ASSERT_EQUAL_FATAL(net_classify(&us, f, NET_ND_ADVERT_LEN, &p), NET_ND_ADVERT);
+	uint8_t target[16], mac[6];
+	CU_ASSERT_EQUAL(net_nd_advert_parse(f, &p, target, mac), 0);
+	CU_ASSERT_EQUAL(memcmp(target, peer_ip6, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(mac, peer_mac, 6), 0);
+	/* an NA without the option teaches nothing; one with hop limit 64 is not an NA at all */
+	f[21] = 64;
+	CU_ASSERT_EQUAL(net_classify(&us, f, NET_ND_ADVERT_LEN, &p), -NET_DROP_ICMP_OTHER);
+	f[21] = 255;
+	f[18] = 0; /* payload length 24: no option */
+	f[19] = 24;
+	f[56] = f[57] = 0;
+	uint16_t c = (uint16_t)~csum_l4_ip6(f + 14, f + 54, 24, 58);
+	f[56] = (uint8_t)(c >> 8);
+	f[57] = (uint8_t)c;
+	CU_ASSERT_EQUAL_FATAL(net_classify(&us, f, 14 + 40 + 24, &p), NET_ND_ADVERT);
+	CU_ASSERT_EQUAL(net_nd_advert_parse(f, &p, target, mac), -ENOENT);
+}
+
 static void test_hostport(void)
 {
 	uint8_t a[16];
@@ -1063,6 +1117,7 @@ static void add(void)
 		{"parse_ip", test_parse_ip},
 		{"prefix_parse", test_prefix_parse},
 		{"hostport", test_hostport},
+		{"nd_resolve", test_nd_resolve},
 		{"udp_reply_offload", test_udp_reply_offload},
 		{"prefix_match", test_prefix_match},
 		{"drop_names", test_drop_names},
