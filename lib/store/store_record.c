@@ -100,16 +100,18 @@ int store_record_encode(const struct store_record *r, uint8_t *buf, size_t cap)
 int store_record_decode(const uint8_t *buf, size_t len, struct store_record *r)
 {
 	if (len < 1)
-		return -EBADMSG;
-	if (buf[0] != STORE_RECORD_VERSION)
+		goto bad;
+	if (buf[0] != STORE_RECORD_VERSION) {
+		store_record_wipe(r); /* r may still hold an earlier record */
 		return -EPROTONOSUPPORT;
+	}
 	if (len < STORE_RECORD_MIN_LEN || len > STORE_RECORD_MAX_LEN)
-		return -EBADMSG;
+		goto bad;
 	if (get_be32(buf + len - 4) != store_crc32c(buf, len - 4))
-		return -EBADMSG;
+		goto bad;
 	const uint8_t *p = buf, *end = buf + len - 4;
 	if (p[1] > STORE_GBA_2G || p[2] > STORE_GBA_U || p[3] > STORE_USS_MAX)
-		return -EBADMSG;
+		goto bad;
 	r->version = p[0];
 	r->gba_type = p[1];
 	r->uicc_type = p[2];

@@ -124,6 +124,30 @@ static void test_decode_errors(void)
 	CU_ASSERT_EQUAL(memcmp(r.ks, zero, 32), 0);
 }
 
+/* "On error r holds no key material": also for the errors found before any field is decoded (bad
+ * version, bad length, bad checksum) when r still holds an earlier record (a reused completion). */
+static void test_decode_error_wipes_previous(void)
+{
+	uint8_t in[REC_LEN], b[REC_LEN];
+	static const uint8_t zero[sizeof(struct store_record)];
+	struct store_record r;
+	cu_unhex(rec_hex, in, REC_LEN);
+	struct { size_t len; size_t off; uint8_t x; int rc; } errs[] = {
+		{REC_LEN, REC_LEN - 1, 0x01, -EBADMSG},         /* checksum */
+		{REC_LEN, 0, 0x03, -EPROTONOSUPPORT},            /* version 2 */
+		{STORE_RECORD_MIN_LEN - 1, 0, 0x00, -EBADMSG},   /* too short */
+		{0, 0, 0x00, -EBADMSG},                          /* empty */
+	};
+	for (size_t k = 0; k < sizeof(errs) / sizeof(errs[0]); k++) {
+		CU_ASSERT_EQUAL_FATAL(store_record_decode(in, REC_LEN, &r), 0); /* r holds Ks 00..1f */
+		CU_ASSERT_EQUAL(r.ks[31], 0x1f);
+		memcpy(b, in, REC_LEN);
+		b[errs[k].off] ^= errs[k].x;
+		CU_ASSERT_EQUAL(store_record_decode(b, errs[k].len, &r), errs[k].rc);
+		CU_ASSERT_EQUAL(memcmp(&r, zero, sizeof(r)), 0);
+	}
+}
+
 static void test_encode_invalid(void)
 {
 	struct store_record r;
@@ -242,6 +266,7 @@ static void add(void)
 		{"encode_exact", test_encode_exact},
 		{"decode_exact", test_decode_exact},
 		{"decode_errors", test_decode_errors},
+		{"decode_error_wipes_previous", test_decode_error_wipes_previous},
 		{"encode_invalid", test_encode_invalid},
 		{"max_roundtrip", test_max_roundtrip},
 		{"key", test_key},
