@@ -331,7 +331,7 @@ int dia_build_avp_time(struct dia_builder *b, uint32_t code, uint8_t flags, uint
 int dia_build_avp_address(struct dia_builder *b, uint32_t code, uint8_t flags, uint32_t vendor,
 			  uint16_t family, const uint8_t *addr, size_t len)
 {
-	if ((family == 1 && len != 4) || (family == 2 && len != 16) || addr == NULL)
+	if ((family == 1 && len != 4) || (family == 2 && len != 16) || addr == NULL || len > DIA_MAX_LEN)
 		return b_fail(b, -EINVAL);
 	size_t total;
 	uint8_t *d = b_avp_hdr(b, code, flags, vendor, 2 + len, &total);

@@ -282,6 +282,13 @@ static void test_builder(void)
 	CU_ASSERT_EQUAL(dia_build_avp_u32(&b, 1, 0, 0, 1), -EINVAL); /* sticky */
 	dia_build_init(&b, buf, sizeof(buf), 0, 1, 0, 0, 0);
 	CU_ASSERT_EQUAL(dia_build_avp_address(&b, 257, 0, 0, 1, (const uint8_t *)"\1\2\3", 3), -EINVAL);
+	/* another family with a length so large that 2 + len wraps: refused, nothing written */
+	dia_build_init(&b, buf, sizeof(buf), 0, 1, 0, 0, 0);
+	CU_ASSERT_EQUAL(dia_build_avp_address(&b, 257, 0, 0, 3, (const uint8_t *)"\1\2\3", SIZE_MAX - 1), -EINVAL);
+	CU_ASSERT_EQUAL(b.len, DIA_HDR_LEN);
+	dia_build_init(&b, buf, sizeof(buf), 0, 1, 0, 0, 0);
+	CU_ASSERT_EQUAL(dia_build_avp_address(&b, 257, 0, 0, 3, (const uint8_t *)"\1\2\3", SIZE_MAX), -EINVAL);
+	CU_ASSERT_EQUAL(b.len, DIA_HDR_LEN);
 	dia_build_init(&b, buf, sizeof(buf), 0, 1, 0, 0, 0);
 	CU_ASSERT_EQUAL(dia_build_avp_str(&b, 1, 0, 0, NULL), -EINVAL);
 	uint8_t raw[16];
