@@ -343,7 +343,11 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 		proxy_forward(w, s, rt->hop);
 		return;
 	}
-	/* local session table */
+	/* local session table; a B-TID longer than any stored one cannot name a session */
+	if (b->btid.len > STORE_BTID_MAX) {
+		worker_answer_code(w, s, DIA_ERROR_TRANSACTION_IDENTIFIER_INVALID);
+		return;
+	}
 	struct sess_view v;
 	uint64_t h = cache_hash((const char *)b->btid.p, b->btid.len);
 	int c = cache_lookup(&w->cache, h, (const char *)b->btid.p, b->btid.len, w->now_s, &v);

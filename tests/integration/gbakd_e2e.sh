@@ -126,6 +126,9 @@ out=$(Q $S4 --btid 'AAAAAAAAAAAAAAAAAAAAAA==@bsf.home1.net' --naf-fqdn naf1.home
 check_eq "unknown B-TID: 5403 experimental" "5403 true" "$(echo "$out" | t_json result_code) $(echo "$out" | t_json experimental)"
 out=$(Q $S4 --btid 'not-base64!@bsf.home1.net' --naf-fqdn naf1.home1.net --ua 0100000002)
 check_eq "malformed B-TID: 5403" 5403 "$(echo "$out" | t_json result_code)"
+long=$(python3 -c "print('AAAAAAAAAAAAAAAAAAAAAA==@' + 'a'*60 + '.' + 'b'*60 + '.' + 'c'*60 + '.' + 'd'*60 + '.home1.net')")
+out=$(Q $S4 --btid "$long" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "valid B-TID longer than any stored one (${#long} octets): 5403, not a store error" 5403 "$(echo "$out" | t_json result_code)"
 check "revoke (session del)" DPX session del --redis $REDIS --btid "$BTID4"
 out=$(Q $S4 --btid "$BTID4" --naf-fqdn naf1.home1.net --ua 0100000002)
 check_eq "revoked B-TID: 5403" 5403 "$(echo "$out" | t_json result_code)"
@@ -185,7 +188,7 @@ check_eq "both workers answered queries (RSS/fanout over 2 queues)" 2 "$busy"
 
 # telemetry agrees with what we sent
 ans=$(t_tel $PFX /gbakd/answers)
-check_eq "telemetry: 5403 answers" 4 "$(echo "$ans" | t_json /gbakd/answers.5403)"
+check_eq "telemetry: 5403 answers" 5 "$(echo "$ans" | t_json /gbakd/answers.5403)"
 check_eq "telemetry: 3003 answers" 2 "$(echo "$ans" | t_json /gbakd/answers.3003)"
 check_eq "telemetry: 5005 answers" 1 "$(echo "$ans" | t_json /gbakd/answers.5005)"
 check_eq "telemetry: 5402 answers" 4 "$(echo "$ans" | t_json /gbakd/answers.5402)"
