@@ -22,7 +22,9 @@ int dia_hdr_parse(const uint8_t *buf, size_t len, struct dia_hdr *h)
 		return DIA_UNSUPPORTED_VERSION;
 	if (h->length < DIA_HDR_LEN || (h->length & 3) || h->length != len)
 		return DIA_INVALID_MESSAGE_LENGTH;
-	if ((h->flags & DIA_FLAG_RESERVED) || (h->flags & (DIA_FLAG_R | DIA_FLAG_E)) == (DIA_FLAG_R | DIA_FLAG_E))
+	/* reserved flag bits "MUST be set to zero and ignored by the receiver" (RFC 6733 §3): only
+	 * an invalid combination is an error */
+	if ((h->flags & (DIA_FLAG_R | DIA_FLAG_E)) == (DIA_FLAG_R | DIA_FLAG_E))
 		return DIA_INVALID_HDR_BITS;
 	return 0;
 }

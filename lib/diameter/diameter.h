@@ -142,7 +142,7 @@ struct dia_hdr {
 
 /* Parse and check the 20-octet header of the message buf[0..len), which must be exactly one
  * message (one datagram): version 1, length field a multiple of 4, >= 20 and equal to len,
- * reserved flag bits clear, no E-bit on a request. Fills *h whenever len >= 20.
+ * no E-bit on a request (reserved flag bits are ignored, RFC 6733 §3). Fills *h whenever len >= 20.
  * Returns 0; or the result code to answer with (DIA_UNSUPPORTED_VERSION, DIA_INVALID_MESSAGE_LENGTH,
  * DIA_INVALID_HDR_BITS); or -EINVAL when len < 20 (nothing to answer). */
 int dia_hdr_parse(const uint8_t *buf, size_t len, struct dia_hdr *h);

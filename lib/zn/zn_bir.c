@@ -176,8 +176,7 @@ int zn_bir_parse(const uint8_t *msg, size_t len, struct zn_bir *out)
 
 	dia_avp_iter_msg(&it, msg, len);
 	while ((rc = dia_avp_next(&it, &a)) == 1) {
-		if (a.flags & DIA_AVP_RESERVED)
-			return fail_avp(out, DIA_INVALID_AVP_BITS, &a);
+		/* reserved AVP flag bits are ignored (RFC 6733 §4.1) */
 		if (a.vendor == 0) {
 			switch (a.code) {
 			case DIA_AVP_SESSION_ID:

@@ -47,10 +47,11 @@ static void test_hdr_parse(void)
 	m[0] = 2;
 	CU_ASSERT_EQUAL(dia_hdr_parse(m, 20, &h), DIA_UNSUPPORTED_VERSION);
 	m[0] = 1;
-	/* reserved bits, and E on a request */
+	/* reserved bits are ignored (RFC 6733 §3); E on a request is an invalid combination */
 	for (int bit = 0; bit < 4; bit++) {
 		m[4] = (uint8_t)(0xc0 | 1 << bit);
-		CU_ASSERT_EQUAL(dia_hdr_parse(m, 20, &h), DIA_INVALID_HDR_BITS);
+		CU_ASSERT_EQUAL(dia_hdr_parse(m, 20, &h), 0);
+		CU_ASSERT_EQUAL(h.flags, 0xc0 | 1 << bit);
 	}
 	m[4] = 0xa0;
 	CU_ASSERT_EQUAL(dia_hdr_parse(m, 20, &h), DIA_INVALID_HDR_BITS);
