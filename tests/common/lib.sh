@@ -124,3 +124,22 @@ label = (sys.argv[6] if len(sys.argv) > 6 else "gba-me").encode()
 p = lambda b: b + len(b).to_bytes(2, "big")
 s = b"\x01" + p(label) + p(rnd) + p(impi) + p(fqdn + ua)
 print(hmac.new(ks, s, hashlib.sha256).hexdigest())' "$@"; }
+
+# t_pki DIR NAME...: a throw-away test PKI in DIR: ca.{key,pem} (P-256), for each NAME a
+# certificate NAME.pem / key NAME.key (CN and subjectAltName DNS:NAME, server + client auth),
+# and dh.pem (ffdhe2048) for freeDiameter's TLS_DH_File.
+t_pki() {
+	local d=$1 n; shift
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" \
+		-out "$d/ca.pem" -days 2 -subj "/CN=gbakd test CA" -addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null || return 1
+	for n in "$@"; do
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$n.key" \
+			-out "$d/$n.csr" -subj "/CN=$n" 2>/dev/null || return 1
+		printf 'subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n' \
+			"$n" >"$d/$n.ext"
+		openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+			-extfile "$d/$n.ext" -out "$d/$n.pem" 2>/dev/null || return 1
+	done
+	openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out "$d/dh.pem" 2>/dev/null
+}

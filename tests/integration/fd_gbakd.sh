@@ -51,20 +51,7 @@ check_eq "independent KDF reproduces the reference vector" \
 	7c351b69c4910d2da5a312ad73ce3ac7be6f46165fdb9ffc3494d874aca8a501 "$K_H"
 
 # ---- PKI (CN = Diameter identity) and freeDiameter configurations ----------------------------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $D/ca.key -out $D/ca.pem \
-	-days 2 -subj "/CN=fd_gbakd test CA" -addext "basicConstraints=critical,CA:TRUE" \
-	-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-mkcert() {
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $D/$1.key -out $D/$1.csr \
-		-subj "/CN=$1" 2>/dev/null
-	printf 'subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n' \
-		"$1" >$D/$1.ext
-	openssl x509 -req -in $D/$1.csr -CA $D/ca.pem -CAkey $D/ca.key -CAcreateserial -days 2 \
-		-extfile $D/$1.ext -out $D/$1.pem 2>/dev/null
-}
-for n in bsf.home1.net zn-proxy.visited.net aaa.home1.net aaa.visited.net zn-aaa.visited.net \
-	aaa.home2.net naf1.home1.net; do mkcert $n; done
-openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out $D/dh.pem 2>/dev/null
+t_pki $D bsf.home1.net zn-proxy.visited.net aaa.home1.net aaa.visited.net zn-aaa.visited.net aaa.home2.net naf1.home1.net
 check "test PKI generated" test -s $D/naf1.home1.net.pem -a -s $D/dh.pem
 # fdconf NAME IDENTITY REALM PORT SECPORT ACL_LINE [extra lines...]
 fdconf() {

@@ -23,19 +23,7 @@ P_VAAA=$(t_free_port); P_VAAA_TLS=$(t_free_port)
 BTID='I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net'
 
 # ---- PKI: one test CA, one certificate per node (CN = Diameter identity) --------------------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $D/ca.key -out $D/ca.pem \
-	-days 2 -subj "/CN=gbakd test CA" -addext "basicConstraints=critical,CA:TRUE" \
-	-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-mkcert() {
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $D/$1.key -out $D/$1.csr \
-		-subj "/CN=$1" 2>/dev/null
-	printf 'subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n' \
-		"$1" >$D/$1.ext
-	openssl x509 -req -in $D/$1.csr -CA $D/ca.pem -CAkey $D/ca.key -CAcreateserial -days 2 \
-		-extfile $D/$1.ext -out $D/$1.pem 2>/dev/null
-}
-for n in bsf.home1.net aaa.home1.net aaa.visited.net naf1.visited.net; do mkcert $n; done
-openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out $D/dh.pem 2>/dev/null
+t_pki $D bsf.home1.net aaa.home1.net aaa.visited.net naf1.visited.net
 check "test PKI generated" test -s $D/naf1.visited.net.pem -a -s $D/dh.pem
 
 # ---- freeDiameter configurations -------------------------------------------------------------

@@ -658,23 +658,13 @@ int cmd_exporter(int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_die_usage("unexpected argument '%s'", argv[optind]);
-	if (prefix && sock)
-		cli_die_usage("--prefix and --socket are exclusive");
-	if (prefix && (!prefix[0] || strchr(prefix, '/')))
-		cli_die_usage("--prefix: not a file prefix: '%s'", prefix);
+	telc_socket_path_args(prefix, sock, e->path, sizeof(e->path));
 	if (!once && listen_at == NULL)
 		cli_die_usage("--listen ADDR:PORT is required");
 	struct sockaddr_storage ss;
 	unsigned sl = 0;
 	if (listen_at && net_sockaddr_parse(listen_at, true, &ss, &sl) < 0)
 		cli_die_usage("--listen: not ADDR:PORT: '%s'", listen_at);
-	if (sock) {
-		if (strlen(sock) >= sizeof(e->path))
-			cli_die_usage("--socket: path too long");
-		snprintf(e->path, sizeof(e->path), "%s", sock);
-	} else if (telc_socket_path(prefix, e->path, sizeof(e->path)) < 0) {
-		cli_die_usage("--prefix: too long");
-	}
 	e->conn.fd = -1;
 	e->snap = telc_snapshot_new();
 	if (e->snap == NULL)

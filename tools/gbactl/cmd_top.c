@@ -254,18 +254,8 @@ int cmd_top(int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_die_usage("unexpected argument '%s'", argv[optind]);
-	if (prefix && sock)
-		cli_die_usage("--prefix and --socket are exclusive");
-	if (prefix && (!prefix[0] || strchr(prefix, '/')))
-		cli_die_usage("--prefix: not a file prefix: '%s'", prefix);
 	char path[108];
-	if (sock) {
-		if (strlen(sock) >= sizeof(path))
-			cli_die_usage("--socket: path too long");
-		snprintf(path, sizeof(path), "%s", sock);
-	} else if (telc_socket_path(prefix, path, sizeof(path)) < 0) {
-		cli_die_usage("--prefix: too long");
-	}
+	telc_socket_path_args(prefix, sock, path, sizeof(path));
 
 	struct telc_conn *conn = malloc(sizeof(*conn));
 	struct telc_snapshot *prev = telc_snapshot_new(), *cur = telc_snapshot_new();

@@ -1,6 +1,8 @@
 /* gbactl's DPDK telemetry client: see tel_client.h. */
 #include "tel_client.h"
 
+#include "cli.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -512,4 +514,19 @@ double telc_elapsed(const struct telc_snapshot *a, const struct telc_snapshot *b
 {
 	return (double)(b->when.tv_sec - a->when.tv_sec) +
 	       (double)(b->when.tv_nsec - a->when.tv_nsec) / 1e9;
+}
+
+void telc_socket_path_args(const char *prefix, const char *sock, char *out, size_t n)
+{
+	if (prefix && sock)
+		cli_die_usage("--prefix and --socket are exclusive");
+	if (prefix && (!prefix[0] || strchr(prefix, '/')))
+		cli_die_usage("--prefix: not a file prefix: '%s'", prefix);
+	if (sock) {
+		if (strlen(sock) >= n)
+			cli_die_usage("--socket: path too long");
+		snprintf(out, n, "%s", sock);
+	} else if (telc_socket_path(prefix, out, n) < 0) {
+		cli_die_usage("--prefix: too long");
+	}
 }

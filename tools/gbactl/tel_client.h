@@ -86,6 +86,9 @@ struct telc_conn {
 /* Write the telemetry socket path for a DPDK --file-prefix (default "rte" when prefix is NULL)
  * into out, the way DPDK's EAL chooses its runtime directory. Returns 0, or -ENAMETOOLONG. */
 int telc_socket_path(const char *prefix, char *out, size_t n);
+/* gbactl's --prefix / --socket options (at most one; NULL both = the default prefix) -> the
+ * socket path in out[0..n). Dies with exit status 2 and a one-line message on bad values. */
+void telc_socket_path_args(const char *prefix, const char *sock, char *out, size_t n);
 
 /* Connect to the telemetry socket at path and read the greeting; timeout_ms bounds every read.
  * Returns 0, or a negative errno (-ENOENT: no such socket, -ECONNREFUSED: nobody listening,
