@@ -343,6 +343,7 @@ int main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN); /* a peer closing its socket (Redis, Diameter) is an error, not death */
 
 	for (unsigned p = 0; p < cfg->nb_ports; p++) {
 		const struct cfg_port *cp = &cfg->port[p];

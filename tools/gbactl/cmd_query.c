@@ -220,6 +220,13 @@ static void print_diameter(const struct query_diameter_result *r, bool json)
 	cli_wipe(hex, sizeof(hex));
 }
 
+/* on_answer callback: print before the DPR/DPA teardown (see query_diameter.h) */
+static void print_diameter_now(const struct query_diameter_result *r, void *arg)
+{
+	print_diameter(r, *(const bool *)arg);
+	fflush(stdout);
+}
+
 int cmd_query(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -308,7 +315,8 @@ int cmd_query(int argc, char **argv)
 			.tls = tls, .ca = ca, .cert = cert, .key = key,
 			.btid = (const uint8_t *)btid, .btid_len = strlen(btid),
 			.naf_id = naf_id, .naf_id_len = flen + 5, .gsids = gsid, .n_gsids = n_gsid,
-			.gba_u_aware = aware, .timeout_ms = timeout_set ? timeout_ms : 5000, .log_path = fd_log};
+			.gba_u_aware = aware, .timeout_ms = timeout_set ? timeout_ms : 5000, .log_path = fd_log,
+			.on_answer = print_diameter_now, .on_answer_arg = &json};
 		struct query_diameter_result *r = calloc(1, sizeof(*r));
 		if (r == NULL)
 			cli_die("out of memory");
@@ -323,8 +331,7 @@ int cmd_query(int argc, char **argv)
 			cli_die("no answer from %s (%s) within %u ms: %s", peer_id ? peer_id : host, diameter,
 				qo.timeout_ms, strerror(-rc));
 		}
-		print_diameter(r, json);
-		cli_wipe(r, sizeof(*r));
+		cli_wipe(r, sizeof(*r)); /* printed by print_diameter_now, before the disconnect */
 		free(r);
 		return CLI_EXIT_OK;
 	}

@@ -211,6 +211,8 @@ int query_diameter_run(const struct query_diameter_opts *o, struct query_diamete
 			};
 			ret = fdpeer_client_query(&bir, &r->bia, timeout);
 			r->rtt_ms = now_ms() - t1;
+			if (ret == 0 && o->on_answer)
+				o->on_answer(r, o->on_answer_arg);
 		}
 		int rs = fdpeer_stop();
 		if (ret == 0 && rs != 0 && rs != -EINVAL)

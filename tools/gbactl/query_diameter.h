@@ -9,6 +9,7 @@
 
 #include "fdpeer/fdpeer.h"
 
+struct query_diameter_result;
 struct query_diameter_opts {
 	const char *host;        /* peer address to connect to (IPv4/IPv6 literal or name) */
 	uint16_t port;           /* peer port; 0 = 3868 (TCP) or 5658 (TLS) */
@@ -32,6 +33,10 @@ struct query_diameter_opts {
 	int gba_u_aware;         /* -1 omit, 0, 1 */
 	unsigned timeout_ms;     /* connect + answer budget; 0 = 5000 */
 	const char *log_path;    /* freeDiameter's log file; NULL = discarded */
+	/* called once the answer is in, before the DPR/DPA teardown (libfdcore 1.2.1's teardown can
+	 * abort the process under load: print the answer here, not after the run); NULL = none */
+	void (*on_answer)(const struct query_diameter_result *r, void *arg);
+	void *on_answer_arg;
 };
 
 struct query_diameter_result {
