@@ -31,6 +31,52 @@ check_eq() { if [ "$2" = "$3" ]; then _t_ok "$1"; else _t_fail "$1" "want '$2' g
 check_match() { if [[ "$3" =~ $2 ]]; then _t_ok "$1"; else _t_fail "$1" "'$3' does not match /$2/"; fi; }
 t_end() { echo "$T_PASS passed, $T_FAIL failed"; [ "$T_FAIL" -eq 0 ]; exit $?; }
 
+# ---- waiting for a condition (never for a time) ----------------------------------------------
+# Tests wait for the condition itself, with a generous deadline, and say what they waited for.
+# T_DEADLINE (seconds, default 60) is the deadline of every wait that names none; the poll
+# interval is pacing only (how often to look), never ordering.
+T_DEADLINE=${T_DEADLINE:-60}
+# t_wait DESC SECS CMD...: poll CMD until it exits 0 (returns 0) or SECS pass (prints what was
+# awaited and CMD's last output, returns 1). SECS "" = T_DEADLINE.
+t_wait() {
+	local desc=$1 secs=${2:-$T_DEADLINE}; shift 2
+	local end=$((SECONDS + secs))
+	until "$@" >"$T_TMP/.wait" 2>&1; do
+		if [ $SECONDS -ge $end ]; then
+			echo "timed out after ${secs} s waiting for: $desc (last: $(tail -3 "$T_TMP/.wait" | tr '\n' ' '))"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+# t_wait_eq DESC SECS WANT CMD...: poll until CMD prints exactly WANT. Returns 0, or prints the
+# last value seen and returns 1. T_SEEN holds the last value either way.
+t_wait_eq() {
+	local desc=$1 secs=${2:-$T_DEADLINE} want=$3; shift 3
+	local end=$((SECONDS + secs))
+	while :; do
+		T_SEEN=$("$@" 2>/dev/null)
+		[ "$T_SEEN" = "$want" ] && return 0
+		if [ $SECONDS -ge $end ]; then
+			echo "timed out after ${secs} s waiting for: $desc = '$want' (last seen '$T_SEEN')"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+# check_wait DESC SECS CMD...: a check that passes once CMD exits 0 within SECS.
+check_wait() {
+	local d=$1 s=$2; shift 2
+	if t_wait "$d" "$s" "$@" >"$T_TMP/.cw" 2>&1; then _t_ok "$d"; else _t_fail "$d" "$(tail -2 "$T_TMP/.cw" | tr '\n' ' ')"; fi
+}
+# check_wait_eq DESC SECS WANT CMD...: a check that passes once CMD prints WANT within SECS.
+check_wait_eq() {
+	local d=$1 s=$2 w=$3; shift 3
+	if t_wait_eq "$d" "$s" "$w" "$@" >/dev/null; then _t_ok "$d"; else _t_fail "$d" "want '$w' got '$T_SEEN' (waited ${s:-$T_DEADLINE} s)"; fi
+}
+# t_log_has FILE REGEX: FILE contains a line matching the extended REGEX (for t_wait).
+t_log_has() { grep -qE -e "$2" "$1" 2>/dev/null; }
+
 # A free TCP/UDP port on loopback (best effort: asks the kernel).
 t_free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
