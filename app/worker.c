@@ -651,7 +651,8 @@ int worker_main(void *arg)
 		if (iterate(w, false) == 0 && w->cfg->idle == CFG_IDLE_BACKOFF)
 			rte_delay_us_sleep(100);
 	}
-	if (w->tel.inflight) {
+	if (w->tel.inflight) { /* the drain deadline came first: the rest is cancelled (3002) */
+		w->tel.ctr[TEL_drain_deadline]++;
 		if (w->store) {
 			store_cancel_all(w->store);
 			drain_store(w);

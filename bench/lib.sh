@@ -49,7 +49,7 @@ b_init() {
 			taskset -c $B_CPU_CL redis-server --port \$port --bind 127.0.0.1 --dir \$T_TMP/redis-\$port \
 				--save '' --appendonly no --daemonize no --logfile \$T_TMP/redis-\$port/log &
 			T_PIDS+=(\$!); local n=0
-			until redis-cli -p \$port ping >/dev/null 2>&1; do n=\$((n+1)); [ \$n -gt 100 ] && return 1; sleep 0.05; done; }
+			until redis-cli -p \$port ping >/dev/null 2>&1; do n=\$((n+1)); [ \$n -gt 1200 ] && return 1; sleep 0.05; done; }
 		t_redis_start $B_REDIS_PORT; echo \${T_PIDS[0]}" >"$T_TMP/redis.pid" || return 1
 	t_cleanup_add "kill \$(cat $T_TMP/redis.pid)"
 	b_renice "$(cat "$T_TMP/redis.pid")"
@@ -156,16 +156,32 @@ b_testpmd_start() {
 		--vdev "net_af_packet0,iface=$B_VD,$B_AFP_ARGS" -- --forward-mode=5tswap --nb-cores=1 \
 		--total-num-mbufs=16384 --disable-link-check --stats-period 3600 </dev/null >"$B_LOGS/testpmd.log" 2>&1
 	B_TP_PID=$!
-	local n=0
+	local end=$((SECONDS + ${T_DEADLINE:-60}))
 	until grep -q "start packet forwarding" "$B_LOGS/testpmd.log" 2>/dev/null; do
-		n=$((n+1))
-		if [ $n -gt 150 ] || ! kill -0 $B_TP_PID 2>/dev/null; then
+		if [ $SECONDS -ge $end ] || ! kill -0 $B_TP_PID 2>/dev/null; then
 			echo "testpmd did not start:"; tail -20 "$B_LOGS/testpmd.log"; return 1
 		fi
-		sleep 0.1
+		sleep 0.05
 	done
 	b_renice $B_TP_PID
-	sleep 0.3
+	b_wait_echo || { echo "testpmd does not reflect yet:"; tail -20 "$B_LOGS/testpmd.log"; return 1; }
+}
+
+# b_wait_echo: send a datagram to $B_SERVER from the client namespace until one comes back
+# (the reflector forwards), at most T_DEADLINE seconds.
+b_wait_echo() {
+	ip netns exec $B_NS_CL python3 - "${B_SERVER%:*}" "${B_SERVER##*:}" "${T_DEADLINE:-60}" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(0.1)
+end = time.monotonic() + float(sys.argv[3])
+while time.monotonic() < end:
+    s.sendto(b"gbakd-bench-probe", (sys.argv[1], int(sys.argv[2])))
+    try:
+        if s.recv(2048): sys.exit(0)
+    except socket.timeout:
+        pass
+sys.exit(1)
+PY
 }
 
 b_stop_pid() {

@@ -7,7 +7,7 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}; export BUILD=$(cd "$BUILD" && pwd)
-pass=0; fail=0; failed_parts=()
+pass=0; fail=0; failed_parts=(); times=(); T0=$SECONDS
 run_part() {
 	local name=$1; shift
 	local log; log=$(mktemp)
@@ -26,6 +26,7 @@ run_part() {
 	fi
 	{ [ "$rc" -ne 0 ] || [ -n "$(echo "$line" | grep -v ' 0 failed')" ]; } && failed_parts+=("$name")
 	echo "-- $name: $((SECONDS-t0))s"
+	times+=("$(printf '%-16s %4ds  %s' "$name" $((SECONDS-t0)) "${line:-no result line}")")
 	rm -f "$log"
 }
 if [ -z "${1:-}" ]; then run_part unit "$BUILD/tests/unit"; fi
@@ -35,6 +36,9 @@ for t in tests/integration/*.sh; do
 	run_part "$(basename "$t" .sh)" bash "$t"
 done
 echo
+echo "parts (time, result):"
+for t in "${times[@]}"; do echo "  $t"; done
+echo "  total            $((SECONDS-T0))s"
 [ ${#failed_parts[@]} -gt 0 ] && echo "failed parts: ${failed_parts[*]}"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

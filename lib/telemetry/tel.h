@@ -52,6 +52,7 @@
 	X(forward_retries, "forwarded queries re-sent (retry or failover)")                        \
 	X(forward_late, "answers from a home BSF that arrived after their query was answered")     \
 	X(idle_sleeps, "times the worker slept because its queues stayed empty")                   \
+	X(drain_deadline, "shutdown drains that reached drain_timeout_ms with queries in flight")  \
 	X(loop_iterations, "worker poll loop iterations")                                          \
 	X(busy_iterations, "loop iterations that did work (load = busy / all)")
 

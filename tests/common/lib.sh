@@ -77,6 +77,24 @@ check_wait_eq() {
 # t_log_has FILE REGEX: FILE contains a line matching the extended REGEX (for t_wait).
 t_log_has() { grep -qE -e "$2" "$1" 2>/dev/null; }
 
+# ---- packet captures (dumpcap writes through a pipe: every packet is flushed at once) -----------
+# t_cap_start NS FILE IFACE FILTER: capture IFACE in namespace NS ("" = this one) into FILE and
+# wait until the capture runs (its header is written once the interface is open). Sets CAP_PID.
+t_cap_start() {
+	local ns=$1 file=$2 ifc=$3 filter=$4 ex=()
+	[ -n "$ns" ] && ex=(ip netns exec "$ns")
+	t_bg "${ex[@]}" dumpcap -q -i "$ifc" -f "$filter" -w - >"$file" 2>"$file.log"
+	CAP_PID=$!
+	t_wait "dumpcap on ${ns:-root}:$ifc writing $file" "" test -s "$file"
+}
+# t_cap_count FILE DFILTER [TSHARK_ARGS...]: how many packets of FILE match display filter DFILTER.
+t_cap_count() { local f=$1 y=$2; shift 2; tshark -n -r "$f" "$@" -Y "$y" 2>/dev/null | wc -l; }
+# t_cap_has FILE DFILTER [TSHARK_ARGS...]: FILE holds at least one packet matching DFILTER.
+t_cap_has() { [ "$(t_cap_count "$@")" -gt 0 ]; }
+# t_cap_stop: stop the capture started by t_cap_start (call it after waiting, with t_cap_has, for
+# the last packet the test needs to be in the file).
+t_cap_stop() { kill -INT "$CAP_PID" 2>/dev/null; wait "$CAP_PID" 2>/dev/null; return 0; }
+
 # A free TCP/UDP port on loopback (best effort: asks the kernel).
 t_free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
@@ -91,10 +109,7 @@ t_redis_ns() {
 	t_bg "${ex[@]}" redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' \
 		--appendonly no --daemonize no --logfile "$dir/log" "$@"
 	REDIS_PID=$!
-	local n=0
-	until "${ex[@]}" redis-cli -p "$port" ping >/dev/null 2>&1; do
-		n=$((n+1)); [ $n -gt 100 ] && { echo "redis on ${ns:-root}:$port did not start"; return 1; }; sleep 0.05
-	done
+	t_wait "redis-server on ${ns:-root}:$port answering PING" "" "${ex[@]}" redis-cli -p "$port" ping
 }
 # t_redis_start PORT [ARGS...]: the same in this namespace.
 t_redis_start() { t_redis_ns "" "$@"; }
@@ -129,13 +144,13 @@ t_gbakd_start() {
 	t_bg ip netns exec "$ns" "$BUILD/gbakd" --no-huge -m 512 --no-pci --file-prefix "$prefix" \
 		--log-level=lib.eal:warning "$@" -- --config "$conf" >"$log" 2>&1
 	GBAKD_PID=$!
-	local n=0
+	local end=$((SECONDS + T_DEADLINE))
 	until grep -q "gbakd: ready" "$log" 2>/dev/null; do
-		n=$((n+1))
-		if [ $n -gt 150 ] || ! kill -0 "$GBAKD_PID" 2>/dev/null; then
-			echo "gbakd did not start:"; tail -20 "$log"; return 1
+		if [ $SECONDS -ge $end ] || ! kill -0 "$GBAKD_PID" 2>/dev/null; then
+			echo "gbakd did not print 'gbakd: ready' (waited up to $T_DEADLINE s; exited: $(kill -0 "$GBAKD_PID" 2>/dev/null && echo no || echo yes)):"
+			tail -20 "$log"; return 1
 		fi
-		sleep 0.1
+		sleep 0.05
 	done
 }
 

@@ -8,12 +8,16 @@
  *   FD_BSF_CONF   freeDiameter configuration (required)
  *   FD_BSF_LOG    freeDiameter log file (optional)
  *   FD_BSF_READY  file created once the core runs (optional)
- *   FD_BSF_SLOW_MS delay of the "slow" B-TID (default 1500)
+ *   FD_BSF_EVENTS file to which one line per event is appended and flushed: "rx BTID" when a
+ *                 query reaches the engine, "answered BTID" once its answer was handed to
+ *                 fdpeer_answer() (optional; the tests wait on these lines, never on time)
+ *   FD_BSF_RELEASE the "slow" B-TID is held until this file exists (required for that B-TID;
+ *                 without it the slow query is answered only at shutdown)
  * It serves until SIGTERM/SIGINT, then stops cleanly (DPR/DPA) and asserts the shutdown.
  *
  * Table: B-TID I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net (gba-reference §3.2: Ks = CK||IK of
  * 35.207 TS1, RAND, IMPI user1_private@home1.net) and c2xvdw==@bsf.home1.net (same session,
- * answered after FD_BSF_SLOW_MS); any other B-TID -> 5403; a NAF-Id whose FQDN is not under
+ * held until FD_BSF_RELEASE exists); any other B-TID -> 5403; a NAF-Id whose FQDN is not under
  * home1.net or visited.net -> 5402. */
 #include "cu_runner.h"
 #include "fdpeer/fdpeer.h"
@@ -27,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BTID_1 "I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net"
 #define BTID_SLOW "c2xvdw==@bsf.home1.net"
@@ -63,12 +68,33 @@ static void kdf_naf(const uint8_t ks[32], const char *label, const uint8_t rnd[1
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct { struct fdpeer_query *q; struct timespec due; } item[QMAX];
+	struct { struct fdpeer_query *q; int held; } item[QMAX];
 	unsigned n;
 	int stop;
-	long slow_ms;
+	const char *release; /* FD_BSF_RELEASE */
+	FILE *events;        /* FD_BSF_EVENTS */
 	unsigned answered, refused;
 } eng = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+
+/* Append "WHAT BTID" to the events file (if any) and flush it. */
+static void event(const char *what, const struct fdpeer_query *q)
+{
+	if (!eng.events)
+		return;
+	fprintf(eng.events, "%s %.*s\n", what, (int)q->btid_len, (const char *)q->btid);
+	fflush(eng.events);
+}
+
+static int is_slow(const struct fdpeer_query *q)
+{
+	return q->btid_len == strlen(BTID_SLOW) && !memcmp(q->btid, BTID_SLOW, q->btid_len);
+}
+
+/* The held ("slow") query may be answered once the release file exists. */
+static int released(void)
+{
+	return eng.release && access(eng.release, F_OK) == 0;
+}
 
 static int submit(void *ctx, struct fdpeer_query *q)
 {
@@ -79,16 +105,8 @@ static int submit(void *ctx, struct fdpeer_query *q)
 		pthread_mutex_unlock(&eng.lock);
 		return -1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &eng.item[eng.n].due);
-	if (q->btid_len == strlen(BTID_SLOW) && !memcmp(q->btid, BTID_SLOW, q->btid_len)) {
-		struct timespec *d = &eng.item[eng.n].due;
-		d->tv_sec += eng.slow_ms / 1000;
-		d->tv_nsec += (eng.slow_ms % 1000) * 1000000L;
-		if (d->tv_nsec >= 1000000000L) {
-			d->tv_sec++;
-			d->tv_nsec -= 1000000000L;
-		}
-	}
+	event("rx", q);
+	eng.item[eng.n].held = is_slow(q);
 	eng.item[eng.n++].q = q;
 	pthread_cond_signal(&eng.cond);
 	pthread_mutex_unlock(&eng.lock);
@@ -113,8 +131,7 @@ static void serve_one(struct fdpeer_query *q)
 {
 	struct fdpeer_answer a = {.result_code = 2001, .gba_type = -1};
 	uint8_t ks[32], rnd[16], me[32], uicc[32];
-	int known = (q->btid_len == strlen(BTID_1) && !memcmp(q->btid, BTID_1, q->btid_len)) ||
-		    (q->btid_len == strlen(BTID_SLOW) && !memcmp(q->btid, BTID_SLOW, q->btid_len));
+	int known = (q->btid_len == strlen(BTID_1) && !memcmp(q->btid, BTID_1, q->btid_len)) || is_slow(q);
 	if (!known) {
 		a.experimental_result = FDPEER_ERR_BTID_INVALID;
 	} else if (!naf_allowed(q)) {
@@ -137,15 +154,11 @@ static void serve_one(struct fdpeer_query *q)
 		a.uss_len = strlen(USS_1);
 		a.gba_type = 0;
 	}
+	event("answered", q);
 	fdpeer_answer(q, &a);
 	explicit_bzero(ks, sizeof(ks));
 	explicit_bzero(me, sizeof(me));
 	explicit_bzero(uicc, sizeof(uicc));
-}
-
-static int ts_le(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec <= b->tv_nsec);
 }
 
 static void *engine(void *arg)
@@ -153,11 +166,9 @@ static void *engine(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&eng.lock);
 	while (!eng.stop || eng.n) {
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		int did = 0;
+		int did = 0, rel = released();
 		for (unsigned i = 0; i < eng.n; i++) {
-			if (!eng.stop && !ts_le(&eng.item[i].due, &now))
+			if (!eng.stop && eng.item[i].held && !rel)
 				continue;
 			struct fdpeer_query *q = eng.item[i].q;
 			eng.item[i] = eng.item[--eng.n];
@@ -169,7 +180,8 @@ static void *engine(void *arg)
 			break;
 		}
 		if (!did) {
-			/* poll every 10 ms while something waits, else sleep until signalled */
+			/* a held query waits for the release file: look every 10 ms (pacing, not
+			 * ordering), else sleep until signalled */
 			if (eng.n) {
 				pthread_mutex_unlock(&eng.lock);
 				struct timespec ten = {0, 10000000L};
@@ -188,8 +200,12 @@ static void test_serve(void)
 {
 	const char *conf = getenv("FD_BSF_CONF");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(conf);
-	const char *slow = getenv("FD_BSF_SLOW_MS");
-	eng.slow_ms = slow ? atol(slow) : 1500;
+	eng.release = getenv("FD_BSF_RELEASE");
+	const char *ev = getenv("FD_BSF_EVENTS");
+	if (ev) {
+		eng.events = fopen(ev, "a");
+		CU_ASSERT_PTR_NOT_NULL(eng.events);
+	}
 
 	sigset_t set;
 	sigemptyset(&set);
@@ -228,6 +244,8 @@ static void test_serve(void)
 	       (unsigned long long)st.bir_refused, (unsigned long long)st.pending, eng.answered);
 	CU_ASSERT_EQUAL(st.pending, 0);
 	CU_ASSERT_EQUAL(st.bir_rx, st.bia_tx + st.bir_refused);
+	if (eng.events)
+		fclose(eng.events);
 }
 
 static void add(void)

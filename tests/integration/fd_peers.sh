@@ -53,18 +53,16 @@ fdconf vaaa aaa.visited.net visited.net $P_VAAA $P_VAAA_TLS "ALLOW_IPSEC *.visit
 # ---- capture, then start the nodes ------------------------------------------------------------
 PORTS="$P_BSF $P_BSF_TLS $P_HAAA $P_HAAA_TLS $P_VAAA $P_VAAA_TLS"
 FILTER=$(for p in $PORTS; do printf 'tcp port %s or ' $p; done | sed 's/ or $//')
-t_bg dumpcap -q -i lo -f "$FILTER" -w $D/cap.pcapng >$D/dumpcap.log 2>&1; CAP_PID=$!
-for i in $(seq 50); do [ -s $D/cap.pcapng ] && break; sleep 0.1; done
+t_cap_start "" $D/cap.pcapng lo "$FILTER" || { _t_fail "dumpcap starts"; t_end; }
 
-FD_BSF_CONF=$D/bsf.conf FD_BSF_LOG=$D/bsf.log FD_BSF_READY=$D/bsf.ready FD_BSF_SLOW_MS=1500 \
-	t_bg "$BUILD/tests/fd_bsf" >$D/bsf.out 2>&1; BSF_PID=$!
-for i in $(seq 100); do [ -e $D/bsf.ready ] && break; sleep 0.05; done
-check "test BSF (fdpeer_start) running" test -e $D/bsf.ready
+FD_BSF_CONF=$D/bsf.conf FD_BSF_LOG=$D/bsf.log FD_BSF_READY=$D/bsf.ready FD_BSF_EVENTS=$D/bsf.events \
+	FD_BSF_RELEASE=$D/bsf.release t_bg "$BUILD/tests/fd_bsf" >$D/bsf.out 2>&1; BSF_PID=$!
+check_wait "test BSF (fdpeer_start) running" "" test -e $D/bsf.ready
 t_bg freeDiameterd -c $D/haaa.conf >$D/haaa.log 2>&1
 t_bg freeDiameterd -c $D/vaaa.conf >$D/vaaa.log 2>&1
 
-# wait_log FILE REGEX [tenths]: wait until a line of FILE matches
-wait_log() { local n=0; until grep -qE -e "$2" "$1" 2>/dev/null; do n=$((n+1)); [ $n -gt ${3:-100} ] && return 1; sleep 0.1; done; }
+# wait_log FILE REGEX: wait (up to T_DEADLINE) until a line of FILE matches
+wait_log() { t_wait "'$2' in $1" "" t_log_has "$1" "$2"; }
 check "CER/CEA: home AAA (freeDiameterd) <-> BSF over TCP is OPEN" \
 	wait_log $D/haaa.log "-> 'STATE_OPEN'.*'bsf.home1.net'"
 check "CER/CEA: visited AAA <-> home AAA over TLS is OPEN" \
@@ -148,14 +146,16 @@ check_eq "chain: Route-Records of the path" \
 # ---- a NAF that disconnects mid-query does not disturb the others ---------------------------
 NQ=$((NQ+1))
 env FDQ_HOST=127.0.0.1 FDQ_PORT=$P_BSF FDQ_PEER=bsf.home1.net FDQ_ID=naf7.home1.net \
-	FDQ_BTID='c2xvdw==@bsf.home1.net' FDQ_TIMEOUT_MS=8000 FDQ_LOG=$D/slow.fdlog \
+	FDQ_BTID='c2xvdw==@bsf.home1.net' FDQ_TIMEOUT_MS=60000 FDQ_LOG=$D/slow.fdlog \
 	"$BUILD/tests/fd_query" >$D/slow.out 2>&1 &
 SLOW=$!
-wait_log $D/slow.fdlog "-> 'STATE_OPEN'" 50; sleep 0.3
+# the BSF holds the "slow" B-TID until bsf.release exists: the NAF vanishes while it waits
+check "the slow query reached the BSF's engine" wait_log $D/bsf.events "^rx c2xvdw==@bsf.home1.net$"
 kill -9 $SLOW 2>/dev/null; wait $SLOW 2>/dev/null
 check "meanwhile another NAF gets its answer" q mid "${DIRECT[@]}" FDQ_NAF=naf1.home1.net
 check_eq "meanwhile: key" "$KEY_ME" "$(jget mid me_key)"
-sleep 1.6   # the engine now answers the query of the vanished peer
+touch $D/bsf.release   # the engine now answers the query of the vanished peer
+check "the BSF answered the vanished NAF's query" wait_log $D/bsf.events "^answered c2xvdw==@bsf.home1.net$"
 check "after the orphan answer: BSF still running" kill -0 $BSF_PID
 check "after the orphan answer: direct query" q after "${DIRECT[@]}" FDQ_NAF=naf1.home1.net
 check_eq "after the orphan answer: key" "$KEY_ME" "$(jget after me_key)"
@@ -164,24 +164,44 @@ check "after the orphan answer: chain query" q chain2 FDQ_HOST=127.0.0.1 FDQ_POR
 check_eq "after the orphan answer: chain key" "$KEY_V" "$(jget chain2 me_key)"
 
 # ---- watchdog: DWR after Tw = 6 s (+ up to 2 s jitter) without traffic on a link ---------------
-T_IDLE=$SECONDS
-while [ $((SECONDS - T_IDLE)) -lt 9 ]; do sleep 0.5; done
+# wait for the exchange itself on the wire (a DWA after a DWR), however long the machine takes
+DEC=(); for p in $P_BSF $P_HAAA $P_VAAA; do DEC+=(-d tcp.port==$p,diameter); done
+check "watchdog: a DWR/DWA exchange on an idle link" \
+	t_wait "a DWA on the wire" 90 t_cap_has $D/cap.pcapng 'diameter.cmd.code == 280 && diameter.flags.request == 0' "${DEC[@]}"
 
 # ---- clean shutdown of the BSF: DPR to the home AAA -------------------------------------------
 kill -TERM $BSF_PID; wait $BSF_PID; BSF_RC=$?
 check_eq "fd_bsf stops cleanly (fdpeer_stop) and its asserts pass" 0 "$BSF_RC"
 check_match "fd_bsf: every BIR answered" "bir_rx=([0-9]+) bia_tx=\\1 refused=0 pending=0" "$(grep 'fd_bsf stats' $D/bsf.out)"
-check "home AAA saw the BSF's DPR" wait_log $D/haaa.log "Peer 'bsf.home1.net' sent a DPR" 30
-sleep 0.5
-kill -INT $CAP_PID; wait $CAP_PID 2>/dev/null
+check "home AAA saw the BSF's DPR" wait_log $D/haaa.log "Peer 'bsf.home1.net' sent a DPR"
+check "the DPA to the BSF is in the capture" \
+	t_wait "a DPA on the wire" "" t_cap_has $D/cap.pcapng 'diameter.cmd.code == 282 && diameter.flags.request == 0' "${DEC[@]}"
+t_cap_stop
 
 # ---- tshark: decode everything, count the exchanges, no malformed packets --------------------
-DEC=(); for p in $P_BSF $P_HAAA $P_VAAA; do DEC+=(-d tcp.port==$p,diameter); done
 tshark -r $D/cap.pcapng "${DEC[@]}" -Y diameter -T fields -E separator=' ' \
 	-e tcp.srcport -e tcp.dstport -e diameter.cmd.code -e diameter.flags.request >$D/dia.txt 2>/dev/null
 cnt() { awk -v c=$1 -v r=$2 '{n=split($3,cc,",");split($4,rr,",");for(i=1;i<=n;i++) if(cc[i]==c && (rr[i]==r||rr[i]==(r?"True":"False"))) k++} END{print k+0}' $D/dia.txt; }
 check_match "tshark: CER/CEA (one per connection)" "^([1-9][0-9]*) \\1$" "$(cnt 257 1) $(cnt 257 0)"
-check_match "tshark: DWR/DWA seen and answered" "^([1-9][0-9]*) \\1$" "$(cnt 280 1) $(cnt 280 0)"
+# every DWR is answered on its connection (same hop-by-hop id), except one that is the last
+# Diameter message of its connection (sent as the capture stopped)
+tshark -r $D/cap.pcapng "${DEC[@]}" -Y diameter -T fields -E separator=' ' -E occurrence=a -E aggregator=, \
+	-e tcp.stream -e diameter.cmd.code -e diameter.flags.request -e diameter.hopbyhopid >$D/dw.txt 2>/dev/null
+check_match "tshark: DWR/DWA seen and answered (answered, unanswered-but-last)" '^[1-9][0-9]* 0$' "$(python3 -c '
+import sys
+msgs = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) < 4: continue
+    for c, r, h in zip(f[1].split(","), f[2].split(","), f[3].split(",")):
+        msgs.setdefault(f[0], []).append((c, r in ("1", "True"), h))
+ok = bad = 0
+for st, ms in msgs.items():
+    for i, (c, req, h) in enumerate(ms):
+        if c != "280" or not req: continue
+        if any(c2 == "280" and not r2 and h2 == h for c2, r2, h2 in ms[i + 1:]): ok += 1
+        elif i != len(ms) - 1: bad += 1
+print(ok, bad)' $D/dw.txt)"
 check_match "tshark: DPR/DPA seen and answered" "^([1-9][0-9]*) \\1$" "$(cnt 282 1) $(cnt 282 0)"
 # BIRs on the TCP links: 6 direct + the vanished NAF's + 2 chains x 2 TCP hops (the visited ->
 # home AAA hop is TLS); every one answered except the vanished NAF's

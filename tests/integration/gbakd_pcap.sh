@@ -39,7 +39,7 @@ ipv6 = 2001:db8::1
 queues = 1
 [store]
 redis = $REDIS
-reply_timeout_ms = 1000
+reply_timeout_ms = 5000
 [cache]
 entries = 64
 [realm:home]
@@ -75,10 +75,10 @@ t_gbakd_start $NS $PFX "$T_TMP/gbakd.log" "$T_TMP/gbakd.ini" -l 0-1 \
 _t_ok "gbakd starts on net_pcap (one queue)"
 check_match "port 0 has net_pcap's MAC $US_MAC" "port 0 mac $US_MAC " "$(grep 'port 0 mac' "$T_TMP/gbakd.log")"
 
-# wait for the eight replies (the two store lookups take a Redis round trip), then telemetry
-n=0
-while [ "$(t_tel $PFX /gbakd/stats | t_json /gbakd/stats.tx_packets)" != 8 ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
-sleep 0.3   # nothing more should come
+# wait until all nine packets are read and nothing is in flight (the two store lookups take a
+# Redis round trip): then no further reply can come, and the counts are final
+rx_inflight_tx() { local j; j=$(t_tel $PFX /gbakd/stats); echo "$(echo "$j" | t_json /gbakd/stats.rx_packets) $(echo "$j" | t_json /gbakd/stats.inflight) $(echo "$j" | t_json /gbakd/stats.tx_packets)"; }
+check_wait_eq "all 9 packets read, nothing in flight, 8 replies (rx inflight tx)" "" "9 0 8" rx_inflight_tx
 st=$(t_tel $PFX /gbakd/stats)
 check_eq "telemetry: rx_packets 9" 9 "$(echo "$st" | t_json /gbakd/stats.rx_packets)"
 check_eq "telemetry: tx_packets 8" 8 "$(echo "$st" | t_json /gbakd/stats.tx_packets)"

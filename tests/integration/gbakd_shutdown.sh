@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Shutdown under load: gbakd (net_af_packet over a veth, 2 queue pairs -> 2 workers, real Redis,
 # cache off so every query is a store lookup) gets SIGTERM while a client in the other namespace
-# keeps a window of queries in flight. gbakd must exit 0 within the drain timeout + a margin,
-# print its final counters, and account for every query it accepted:
+# keeps a window of queries in flight. gbakd must exit 0, end its drain the way the case wants
+# (its drain_deadline counter: never by the clock of this machine), print its final counters, and account for every query it accepted:
 #   queries == sum(answers_*) + drop_diameter_garbage + drop_no_room + drop_shutdown
 # and the client must have received exactly the answers gbakd sent (by result code), each a
 # well-formed BIA to a query it sent, with ME-Key-Material equal to the independent KDF.
@@ -104,9 +104,12 @@ def parse(d):
 
 while True:
     now = time.monotonic()
+    # the stop file holds how many answers gbakd says it sent: read until all have arrived
+    # (a generous deadline only guards against a lost one; the check then reports it)
     if stopping is None and os.path.exists(stopfile):
         stopping = now
-    if stopping is not None and now - stopping > 0.5:
+        expect = int(open(stopfile).read().strip() or 0)
+    if stopping is not None and (res["received"] >= expect or now - stopping > 60):
         break
     # keep the window full (a query unanswered for 3 s leaves the window: gbakd stopped reading)
     if stopping is None:
@@ -212,18 +215,17 @@ EOC
 	local gpid=$GBAKD_PID
 	t_bg ip netns exec $CL python3 "$T_TMP/load.py" 192.0.2.1 3868 $NSESS $SEED 64 \
 		"$T_TMP/$name.stop" "$T_TMP/$name.prog" "$T_TMP/$name.json"
-	local lpid=$! n=0
+	local lpid=$!
 	# steady stream first: at least 1500 answers
-	while [ "$(awk '{print $2}' "$T_TMP/$name.prog" 2>/dev/null || echo 0)" -lt 1500 ] 2>/dev/null && [ $n -lt 200 ]; do
-		sleep 0.1; n=$((n+1))
-	done
-	check_match "$name: steady load before the signal (>= 1500 answers)" '^[0-9]+ (1[5-9][0-9][0-9]|[2-9][0-9]{3}|[0-9]{5,})$' "$(cat "$T_TMP/$name.prog" 2>/dev/null)"
+	answered_1500() { [ "$(awk '{print $2}' "$T_TMP/$name.prog" 2>/dev/null || echo 0)" -ge 1500 ] 2>/dev/null; }
+	check_wait "$name: steady load before the signal (>= 1500 answers)" "" answered_1500
 	LC_BUSY=$(t_tel $pfx /gbakd/lcores | python3 -c "import sys,json;d=json.load(sys.stdin);print(sum(1 for v in d.get('/gbakd/lcores',d).values() if isinstance(v,dict) and v.get('queries',0)>0))")
 	INFLIGHT_AT_TERM=
 	if [ "$stopredis" = 1 ]; then
 		kill -STOP $RPID
-		sleep 0.2
-		INFLIGHT_AT_TERM=$(t_tel $pfx /gbakd/stats | t_json /gbakd/stats.inflight)
+		# wait until lookups are parked behind the stopped Redis
+		parked() { INFLIGHT_AT_TERM=$(t_tel $pfx /gbakd/stats | t_json /gbakd/stats.inflight); [ "${INFLIGHT_AT_TERM:-0}" -gt 0 ] 2>/dev/null; }
+		t_wait "$name: queries in flight behind the stopped Redis" "" parked
 	fi
 	# signal and timestamp (CLOCK_MONOTONIC, as the client's answer times) in one step
 	local t0; t0=$(date +%s%N)
@@ -231,11 +233,11 @@ EOC
 	wait $gpid; local rc=$?
 	ELAPSED_MS=$((($(date +%s%N) - t0) / 1000000))
 	[ "$stopredis" = 1 ] && kill -CONT $RPID
-	touch "$T_TMP/$name.stop"
+	final "$T_TMP/$name.log" > "$T_TMP/$name.final"
+	fc "$T_TMP/$name.final" answers > "$T_TMP/$name.stop.tmp"; mv "$T_TMP/$name.stop.tmp" "$T_TMP/$name.stop"
 	wait $lpid
 	check_eq "$name: SIGTERM -> gbakd exits 0" 0 "$rc"
 	check "$name: final counters printed" grep -q "gbakd: final counters" "$T_TMP/$name.log"
-	final "$T_TMP/$name.log" > "$T_TMP/$name.final"
 	check "$name: client result written" test -s "$T_TMP/$name.json"
 	[ -n "${T_KEEP:-}" ] && { echo "  --- $name final counters:"; sed 's/^/      /' "$T_TMP/$name.final"; }
 	return 0
@@ -268,8 +270,11 @@ check_accounting() {
 }
 
 # ---- 1: Redis up: everything in flight at SIGTERM finishes with 2001 ---------------------------
-run_case up 2000 1000 0 && {
-	check_match "up: exit within drain 1000 ms + 2 s margin (${ELAPSED_MS} ms)" '^ok$' "$([ $ELAPSED_MS -lt 3000 ] && echo ok || echo "$ELAPSED_MS ms")"
+# How the drain ended is read from gbakd's own counter (drain_deadline: workers whose drain met
+# drain_timeout_ms with queries in flight), never from how long the exit took on this machine.
+run_case up 2000 10000 0 && {
+	check_eq "up: the drain finished before its deadline (drain_deadline 0; exit took ${ELAPSED_MS} ms)" 0 \
+		"$(fc $T_TMP/up.final drain_deadline)"
 	check_accounting up
 	f=$T_TMP/up.final
 	check_eq "up: every answer is 2001, nothing dropped at shutdown" "$(fc $f answers) 0" "$(fc $f answers_2001) $(fc $f drop_shutdown)"
@@ -279,10 +284,10 @@ run_case up 2000 1000 0 && {
 }
 
 # ---- 2: Redis SIGSTOPped, reply timeout > drain: the drain deadline cancels -> 3002 ------------
-run_case stalled_cancel 10000 1000 1 && {
+run_case stalled_cancel 60000 1000 1 && {
 	check_match "stalled_cancel: queries parked in flight at SIGTERM (inflight gauge $INFLIGHT_AT_TERM)" '^[1-9][0-9]*$' "$INFLIGHT_AT_TERM"
-	check_match "stalled_cancel: exit after the drain deadline, within 1000 ms + 2 s (${ELAPSED_MS} ms)" '^ok$' \
-		"$([ $ELAPSED_MS -ge 900 ] && [ $ELAPSED_MS -lt 3000 ] && echo ok || echo "$ELAPSED_MS ms")"
+	check_match "stalled_cancel: the drain met its deadline (drain_deadline >= 1; exit took ${ELAPSED_MS} ms)" '^[1-9][0-9]*$' \
+		"$(fc $T_TMP/stalled_cancel.final drain_deadline)"
 	check_accounting stalled_cancel
 	f=$T_TMP/stalled_cancel.final
 	check_eq "stalled_cancel: nothing dropped at shutdown" 0 "$(fc $f drop_shutdown)"
@@ -296,10 +301,10 @@ print(len(a), 'ok' if a and all(c in (3002,3004) for c in a) else 'codes %s'%sor
 }
 
 # ---- 3: Redis SIGSTOPped, reply timeout < drain: timeouts during the drain -> 3004 ------------
-run_case stalled_timeout 400 3000 1 && {
+run_case stalled_timeout 400 60000 1 && {
 	check_match "stalled_timeout: queries parked in flight at SIGTERM (inflight gauge $INFLIGHT_AT_TERM)" '^[1-9][0-9]*$' "$INFLIGHT_AT_TERM"
-	check_match "stalled_timeout: exit before the drain deadline (${ELAPSED_MS} ms < 3000)" '^ok$' \
-		"$([ $ELAPSED_MS -lt 3000 ] && echo ok || echo "$ELAPSED_MS ms")"
+	check_eq "stalled_timeout: store timeouts ended the drain before its deadline (drain_deadline 0; exit took ${ELAPSED_MS} ms)" 0 \
+		"$(fc $T_TMP/stalled_timeout.final drain_deadline)"
 	check_accounting stalled_timeout
 	f=$T_TMP/stalled_timeout.final
 	check_eq "stalled_timeout: nothing dropped at shutdown" 0 "$(fc $f drop_shutdown)"

@@ -43,7 +43,7 @@ EOC
 	before=$(ip netns exec $NS nstat -az UdpInCsumErrors Udp6InCsumErrors 2>/dev/null | awk 'NR>1{s+=$2}END{print s+0}')
 	for srv in 192.0.2.1:3868 '[2001:db8::1]:3868'; do
 		out=$(ip netns exec $NS "$BUILD/gbactl" query --server "$srv" --btid "$BTID" --naf-fqdn naf1.home1.net \
-			--ua 0100000002 --origin-host naf1.home1.net --json --timeout-ms 3000)
+			--ua 0100000002 --origin-host naf1.home1.net --json --timeout-ms 20000)
 		check_eq "$mode, $srv: answer with the reference Ks_NAF" 7c351b69c4910d2da5a312ad73ce3ac7be6f46165fdb9ffc3494d874aca8a501 "$(echo "$out" | t_json ks_naf)"
 	done
 	after=$(ip netns exec $NS nstat -az UdpInCsumErrors Udp6InCsumErrors 2>/dev/null | awk 'NR>1{s+=$2}END{print s+0}')

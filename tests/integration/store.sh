@@ -41,15 +41,16 @@ for i in 0 1 2 3; do
 		--cluster-node-timeout 2000 --cluster-require-full-coverage no --cluster-replica-no-failover yes
 done
 for p in "${CP[@]}"; do
-	n=0; until $RC -p "$p" ping >/dev/null 2>&1; do n=$((n+1)); [ $n -gt 100 ] && break; sleep 0.05; done
+	t_wait "cluster node $p answering PING" "" $RC -p "$p" ping
 done
 check "cluster created (3 masters)" $RC --cluster create "127.0.0.1:${CP[0]}" "127.0.0.1:${CP[1]}" \
 	"127.0.0.1:${CP[2]}" --cluster-replicas 0 --cluster-yes
 $RC -p "${CP[3]}" CLUSTER MEET 127.0.0.1 "${CP[0]}" >/dev/null
 M0=$($RC -p "${CP[0]}" CLUSTER MYID)
-n=0; until $RC -p "${CP[3]}" CLUSTER NODES | grep -q "$M0"; do n=$((n+1)); [ $n -gt 100 ] && break; sleep 0.05; done
+knows_m0() { $RC -p "${CP[3]}" CLUSTER NODES | grep -q "$M0"; }
+t_wait "node ${CP[3]} to learn master $M0 (CLUSTER MEET)" "" knows_m0
 check "replica attached" $RC -p "${CP[3]}" CLUSTER REPLICATE "$M0"
-wait_for() { local n=0; until (eval "$1"); do n=$((n+1)); [ $n -gt 200 ] && return 1; sleep 0.05; done; }
+wait_for() { t_wait "$1" "" bash -c "$1"; }
 check "cluster_state ok on every node" wait_for \
 	"for p in ${CP[*]}; do $RC -p \$p CLUSTER INFO | grep -q cluster_state:ok || exit 1; done; true"
 check "replica in sync" wait_for "$RC -p ${CP[3]} INFO replication | grep -q master_link_status:up"

@@ -90,14 +90,18 @@ struct tally {
 
 static struct store_completion comp[256];
 
-/* Look up v[idx[k]] for k < n (cookie = k); poll until every one completed (<= 20 s). Checks
+/* Tests wait for conditions, never for time: DEADLINE_NS bounds every such wait (generous, so a
+ * slow or busy machine still passes); the short pauses inside the loops are pacing only. */
+#define DEADLINE_NS 60000000000ull
+
+/* Look up v[idx[k]] for k < n (cookie = k); poll until every one completed (<= DEADLINE_NS). Checks
  * exactly-once and, for FOUND, the exact record. per[k] gets each status when per != NULL. */
 static void lookup_set(struct store *s, const struct sess *v, const unsigned *idx, unsigned n, struct tally *t,
 		       uint8_t *per)
 {
 	uint8_t *seen = calloc(n, 1);
 	unsigned sent = 0, done = 0;
-	uint64_t t0 = now_ns(), give_up = t0 + 20000000000ull;
+	uint64_t t0 = now_ns(), give_up = t0 + DEADLINE_NS;
 	memset(t, 0, sizeof(*t));
 	while (done < n && now_ns() < give_up) {
 		while (sent < n) {
@@ -152,6 +156,21 @@ static const char *env(const char *n)
 {
 	const char *v = getenv(n);
 	return v ? v : "";
+}
+
+/* Wait until nothing listens on 127.0.0.1:port any more (connect refused). Returns 1, or 0 at
+ * the deadline. */
+static int wait_port_closed(int port)
+{
+	for (uint64_t end = now_ns() + DEADLINE_NS; now_ns() < end;) {
+		redisContext *c = redisConnect("127.0.0.1", port);
+		int refused = c == NULL || c->err;
+		redisFree(c);
+		if (refused)
+			return 1;
+		usleep(10000); /* pacing */
+	}
+	return 0;
 }
 
 static redisContext *direct(int port)
@@ -348,13 +367,22 @@ static void test_cancel_and_reconnect(void)
 	CU_ASSERT_EQUAL(store_complete_burst(s, comp, 256), 10);
 	for (unsigned k = 0; k < 10; k++)
 		CU_ASSERT_EQUAL(comp[k].status, STORE_SHARD_DOWN);
-	/* their late replies are dropped: nothing else completes, the next lookups are exact */
-	uint64_t end = now_ns() + 100000000ull;
-	unsigned extra = 0;
-	while (now_ns() < end) {
+	/* their late replies are dropped: a marker lookup sent after them on the same connection is
+	 * answered after them (Redis answers in order), and it is the only completion */
+	struct store_lookup mark = {v[10].btid, v[10].len, 999};
+	CU_ASSERT_EQUAL(store_lookup_burst(s, &mark, 1, now_ns()), 1);
+	unsigned extra = 0, marker = 0;
+	for (uint64_t end = now_ns() + DEADLINE_NS; !marker && now_ns() < end;) {
 		store_poll(s, now_ns());
-		extra += store_complete_burst(s, comp, 256);
+		unsigned c = store_complete_burst(s, comp, 256);
+		for (unsigned k = 0; k < c; k++) {
+			if (comp[k].cookie == 999 && comp[k].status == STORE_FOUND)
+				marker = 1;
+			else
+				extra++;
+		}
 	}
+	CU_ASSERT_EQUAL(marker, 1);
 	CU_ASSERT_EQUAL(extra, 0);
 	struct tally t;
 	lookup_set(s, v, NULL, 50, &t, NULL);
@@ -366,15 +394,22 @@ static void test_cancel_and_reconnect(void)
 	CU_ASSERT(rep != NULL && rep->type == REDIS_REPLY_INTEGER && rep->integer >= 1);
 	freeReplyObject(rep);
 	redisFree(c);
-	usleep(20000);
 	lookup_set(s, v, NULL, 50, &t, NULL);
 	CU_ASSERT_EQUAL(t.st[STORE_FOUND] + t.st[STORE_SHARD_DOWN], 50);
 	CU_ASSERT_EQUAL(t.wrong, 0);
-	uint64_t until = now_ns() + 50000000ull; /* the worker keeps polling: the reconnect happens */
-	while (now_ns() < until)
+	/* the worker keeps polling: the reconnect happens (after its backoff), then all are found */
+	unsigned wrong = 0;
+	for (uint64_t end = now_ns() + DEADLINE_NS; now_ns() < end;) {
 		store_poll(s, now_ns());
-	lookup_set(s, v, NULL, 50, &t, NULL);
+		lookup_set(s, v, NULL, 50, &t, NULL);
+		wrong += t.wrong + t.dup;
+		CU_ASSERT_EQUAL(t.st[STORE_FOUND] + t.st[STORE_SHARD_DOWN], 50);
+		if (t.st[STORE_FOUND] == 50)
+			break;
+		usleep(10000); /* pacing */
+	}
 	CU_ASSERT_EQUAL(t.st[STORE_FOUND], 50);
+	CU_ASSERT_EQUAL(wrong, 0);
 	struct store_shard_stats st;
 	store_shard_stats(s, 0, &st);
 	CU_ASSERT(st.reconnects >= 1);
@@ -398,7 +433,9 @@ static void test_timeout(void)
 	kill((pid_t)pid, SIGCONT);
 	CU_ASSERT_EQUAL(t.st[STORE_TIMEOUT], 50);
 	CU_ASSERT_EQUAL(t.missing, 0);
-	CU_ASSERT(t.elapsed_ns >= 200000000ull && t.elapsed_ns < 600000000ull);
+	/* never before the reply timeout (a lower bound cannot fail on a slow machine; how much
+	 * later is the machine's business, not the test's) */
+	CU_ASSERT(t.elapsed_ns >= 200000000ull);
 	struct store_shard_stats st;
 	store_shard_stats(s, 0, &st);
 	CU_ASSERT_EQUAL(st.timeouts, 50);
@@ -625,10 +662,15 @@ static void test_cluster_migrate(void)
 	       (unsigned long long)sum.redirects_ask, (unsigned long long)sum.redirects_moved);
 	CU_ASSERT(sum.redirects_ask > 0);
 	CU_ASSERT(sum.redirects_moved > 0);
-	/* the map now says dst, and later lookups need no redirect */
-	usleep(150000);
-	lookup_set(s, mv, NULL, K, &t, NULL);
+	/* the map now says dst (once the store's refresh has run), and later lookups need no redirect */
+	for (uint64_t end = now_ns() + DEADLINE_NS;
+	     shard_port(s, store_slot_shard(s, slot)) != dst && now_ns() < end;) {
+		store_poll(s, now_ns());
+		usleep(1000); /* pacing */
+	}
 	CU_ASSERT_EQUAL(shard_port(s, store_slot_shard(s, slot)), dst);
+	sum = sum_stats(s);
+	lookup_set(s, mv, NULL, K, &t, NULL);
 	struct store_shard_stats after = sum_stats(s);
 	CU_ASSERT_EQUAL(after.redirects_moved, sum.redirects_moved);
 	CU_ASSERT_EQUAL(t.st[STORE_FOUND], K);
@@ -667,13 +709,13 @@ static void test_cluster_failover(void)
 	kill((pid_t)pid, SIGKILL);
 	uint64_t t_kill = now_ns(), t_ok = 0;
 	int taken_over = 0, rounds = 0;
-	while (now_ns() - t_kill < 20000000000ull) {
+	while (now_ns() - t_kill < DEADLINE_NS) {
 		lookup_set(s, cv, idx, 600, &t, NULL);
 		rounds++;
 		for (unsigned j = 0; j < STORE_STATUS_MAX; j++)
 			all.st[j] += t.st[j];
 		all.wrong += t.wrong + t.dup + t.missing;
-		if (!taken_over && all.st[STORE_SHARD_DOWN] > 0 && now_ns() - t_kill > 300000000ull) {
+		if (!taken_over && all.st[STORE_SHARD_DOWN] > 0) { /* the loss was seen: promote */
 			CU_ASSERT(cmd_ok(cr, redisCommand(cr, "CLUSTER FAILOVER TAKEOVER")));
 			taken_over = 1;
 		}
@@ -681,7 +723,7 @@ static void test_cluster_failover(void)
 			t_ok = now_ns();
 			break;
 		}
-		usleep(10000);
+		usleep(10000); /* pacing */
 	}
 	printf("\n  failover: %d rounds, found %u, shard_down %u, timeout %u, proto %u; resumed %.2f s after the kill\n",
 	       rounds, all.st[STORE_FOUND], all.st[STORE_SHARD_DOWN], all.st[STORE_TIMEOUT],
@@ -722,7 +764,7 @@ static void test_cluster_shard_down(void)
 	long long pid = info_pid(vport);
 	CU_ASSERT_FATAL(pid > 0);
 	kill((pid_t)pid, SIGKILL);
-	usleep(50000);
+	CU_ASSERT(wait_port_closed(vport)); /* the process is gone (its listening socket closed) */
 	lookup_set(s, cv, NULL, N_CLUSTER, &t, NULL); /* the loss is noticed */
 	CU_ASSERT_EQUAL(t.wrong, 0);
 	lookup_set(s, cv, NULL, N_CLUSTER, &t, per);
@@ -742,7 +784,7 @@ static void test_cluster_shard_down(void)
 	CU_ASSERT(on_victim > N_CLUSTER / 6);
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT_EQUAL(t.wrong, 0);
-	CU_ASSERT(t.elapsed_ns < 500000000ull); /* fails fast: far below the reply timeout */
+	CU_ASSERT_EQUAL(t.st[STORE_TIMEOUT], 0); /* fails fast (shard down), not by the reply timeout */
 	struct store_shard_stats st;
 	store_shard_stats(s, (unsigned)victim, &st);
 	CU_ASSERT_EQUAL(st.up, 0);

@@ -83,7 +83,7 @@ static void screen(const struct telc_snapshot *a, const struct telc_snapshot *b,
 	else
 		printf("----------------------------------------------------------------------\n");
 	printf("gbakd top: %s\n", b->info[0] ? b->info : "?");
-	printf("interval %.2f s   screen %u%s%u   workers %" PRIu64 "   in flight now %" PRIu64 "\n",
+	printf("interval %.3f s   screen %u%s%u   workers %" PRIu64 "   in flight now %" PRIu64 "\n",
 	       secs, iter, iters ? "/" : "", iters, telc_u64(b, TELC_SEC_STATS, "", "lcores"),
 	       telc_u64(b, TELC_SEC_STATS, "", "inflight"));
 
