@@ -7,6 +7,12 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}; export BUILD=$(cd "$BUILD" && pwd)
+# Debian's python3 before a version manager's shim (see t_python_path in tests/common/lib.sh)
+py=$(command -v python3 || true)
+if [ -n "$py" ] && [ -x /usr/bin/python3 ] && [ "$(head -c 2 "$py")" = '#!' ]; then
+	PYBIN=$(mktemp -d /tmp/gbakd-python.XXXXXX); ln -s /usr/bin/python3 "$PYBIN/python3"
+	export PATH="$PYBIN:$PATH"; trap 'rm -rf "$PYBIN"' EXIT
+fi
 pass=0; fail=0; failed_parts=(); times=(); T0=$SECONDS
 run_part() {
 	local name=$1; shift

@@ -11,6 +11,18 @@ T_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$T_ROOT/build}
 T_PIDS=(); T_CLEANUP=()
 
+# The tests call python3 (an independent KDF, JSON fields) hundreds of times. When the first
+# python3 on PATH is a wrapper script (a version manager's shim, such as pyenv's, runs a tree of
+# bash processes per call: seconds each on a busy machine), Debian's /usr/bin/python3 is put in
+# front, through a folder that holds only that link. Exported, so every child sees it too.
+t_python_path() {
+	local p; p=$(command -v python3) || return 0
+	[ -x /usr/bin/python3 ] && [ "$(head -c 2 "$p")" = '#!' ] || return 0
+	T_PYBIN=$(mktemp -d /tmp/gbakd-python.XXXXXX) && ln -s /usr/bin/python3 "$T_PYBIN/python3" &&
+		export PATH="$T_PYBIN:$PATH"
+}
+t_python_path
+
 t_begin() { T_NAME=$1; T_TMP=$(mktemp -d "/tmp/gbakd-$1.XXXXXX"); echo "=== $1"; trap t_teardown EXIT; }
 t_cleanup_add() { T_CLEANUP+=("$*"); }
 t_bg() { "$@" & T_PIDS+=($!); }   # run in background, killed at exit; PID in $!
@@ -23,6 +35,8 @@ t_teardown() {
 	done
 	for ((i=${#T_CLEANUP[@]}-1; i>=0; i--)); do eval "${T_CLEANUP[i]}" >/dev/null 2>&1; done
 	[ -n "${T_KEEP:-}" ] || rm -rf "$T_TMP"
+	[ -n "${T_PYBIN:-}" ] && rm -rf "$T_PYBIN"
+	return 0
 }
 _t_ok()   { T_PASS=$((T_PASS+1)); echo "  ok   $1"; }
 _t_fail() { T_FAIL=$((T_FAIL+1)); echo "  FAIL $1"; [ -n "${2:-}" ] && echo "       $2"; return 0; }

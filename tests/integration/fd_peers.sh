@@ -154,8 +154,11 @@ check "the slow query reached the BSF's engine" wait_log $D/bsf.events "^rx c2xv
 kill -9 $SLOW 2>/dev/null; wait $SLOW 2>/dev/null
 check "meanwhile another NAF gets its answer" q mid "${DIRECT[@]}" FDQ_NAF=naf1.home1.net
 check_eq "meanwhile: key" "$KEY_ME" "$(jget mid me_key)"
+check "the BSF's core saw the NAF go (ZOMBIE)" wait_log $D/bsf.log "STATE_ZOMBIE.*'naf7\.home1\.net'"
 touch $D/bsf.release   # the engine now answers the query of the vanished peer
 check "the BSF answered the vanished NAF's query" wait_log $D/bsf.events "^answered c2xvdw==@bsf.home1.net$"
+check "freeDiameter discarded that answer (peer closed): no BIA for it on the wire" \
+	wait_log $D/bsf.log "Unable to forward answer to deleted / closed peer 'naf7\.home1\.net'"
 check "after the orphan answer: BSF still running" kill -0 $BSF_PID
 check "after the orphan answer: direct query" q after "${DIRECT[@]}" FDQ_NAF=naf1.home1.net
 check_eq "after the orphan answer: key" "$KEY_ME" "$(jget after me_key)"
