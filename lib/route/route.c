@@ -14,12 +14,12 @@ const char *const route_deny_names[ROUTE_DENY_MAX] = {
 	[ROUTE_DENY_NAF_DOMAIN] = "naf_domain",
 	[ROUTE_DENY_GSID] = "gsid",
 	[ROUTE_DENY_USS] = "uss",
+	[ROUTE_DENY_ORIGIN_HOST] = "origin_host",
+	[ROUTE_DENY_RELAY_PATH] = "relay_path",
 };
 
-static bool dns_name_ok(const char *s, size_t len)
+bool route_dns_name_ok(const char *s, size_t len)
 {
-	if (len == 1 && s[0] == '*')
-		return true;
 	if (len == 0 || len > ROUTE_DNS_MAX || s[0] == '.' || s[len - 1] == '.')
 		return false;
 	size_t label = 0;
@@ -39,10 +39,31 @@ static bool dns_name_ok(const char *s, size_t len)
 	return true;
 }
 
+static bool dns_name_ok(const char *s, size_t len)
+{
+	return (len == 1 && s[0] == '*') || route_dns_name_ok(s, len);
+}
+
+bool route_domain_ok(const char *s)
+{
+	size_t len = strlen(s);
+	if (len > 2 && s[0] == '*' && s[1] == '.')
+		return route_dns_name_ok(s + 2, len - 2);
+	return dns_name_ok(s, len);
+}
+
+bool route_id_eq(const uint8_t *a, size_t alen, const char *b)
+{
+	size_t blen = strlen(b);
+	return a != NULL && alen == blen && strncasecmp((const char *)a, b, blen) == 0;
+}
+
 bool route_dns_in(const char *name, size_t len, const char *domain, size_t dlen)
 {
 	if (dlen == 1 && domain[0] == '*')
 		return true;
+	if (dlen > 2 && domain[0] == '*' && domain[1] == '.') /* strictly below domain + 2 */
+		return len > dlen - 2 && route_dns_in(name, len, domain + 2, dlen - 2);
 	if (len < dlen)
 		return false;
 	if (strncasecmp(name + len - dlen, domain, dlen) != 0)
@@ -87,26 +108,88 @@ const struct route_realm *route_realm_lookup(const struct route_table *t, const 
 	return best;
 }
 
-static bool str_eq_ci(const uint8_t *a, size_t alen, const char *b)
+bool route_is_relay(const struct route_policy *p, const uint8_t *id, size_t len)
 {
-	size_t blen = strlen(b);
-	return alen == blen && strncasecmp((const char *)a, b, blen) == 0;
+	for (unsigned i = 0; i < p->n_relay; i++)
+		if (route_id_eq(id, len, p->relay[i]))
+			return true;
+	return false;
 }
 
-static bool rule_names_peer(const struct route_rule *r, const struct route_query *q)
+static bool id_eq2(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
-	bool id = false;
-	for (unsigned i = 0; i < r->n_origin_host && !id; i++)
-		id = q->origin_host && str_eq_ci(q->origin_host, q->origin_host_len, r->origin_host[i]);
-	for (unsigned i = 0; i < r->n_proxy_id && !id; i++)
-		for (unsigned j = 0; j < q->n_route_record && !id; j++)
-			id = str_eq_ci(q->route_record[j], q->route_record_len[j], r->proxy_id[i]);
-	if (!id)
-		return false;
-	if (r->n_prefix == 0 || q->src_addr == NULL)
+	return alen == blen && strncasecmp((const char *)a, (const char *)b, alen) == 0;
+}
+
+int route_diameter_identity(const struct route_policy *p, const struct route_query *q,
+			    const uint8_t **id, uint16_t *len)
+{
+	if (q->peer == NULL || q->peer_len == 0)
+		return -ROUTE_DENY_UNKNOWN_PEER;
+	const uint8_t *cur = q->peer;
+	uint16_t cur_len = q->peer_len;
+	int i = (int)q->n_route_record - 1;
+	/* every step consumes at least one Route-Record: the walk ends */
+	while (route_is_relay(p, cur, cur_len)) {
+		/* entries naming the current hop itself were appended by whoever received from it
+		 * (our own freeDiameter appends the adjacent peer on receipt): skip them */
+		while (i >= 0 && id_eq2(q->route_record[i], q->route_record_len[i], cur, cur_len))
+			i--;
+		/* a trusted relay vouches for the entry it appended: the peer it received from */
+		if (i < 0 || q->route_record_truncated)
+			return -ROUTE_DENY_RELAY_PATH;
+		cur = q->route_record[i];
+		cur_len = q->route_record_len[i];
+		i--;
+	}
+	*id = cur;
+	*len = cur_len;
+	return 0;
+}
+
+static bool names_include(const char (*arr)[ROUTE_DNS_MAX + 1], unsigned n, const uint8_t *id, size_t len)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (route_id_eq(id, len, arr[i]))
+			return true;
+	return false;
+}
+
+/* 1: the rule names the query's origin; 0: it does not; -ROUTE_DENY_ORIGIN_HOST: UDP, the
+ * source is the rule's but the names the query gives are not */
+static int rule_names_peer(const struct route_rule *r, const struct route_query *q, const uint8_t *id,
+			   uint16_t id_len)
+{
+	if (q->via == ROUTE_VIA_DIAMETER) {
+		if (r->transport == ROUTE_TRANSPORT_UDP)
+			return 0;
+		return names_include(r->origin_host, r->n_origin_host, id, id_len) ||
+		       names_include(r->proxy_id, r->n_proxy_id, id, id_len);
+	}
+	/* UDP: the source address is the identity */
+	if (r->transport == ROUTE_TRANSPORT_DIAMETER || q->src_addr == NULL)
+		return 0;
+	bool src = false;
+	for (unsigned i = 0; i < r->n_prefix && !src; i++)
+		src = net_prefix_match(&r->prefix[i], q->src_family, q->src_addr);
+	if (!src)
+		return 0;
+	/* defence in depth: the sender's own name must be one of the rule's */
+	if (q->origin_host && names_include(r->origin_host, r->n_origin_host, q->origin_host, q->origin_host_len))
+		return 1;
+	if (q->n_route_record > 0 &&
+	    names_include(r->proxy_id, r->n_proxy_id, q->route_record[q->n_route_record - 1],
+			  q->route_record_len[q->n_route_record - 1]))
+		return 1;
+	return -ROUTE_DENY_ORIGIN_HOST;
+}
+
+bool route_rule_allows_gsid(const struct route_rule *r, uint32_t gsid)
+{
+	if (r->n_gsid == 0)
 		return true;
-	for (unsigned i = 0; i < r->n_prefix; i++)
-		if (q->src_addr && net_prefix_match(&r->prefix[i], q->src_family, q->src_addr))
+	for (unsigned k = 0; k < r->n_gsid; k++)
+		if (r->gsid[k] == gsid)
 			return true;
 	return false;
 }
@@ -115,12 +198,27 @@ int route_policy_check(const struct route_policy *p, const struct route_query *q
 {
 	int deny = ROUTE_DENY_UNKNOWN_PEER;
 	*rule_hint = -1;
+	const uint8_t *id = NULL;
+	uint16_t id_len = 0;
+	if (q->via == ROUTE_VIA_DIAMETER) {
+		int r = route_diameter_identity(p, q, &id, &id_len);
+		if (r < 0)
+			return r;
+	} else if (q->via != ROUTE_VIA_UDP) {
+		return -ROUTE_DENY_UNKNOWN_PEER;
+	}
 	for (unsigned i = 0; i < p->n; i++) {
 		const struct route_rule *r = &p->rule[i];
-		if (!rule_names_peer(r, q))
+		int named = rule_names_peer(r, q, id, id_len);
+		if (named == 0)
 			continue;
 		if (*rule_hint < 0)
 			*rule_hint = (int)i;
+		if (named < 0) {
+			if (deny == ROUTE_DENY_UNKNOWN_PEER)
+				deny = ROUTE_DENY_ORIGIN_HOST;
+			continue;
+		}
 		bool dom = false;
 		for (unsigned d = 0; d < r->n_domain && !dom; d++)
 			dom = route_dns_in((const char *)q->naf_fqdn, q->naf_fqdn_len, r->domain[d],
@@ -130,11 +228,8 @@ int route_policy_check(const struct route_policy *p, const struct route_query *q
 			continue;
 		}
 		bool gs = true;
-		for (unsigned g = 0; g < q->n_gsid && gs && r->n_gsid; g++) {
-			gs = false;
-			for (unsigned k = 0; k < r->n_gsid; k++)
-				gs = gs || r->gsid[k] == q->gsid[g];
-		}
+		for (unsigned g = 0; g < q->n_gsid && gs; g++)
+			gs = route_rule_allows_gsid(r, q->gsid[g]);
 		if (!gs) {
 			if (deny != ROUTE_DENY_NAF_DOMAIN)
 				deny = ROUTE_DENY_GSID;
@@ -144,6 +239,26 @@ int route_policy_check(const struct route_policy *p, const struct route_query *q
 		return (int)i;
 	}
 	return -deny;
+}
+
+int route_sources_add(struct route_sources *s, const struct net_prefix *x)
+{
+	for (unsigned i = 0; i < s->n; i++)
+		if (s->p[i].family == x->family && s->p[i].len == x->len &&
+		    !memcmp(s->p[i].addr, x->addr, x->family == 6 ? 16 : 4))
+			return 0;
+	if (s->n == ROUTE_MAX_SOURCES)
+		return -ENOSPC;
+	s->p[s->n++] = *x;
+	return 0;
+}
+
+bool route_sources_match(const struct route_sources *s, uint8_t family, const uint8_t *addr)
+{
+	for (unsigned i = 0; i < s->n; i++)
+		if (net_prefix_match(&s->p[i], family, addr))
+			return true;
+	return false;
 }
 
 int route_parse_u32_list(const char *s, uint32_t *out, unsigned max)

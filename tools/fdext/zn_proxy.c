@@ -7,8 +7,9 @@
  * Boostrapping-Info-Request (application 16777220, command 310) this relay is about to forward,
  * before freeDiameter's own routing (e.g. rt_default on Destination-Realm) picks the next hop:
  *
- *  1. NAF policy (lib/route route_policy_check): the BIR's Origin-Host (or a Route-Record
- *     identity) must be named by a [naf:*] rule, the NAF-Id FQDN must be inside that rule's
+ *  1. NAF policy (lib/route route_policy_check): the adjacent peer freeDiameter authenticated
+ *     (CER, TLS; never the BIR's Origin-Host) must be named by a [naf:*] rule (origin_host: a NAF
+ *     connected to this AAA; proxy_id: a peer relaying for NAFs), the NAF-Id FQDN must be inside that rule's
  *     naf_domains, and every GAA-Service-Identifier must be in its gsids (when given);
  *     otherwise the NAF gets a BIA with Experimental-Result 5402 DIAMETER_ERROR_NOT_AUTHORIZED.
  *  2. Realm table (lib/route route_realm_lookup on the B-TID's domain, parsed by lib/gba
@@ -28,7 +29,7 @@
  *
  *   [naf:own]                      ; one section per rule, first match wins
  *   origin_host = naf1.visited.net, naf2.visited.net
- *   ;proxy_id = zn-proxy.other.net ; or: a Route-Record identity the BIR must carry
+ *   ;proxy_id = zn-proxy.other.net ; or: an adjacent peer that relays for NAFs
  *   naf_domains = visited.net      ; required: NAF-Id FQDNs must be inside one of these
  *   ;gsids = 1, 4                  ; allowed GAA service ids (default any)
  *
@@ -349,10 +350,15 @@ static int fwd_cb(void *cbdata, struct msg **pm)
 		return answer(pm, 0, "DIAMETER_MISSING_AVP", "Zn-Proxy: B-TID, NAF-Id or routing AVP missing");
 	}
 
-	/* 1. NAF policy */
+	/* 1. NAF policy, on the adjacent peer freeDiameter authenticated (never the Origin-Host) */
+	DiamId_t src = NULL;
+	size_t src_len = 0;
+	if (fd_msg_source_get(*pm, &src, &src_len) || src_len > UINT16_MAX)
+		src = NULL;
 	struct route_query q = {
-		.origin_host = origin, .origin_host_len = (uint16_t)(origin_len <= UINT16_MAX ? origin_len : 0),
+		.via = ROUTE_VIA_DIAMETER, .peer = (const uint8_t *)src, .peer_len = src ? (uint16_t)src_len : 0,
 		.route_record = rr, .route_record_len = rr_len, .n_route_record = n_rr,
+		.route_record_truncated = n_rr == ZP_MAX_RR,
 		.naf_fqdn = naf, .naf_fqdn_len = (uint16_t)(naf_len - 5), .gsid = gsid, .n_gsid = n_gsid};
 	int hint = -1;
 	int rc = bad_gsid ? -ROUTE_DENY_GSID : route_policy_check(&zp->policy, &q, &hint);
