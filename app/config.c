@@ -125,21 +125,17 @@ static int for_each_item(const char *list, int (*fn)(void *, const char *), void
 	return 0;
 }
 
+/* a DiameterIdentity / realm: a DNS name, no wildcard */
 static bool dns_ok(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > ROUTE_DNS_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-' && s[i] != '_' && s[i] != '*')
-			return false;
-	return true;
+	return route_dns_name_ok(s, strlen(s));
 }
 
 struct list_ctx {
 	char (*arr)[ROUTE_DNS_MAX + 1];
 	unsigned *n, max;
-	const char *bad;
+	bool domains; /* naf_domains: "*", "name" or "*.name" */
+	const char *bad, *item;
 };
 
 /* for_each_item's items live in its own buffer: errors copy the offending item here */
@@ -152,8 +148,11 @@ static const char *keep_bad(const char *item)
 static int add_name(void *a, const char *item)
 {
 	struct list_ctx *l = a;
-	if (!dns_ok(item)) {
-		l->bad = "not a DNS name";
+	if (l->domains ? !route_domain_ok(item) : !dns_ok(item)) {
+		l->bad = l->domains ? "not a NAF domain (\"*\", \"name\" or \"*.name\"; '*' only as the "
+				      "whole first label)"
+				    : "not a DNS name (letters, digits, '-', '_' labels; no wildcard)";
+		l->item = keep_bad(item);
 		return -1;
 	}
 	if (*l->n == l->max) {
@@ -184,14 +183,15 @@ static int add_pfx(void *a, const char *item)
 }
 
 static int get_names(struct ctx *c, const char *sec, const char *key, char (*arr)[ROUTE_DNS_MAX + 1],
-		     unsigned *n, unsigned max)
+		     unsigned *n, unsigned max, bool domains)
 {
 	const char *v = get(c, sec, key);
 	if (v == NULL)
 		return 0;
-	struct list_ctx l = {arr, n, max, NULL};
+	struct list_ctx l = {arr, n, max, domains, NULL, NULL};
 	if (for_each_item(v, add_name, &l))
-		return fail(c, sec, key, "%s in '%s'", l.bad, v);
+		return l.item ? fail(c, sec, key, "'%s' is %s", l.item, l.bad)
+			      : fail(c, sec, key, "%s in '%s'", l.bad, v);
 	return 0;
 }
 
@@ -205,7 +205,8 @@ static const char *const k_store[] = {"redis", "user", "password", "connect_time
 static const char *const k_cache[] = {"entries", "ttl_s", NULL};
 static const char *const k_realm[] = {"pattern", "action", "hop", NULL};
 static const char *const k_rule[] = {"origin_host", "proxy_id", "source", "naf_domains", "gsids",
-				     "require_uss", NULL};
+				     "require_uss", "transport", NULL};
+static const char *const k_relay[] = {"peer", NULL};
 static const char *const k_hop[] = {"addresses", "dest_realm", "timeout_ms", "retries",
 				    "probe_interval_ms", "protected", "gateway_mac", "transport", NULL};
 static const char *const k_diameter[] = {"conf", "log", "log_level", "max_pending", NULL};
@@ -329,16 +330,34 @@ static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, con
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	if (check_keys(c, s, k_rule) ||
-	    get_names(c, s, "origin_host", r->origin_host, &r->n_origin_host, ROUTE_RULE_MAX_IDS) ||
-	    get_names(c, s, "proxy_id", r->proxy_id, &r->n_proxy_id, ROUTE_RULE_MAX_IDS) ||
-	    get_names(c, s, "naf_domains", r->domain, &r->n_domain, ROUTE_RULE_MAX_DOMAINS))
+	    get_names(c, s, "origin_host", r->origin_host, &r->n_origin_host, ROUTE_RULE_MAX_IDS, false) ||
+	    get_names(c, s, "proxy_id", r->proxy_id, &r->n_proxy_id, ROUTE_RULE_MAX_IDS, false) ||
+	    get_names(c, s, "naf_domains", r->domain, &r->n_domain, ROUTE_RULE_MAX_DOMAINS, true))
 		return -1;
 	if (r->n_origin_host == 0 && r->n_proxy_id == 0)
 		return fail(c, s, NULL, "needs origin_host and/or proxy_id (who may ask)");
 	if (r->n_domain == 0)
 		return fail(c, s, "naf_domains", "required (the NAF FQDN domains this peer may ask for)");
+	const char *t = get(c, s, "transport");
+	r->transport = ROUTE_TRANSPORT_ANY;
+	if (t && !strcmp(t, "udp"))
+		r->transport = ROUTE_TRANSPORT_UDP;
+	else if (t && !strcmp(t, "diameter"))
+		r->transport = ROUTE_TRANSPORT_DIAMETER;
+	else if (t && strcmp(t, "any"))
+		return fail(c, s, "transport", "'%s' is not udp | diameter | any", t);
 	const char *v = get(c, s, "source");
-	if (v) {
+	if (r->transport == ROUTE_TRANSPORT_DIAMETER) {
+		/* Diameter peers are identified by freeDiameter (CER, TLS), never by an address */
+		if (v)
+			return fail(c, s, "source", "does not apply with transport = diameter (the peer's "
+				    "identity comes from freeDiameter)");
+		if (cfg->dia_conf[0] == '\0')
+			return fail(c, s, "transport", "diameter rules need a [diameter] section");
+	} else if (v == NULL) {
+		/* the identity of a UDP query is its source address: no source, nobody */
+		return fail(c, s, "source", "required for UDP queries");
+	} else {
 		struct pfx_ctx p = {r, NULL};
 		if (for_each_item(v, add_pfx, &p))
 			return fail(c, s, "source", "bad prefix '%s'", p.bad);
@@ -357,7 +376,41 @@ static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, con
 			return fail(c, s, "require_uss", "'%s' is not a list of GAA service ids", v);
 		r->n_require_uss = (unsigned)n;
 	}
+	/* a trusted relay is never the identity of a query (the walk goes past it) */
+	for (unsigned k = 0; k < cfg->policy.n_relay; k++) {
+		const char *rl = cfg->policy.relay[k];
+		const uint8_t *u = (const uint8_t *)rl;
+		for (unsigned i = 0; i < r->n_origin_host; i++)
+			if (route_id_eq(u, strlen(rl), r->origin_host[i]))
+				return fail(c, s, "origin_host", "'%s' is a trusted relay ([relay:] peer): a relay is "
+					    "never the identity of a query", rl);
+		for (unsigned i = 0; i < r->n_proxy_id; i++)
+			if (route_id_eq(u, strlen(rl), r->proxy_id[i]))
+				return fail(c, s, "proxy_id", "'%s' is a trusted relay ([relay:] peer): a relay is "
+					    "never the identity of a query", rl);
+	}
 	cfg->policy.n++;
+	return 0;
+}
+
+/* [relay:NAME] peer = DiameterIdentity: a Diameter relay trusted to record truthfully, in the
+ * Route-Record it appends, the peer it received a query from (RFC 6733 §6.1.9) */
+static int load_relay(struct ctx *c, struct gbakd_config *cfg, const char *s)
+{
+	if (cfg->policy.n_relay == ROUTE_MAX_RELAYS)
+		return fail(c, s, NULL, "at most %d relay: sections", ROUTE_MAX_RELAYS);
+	if (check_keys(c, s, k_relay))
+		return -1;
+	const char *v = get(c, s, "peer");
+	if (v == NULL)
+		return fail(c, s, "peer", "required (the relay's Diameter identity, as in its CER)");
+	if (!dns_ok(v))
+		return fail(c, s, "peer", "'%s' is not a Diameter identity (a DNS name, no wildcard)", v);
+	if (cfg->dia_conf[0] == '\0')
+		return fail(c, s, NULL, "relays are Diameter peers: needs a [diameter] section");
+	if (route_is_relay(&cfg->policy, (const uint8_t *)v, strlen(v)))
+		return fail(c, s, "peer", "'%s' is already another relay section's peer", v);
+	snprintf(cfg->policy.relay[cfg->policy.n_relay++], ROUTE_DNS_MAX + 1, "%s", v);
 	return 0;
 }
 
@@ -476,13 +529,93 @@ static int load_realm(struct ctx *c, struct gbakd_config *cfg, const char *s, co
 	return 0;
 }
 
+/* UDP sources that may talk to us at all: every rule's prefixes and every hop address */
+static int build_sources(struct ctx *c, struct gbakd_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->policy.n; i++) {
+		const struct route_rule *r = &cfg->policy.rule[i];
+		for (unsigned k = 0; k < r->n_prefix; k++)
+			if (route_sources_add(&cfg->sources, &r->prefix[k]) < 0)
+				return fail(c, "naf:*", "source", "more than %d distinct prefixes over all rules",
+					    ROUTE_MAX_SOURCES);
+	}
+	for (unsigned h = 0; h < cfg->nb_hops; h++)
+		for (unsigned a = 0; a < cfg->hop[h].nb_addrs; a++) {
+			struct net_prefix x = {.family = cfg->hop[h].family[a],
+					       .len = (uint8_t)(cfg->hop[h].family[a] == 6 ? 128 : 32)};
+			memcpy(x.addr, cfg->hop[h].addr[a], x.family == 6 ? 16 : 4);
+			if (route_sources_add(&cfg->sources, &x) < 0)
+				return fail(c, "hop:*", "addresses", "more than %d distinct source prefixes and hop "
+					    "addresses", ROUTE_MAX_SOURCES);
+		}
+	return 0;
+}
+
+/* rte_cfgfile cuts section names, keys and values at CFG_NAME_LEN / CFG_VALUE_LEN - 1 characters
+ * without a word (a long source list would load a wider prefix): refuse anything that reaches
+ * the limit, since a value of exactly that length may have been cut */
+static int check_lengths(struct ctx *c, char **secs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (strlen(secs[i]) >= CFG_NAME_LEN - 1)
+			return fail(c, secs[i], NULL, "section name too long (limit %d characters)", CFG_NAME_LEN - 2);
+		int ne = rte_cfgfile_section_num_entries(c->f, secs[i]);
+		if (ne <= 0)
+			continue;
+		struct rte_cfgfile_entry *e = calloc((size_t)ne, sizeof(*e));
+		if (e == NULL)
+			return fail(c, secs[i], NULL, "out of memory");
+		rte_cfgfile_section_entries(c->f, secs[i], e, ne);
+		for (int k = 0; k < ne; k++) {
+			char key[CFG_NAME_LEN];
+			snprintf(key, sizeof(key), "%s", e[k].name);
+			bool kl = strlen(e[k].name) >= CFG_NAME_LEN - 1, vl = strlen(e[k].value) >= CFG_VALUE_LEN - 1;
+			if (kl || vl) {
+				free(e);
+				return kl ? fail(c, secs[i], key, "key too long (limit %d characters)", CFG_NAME_LEN - 2)
+					  : fail(c, secs[i], key, "value too long (limit %d characters)", CFG_VALUE_LEN - 2);
+			}
+		}
+		free(e);
+	}
+	return 0;
+}
+
+/* rte_cfgfile_load failed: say why when we can (unreadable file, a line too long for its buffer) */
+static void load_failed(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: cannot read the file: %s", path, strerror(errno));
+		return;
+	}
+	/* rte_cfgfile reads lines into a CFG_NAME_LEN + CFG_VALUE_LEN + 4 buffer with fgets */
+	const long max = CFG_NAME_LEN + CFG_VALUE_LEN + 2;
+	long len = 0, line = 1, bad = 0;
+	for (int ch; (ch = fgetc(f)) != EOF;) {
+		if (ch == '\n') {
+			line++;
+			len = 0;
+		} else if (++len > max && bad == 0) {
+			bad = line;
+		}
+	}
+	fclose(f);
+	if (bad)
+		snprintf(err, errlen, "%s: line %ld: longer than %ld characters (the INI reader's limit)", path, bad,
+			 max);
+	else
+		snprintf(err, errlen, "%s: cannot parse the file (INI syntax: [section] lines and key = value "
+			 "lines)", path);
+}
+
 int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	struct ctx c = {NULL, path, err, errlen};
 	c.f = rte_cfgfile_load(path, 0);
 	if (c.f == NULL) {
-		snprintf(err, errlen, "%s: cannot read or parse the file (INI syntax)", path);
+		load_failed(path, err, errlen);
 		return -1;
 	}
 	int n = rte_cfgfile_num_sections(c.f, NULL, 0);
@@ -502,6 +635,8 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 				fail(&c, secs[i], NULL, "section appears twice (merge the two)");
 				goto out;
 			}
+	if (check_lengths(&c, secs, n))
+		goto out;
 	if (load_gbakd(&c, cfg) || load_workers(&c, cfg))
 		goto out;
 	/* order: ports, hops, realms (they name hops), then store (needs to know local realms) */
@@ -524,18 +659,7 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 	for (int i = 0; i < n; i++)
 		if (!strncmp(secs[i], "realm:", 6) && load_realm(&c, cfg, secs[i], secs[i] + 6))
 			goto out;
-	for (int i = 0; i < n; i++) {
-		const char *s = secs[i];
-		if ((!strncmp(s, "naf:", 4) && load_rule(&c, cfg, s, s + 4)) ||
-		    (!strncmp(s, "partner:", 8) && load_rule(&c, cfg, s, s + 8)))
-			goto out;
-		if (strcmp(s, "gbakd") && strcmp(s, "workers") && strcmp(s, "store") && strcmp(s, "cache") &&
-		    strcmp(s, "proxy") && strcmp(s, "diameter") && strncmp(s, "port", 4) && strncmp(s, "hop:", 4) &&
-		    strncmp(s, "realm:", 6) && strncmp(s, "naf:", 4) && strncmp(s, "partner:", 8)) {
-			fail(&c, s, NULL, "unknown section");
-			goto out;
-		}
-	}
+	/* [diameter] before the rules and relays: transport = diameter needs it */
 	if (check_keys(&c, "diameter", k_diameter) ||
 	    get_str(&c, "diameter", "conf", cfg->dia_conf, sizeof(cfg->dia_conf), false) ||
 	    get_str(&c, "diameter", "log", cfg->dia_log, sizeof(cfg->dia_log), false) ||
@@ -546,6 +670,22 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 		fail(&c, "diameter", "conf", "required (the freeDiameter configuration file)");
 		goto out;
 	}
+	for (int i = 0; i < n; i++) /* relays before rules: a rule may not name a relay */
+		if (!strncmp(secs[i], "relay:", 6) && load_relay(&c, cfg, secs[i]))
+			goto out;
+	for (int i = 0; i < n; i++) {
+		const char *s = secs[i];
+		if ((!strncmp(s, "naf:", 4) && load_rule(&c, cfg, s, s + 4)) ||
+		    (!strncmp(s, "partner:", 8) && load_rule(&c, cfg, s, s + 8)))
+			goto out;
+		if (strcmp(s, "gbakd") && strcmp(s, "workers") && strcmp(s, "store") && strcmp(s, "cache") &&
+		    strcmp(s, "proxy") && strcmp(s, "diameter") && strncmp(s, "port", 4) && strncmp(s, "hop:", 4) &&
+		    strncmp(s, "realm:", 6) && strncmp(s, "naf:", 4) && strncmp(s, "partner:", 8) &&
+		    strncmp(s, "relay:", 6)) {
+			fail(&c, s, NULL, "unknown section");
+			goto out;
+		}
+	}
 	for (unsigned h = 0; h < cfg->nb_hops; h++)
 		if (cfg->hop[h].diameter && cfg->dia_conf[0] == '\0') {
 			char sec[80];
@@ -553,6 +693,8 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 			fail(&c, sec, "transport", "diameter hops need a [diameter] section");
 			goto out;
 		}
+	if (build_sources(&c, cfg))
+		goto out;
 	if (load_store_cache(&c, cfg) || check_keys(&c, "proxy", k_proxy) ||
 	    get_uint(&c, "proxy", "cache_entries", &cfg->proxy_cache_entries, 0, 0, 1u << 24))
 		goto out;

@@ -68,7 +68,8 @@ struct gbakd_config {
 	enum gba_kdf_impl kdf_impl;
 
 	struct route_table realms;
-	struct route_policy policy;
+	struct route_policy policy;   /* [naf:], [partner:] rules and [relay:] trusted relays */
+	struct route_sources sources; /* UDP sources that get answers at all (rules, hop addresses) */
 
 	unsigned nb_hops;
 	struct cfg_hop hop[CFG_MAX_HOPS];

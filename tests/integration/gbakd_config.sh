@@ -20,6 +20,7 @@ pattern = home1.net
 action = local
 [naf:a]
 origin_host = naf1.home1.net
+source = 192.0.2.0/24
 naf_domains = home1.net'
 bad() { # DESC WANT-REGEX EXTRA-INI
 	printf '%s\n%s\n' "$base" "$3" > "$T_TMP/c.ini"
@@ -63,8 +64,111 @@ bad "bad hop address" "\[hop:q\] addresses: bad address '1.2.3.4'" '[hop:q]
 addresses = 1.2.3.4
 dest_realm = q.example
 protected = yes'
+# ---- trust model (README "Trust model") ----------------------------------------------------------
+bad "UDP rule without source" '\[naf:b\] source: required for UDP queries' '[naf:b]
+origin_host = n.home1.net
+naf_domains = home1.net'
+bad "UDP partner rule without source" '\[partner:p\] source: required for UDP queries' '[partner:p]
+proxy_id = zn-proxy.visited.example
+naf_domains = visited.example'
+bad "transport = udp still needs source" '\[naf:b\] source: required for UDP queries' '[naf:b]
+transport = udp
+origin_host = n.home1.net
+naf_domains = home1.net'
+bad "bad rule transport" "\[naf:b\] transport: 'tcp' is not udp \| diameter \| any" '[naf:b]
+transport = tcp
+origin_host = n.home1.net
+source = 10.0.0.1
+naf_domains = home1.net'
+bad "transport = diameter without [diameter]" '\[naf:b\] transport: diameter rules need a \[diameter\] section' '[naf:b]
+transport = diameter
+origin_host = n.home1.net
+naf_domains = home1.net'
+DIA='[diameter]
+conf = /etc/gbakd/freediameter/bsf.conf'
+bad "transport = diameter with source" '\[naf:b\] source: does not apply with transport = diameter' "$DIA"'
+[naf:b]
+transport = diameter
+origin_host = n.home1.net
+source = 10.0.0.1
+naf_domains = home1.net'
+printf '%s\n%s\n' "$base" "$DIA"'
+[naf:b]
+transport = diameter
+origin_host = n.home1.net
+naf_domains = home1.net
+[relay:home-aaa]
+peer = AAA.home1.net
+[partner:v]
+transport = diameter
+proxy_id = aaa.visited.net
+naf_domains = visited.net, *.visited2.net' > "$T_TMP/c.ini"
+out=$(run "$T_TMP/c.ini"); check_eq "Diameter-only rules without source, a relay: accepted" 0 $?
+bad "relay without [diameter]" '\[relay:r\]: relays are Diameter peers: needs a \[diameter\] section' '[relay:r]
+peer = aaa.home1.net'
+bad "relay without peer" '\[relay:r\] peer: required' "$DIA"'
+[relay:r]'
+bad "relay peer with a wildcard" "\[relay:r\] peer: '\*.home1.net' is not a Diameter identity" "$DIA"'
+[relay:r]
+peer = *.home1.net'
+bad "the same relay twice" "\[relay:s\] peer: 'aaa.home1.net' is already another relay" "$DIA"'
+[relay:r]
+peer = aaa.home1.net
+[relay:s]
+peer = aaa.home1.net'
+bad "a rule naming a relay" "\[partner:v\] proxy_id: 'aaa.home1.net' is a trusted relay" "$DIA"'
+[relay:r]
+peer = aaa.home1.net
+[partner:v]
+transport = diameter
+proxy_id = aaa.visited.net, AAA.HOME1.NET
+naf_domains = visited.net'
+bad "unknown relay key" '\[relay:r\] peers: unknown key' "$DIA"'
+[relay:r]
+peers = aaa.home1.net'
+# naf_domains: only "*", "name" and "*.name"
+bad "naf_domains with '*' inside" "\[naf:b\] naf_domains: 'a.\*.net' is not a NAF domain" '[naf:b]
+origin_host = n.home1.net
+source = 10.0.0.1
+naf_domains = home1.net, a.*.net'
+bad "naf_domains with '*' glued to a label" "\[naf:b\] naf_domains: '\*home1.net' is not a NAF domain" '[naf:b]
+origin_host = n.home1.net
+source = 10.0.0.1
+naf_domains = *home1.net'
+bad "origin_host with a wildcard" "\[naf:b\] origin_host: '\*.home1.net' is not a DNS name" '[naf:b]
+origin_host = *.home1.net
+source = 10.0.0.1
+naf_domains = home1.net'
+# the shipped example's Diameter block (commented out there) is valid as written
+sed '/^; >>> diameter/,/^; <<< diameter/{/^; [<>]/!s/^;//}' config/gbakd.ini > "$T_TMP/d.ini"
+check "shipped example's Diameter block is live in the test copy" grep -q '^\[relay:home-aaa\]' "$T_TMP/d.ini"
+out=$(run "$T_TMP/d.ini"); check_eq "shipped example with its Diameter block: configuration OK" 0 $?
+# rte_cfgfile cuts values at 255 characters without a word: a cut source list would load a wider
+# prefix (here ...100.0/24 -> ...100.0/2). 254 characters load; 255 are refused.
+srcs() { python3 -c "
+import sys
+n=int(sys.argv[1]); p=['10.1.%d.0/24' % i for i in range(15)]; p.append('10.100.100.0/24')
+v=', '.join(p)
+v=v.replace(', ', ','*(1+n-len(v)) + ' ', 1) if n > len(v) else v[:n]
+assert len(v)==n, (len(v), n); print(v)" "$1"; }
+v254=$(srcs 254); v255=$(srcs 255)
+check_eq "long source list: 254 characters" 254 ${#v254}
+printf '%s\n[naf:long]\norigin_host = n.home1.net\nnaf_domains = home1.net\nsource = %s\n' "$base" "$v254" > "$T_TMP/c.ini"
+out=$(run "$T_TMP/c.ini"); check_eq "long source list of 254 characters: accepted" 0 $?
+bad "long source list of 255 characters: refused" '\[naf:long\] source: value too long \(limit 254 characters\)' "[naf:long]
+origin_host = n.home1.net
+naf_domains = home1.net
+source = $v255"
+bad "long source list of 256 characters (would load 10.100.100.0/2): refused" '\[naf:long\] source: value too long \(limit 254 characters\)' "[naf:long]
+origin_host = n.home1.net
+naf_domains = home1.net
+source = $(srcs 256)"
+printf '%s\n[naf:long]\norigin_host = n.home1.net\nnaf_domains = home1.net\nsource = %s\n' "$base" "$(srcs 400)" > "$T_TMP/c.ini"
+out=$(run "$T_TMP/c.ini"); rc=$?
+check_eq "line longer than the INI reader's buffer: exit 2" 2 $rc
+check_match "line longer than the INI reader's buffer: names the line" 'c.ini: line 1[0-9]: longer than 322 characters' "$out"
 printf '[gbakd]\norigin_host = x\n' > "$T_TMP/m.ini"; out=$(run "$T_TMP/m.ini")
 check_match "missing origin_realm" '\[gbakd\] origin_realm: required' "$out"
-out=$(run /nonexistent.ini); check_match "missing file" 'cannot read or parse' "$out"
+out=$(run /nonexistent.ini); check_match "missing file" 'cannot read the file: No such file' "$out"
 out=$("$BUILD/gbakd" --help); check_match "--help without EAL" 'usage: .*--config FILE' "$out"
 t_end
