@@ -15,6 +15,8 @@
 #include "diameter/diameter.h"
 #include "fdpeer/fdpeer.h"
 #include "gbakd.h"
+#include "route/route.h"
+#include "route/route.h"
 
 #define PEER_PAYLOAD_OFF 64 /* where the rebuilt BIR sits in its mbuf (no L2-L4 headers) */
 
@@ -211,6 +213,29 @@ static void take_query(struct worker *w, struct peer_query *pq)
 		return;
 	}
 	worker_handle_bir(w, s);
+}
+
+void peers_query_origin(const struct slot *s, struct route_query *q, const uint8_t **rr, uint16_t *rr_len,
+			unsigned max)
+{
+	const struct fdpeer_query *fq = s->peer_query->q;
+	q->via = ROUTE_VIA_DIAMETER;
+	q->origin_host = NULL; /* claimed by the sender: never an identity */
+	q->origin_host_len = 0;
+	q->src_addr = NULL;
+	q->peer = (const uint8_t *)fq->peer;
+	q->peer_len = (uint16_t)strnlen(fq->peer, sizeof(fq->peer));
+	unsigned n = fq->n_route_records < max ? fq->n_route_records : max;
+	for (unsigned i = 0; i < n; i++) {
+		rr[i] = (const uint8_t *)fq->route_records[i];
+		rr_len[i] = (uint16_t)strnlen(fq->route_records[i], FDPEER_ID_MAX);
+	}
+	q->route_record = rr;
+	q->route_record_len = rr_len;
+	q->n_route_record = n;
+	/* fdpeer keeps the first FDPEER_RR_MAX Route-Records: a full list may have lost the last
+	 * ones, which are the entries the relay walk needs */
+	q->route_record_truncated = fq->n_route_records >= FDPEER_RR_MAX || n < fq->n_route_records;
 }
 
 void peers_post_answer(struct worker *w, struct slot *s, int len, uint32_t rc)

@@ -15,6 +15,7 @@
 
 struct worker;
 struct slot;
+struct route_query;
 
 /* Start-up (after workers exist, before they run): mempools, rings, freeDiameter. Exits on error. */
 void peers_init(void);
@@ -22,6 +23,12 @@ void peers_init(void);
 int peers_enabled(void);
 /* Worker: take queries and forward completions from its ring. Returns work done. */
 unsigned peers_worker_poll(struct worker *w);
+/* Worker: fill q with the identity facts of the Diameter-peer query in slot s, for the policy:
+ * via = ROUTE_VIA_DIAMETER, the adjacent peer freeDiameter authenticated (CER, TLS) and the
+ * Route-Records as freeDiameter received them (pointers into rr/rr_len, at most max; a list that
+ * may have lost entries is marked truncated). Never the message's Origin-Host. */
+void peers_query_origin(const struct slot *s, struct route_query *q, const uint8_t **rr, uint16_t *rr_len,
+			unsigned max);
 /* Worker: slot s (a Diameter-peer query) is answered with the Diameter message w->scratch[0..len). */
 void peers_post_answer(struct worker *w, struct slot *s, int len, uint32_t rc);
 /* Worker: forward slot s over the Diameter hop `hop`. Returns 0 or <0 (answer 3002). */

@@ -152,21 +152,43 @@ static void answer_busy_noslot(struct worker *w, struct rte_mbuf *m, const struc
 		count_answer(w, DIA_TOO_BUSY, t_in);
 }
 
-/* GBA-UserSecSettings for the NAF's GAA service ids (all the user's USS when it names none),
- * as <ussList>...</ussList> around the stored <uss> elements; requested services the user has no
- * USS for are left out (the NAF decides, TS 33.220 Annex J). Returns the length (0: none). */
-static int select_uss(struct worker *w, const struct zn_bir *bir, const struct sess_view *v)
+/* GAA service id string -> number ("01" and "1" are the same service). Returns 0 or -1. */
+static int gsid_value(const struct zn_str *g, uint32_t *out)
+{
+	uint32_t v = 0;
+	if (g->len == 0 || g->len > 9)
+		return -1;
+	for (unsigned k = 0; k < g->len; k++) {
+		uint8_t c = g->p[k];
+		if (c < '0' || c > '9')
+			return -1;
+		v = v * 10 + (c - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* GBA-UserSecSettings for the NAF's GAA service ids (when it names none: every USS its rule
+ * allows, i.e. all when the rule has no gsids list), as <ussList>...</ussList> around the stored
+ * <uss> elements; requested services the user has no USS for are left out (the NAF decides, TS
+ * 33.220 Annex J). GSIDs compare as numbers. Returns the length (0: none). */
+static int select_uss(struct worker *w, const struct slot *s, const struct sess_view *v)
 {
 	static const char open[] = "<ussList>", close[] = "</ussList>";
+	const struct zn_bir *bir = &s->bir;
+	const struct route_rule *rule = s->rule >= 0 ? &w->cfg->policy.rule[s->rule] : NULL;
 	size_t len = sizeof(open) - 1;
 	memcpy(w->uss_buf, open, len);
 	unsigned found = 0;
 	for (unsigned i = 0; i < v->n_uss; i++) {
 		bool want = bir->n_gsid == 0;
+		if (want && rule && !route_rule_allows_gsid(rule, v->uss[i].gsid)) {
+			w->tel.ctr[TEL_uss_withheld]++;
+			continue;
+		}
 		for (unsigned g = 0; g < bir->n_gsid && !want; g++) {
-			char b[12];
-			unsigned n = (unsigned)snprintf(b, sizeof(b), "%u", v->uss[i].gsid);
-			want = bir->gsid[g].len == n && !memcmp(bir->gsid[g].p, b, n);
+			uint32_t x;
+			want = gsid_value(&bir->gsid[g], &x) == 0 && x == v->uss[i].gsid;
 		}
 		if (!want)
 			continue;
@@ -242,7 +264,7 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 			worker_answer_code(w, s, DIA_ERROR_NOT_AUTHORIZED);
 			continue;
 		}
-		int ulen = select_uss(w, &s->bir, v);
+		int ulen = select_uss(w, s, v);
 		struct zn_bia a = {
 			.result_code = DIA_SUCCESS,
 			.origin_host = w->cfg->origin_host,
@@ -266,18 +288,9 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 
 static int parse_gsids(const struct zn_bir *b, uint32_t *out)
 {
-	for (unsigned i = 0; i < b->n_gsid; i++) {
-		uint32_t v = 0;
-		if (b->gsid[i].len == 0 || b->gsid[i].len > 9)
+	for (unsigned i = 0; i < b->n_gsid; i++)
+		if (gsid_value(&b->gsid[i], &out[i]) < 0)
 			return -1;
-		for (unsigned k = 0; k < b->gsid[i].len; k++) {
-			uint8_t c = b->gsid[i].p[k];
-			if (c < '0' || c > '9')
-				return -1;
-			v = v * 10 + (c - '0');
-		}
-		out[i] = v;
-	}
 	return 0;
 }
 
@@ -295,28 +308,34 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 		worker_answer_code(w, s, DIA_INVALID_AVP_VALUE);
 		return;
 	}
-	/* NAF authorisation */
+	/* NAF authorisation: by what the sender cannot forge (README "Trust model") */
 	const uint8_t *rr[ZN_MAX_ROUTE_RECORD];
 	uint16_t rr_len[ZN_MAX_ROUTE_RECORD];
-	for (unsigned i = 0; i < b->n_route_record; i++) {
-		rr[i] = b->route_record[i].p;
-		rr_len[i] = b->route_record[i].len;
-	}
-	const uint8_t *pkt = rte_pktmbuf_mtod(s->m, const uint8_t *);
 	struct route_query q = {
-		.origin_host = b->origin_host.p,
-		.origin_host_len = b->origin_host.len,
-		.route_record = rr,
-		.route_record_len = rr_len,
-		.n_route_record = b->n_route_record,
-		.src_family = s->np.ip6 ? 6 : 4,
-		.src_addr = s->transport == SLOT_TRANSPORT_DIAMETER ? NULL
-								    : pkt + s->np.l3_off + (s->np.ip6 ? 8 : 12),
 		.naf_fqdn = b->naf_id.p,
 		.naf_fqdn_len = (uint16_t)(b->naf_id.len - GBA_UA_ID_LEN),
 		.gsid = gsid,
 		.n_gsid = b->n_gsid,
+		.route_record = rr,
+		.route_record_len = rr_len,
 	};
+	if (s->transport == SLOT_TRANSPORT_DIAMETER) {
+		/* the adjacent peer freeDiameter authenticated, and the path as freeDiameter got it */
+		peers_query_origin(s, &q, rr, rr_len, ZN_MAX_ROUTE_RECORD);
+	} else {
+		/* the source address (NDS/IP), Origin-Host and the last Route-Record as defence in depth */
+		const uint8_t *pkt = rte_pktmbuf_mtod(s->m, const uint8_t *);
+		for (unsigned i = 0; i < b->n_route_record; i++) {
+			rr[i] = b->route_record[i].p;
+			rr_len[i] = b->route_record[i].len;
+		}
+		q.via = ROUTE_VIA_UDP;
+		q.origin_host = b->origin_host.p;
+		q.origin_host_len = b->origin_host.len;
+		q.n_route_record = b->n_route_record;
+		q.src_family = s->np.ip6 ? 6 : 4;
+		q.src_addr = pkt + s->np.l3_off + (s->np.ip6 ? 8 : 12);
+	}
 	int hint;
 	int r = route_policy_check(&w->cfg->policy, &q, &hint);
 	if (r < 0) {
@@ -390,6 +409,12 @@ static void handle_zn(struct worker *w, struct rte_mbuf *m, const struct net_pkt
 	}
 	if (!(h.flags & DIA_FLAG_R)) {
 		proxy_answer_rx(w, m, np);
+		return;
+	}
+	/* reflection: a request from a source no rule or hop names gets nothing back (no DWA, no
+	 * error answer, no 5402), so gbakd cannot be used to send traffic at a forged address */
+	if (!route_sources_match(&w->cfg->sources, np->ip6 ? 6 : 4, pkt + np->l3_off + (np->ip6 ? 8 : 12))) {
+		drop(w, m, TEL_DROP_unknown_source);
 		return;
 	}
 	if (h.cmd == DIA_CMD_DW && h.app_id == DIA_APP_BASE) {

@@ -44,6 +44,7 @@
 	X(kdf_bursts, "multi-buffer KDF calls")                                                    \
 	X(kdf_keys, "keys derived (Ks_NAF, Ks_ext_NAF, Ks_int_NAF)")                               \
 	X(kdf_errors, "key derivations that failed (answered 5012)")                               \
+	X(uss_withheld, "USS left out of an answer: the NAF named no GSID and its rule does not allow the USS's") \
 	X(diameter_queries, "BIRs received from Diameter peers (TCP/SCTP/TLS, via freeDiameter)")   \
 	X(diameter_answers, "answers sent back to Diameter peers")                                 \
 	X(forwarded, "queries forwarded to a partner's home BSF (Zn')")                            \
@@ -102,7 +103,8 @@ static inline enum tel_rc tel_rc_slot(uint32_t code)
 	X(no_room, "answer did not fit in the mbuf")                                               \
 	X(tx_full, "TX queue full: frame freed")                                                   \
 	X(shutdown, "query still in flight at exit (after the drain deadline)")                    \
-	X(no_mbuf, "no mbuf to forward a query")
+	X(no_mbuf, "no mbuf to forward a query")                                                   \
+	X(unknown_source, "request from a source address no rule or hop names: no answer (reflection)")
 
 #define TEL_DROP_ENUM(n, h) TEL_DROP_##n,
 enum tel_drop { TEL_DROP_LIST(TEL_DROP_ENUM) TEL_DROP_MAX };

@@ -46,10 +46,12 @@ source = 192.0.2.0/24, 2001:db8::/64
 naf_domains = home1.net
 [naf:strict]
 origin_host = naf7.home1.net
+source = 192.0.2.0/24
 naf_domains = home1.net
 require_uss = 1
 [naf:limited]
 origin_host = naf9.home1.net
+source = 192.0.2.2/32
 naf_domains = svc.home1.net
 gsids = 1
 EOC
@@ -75,6 +77,9 @@ check "session put (short-lived)" DPX session put --redis $REDIS --btid "$BTID5"
 # gbakd's own expiry check is under test: Redis is told to keep the record (PERSIST)
 check_eq "short-lived session: Redis keeps it past its expiry (PERSIST)" 1 \
 	"$(ip netns exec $DP redis-cli -p $RP PERSIST "gba:{$BTID5}")"
+RAND6=b0b1b2b3b4b5b6b7b8b9babbbcbdbebf
+BTID6=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RAND6')).decode()+'@bsf.home1.net')")
+check "session put (USS for GSIDs 1 and 4)" DPX session put --redis $REDIS --btid "$BTID6" --ks $KS --impi uss14@home1.net --uss '1=<uss id="1"/>' --uss '4=<uss id="4"/>' --lifetime 3600
 check "provision 200 synthetic sessions" DPX provision --redis $REDIS --count 200 --realm bsf.home1.net --seed 7
 
 t_gbakd_start $DP $PFX "$T_TMP/gbakd.log" "$T_TMP/gbakd.ini" --lcores 0@0,1@0,2@1 \
@@ -201,9 +206,80 @@ check_eq "telemetry: 5402 answers" 4 "$(echo "$ans" | t_json /gbakd/answers.5402
 drops=$(t_tel $PFX /gbakd/drops)
 check_eq "telemetry: garbage datagram counted" 1 "$(echo "$drops" | t_json /gbakd/drops.diameter_garbage)"
 pol=$(t_tel $PFX /gbakd/policy)
-check_eq "telemetry: policy denial of unknown peer" 1 "$(echo "$pol" | t_json /gbakd/policy.none.unknown_peer)"
+check_eq "telemetry: the rule's source, another Origin-Host: denied as origin_host on that rule" 1 "$(echo "$pol" | t_json /gbakd/policy.own.origin_host)"
+check_eq "telemetry: no rule named the source: none (every source here is a rule's)" 0 "$(echo "$pol" | t_json /gbakd/policy.none.unknown_peer)"
 check_eq "telemetry: Annex J denial counted on its rule" 1 "$(echo "$pol" | t_json /gbakd/policy.strict.uss)"
 check_match "telemetry: authorised queries counted per rule" '^[1-9][0-9]*$' "$(echo "$pol" | t_json /gbakd/policy.own.authorised)"
+
+# USS: a NAF that names no GSID gets only what its rule allows; GSIDs compare as numbers
+out=$(Q $S4 --btid "$BTID6" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "no GSID, rule without gsids: every USS" '<ussList><uss id="1"/><uss id="4"/></ussList>' "$(echo "$out" | t_json uss)"
+out=$(OH=naf9.home1.net Q $S4 --btid "$BTID6" --naf-fqdn a.svc.home1.net --ua 0100000002)
+check_eq "no GSID, rule gsids = 1: only USS 1 (not 4)" '2001|<ussList><uss id="1"/></ussList>' "$(echo "$out" | t_json result_code)|$(echo "$out" | t_json uss)"
+check_eq "telemetry: USS withheld by the rule counted" 1 "$(t_tel $PFX /gbakd/stats | t_json /gbakd/stats.uss_withheld)"
+out=$(Q $S4 --btid "$BTID6" --naf-fqdn naf1.home1.net --ua 0100000002 --gsid 01)
+check_eq "GSID \"01\" asks for service 1: USS 1" '<ussList><uss id="1"/></ussList>' "$(echo "$out" | t_json uss)"
+out=$(OH=naf9.home1.net Q $S4 --btid "$BTID6" --naf-fqdn a.svc.home1.net --ua 0100000002 --gsid 0001)
+check_eq "GSID \"0001\" is the rule's gsid 1: authorised, USS 1" '2001|<ussList><uss id="1"/></ussList>' "$(echo "$out" | t_json result_code)|$(echo "$out" | t_json uss)"
+
+# reflection: a source no rule names gets nothing back, not even a DWA, a 5402 or an error answer
+# (198.51.100.9: on the client's link, outside every rule's source).
+ip netns exec $CL ip addr add 198.51.100.9/24 dev $VC
+cat > "$T_TMP/refl.py" <<'PY'
+import os, socket, sys, time
+# argv: src_ip dst_ip port out_file, then hex datagrams: sends each from src_ip, then counts what
+# comes back until out_file.done exists (the test creates it once gbakd has counted the drops)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 0)); s.setblocking(False)
+for h in sys.argv[5:]:
+    s.sendto(bytes.fromhex(h), (sys.argv[2], int(sys.argv[3])))
+got = 0
+deadline = time.monotonic() + 120
+while time.monotonic() < deadline and not os.path.exists(sys.argv[4] + ".done"):
+    try:
+        s.recv(65535); got += 1
+    except BlockingIOError:
+        time.sleep(0.01)
+try:
+    while True:
+        s.recv(65535); got += 1
+except BlockingIOError:
+    pass
+open(sys.argv[4], "w").write(str(got))
+PY
+DWR=$(python3 -c "
+import struct
+b=bytes([1])+(20).to_bytes(3,'big')+bytes([0x80])+(280).to_bytes(3,'big')+struct.pack('>III',0,0x4321,2)
+print(b.hex())")
+read -r BIR BADBIR < <(python3 - "$BTID" <<'PY'
+import struct, sys
+def avp(code, data, vendor=None):
+    flags = 0x40 | (0x80 if vendor else 0)
+    hdr = 12 if vendor else 8
+    l = hdr + len(data)
+    b = struct.pack(">I", code) + bytes([flags]) + l.to_bytes(3, "big") + (struct.pack(">I", vendor) if vendor else b"")
+    return b + data + b"\0" * ((4 - l % 4) % 4)
+def bir(with_btid):
+    vsai = avp(260, avp(266, struct.pack(">I", 10415)) + avp(258, struct.pack(">I", 16777220)))
+    body = avp(263, b"s;refl") + vsai + avp(264, b"naf1.home1.net") \
+         + avp(296, b"home1.net") + avp(283, b"home1.net") \
+         + (avp(401, sys.argv[1].encode(), 10415) if with_btid else b"") \
+         + avp(402, b"naf1.home1.net\x01\x00\x00\x00\x02", 10415)
+    hdr = bytes([1]) + (20 + len(body)).to_bytes(3, "big") + bytes([0xc0]) + (310).to_bytes(3, "big") \
+        + struct.pack(">III", 16777220, 91, 92)
+    return (hdr + body).hex()
+print(bir(True), bir(False))  # a valid BIR, and one without B-TID (5005 from a known source)
+PY
+)
+unk() { t_tel $PFX /gbakd/drops | t_json /gbakd/drops.unknown_source; }
+before=$(unk)
+t_bg ip netns exec $CL python3 "$T_TMP/refl.py" 198.51.100.9 192.0.2.1 3868 "$T_TMP/refl.got" "$DWR" "$BIR" "$BADBIR"
+check_wait_eq "unknown source: DWR, BIR and a malformed BIR dropped, counted unknown_source" 60 $((${before:-0} + 3)) unk
+touch "$T_TMP/refl.got.done"
+t_wait "reflection client finished" 60 test -s "$T_TMP/refl.got"
+check_eq "unknown source: nothing came back" 0 "$(cat "$T_TMP/refl.got")"
+out=$(CLI query --server $S4 --json --send-hex "$DWR" --hbh $((0x4321)))
+check_eq "the same DWR from a configured source is answered" 2001 "$(echo "$out" | t_json result_code)"
 
 sh=$(t_tel $PFX /gbakd/shards)
 check_eq "telemetry: the shard, keyed 127_0_0_1_<port>, names its address" "127.0.0.1:$RP" "$(echo "$sh" | t_json /gbakd/shards.127_0_0_1_$RP.addr)"
