@@ -34,6 +34,7 @@
 
 #include "diameter/diameter.h"
 #include "peers.h"
+#include "route/route.h"
 
 #define HBH_WORKER_SHIFT 26
 #define HBH_GEN_SHIFT 16
@@ -344,10 +345,9 @@ void proxy_forward(struct worker *w, struct slot *s, uint16_t hop)
 		worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
 		return;
 	}
-	/* loop: our own identity already in the path */
+	/* loop: our own identity already in the path (DiameterIdentity: case-insensitive FQDN) */
 	for (unsigned i = 0; i < s->bir.n_route_record; i++)
-		if (s->bir.route_record[i].len == strlen(w->cfg->origin_host) &&
-		    !memcmp(s->bir.route_record[i].p, w->cfg->origin_host, s->bir.route_record[i].len)) {
+		if (route_id_eq(s->bir.route_record[i].p, s->bir.route_record[i].len, w->cfg->origin_host)) {
 			worker_answer_code(w, s, DIA_LOOP_DETECTED);
 			return;
 		}

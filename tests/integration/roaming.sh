@@ -94,6 +94,7 @@ naf_domains = visited.example
 gsids = 1, 4
 [naf:own]
 origin_host = naf1.home1.net
+source = 192.0.2.30/32
 naf_domains = home1.net
 EOC
 } > "$3"; }
@@ -114,9 +115,11 @@ addresses = 192.0.2.10:3868
 dest_realm = home1.net
 timeout_ms = 2000
 retries = 0
+probe_interval_ms = 0
 protected = yes
 [naf:own]
 origin_host = naf1.third.example
+source = 192.0.2.0/24
 naf_domains = third.example, visited.example
 EOC
 } > "$T_TMP/third.ini"
@@ -170,14 +173,45 @@ out=$(Q $SV --btid "$BTID" --naf-fqdn naf1.other.example --ua 0100000002)
 check_eq "home rejects a NAF-Id outside the partner's domains: 5402" 5402 "$(echo "$out" | t_json result_code)"
 out=$(Q $SV --btid "$BTID" --naf-fqdn naf2.visited.example --ua 0100000002 --gsid 7)
 check_eq "home rejects a GAA service the partner may not request: 5402" 5402 "$(echo "$out" | t_json result_code)"
+# the third operator's proxy is no source of the home's rules: the home does not answer it at all
+# (no 5402 either: nothing goes back to an address nobody configured), its proxy times out
 out=$(OH=naf1.third.example Q 192.0.2.20:3868 --btid "$BTID" --naf-fqdn naf3.visited.example --ua 0100000002)
-check_eq "home rejects an unknown partner (third operator's proxy): 5402" 5402 "$(echo "$out" | t_json result_code)"
+check_eq "home gives an unknown partner (third operator's proxy) no answer: 3002 from its own proxy" "3002 zn-proxy.third.example" "$(echo "$out" | t_json result_code) $(echo "$out" | t_json origin_host)"
 out=$(OH=naf1.third.example Q 192.0.2.20:3868 --btid "$BTIDV" --naf-fqdn naf3.visited.example --ua 0100000002)
 check_eq "third operator has no route for the visited realm: 3003" 3003 "$(echo "$out" | t_json result_code)"
 pol=$(t_tel gbrh1$ID /gbakd/policy)
 check_eq "home: denials counted per partner and reason (naf_domain)" 1 "$(echo "$pol" | t_json /gbakd/policy.visited.naf_domain)"
 check_eq "home: denials counted per partner and reason (gsid)" 1 "$(echo "$pol" | t_json /gbakd/policy.visited.gsid)"
-check_eq "home: unknown partner counted" 1 "$(echo "$pol" | t_json /gbakd/policy.none.unknown_peer)"
+check_match "home: unknown partner's datagrams counted (unknown_source)" '^[1-9][0-9]*$' "$(t_tel gbrh1$ID /gbakd/drops | t_json /gbakd/drops.unknown_source)"
+check_eq "home: no policy decision for it (nothing was answered)" 0 "$(echo "$pol" | t_json /gbakd/policy.none.unknown_peer)"
+# a visited NAF that skips its proxy and claims to be relayed by it: its address is nobody's
+bir_hex() { python3 - "$@" <<'PY'
+import struct, sys
+# argv: origin_host btid naf_fqdn route_record...
+def avp(code, data, vendor=None):
+    flags = 0x40 | (0x80 if vendor else 0)
+    hdr = 12 if vendor else 8
+    l = hdr + len(data)
+    b = struct.pack(">I", code) + bytes([flags]) + l.to_bytes(3, "big") + (struct.pack(">I", vendor) if vendor else b"")
+    return b + data + b"\0" * ((4 - l % 4) % 4)
+oh, btid, naf = sys.argv[1:4]
+vsai = avp(260, avp(266, struct.pack(">I", 10415)) + avp(258, struct.pack(">I", 16777220)))
+body = avp(263, b"s;rr") + vsai + avp(264, oh.encode()) + avp(296, oh.split(".", 1)[1].encode()) \
+     + avp(283, b"home1.net") + avp(401, btid.encode(), 10415) \
+     + avp(402, naf.encode() + b"\x01\x00\x00\x00\x02", 10415) + b"".join(avp(282, r.encode()) for r in sys.argv[4:])
+hdr = bytes([1]) + (20 + len(body)).to_bytes(3, "big") + bytes([0xc0]) + (310).to_bytes(3, "big") + struct.pack(">III", 16777220, 4242, 4343)
+print((hdr + body).hex())
+PY
+}
+hunk() { t_tel gbrh1$ID /gbakd/drops | t_json /gbakd/drops.unknown_source; }
+u0=$(hunk)
+check "a NAF claiming the visited proxy's Route-Record, sent straight to the home: no answer" bash -c \
+	"! ip netns exec $N $BUILD/gbactl query --server 192.0.2.10:3868 --hbh 4242 --timeout-ms 500 --send-hex $(bir_hex naf1.visited.example "$BTID" naf1.visited.example zn-proxy.visited.example) >/dev/null 2>&1"
+check_wait_eq "home: that datagram counted as unknown_source" 60 $((${u0:-0} + 1)) hunk
+# loop detection: our own identity in Route-Record, in any letter case (DiameterIdentity is an FQDN)
+out=$(ip netns exec $N $BUILD/gbactl query --server $SV --json --hbh 4242 --timeout-ms 2000 \
+	--send-hex "$(bir_hex naf1.visited.example "$BTID" naf1.visited.example relay.other.example ZN-PROXY.Visited.EXAMPLE)")
+check_eq "visited: its own identity (other case) in Route-Record: 3005 LOOP_DETECTED, not forwarded" 3005 "$(echo "$out" | t_json result_code)"
 out=$(Q $SV --btid 'AAAAAAAAAAAAAAAAAAAAAA==@bsf.nowhere.example' --naf-fqdn naf1.visited.example --ua 0100000002)
 check_eq "visited rejects an unknown realm: 3003" 3003 "$(echo "$out" | t_json result_code)"
 out=$(OH=naf-rogue.example Q $SV --btid "$BTID" --naf-fqdn naf1.visited.example --ua 0100000002)
