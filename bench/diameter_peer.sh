@@ -78,6 +78,7 @@ pattern = home1.net
 action = local
 [naf:own]
 origin_host = $NAFS
+source = 192.0.2.0/24, 2001:db8::/64
 naf_domains = home1.net
 [diameter]
 conf = $D/bsf.home1.net.conf

@@ -60,6 +60,7 @@ pattern = home1.net
 action = local
 [naf:own]
 origin_host = naf1.home1.net
+source = 192.0.2.0/24
 naf_domains = home1.net
 [partner:visited]
 proxy_id = zn-proxy.visited.example
@@ -78,6 +79,7 @@ probe_interval_ms = 1000
 protected = yes
 [naf:own]
 origin_host = naf1.visited.example
+source = 192.0.2.0/24
 naf_domains = visited.example" > "$T_TMP/visited.ini"
 t_gbakd_start $H rbh$ID "$T_TMP/home.log" "$T_TMP/home.ini" --lcores 0@0,1@1 --vdev "net_af_packet0,iface=h$ID,framecnt=4096" || exit 1
 t_gbakd_start $V rbv$ID "$T_TMP/visited.log" "$T_TMP/visited.ini" --lcores 0@1,1@0 --vdev "net_af_packet0,iface=v$ID,framecnt=4096" || exit 1

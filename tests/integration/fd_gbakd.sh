@@ -6,7 +6,9 @@
 #   H  = home gbakd  bsf.home1.net        (Redis, local realm home1.net, Diameter 3868 / TLS 5658)
 #   V  = visited gbakd zn-proxy.visited.net (claim 4 (a): Diameter in, Diameter hop to H, and
 #        a hop to home2.net whose AAA we SIGSTOP for the vanished-peer test)
-#   hAAA aaa.home1.net, vAAA aaa.visited.net (plain rt_default relays: claim 5)
+#   hAAA aaa.home1.net, vAAA aaa.visited.net (plain rt_default relays: claim 5); the home gbakd
+#        trusts hAAA as a relay ([relay:home-aaa]) and names the visited AAA as the partner
+#   h1b  aaa2.home1.net (a home AAA the home gbakd does not trust: what it records is its word only)
 #   zAAA zn-aaa.visited.net = freeDiameterd + build/fdext/zn_proxy.fdx (claim 4 (b))
 #   h2   aaa.home2.net (a home AAA that stops answering)
 #   nafc_demo (lib/nafclient, claim 4 (c)) -> H over UDP directly
@@ -51,7 +53,7 @@ check_eq "independent KDF reproduces the reference vector" \
 	7c351b69c4910d2da5a312ad73ce3ac7be6f46165fdb9ffc3494d874aca8a501 "$K_H"
 
 # ---- PKI (CN = Diameter identity) and freeDiameter configurations ----------------------------
-t_pki $D bsf.home1.net zn-proxy.visited.net aaa.home1.net aaa.visited.net zn-aaa.visited.net aaa.home2.net naf1.home1.net
+t_pki $D bsf.home1.net zn-proxy.visited.net aaa.home1.net aaa.visited.net zn-aaa.visited.net aaa.home2.net naf1.home1.net aaa2.home1.net
 check "test PKI generated" test -s $D/naf1.home1.net.pem -a -s $D/dh.pem
 # fdconf NAME IDENTITY REALM PORT SECPORT ACL_LINE [extra lines...]
 fdconf() {
@@ -72,6 +74,9 @@ fdconf v zn-proxy.visited.net visited.net 3870 5670 "ALLOW_IPSEC *.visited.net *
 	"ConnectPeer = \"aaa.home2.net\" { ConnectTo = \"127.0.0.1\"; Port = 3874; No_TLS; };"
 echo 'dr="home1.net" : "bsf.home1.net" += REALM ;' >$D/haaa.rt
 fdconf haaa aaa.home1.net home1.net 3871 5671 "aaa.visited.net zn-aaa.visited.net" \
+	"LoadExtension = \"$FDX/rt_default.fdx\" : \"$D/haaa.rt\";" \
+	"ConnectPeer = \"bsf.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 3868; No_TLS; };"
+fdconf h1b aaa2.home1.net home1.net 3875 5675 "ALLOW_IPSEC *.visited.net" \
 	"LoadExtension = \"$FDX/rt_default.fdx\" : \"$D/haaa.rt\";" \
 	"ConnectPeer = \"bsf.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 3868; No_TLS; };"
 echo 'dr="home1.net" : "aaa.home1.net" += DEFAULT_REALM ;' >$D/vaaa.rt
@@ -121,8 +126,12 @@ pattern = home1.net
 action = local
 [naf:own]
 origin_host = naf1.home1.net, naf2.home1.net
+source = 192.0.2.0/24
 naf_domains = home1.net
+[relay:home-aaa]
+peer = aaa.home1.net
 [partner:visited]
+transport = diameter
 proxy_id = aaa.visited.net, zn-aaa.visited.net, zn-proxy.visited.net
 naf_domains = visited.net
 [diameter]
@@ -154,6 +163,7 @@ dest_realm = home2.net
 timeout_ms = 15000
 [naf:own]
 origin_host = naf1.visited.net, naf2.visited.net, naf3.visited.net
+source = 198.51.100.0/24
 naf_domains = visited.net
 [diameter]
 conf = $D/v.conf
@@ -162,7 +172,7 @@ EOC
 } >$D/v.ini
 
 # ---- capture, then start everything ------------------------------------------------------------
-FILTER="tcp portrange 3868-3874 or tcp portrange 5658-5674"
+FILTER="tcp portrange 3868-3875 or tcp portrange 5658-5675"
 t_cap_start $DP $D/cap.pcapng lo "$FILTER" || { _t_fail "dumpcap starts"; t_end; }
 t_gbakd_start $DP $PH $D/h.log $D/h.ini --lcores 0@0,1@1 --vdev "net_af_packet0,iface=fdh$ID" \
 	|| { _t_fail "home gbakd starts"; t_end; }
@@ -171,6 +181,7 @@ t_bg ip netns exec $DP freeDiameterd -c $D/h2.conf >$D/h2.log 2>&1; H2_PID=$!
 t_bg ip netns exec $DP freeDiameterd -c $D/haaa.conf >$D/haaa.log 2>&1
 t_bg ip netns exec $DP freeDiameterd -c $D/vaaa.conf >$D/vaaa.log 2>&1
 t_bg ip netns exec $DP freeDiameterd -c $D/zaaa.conf >$D/zaaa.log 2>&1
+t_bg ip netns exec $DP freeDiameterd -c $D/h1b.conf >$D/h1b.log 2>&1
 t_gbakd_start $DP $PV $D/v.log $D/v.ini --lcores 0@1,1@0 --vdev "net_af_packet0,iface=fdv$ID" \
 	|| { _t_fail "visited gbakd starts"; t_end; }
 V_PID=$GBAKD_PID
@@ -179,6 +190,7 @@ _t_ok "home and visited gbakd start with [diameter]"
 wait_log() { t_wait "'$2' in $1" "" t_log_has "$1" "$2"; }
 check "CER/CEA: home AAA <-> home gbakd (TCP) OPEN" wait_log $D/haaa.log "-> 'STATE_OPEN'.*'bsf.home1.net'"
 check "CER/CEA: visited AAA <-> home AAA (TLS) OPEN" wait_log $D/vaaa.log "-> 'STATE_OPEN'.*'aaa.home1.net'"
+check "CER/CEA: untrusted home AAA <-> home gbakd (TCP) OPEN" wait_log $D/h1b.log "-> 'STATE_OPEN'.*'bsf.home1.net'"
 check "CER/CEA: zn_proxy AAA <-> home AAA (TLS) OPEN" wait_log $D/zaaa.log "-> 'STATE_OPEN'.*'aaa.home1.net'"
 check "CER/CEA: visited gbakd <-> home gbakd (TLS) OPEN" wait_log $D/v.fdlog "-> 'STATE_OPEN'.*'bsf.home1.net'"
 check "CER/CEA: visited gbakd <-> home2 AAA OPEN" wait_log $D/v.fdlog "-> 'STATE_OPEN'.*'aaa.home2.net'"
@@ -230,6 +242,22 @@ check_eq "chain: key for the visited NAF" "$K_V" "$(J chain ks_naf)"
 check_eq "chain: IMPI" $IMPI "$(J chain impi)"
 check_match "chain: Route-Records of the path (NAF, visited AAA, home AAA, ...)" \
 	'^naf1\.visited\.net,aaa\.visited\.net,aaa\.home1\.net(,|$)' "$(RR chain)"
+# the same path through a home AAA that is not a [relay:]: its Route-Records vouch for nothing,
+# the identity is the AAA itself, which no rule names
+check "untrusted relay: BIR via aaa2.home1.net" DQ chain_untrusted --diameter 127.0.0.1:3875 --peer-id aaa2.home1.net \
+	--origin-host naf1.visited.net --btid "$BTID" --naf-fqdn naf1.visited.net
+check_eq "untrusted relay: 5402 from the home gbakd, no key" "5402 true bsf.home1.net " \
+	"$(J chain_untrusted result_code) $(J chain_untrusted experimental) $(J chain_untrusted origin_host) $(J chain_untrusted ks_naf)"
+# a forged Route-Record: a node claiming to be the visited AAA (the partner's identity) behind the
+# untrusted AAA, which records that claim in Route-Record; only a trusted relay's entry counts
+check "forged Route-Record: 'aaa.visited.net' behind the untrusted AAA" DQ forged --diameter 127.0.0.1:3875 \
+	--peer-id aaa2.home1.net --origin-host aaa.visited.net --btid "$BTID" --naf-fqdn naf1.visited.net
+check_match "forged Route-Record: the path shows the partner's identity" '^aaa\.visited\.net,aaa2\.home1\.net(,|$)' "$(RR forged)"
+check_eq "forged Route-Record: 5402, no key" "5402 true " "$(J forged result_code) $(J forged experimental) $(J forged ks_naf)"
+PT=$(t_tel $PH /gbakd/policy)
+check_eq "home gbakd: refusals counted on no rule (unknown_peer: naf9, the untrusted AAA twice)" 3 "$(echo "$PT" | t_json /gbakd/policy.none.unknown_peer)"
+check_match "home gbakd: the chain through the trusted relay authorised by [partner:visited]" '^[1-9][0-9]*$' \
+	"$(echo "$PT" | t_json /gbakd/policy.visited.authorised)"
 
 # ---- (3a) claim 4 (a): gbakd as independent Zn-Proxy (Diameter in, Diameter hop to home) ------
 # The NAF addresses its own network (Destination-Realm visited.net); the Zn-Proxy finds the home
@@ -337,7 +365,7 @@ check_eq "visited gbakd stops cleanly" 0 "$V_RC"
 kill -TERM $H_PID; wait $H_PID 2>/dev/null; H_RC=$?
 check_eq "home gbakd stops cleanly" 0 "$H_RC"
 check "home AAA saw the home gbakd's DPR" wait_log $D/haaa.log "Peer 'bsf.home1.net' sent a DPR"
-DEC=(); for p in 3868 3870 3871 3872 3873 3874; do DEC+=(-d tcp.port==$p,diameter); done
+DEC=(); for p in 3868 3870 3871 3872 3873 3874 3875; do DEC+=(-d tcp.port==$p,diameter); done
 check "the home AAA's DPA to the home gbakd is in the capture" t_wait "DPA to port 3868" "" \
 	t_cap_has $D/cap.pcapng 'diameter.cmd.code == 282 && diameter.flags.request == 0 && tcp.dstport == 3868' "${DEC[@]}"
 t_cap_stop

@@ -30,6 +30,7 @@ pattern = home1.net
 action = local
 [naf:own]
 origin_host = naf1.home1.net
+source = 192.0.2.0/24, 2001:db8::/64
 naf_domains = home1.net
 EOC
 	t_gbakd_start $NS gbtap$mode$$ "$T_TMP/$mode.log" "$T_TMP/$mode.ini" --lcores 0@0,1@1 --vdev "net_tap0,iface=$TAP" ||

@@ -259,16 +259,25 @@ send_known() {  # $1 = first synthetic index: 5 x 2001, 3 x 5403, 2 x 3003, 1 x 
 }
 garbage() { t_tel $PFX /gbakd/drops | t_json /gbakd/drops.diameter_garbage; }
 check_eq "12 queries sent, answered by result code" "2001 2001 2001 2001 2001 5403 5403 5403 3003 3003 5402" "$(send_known 0 1)"
+# one DWR from a source no rule names: no answer, drop reason unknown_source (13th query)
+ip netns exec $CL ip addr add 198.51.100.9/24 dev $VC
+ip netns exec $CL python3 -c "
+import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('198.51.100.9', 0))
+s.sendto(bytes([1]) + (20).to_bytes(3, 'big') + bytes([0x80]) + (280).to_bytes(3, 'big') + struct.pack('>III', 0, 7, 7), ('192.0.2.1', 3868))"
+unk() { t_tel $PFX /gbakd/drops | t_json /gbakd/drops.unknown_source; }
+check_wait_eq "DWR from an unknown source: dropped, counted unknown_source" 60 1 unk
 
 # gbactl stats --json: exact counts by result code
 "$BUILD/gbactl" stats --prefix $PFX --json > "$T_TMP/s1.json"
 check_eq "stats --json: answers 2001/5403/3003/5402/other" "5 3 2 1 0" \
 	"$(for k in 2001 5403 3003 5402 other; do t_json answers.$k < "$T_TMP/s1.json"; done | tr '\n' ' ' | sed 's/ $//')"
 check_eq "stats --json: no other result code counted" 11 "$(python3 -c "import json,sys;print(sum(json.load(open(sys.argv[1]))['answers'].values()))" "$T_TMP/s1.json")"
-check_eq "stats --json: stats.answers, queries_bir, queries (incl. garbage)" "11 11 12" \
+check_eq "stats --json: stats.answers, queries_bir, queries (incl. garbage, unknown source)" "11 11 13" \
 	"$(t_json stats.answers < "$T_TMP/s1.json") $(t_json stats.queries_bir < "$T_TMP/s1.json") $(t_json stats.queries < "$T_TMP/s1.json")"
 check_eq "stats --json: drops.diameter_garbage" 1 "$(t_json drops.diameter_garbage < "$T_TMP/s1.json")"
-check_eq "stats --json: policy none.unknown_peer" 1 "$(t_json policy.none.unknown_peer < "$T_TMP/s1.json")"
+check_eq "stats --json: drops.unknown_source" 1 "$(t_json drops.unknown_source < "$T_TMP/s1.json")"
+check_eq "stats --json: policy own.origin_host (the rule's source, another Origin-Host)" 1 "$(t_json policy.own.origin_host < "$T_TMP/s1.json")"
 SHARD=$(python3 -c "
 import json,sys;d=json.load(open(sys.argv[1]))['shards'];a='127.0.0.1:$RP'
 s=d.get(a) or next((v for v in d.values() if v.get('addr')==a), None)
@@ -281,7 +290,7 @@ else
 fi
 check_eq "stats --json: partners absent in this gbakd -> {}" "{}" "$(python3 -c "import json,sys;print(json.dumps(json.load(open(sys.argv[1]))['partners']))" "$T_TMP/s1.json")"
 check_eq "stats --json: latency count = answers" 11 "$(t_json latency.count < "$T_TMP/s1.json")"
-check_eq "stats --json: sum of per-lcore queries = queries" 12 "$(python3 -c "import json,sys;print(sum(v['queries'] for v in json.load(open(sys.argv[1]))['lcores'].values()))" "$T_TMP/s1.json")"
+check_eq "stats --json: sum of per-lcore queries = queries" 13 "$(python3 -c "import json,sys;print(sum(v['queries'] for v in json.load(open(sys.argv[1]))['lcores'].values()))" "$T_TMP/s1.json")"
 check_eq "stats --json: same answers as DPDK's dpdk-telemetry.py" "$(t_tel $PFX /gbakd/answers | python3 -c 'import json,sys;print(json.dumps(json.load(sys.stdin)["/gbakd/answers"],sort_keys=True))')" \
 	"$(python3 -c 'import json,sys;print(json.dumps(json.load(open(sys.argv[1]))["answers"],sort_keys=True))' "$T_TMP/s1.json")"
 out=$("$BUILD/gbactl" stats --prefix $PFX)
@@ -303,11 +312,13 @@ gbakd_answers_total{result_code="2001"} 5
 gbakd_answers_total{result_code="5403"} 3
 gbakd_answers_total{result_code="3003"} 2
 gbakd_answers_total{result_code="5402"} 1
-gbakd_queries_total 12
+gbakd_queries_total 13
 gbakd_drops_total{reason="diameter_garbage"} 1
+gbakd_drops_total{reason="unknown_source"} 1
 gbakd_latency_seconds_count 11
 gbakd_latency_seconds_bucket{le="+Inf"} 11
-gbakd_policy_denials_total{rule="none",reason="unknown_peer"} 1
+gbakd_policy_denials_total{rule="own",reason="origin_host"} 1
+gbakd_policy_denials_total{rule="none",reason="unknown_peer"} 0
 gbakd_policy_authorised_total{rule="own"} 10
 gbakd_diameter_enabled 0
 gbakd_worker_lcores 2
