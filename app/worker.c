@@ -1,9 +1,11 @@
 /* gbakd worker lcore: the Zn fast path (run to completion, one asynchronous stage).
  *
  *   rx burst -> classify (ARP / ND / ICMP echo answered in place, other frames counted + dropped)
- *   -> Diameter: DWR answered; answers relayed (roaming); BIR parsed in place (protocol errors
- *      answered with Result-Code / Failed-AVP)
- *   -> NAF authorisation (5402) -> B-TID realm: local / partner (forward, proxy.c) / 3003
+ *   -> Diameter: answers relayed (roaming); requests from a source no rule or hop names dropped
+ *      unanswered (unknown_source: no reflection); DWR answered; BIR parsed in place (protocol
+ *      errors answered with Result-Code / Failed-AVP)
+ *   -> NAF authorisation (5402; UDP: source address, Diameter: the authenticated peer through
+ *      trusted relays, README "Trust model") -> B-TID realm: local / partner (proxy.c) / 3003
  *   -> local: per-worker cache hit -> ready; miss -> pipelined store lookup (in-flight slot)
  *   -> ready queries: one multi-buffer KDF burst -> BIA written into the query's mbuf -> tx burst
  * Every query that reaches the Zn parser gets exactly one answer or one named drop counter.
