@@ -12,6 +12,7 @@ PKGS=(
   libipsec-mb-dev                  # Intel IPsec-MB 1.3 (no .pc file: -lIPSec_MB)
   libssl-dev                       # OpenSSL 3: reference HMAC, TLS
   libhiredis-dev                   # hiredis 0.14: non-blocking Redis client primitives
+  libmicrohttpd-dev                # libmicrohttpd 0.9.75: the Ub (bootstrapping) HTTP/1.1 server
   libcunit1-dev                    # unit tests
   redis-server redis-tools         # session table (tests start their own servers)
   libfreediameter-dev freediameterd freediameter-extensions  # Diameter peers over TCP/SCTP/TLS
