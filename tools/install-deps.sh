@@ -22,6 +22,7 @@ PKGS=(
   gnuplot-nox                      # bench plots
   prometheus                       # promtool + a real scraper for exporter tests
   python3                          # dpdk-telemetry.py
+  python3-cryptography             # AES for the tests' independent Milenage (tests/integration/ub_ref.py)
 )
 
 missing=()
