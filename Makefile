@@ -19,6 +19,7 @@ CLANG   ?= clang
 DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null)
 DPDK_LIBS   := $(shell pkg-config --libs libdpdk 2>/dev/null)
 FD_LIBS     := -lfdcore -lfdproto
+MHD_LIBS    := -lmicrohttpd
 
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
@@ -79,7 +80,7 @@ $(BUILD)/gbactl: $(call obj,$(GBACTL_SRCS)) $(LIB_AS)
 	$(CC) $(LDFLAGS) -o $@ $(call obj,$(GBACTL_SRCS)) $(LINK_LIBS) $(FD_LIBS)
 
 $(BUILD)/gbakd: $(call obj,$(APP_SRCS)) $(LIB_AS)
-	$(CC) $(LDFLAGS) -o $@ $(call obj,$(APP_SRCS)) $(LINK_LIBS) $(FD_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(APP_SRCS)) $(LINK_LIBS) $(FD_LIBS) $(MHD_LIBS)
 
 $(BUILD)/tests/unit: $(call obj,$(UNIT_SRCS) $(CU_RUNNER)) $(LIB_AS)
 	@mkdir -p $(dir $@)

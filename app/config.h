@@ -9,6 +9,7 @@
 #include "gba/gba_kdf.h"
 #include "net/net.h"
 #include "route/route.h"
+#include "ub_config.h"
 
 #define CFG_MAX_PORTS 4
 #define CFG_MAX_HOPS 32
@@ -82,6 +83,8 @@ struct gbakd_config {
 	char dia_log[512];
 	unsigned dia_log_level;
 	unsigned dia_max_pending; /* queries from Diameter peers in flight over all workers */
+
+	struct ub_config ub;      /* [ub]: the bootstrapping server (ub_config.h) */
 };
 
 /* Load and validate path into cfg (zeroed first). Returns 0, or -1 with a one-line message

@@ -28,6 +28,7 @@
 
 #include "diameter/diameter.h"
 #include "peers.h"
+#include "ub.h"
 
 #define GBAKD_VERSION "0.1.0"
 
@@ -58,7 +59,7 @@ static void usage(const char *prog)
 	       "           --vdev net_af_packet0,iface=veth0,qpairs=2\n"
 	       "One worker lcore per RX queue; telemetry: dpdk-telemetry.py -f <file-prefix>,\n"
 	       "commands /gbakd/stats /gbakd/answers /gbakd/drops /gbakd/latency /gbakd/lcores\n"
-	       "/gbakd/shards /gbakd/policy.\n",
+	       "/gbakd/shards /gbakd/policy /gbakd/ub.\n",
 	       prog);
 }
 
@@ -331,6 +332,7 @@ int main(int argc, char **argv)
 	}
 
 	peers_init(); /* [diameter]: freeDiameter on its own threads */
+	ub_start(cfg); /* [ub]: the bootstrapping HTTP server on a control thread */
 
 	char info[768];
 	snprintf(info, sizeof(info), "gbakd %s origin_host=%s realm=%s workers=%u kdf=%s", GBAKD_VERSION,
@@ -338,7 +340,7 @@ int main(int argc, char **argv)
 	if (tel_register_commands(info) < 0 ||
 	    rte_telemetry_register_cmd("/gbakd/shards", cmd_shards, "gbakd store shards (summed over workers)") ||
 	    rte_telemetry_register_cmd("/gbakd/policy", cmd_policy, "gbakd authorised queries and 5402 denials per rule and reason") ||
-	    proxy_register_telemetry() < 0 || peers_register_telemetry() < 0)
+	    proxy_register_telemetry() < 0 || peers_register_telemetry() < 0 || ub_register_telemetry() < 0)
 		rte_exit(EXIT_FAILURE, "cannot register telemetry commands\n");
 
 	signal(SIGINT, on_signal);
@@ -386,6 +388,7 @@ int main(int argc, char **argv)
 		rte_eal_mp_wait_lcore();
 		peers_stop();
 	}
+	ub_stop();
 	printf("gbakd: stopping\n");
 	print_final();
 	for (unsigned p = 0; p < cfg->nb_ports; p++) {

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "gba/gba_milenage.h"
+#include "keys.h"
 #include "subscriber/subscriber.h"
 
 static void usage(FILE *f)
@@ -35,49 +36,6 @@ static void usage(FILE *f)
 		"put replaces the subscriber atomically; av takes the next SQN atomically (several BSFs may\n"
 		"share the store) and prints rand, autn, sqn (and the key material with --show-key).\n"
 		"Exit status: 0 ok, 1 unknown IMPI / AUTS rejected / server error, 2 bad input.\n");
-}
-
-static void read_keys(const char *path, uint8_t k[16], uint8_t opc[16], bool *have_k, bool *have_opc,
-		      uint8_t op[16], bool *have_op)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	if (f == NULL)
-		cli_die_usage("--keys: cannot open %s: %s", path, strerror(errno));
-	char line[256];
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *name, *val;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '#' || *p == '\n' || *p == '\0')
-			continue;
-		name = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != '=')
-			p++;
-		if (*p == '\0')
-			cli_die_usage("--keys: a line is not 'name HEX'");
-		*p++ = '\0';
-		while (*p == ' ' || *p == '\t' || *p == '=')
-			p++;
-		val = p;
-		while (*p && *p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
-			p++;
-		*p = '\0';
-		if (!strcasecmp(name, "k")) {
-			cli_hex_arg("--keys k", val, k, 16);
-			*have_k = true;
-		} else if (!strcasecmp(name, "opc")) {
-			cli_hex_arg("--keys opc", val, opc, 16);
-			*have_opc = true;
-		} else if (!strcasecmp(name, "op")) {
-			cli_hex_arg("--keys op", val, op, 16);
-			*have_op = true;
-		} else {
-			cli_die_usage("--keys: unknown name '%s' (k, opc or op)", name);
-		}
-	}
-	cli_wipe(line, sizeof(line));
-	if (f != stdin)
-		fclose(f);
 }
 
 static void read_guss(const char *arg, struct sub_record *r)
@@ -183,9 +141,10 @@ int cmd_subscriber(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
 	};
 	static struct sub_record rec;
-	uint8_t op[16], rnd[16], auts[14];
+	static struct cli_keys keys;
+	uint8_t rnd[16], auts[14];
 	const char *redis = "redis://127.0.0.1:6379", *impi = NULL, *guss = NULL;
-	bool have_k = false, have_opc = false, have_op = false, json = false, show_key = false;
+	bool json = false, show_key = false;
 	bool have_rand = false, have_auts = false;
 	uint64_t timeout_ms = 2000;
 	int c;
@@ -209,10 +168,10 @@ int cmd_subscriber(int argc, char **argv)
 		switch (c) {
 		case 'R': redis = optarg; break;
 		case 'i': impi = optarg; break;
-		case 'k': cli_hex_arg("--k", optarg, rec.k, 16); have_k = true; break;
-		case 'c': cli_hex_arg("--opc", optarg, rec.opc, 16); have_opc = true; break;
-		case 'o': cli_hex_arg("--op", optarg, op, 16); have_op = true; break;
-		case 'K': read_keys(optarg, rec.k, rec.opc, &have_k, &have_opc, op, &have_op); break;
+		case 'k': cli_hex_arg("--k", optarg, keys.k, 16); keys.have_k = true; break;
+		case 'c': cli_hex_arg("--opc", optarg, keys.opc, 16); keys.have_opc = true; break;
+		case 'o': cli_hex_arg("--op", optarg, keys.op, 16); keys.have_op = true; break;
+		case 'K': cli_read_keys(optarg, &keys); break;
 		case 'a': cli_hex_arg("--amf", optarg, rec.amf, 2); break;
 		case 's': {
 			uint8_t b[6];
@@ -236,14 +195,11 @@ int cmd_subscriber(int argc, char **argv)
 	if (impi == NULL || impi[0] == '\0' || strlen(impi) > SUB_IMPI_MAX)
 		cli_die_usage("--impi is required (1..%d characters)", SUB_IMPI_MAX);
 	if (!strcmp(action, "put")) {
-		if (!have_k || (have_opc == have_op))
-			cli_die_usage("put needs K and exactly one of OPc / OP (--k with --opc or --op, or --keys)");
-		if (have_op && gba_milenage_opc(rec.k, op, rec.opc) != 0)
-			cli_die("cannot compute OPc");
+		cli_keys_finish(&keys, rec.k, rec.opc);
 		if (guss)
 			read_guss(guss, &rec);
 	}
-	cli_wipe(op, sizeof(op));
+	cli_wipe(&keys, sizeof(keys));
 	if (have_rand != have_auts)
 		cli_die_usage("--rand and --auts go together (re-synchronisation)");
 
