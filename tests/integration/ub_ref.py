@@ -7,6 +7,14 @@ over plain http.client. No project code is used.
   ub_ref.py digest RES_HEX USER REALM NONCE NC CNONCE QOP METHOD URI BODY_HEX  -> the digest (hex)
   ub_ref.py bootstrap URL IMPI K OPC           -> runs a whole Ub bootstrap, prints JSON
                                                   {btid, lifetime, ks, rand, status, rspauth_ok}
+  ub_ref.py attack MODE URL IMPI K OPC [FILE]  -> a misbehaving UE, prints JSON {status, www, ...}:
+      wrongres  the response computed with RES xor 1        replay    a good bootstrap, then its
+      noqop     the response without qop (RFC 2069 form)              response sent again
+      badauts   a resync request whose AUTS does not verify (MAC-S)
+      challenge get a challenge, save the right Authorization to FILE (no response sent)
+      send      send the Authorization saved in FILE (URL, IMPI, K, OPC unused)
+  ub_ref.py raw URL AUTHORIZATION [PAD]        -> one GET with that Authorization value ("-": none; and an
+                                                  X-Pad header of PAD octets); prints {status}
 """
 import base64
 import hashlib
@@ -110,6 +118,72 @@ def bootstrap(url, impi, k, opc):
     return out
 
 
+def get(url, auth, extra=None):
+    import http.client
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
+    h = {"Authorization": auth} if auth is not None else {}
+    h.update(extra or {})
+    conn.request("GET", "/", headers=h)
+    r = conn.getresponse()
+    body = r.read()
+    conn.close()
+    return r, body
+
+
+def challenge_for(url, impi, k, opc, wrong=False, qop=True, auts=None):
+    """First GET, then the Authorization answering the challenge (with RES, or RES xor 1)."""
+    r, _ = get(url, 'Digest username="%s", realm="%s", nonce="", uri="/", response=""' %
+               (impi, urllib.parse.urlsplit(url).hostname))
+    if r.status != 401:
+        return None, r.status
+    ch = params(r.getheader("WWW-Authenticate")[len("Digest "):])
+    raw = base64.b64decode(ch["nonce"])
+    rnd, autn = raw[:16], raw[16:32]
+    ak = milenage(k, opc, rnd, bytes(6), bytes(2))["ak"]
+    v = milenage(k, opc, rnd, xor(autn[:6], ak), autn[6:8])
+    res = v["res"]
+    if wrong:
+        res = bytes([res[0] ^ 1]) + res[1:]
+    cnonce, nc = os.urandom(16).hex(), "00000001"
+    if auts is not None:  # RFC 3310 resync: the response with an empty password, plus auts
+        resp = digest(b"", impi, ch["realm"], ch["nonce"], nc, cnonce, "auth-int", "GET", "/", b"")
+        return ('Digest username="%s", realm="%s", nonce="%s", uri="/", qop=auth-int, nc=%s, cnonce="%s", '
+                'response="%s", opaque="%s", algorithm=AKAv1-MD5, auts="%s"') % (
+                    impi, ch["realm"], ch["nonce"], nc, cnonce, resp, ch["opaque"],
+                    base64.b64encode(auts).decode()), 401
+    if qop:
+        resp = digest(res, impi, ch["realm"], ch["nonce"], nc, cnonce, "auth-int", "GET", "/", b"")
+        return ('Digest username="%s", realm="%s", nonce="%s", uri="/", qop=auth-int, nc=%s, cnonce="%s", '
+                'response="%s", opaque="%s", algorithm=AKAv1-MD5') % (impi, ch["realm"], ch["nonce"], nc, cnonce,
+                                                                      resp, ch["opaque"]), 401
+    ha1 = md5hex(impi.encode() + b":" + ch["realm"].encode() + b":" + res)
+    resp = md5hex((ha1 + ":" + ch["nonce"] + ":" + md5hex(b"GET:/")).encode())
+    return ('Digest username="%s", realm="%s", nonce="%s", uri="/", response="%s", opaque="%s", '
+            'algorithm=AKAv1-MD5') % (impi, ch["realm"], ch["nonce"], resp, ch["opaque"]), 401
+
+
+def attack(mode, url, impi, k, opc, path=None):
+    if mode == "send":
+        auth = open(path).read()
+        r, _ = get(url, auth)
+        return dict(status=r.status, www=r.getheader("WWW-Authenticate") or "")
+    auth, st = challenge_for(url, impi, k, opc, wrong=(mode == "wrongres"), qop=(mode != "noqop"),
+                             auts=os.urandom(14) if mode == "badauts" else None)
+    if auth is None:
+        return dict(status=st, stage="challenge")
+    if mode == "challenge":
+        open(path, "w").write(auth)
+        return dict(status=st)
+    r, _ = get(url, auth)
+    out = dict(status=r.status, www=r.getheader("WWW-Authenticate") or "",
+               retry_after=r.getheader("Retry-After") or "")
+    if mode == "replay":
+        r2, _ = get(url, auth)
+        out = dict(first=r.status, status=r2.status)
+    return out
+
+
 def main(a):
     h = bytes.fromhex
     if a[0] == "milenage":
@@ -117,6 +191,12 @@ def main(a):
         print(json.dumps({n: b.hex() for n, b in v.items()}))
     elif a[0] == "digest":
         print(digest(h(a[1]), a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], h(a[10])))
+    elif a[0] == "attack":
+        print(json.dumps(attack(a[1], a[2], a[3], h(a[4]), h(a[5]), a[6] if len(a) > 6 else None)))
+    elif a[0] == "raw":
+        extra = {"X-Pad": "p" * int(a[3])} if len(a) > 3 else None
+        r, _ = get(a[1], None if a[2] == "-" else a[2], extra)
+        print(json.dumps(dict(status=r.status)))
     elif a[0] == "bootstrap":
         print(json.dumps(bootstrap(a[1], a[2], h(a[3]), h(a[4]))))
     else:
