@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# [ub] configuration: every key validated at start-up with "[ub] key: reason" (exit status 2).
+. "$(dirname "$0")/../common/lib.sh"
+t_begin ub_config
+EAL=(--no-huge -m 128 --no-pci -l 0 --file-prefix gbkubc$$)
+t_cleanup_add "rm -rf /var/run/dpdk/gbkubc$$"
+run() { "$BUILD/gbakd" "${EAL[@]}" -- --config "$1" --check 2>&1; }
+base='[gbakd]
+origin_host = bsf.home1.net
+origin_realm = home1.net
+[port0]
+ipv4 = 192.0.2.1
+[store]
+redis = redis://127.0.0.1:6379
+[realm:home]
+pattern = home1.net
+action = local
+[naf:a]
+origin_host = naf1.home1.net
+source = 192.0.2.0/24
+naf_domains = home1.net'
+cfg() { printf '%s\n[ub]\n%s\n' "$base" "$1" > "$T_TMP/c.ini"; out=$(run "$T_TMP/c.ini"); rc=$?; }
+good() { cfg "$2"; check_eq "$1: OK" "0" "$rc"; }
+bad() { cfg "$3"; check_eq "$1: exit 2" 2 $rc; check_match "$1: message" "$2" "$out"; }
+good "minimal [ub]" 'bsf_domain = bsf.home1.net'
+good "every key" 'enabled = yes
+listen = ::1
+port = 8080
+bsf_domain = bsf.home1.net
+key_lifetime_s = 3600
+subscribers = redis://127.0.0.1:6380
+subscriber_timeout_ms = 500
+sqn_delta = 268435456
+max_connections = 64
+max_header_size = 4096
+max_body = 0
+connection_timeout_s = 5
+nonce_lifetime_s = 30
+max_pending = 1024
+max_failures = 5
+failure_window_s = 60'
+good "enabled = no needs nothing else" 'enabled = no'
+bad "unknown key" '\[ub\] prot: unknown key' 'bsf_domain = bsf.home1.net
+prot = 80'
+bad "bsf_domain missing" '\[ub\] bsf_domain: required' 'port = 80'
+bad "bsf_domain not a DNS name" "\[ub\] bsf_domain: 'bsf home' is not a DNS name" 'bsf_domain = bsf home'
+bad "bsf_domain outside every local realm" "\[ub\] bsf_domain: 'bsf.other.example' is not in a \[realm:...\] with action = local" 'bsf_domain = bsf.other.example'
+bad "listen not an address" "\[ub\] listen: 'localhost' is not an IPv4 or IPv6 address" 'bsf_domain = bsf.home1.net
+listen = localhost'
+bad "port out of range" '\[ub\] port: 70000 is out of range' 'bsf_domain = bsf.home1.net
+port = 70000'
+bad "subscribers not a redis URL" "\[ub\] subscribers: 'http://x' is not redis://" 'bsf_domain = bsf.home1.net
+subscribers = http://x'
+bad "enabled not yes/no" "\[ub\] enabled: 'maybe' is not yes/no" 'enabled = maybe'
+bad "max_header_size too small" '\[ub\] max_header_size: 100 is out of range' 'bsf_domain = bsf.home1.net
+max_header_size = 100'
+bad "nonce_lifetime_s not a number" "\[ub\] nonce_lifetime_s: 'soon' is not a number" 'bsf_domain = bsf.home1.net
+nonce_lifetime_s = soon'
+printf '%s\n' "$base" | sed 's|^redis = .*|redis = redis://127.0.0.1:7000,redis://127.0.0.1:7001|' > "$T_TMP/c.ini"
+printf '[ub]\nbsf_domain = bsf.home1.net\n' >> "$T_TMP/c.ini"
+out=$(run "$T_TMP/c.ini"); rc=$?
+check_eq "cluster session store without subscribers: exit 2" 2 $rc
+check_match "cluster session store without subscribers: message" '\[ub\] subscribers: required when \[store\] redis is a cluster' "$out"
+t_end
