@@ -304,6 +304,11 @@ int ub_authorization_build(char *out, size_t cap, const struct ub_auth *a)
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
 		if (!plain(vals[i]))
 			return UB_E_CHARS;
+	const char *tokens[] = {a->qop.v, a->nc.v, a->algorithm.v}; /* written unquoted */
+	for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++)
+		for (const char *p = tokens[i]; *p; p++)
+			if (!is_tchar((unsigned char)*p))
+				return UB_E_CHARS;
 	/* the initial request (TS 24.109 table A.3-1) carries username, realm, empty nonce, uri and
 	 * empty response; the answer to a challenge adds qop, nc, cnonce, opaque, algorithm */
 	int n = snprintf(out, cap, "Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", uri=\"%s\", response=\"%s\"",

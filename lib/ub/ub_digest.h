@@ -109,7 +109,8 @@ int ub_challenge_build(char *out, size_t cap, const char *realm, const char *non
 		       bool stale);
 
 /* Builds the Authorization value a UE sends (quoted where RFC 2617 quotes; auts only when given,
- * i.e. non-empty). Every value must be free of '"', '\\' and control characters (UB_E_CHARS).
+ * i.e. non-empty). Every value must be free of '"', '\\' and control characters, and qop, nc and
+ * algorithm (written unquoted) must be tokens (else UB_E_CHARS).
  * Returns the length or a negative enum ub_err. */
 int ub_authorization_build(char *out, size_t cap, const struct ub_auth *a);
 

@@ -302,6 +302,9 @@ static void test_build(void)
 	CU_ASSERT_EQUAL(ub_authorization_build(out, 40, &b), UB_E_NOSPACE);
 	strcpy(b.username.v, "a\\b");
 	CU_ASSERT_EQUAL(ub_authorization_build(out, sizeof(out), &b), UB_E_CHARS);
+	strcpy(b.username.v, USER);
+	strcpy(b.nc.v, "0000 001"); /* nc is written unquoted: must be a token */
+	CU_ASSERT_EQUAL(ub_authorization_build(out, sizeof(out), &b), UB_E_CHARS);
 
 	CU_ASSERT(ub_auth_info_build(out, sizeof(out), "3aca4e3b22157282dd6795685cf432fa", CNONCE, "00000001") > 0);
 	CU_ASSERT_STRING_EQUAL(out, "qop=auth-int, rspauth=\"3aca4e3b22157282dd6795685cf432fa\", cnonce=\"" CNONCE
