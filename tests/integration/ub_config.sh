@@ -23,6 +23,11 @@ cfg() { printf '%s\n[ub]\n%s\n' "$base" "$1" > "$T_TMP/c.ini"; out=$(run "$T_TMP
 good() { cfg "$2"; check_eq "$1: OK" "0" "$rc"; }
 bad() { cfg "$3"; check_eq "$1: exit 2" 2 $rc; check_match "$1: message" "$2" "$out"; }
 good "minimal [ub]" 'bsf_domain = bsf.home1.net'
+# the commented [ub] block of config/gbakd.ini, uncommented, is a valid configuration
+{ printf '%s\n' "$base"; sed -n '/^; >>> ub example/,/^; <<< ub example/p' "$T_ROOT/config/gbakd.ini" |
+	grep -v '^; [<>]\{3\}' | sed 's/^;//'; } > "$T_TMP/c.ini"
+check_match "config/gbakd.ini [ub] example (uncommented) has its keys" '^\[ub\]' "$(grep '^\[ub\]' "$T_TMP/c.ini")"
+out=$(run "$T_TMP/c.ini"); check_eq "config/gbakd.ini [ub] example (uncommented): OK" 0 $?
 good "every key" 'enabled = yes
 listen = ::1
 port = 8080
