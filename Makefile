@@ -47,6 +47,8 @@ PROGS := $(BUILD)/gbactl $(if $(APP_SRCS),$(BUILD)/gbakd) $(BUILD)/tests/unit \
          $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all deps test fuzz bench clean install uninstall demo help
+# objects of programs built by pattern rules are not intermediates: keep them (no rebuild each run)
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
