@@ -5,7 +5,9 @@
  *  - slot map: CLUSTER SLOTS (master of each range) into slot_node[16384]; key slot = CRC16-XMODEM of
  *    the hash tag (store_route.c). A server with cluster support disabled is one standalone shard.
  *  - MOVED <slot> <host:port>: update that slot, schedule a full CLUSTER SLOTS refresh, resend there.
- *  - ASK <slot> <host:port>: ASKING + resend on the target, map unchanged.
+ *  - ASK <slot> <host:port>: ASKING + resend on the target, map unchanged. The ASKING and the command
+ *    go out together, also to a target whose connection is still being set up (queued behind its
+ *    handshake and AUTH), so a retried command never loses its ASKING.
  *  - addresses: no name lookups after store_create. Seeds (config) may be names, resolved once at
  *    start-up. Later a node must come as a numeric address, or as a name for which the cluster
  *    itself gives the address (CLUSTER SLOTS' "ip" metadata when cluster-preferred-endpoint-type is
@@ -49,7 +51,6 @@
 #define MS 1000000ull
 #define SCAN_INTERVAL_NS (1 * MS)
 #define RETRY_DELAY_NS (10 * MS)
-#define CONNECT_WAIT_NS (1 * MS)
 #define REFRESH_INTERVAL_NS (100 * MS)
 #define IDLE_CHECK_NS (100 * MS)
 #define GET_CMD_MAX (32 + STORE_KEY_MAX)
@@ -454,7 +455,10 @@ static void node_check_connect(struct store *s, struct node *n)
 
 /* ---- sending ----------------------------------------------------------------------------- */
 
-/* Append r's command to its node (ASKING first if asked); completes r on any impossibility. */
+/* Append r's command to its node (ASKING first if asked); completes r on any impossibility. A
+ * node still connecting takes it too: it is queued behind the handshake (and AUTH) and sent once
+ * the connection is up, with its ASKING (waiting and re-routing would send it back to the slot's
+ * owner without the ASKING, and the owner answers ASK again). */
 static void dispatch(struct store *s, struct req *r, uint8_t node)
 {
 	r->node = node;
@@ -466,11 +470,6 @@ static void dispatch(struct store *s, struct req *r, uint8_t node)
 	struct node *n = &s->nodes[node];
 	if (n->state == N_DOWN) {
 		finish(s, r, STORE_SHARD_DOWN);
-		return;
-	}
-	if (n->state == N_CONNECTING) { /* wait for the handshake, within the deadline */
-		r->state = R_WAIT;
-		r->retry_at = s->now + CONNECT_WAIT_NS;
 		return;
 	}
 	if (!fifo_room(n, 2)) { /* the server stopped answering long ago: start afresh */

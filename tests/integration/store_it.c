@@ -838,6 +838,40 @@ static void undo_ask_migration(int src, int to, const struct sess *x)
 	redisFree(ct);
 }
 
+/* ASK to a node the client has never talked to: its connection is new (still connecting when the
+ * redirect is followed), and the ASKING must go with the retried GET. With max_redirects = 1 a
+ * GET sent without it (the owner answers ASK again) fails the lookup. */
+static void test_cluster_ask_new(void)
+{
+	int spare = atoi(env("STORE_IT_SPARE_PORT"));
+	char err[256] = "";
+	struct store_config c = {.redis = env("STORE_IT_CLUSTER"), .reply_timeout_ms = 2000,
+				 .max_inflight = 64, .max_redirects = 1};
+	struct store *s = store_create(&c, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(store_nb_shards(s), 3); /* the spare owns no slot: unknown so far */
+	struct sess x;
+	session_in_slot(41, -1, &x);
+	CU_ASSERT_EQUAL_FATAL(store_put(s, x.btid, x.len, &x.rec), 0);
+	char key[STORE_KEY_MAX + 1];
+	int src = shard_port(s, store_slot_shard(s, sess_slot(&x, key)));
+	ask_migration(src, spare, &x);
+	struct store_shard_stats before = sum_stats(s);
+	struct tally t;
+	lookup_set(s, &x, NULL, 1, &t, NULL);
+	CU_ASSERT_EQUAL(t.st[STORE_FOUND], 1);
+	CU_ASSERT_EQUAL(t.wrong, 0);
+	struct store_shard_stats after = sum_stats(s);
+	CU_ASSERT_EQUAL(after.redirects_ask - before.redirects_ask, 1);
+	CU_ASSERT_EQUAL(store_nb_shards(s), 4);
+	CU_ASSERT_EQUAL(shard_port(s, 3), spare);
+	struct store_shard_stats st;
+	store_shard_stats(s, 3, &st);
+	CU_ASSERT_EQUAL(st.found, 1);
+	undo_ask_migration(src, spare, &x);
+	store_destroy(s);
+}
+
 /* CLUSTER SLOTS entries of every master all name hosts ending in suffix (or all numeric: NULL),
  * and (suffix) every master knows the spare's name. */
 static int slots_all(const int *ports, unsigned n, const char *suffix)
@@ -1129,6 +1163,7 @@ static void add(void)
 	static const struct cu_test_def au[] = {{"password_and_acl", test_auth}, {NULL, NULL}};
 	static const struct cu_test_def c1[] = {{"spread", test_cluster_spread}, {NULL, NULL}};
 	static const struct cu_test_def c2[] = {{"migrate", test_cluster_migrate}, {NULL, NULL}};
+	static const struct cu_test_def c5[] = {{"ask_new_target", test_cluster_ask_new}, {NULL, NULL}};
 	static const struct cu_test_def c6[] = {{"hostnames", test_cluster_hostnames}, {NULL, NULL}};
 	static const struct cu_test_def c3[] = {{"failover", test_cluster_failover}, {NULL, NULL}};
 	static const struct cu_test_def c4[] = {{"shard_down", test_cluster_shard_down}, {NULL, NULL}};
@@ -1137,6 +1172,7 @@ static void add(void)
 	cu_add_suite("store_auth", NULL, NULL, au);
 	cu_add_suite("store_cluster_spread", NULL, NULL, c1);
 	cu_add_suite("store_cluster_migrate", NULL, NULL, c2);
+	cu_add_suite("store_cluster_ask_new", NULL, NULL, c5);
 	cu_add_suite("store_cluster_hostnames", NULL, hostnames_cleanup, c6);
 	cu_add_suite("store_cluster_failover", NULL, NULL, c3);
 	cu_add_suite("store_cluster_shard_down", NULL, NULL, c4);
