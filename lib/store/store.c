@@ -86,6 +86,7 @@ struct req {
 	uint16_t slot;
 	uint8_t kind, state, redirects, asking, status, node;
 	uint8_t user;           /* a store_lookup_burst lookup (else a blocking helper's command) */
+	uint8_t target;         /* helper command for one node (PUBLISH), else NO_NODE: by slot */
 	redisReply *reply;      /* GET: the value (decoded at completion); CMD: the reply */
 	char *cmd;
 	uint32_t cmd_len;
@@ -498,7 +499,10 @@ static void dispatch(struct store *s, struct req *r, uint8_t node)
 
 static void route(struct store *s, struct req *r)
 {
-	dispatch(s, r, s->cluster ? s->slot_node[r->slot] : 0);
+	if (r->target != NO_NODE)
+		dispatch(s, r, r->target);
+	else
+		dispatch(s, r, s->cluster ? s->slot_node[r->slot] : 0);
 }
 
 /* ---- slot map ---------------------------------------------------------------------------- */
@@ -834,6 +838,7 @@ int store_lookup_burst(struct store *s, const struct store_lookup *req, unsigned
 		r->redirects = 0;
 		r->asking = 0;
 		r->node = NO_NODE;
+		r->target = NO_NODE;
 		r->reply = NULL;
 		if (format_get(r, req[i].btid, req[i].btid_len, s->cluster) < 0) {
 			finish(s, r, STORE_PROTO_ERROR);
@@ -960,8 +965,9 @@ static void wait_and_poll(struct store *s)
 	store_poll(s, mono_ns());
 }
 
-/* Start a helper command (cmd is taken over: freed with the request). Returns its index or -1. */
-static int cmd_start(struct store *s, char *cmd, size_t len, uint16_t slot)
+/* Start a helper command (cmd is taken over: freed with the request) for key slot `slot`, or for
+ * node `target` (NO_NODE: by slot). Returns its index or -1. */
+static int cmd_start(struct store *s, char *cmd, size_t len, uint16_t slot, uint8_t target)
 {
 	int idx;
 	uint64_t give_up = mono_ns() + s->reply_timeout_ns;
@@ -983,6 +989,7 @@ static int cmd_start(struct store *s, char *cmd, size_t len, uint16_t slot)
 	r->redirects = 0;
 	r->asking = 0;
 	r->node = NO_NODE;
+	r->target = target;
 	r->reply = NULL;
 	route(s, r);
 	return idx;
@@ -998,12 +1005,13 @@ static int status_errno(uint8_t st)
 	}
 }
 
-/* Run one formatted command for key slot `slot`; *rep gets the reply (caller frees) on success. */
-static int cmd_run(struct store *s, char *cmd, int len, uint16_t slot, redisReply **rep)
+/* Run one formatted command for key slot `slot` (or node `target`, see cmd_start); *rep gets the
+ * reply (caller frees) on success. */
+static int cmd_run_on(struct store *s, char *cmd, int len, uint16_t slot, uint8_t target, redisReply **rep)
 {
 	if (len < 0)
 		return -ENOMEM;
-	int idx = cmd_start(s, cmd, (size_t)len, slot);
+	int idx = cmd_start(s, cmd, (size_t)len, slot, target);
 	if (idx < 0)
 		return -ETIMEDOUT;
 	struct req *r = &s->reqs[idx];
@@ -1016,6 +1024,11 @@ static int cmd_run(struct store *s, char *cmd, int len, uint16_t slot, redisRepl
 	}
 	req_free(s, (uint32_t)idx);
 	return rc;
+}
+
+static int cmd_run(struct store *s, char *cmd, int len, uint16_t slot, redisReply **rep)
+{
+	return cmd_run_on(s, cmd, len, slot, NO_NODE, rep);
 }
 
 static int format_set(char **cmd, const char *key, int kl, const void *val, size_t vlen, int64_t exat)
@@ -1069,6 +1082,35 @@ int store_del(struct store *s, const char *btid, size_t btid_len)
 	return rc;
 }
 
+int store_publish(struct store *s, const char *channel, const void *msg, size_t len)
+{
+	if (channel == NULL || channel[0] == '\0')
+		return -EINVAL;
+	int first_err = 0;
+	long long receivers = 0;
+	for (unsigned i = 0; i < s->n_nodes; i++) {
+		if (s->cluster && !node_owns_slots(s, &s->nodes[i]))
+			continue; /* replicas and redirect-only nodes: their masters relay */
+		char *cmd = NULL;
+		redisReply *rep = NULL;
+		int cl = redisFormatCommand(&cmd, "PUBLISH %s %b", channel, msg, len);
+		int rc = cmd_run_on(s, cmd, cl, 0, (uint8_t)i, &rep);
+		if (rc == 0 && rep->type != REDIS_REPLY_INTEGER)
+			rc = -EPROTO;
+		if (rc == 0)
+			receivers += rep->integer;
+		else if (first_err == 0)
+			first_err = rc;
+		if (rep)
+			reply_free(s, rep);
+		if (!s->cluster)
+			break;
+	}
+	if (first_err)
+		return first_err;
+	return receivers > INT32_MAX ? INT32_MAX : (int)receivers;
+}
+
 int store_get(struct store *s, const char *btid, size_t btid_len, struct store_record *r)
 {
 	char key[STORE_KEY_MAX + 1], *cmd = NULL;
@@ -1119,7 +1161,7 @@ int store_put_burst(struct store *s, const struct store_put_req *req, unsigned n
 			int len = format_set(&cmd, key, kl, buf, (size_t)bl, exat);
 			if (len < 0)
 				continue;
-			int idx = cmd_start(s, cmd, (size_t)len, store_key_slot(key, (size_t)kl));
+			int idx = cmd_start(s, cmd, (size_t)len, store_key_slot(key, (size_t)kl), NO_NODE);
 			if (idx >= 0)
 				own[n_own++] = idx;
 		}

@@ -96,6 +96,12 @@ int store_shard_stats(const struct store *s, unsigned shard, struct store_shard_
 int store_put(struct store *s, const char *btid, size_t btid_len, const struct store_record *r);
 /* DEL gba:{btid} (revocation). Returns 1 if a session was deleted, 0 if there was none, or <0 as store_put. */
 int store_del(struct store *s, const char *btid, size_t btid_len);
+/* PUBLISH channel msg on the server, or on every cluster master (each delivers it to its own
+ * subscribers directly, so delivery does not depend on the cluster bus; a subscriber may get one
+ * copy per master). Used after store_del to revoke a session from gbakd's caches (store_sub.h).
+ * Returns the receivers the nodes reported (summed), or <0 as store_put for the first node that
+ * failed (the others were still asked). */
+int store_publish(struct store *s, const char *channel, const void *msg, size_t len);
 /* GET gba:{btid}, decoded into r. Returns an enum store_status (FOUND, NOT_FOUND, EXPIRED, CORRUPT, ...). */
 int store_get(struct store *s, const char *btid, size_t btid_len, struct store_record *r);
 

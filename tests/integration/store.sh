@@ -111,6 +111,6 @@ check_match "provisioned session 1999 has the documented Ks" "\"ks\":\"$k\".*\"i
 "$BUILD/tests/store_it" 2>&1 | tee "$T_TMP/it.log"
 rc=${PIPESTATUS[0]}
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$T_TMP/it.log" | tail -1)
-check_eq "store_it CUnit suites (standalone, timeout, auth, cluster spread/migrate/failover/shard_down)" \
+check_eq "store_it CUnit suites (standalone, revoke, timeout, auth, cluster spread/migrate/ask_new/hostnames/failover/shard_down)" \
 	"0 0" "$rc $(echo "$line" | awk '{print $3}')"
 t_end

@@ -24,6 +24,7 @@
 #include <hiredis/hiredis.h>
 
 #include "store/store.h"
+#include "store/store_sub.h"
 #include "store/store_synth.h"
 
 #define REALM "bsf.it.example"
@@ -526,6 +527,116 @@ static void test_no_name_lookups(void)
 	store_destroy(s);
 }
 
+/* ---- revocation notices (store_sub) --------------------------------------------------------- */
+
+/* Poll sub until an event of type `type` (REVOKE: with B-TID btid) or fresh == want_fresh
+ * (type 0); at most 20 s. Returns 1 when seen. Other events are counted in other[]. */
+static unsigned ev_other[4];
+static int sub_wait(struct store_sub *sub, int type, const char *btid, int want_fresh)
+{
+	struct store_sub_event ev[8];
+	uint64_t end = now_ns() + 20000000000ull;
+	while (now_ns() < end) {
+		unsigned n = store_sub_poll(sub, now_ns(), ev, 8);
+		int hit = 0;
+		for (unsigned i = 0; i < n; i++) {
+			if (ev[i].type == type && (btid == NULL || (ev[i].len == strlen(btid) && !strcmp(ev[i].btid, btid))))
+				hit = 1;
+			else if (ev[i].type < 4)
+				ev_other[ev[i].type]++;
+		}
+		if (hit || (type == 0 && store_sub_fresh(sub) == want_fresh))
+			return 1;
+	}
+	return 0;
+}
+
+static struct store_sub *open_sub(const char *url, unsigned bound_ms, char *err, size_t errlen)
+{
+	struct store_sub_config c = {.redis = url, .bound_ms = bound_ms, .connect_timeout_ms = 1000,
+				     .reconnect_min_ms = 5, .reconnect_max_ms = 100};
+	return store_sub_create(&c, err, errlen);
+}
+
+static void test_revoke_notice(void)
+{
+	char err[256] = "";
+	struct store_sub *sub = open_sub(env("STORE_IT_REDIS"), 200, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+	CU_ASSERT_STRING_EQUAL(store_sub_channel(sub), "gba:revoke");
+	struct store *s = open_store(env("STORE_IT_REDIS"), 1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1)); /* proven fresh by a PING */
+	const char *b = "AAECAwQFBgcICQoLDA0ODw==@" REALM;
+	CU_ASSERT_EQUAL(store_publish(s, "gba:revoke", b, strlen(b)), 1); /* one subscriber */
+	CU_ASSERT(sub_wait(sub, STORE_SUB_REVOKE, b, 0));
+	CU_ASSERT_EQUAL(store_publish(s, "other", "x@y", 3), 0);
+	CU_ASSERT_EQUAL(store_publish(s, "gba:revoke", "", 0), 1);
+	CU_ASSERT_EQUAL(store_publish(s, "gba:revoke", "z@y", 3), 1);
+	CU_ASSERT(sub_wait(sub, STORE_SUB_REVOKE, "z@y", 0));
+	struct store_sub_stats st;
+	store_sub_stats(sub, &st);
+	CU_ASSERT_EQUAL(st.notices, 2);
+	CU_ASSERT_EQUAL(st.bad_notices, 1);
+	CU_ASSERT_EQUAL(st.subscribes, 1);
+	CU_ASSERT_EQUAL(st.flushes, 0);
+	CU_ASSERT(st.pongs >= 1);
+	CU_ASSERT_EQUAL(st.fresh, 1);
+	store_sub_destroy(sub);
+	store_destroy(s);
+}
+
+/* The server drops the subscriber: one FLUSH at once (notices may be missed until the new
+ * SUBSCRIBE), then a confirmed resubscription, then notices again. */
+static void test_revoke_resubscribe(void)
+{
+	char err[256] = "";
+	struct store_sub *sub = open_sub(env("STORE_IT_REDIS"), 200, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+	struct store *s = open_store(env("STORE_IT_REDIS"), 1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1));
+	redisContext *c = direct(url_port(env("STORE_IT_REDIS")));
+	redisReply *rep = redisCommand(c, "CLIENT KILL TYPE pubsub");
+	CU_ASSERT(rep != NULL && rep->type == REDIS_REPLY_INTEGER && rep->integer == 1);
+	freeReplyObject(rep);
+	redisFree(c);
+	memset(ev_other, 0, sizeof(ev_other));
+	CU_ASSERT(sub_wait(sub, STORE_SUB_FLUSH, NULL, 0));
+	CU_ASSERT_EQUAL(store_sub_fresh(sub), 0);
+	CU_ASSERT(sub_wait(sub, STORE_SUB_SUBSCRIBED, NULL, 0));
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1));
+	CU_ASSERT_EQUAL(store_publish(s, "gba:revoke", "a@b", 3), 1);
+	CU_ASSERT(sub_wait(sub, STORE_SUB_REVOKE, "a@b", 0));
+	struct store_sub_stats st;
+	store_sub_stats(sub, &st);
+	CU_ASSERT_EQUAL(st.flushes, 1);
+	CU_ASSERT_EQUAL(st.losses, 1);
+	CU_ASSERT_EQUAL(st.subscribes, 2);
+	CU_ASSERT_EQUAL(ev_other[STORE_SUB_FLUSH], 0); /* exactly one */
+	store_sub_destroy(sub);
+	store_destroy(s);
+}
+
+/* Start-up refusals carry the server's reason. */
+static void test_revoke_refused(void)
+{
+	char url[128], err[256] = "";
+	int port = atoi(env("STORE_IT_AUTH_PORT"));
+	snprintf(url, sizeof(url), "redis://gbakd:upw@127.0.0.1:%d", port); /* ACL: no channels */
+	CU_ASSERT_PTR_NULL(open_sub(url, 200, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "SUBSCRIBE gba:revoke refused: NOPERM"));
+	snprintf(url, sizeof(url), "redis://:wrong@127.0.0.1:%d", port);
+	CU_ASSERT_PTR_NULL(open_sub(url, 200, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "AUTH refused"));
+	snprintf(url, sizeof(url), "redis://:pw@127.0.0.1:%d", port);
+	struct store_sub *sub = open_sub(url, 200, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL(sub);
+	store_sub_destroy(sub);
+	CU_ASSERT_PTR_NULL(open_sub("redis://127.0.0.1:1", 200, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot connect to 127.0.0.1:1"));
+}
+
 /* ---- timeouts: the server is SIGSTOPped ---------------------------------------------------- */
 
 static void test_timeout(void)
@@ -554,6 +665,29 @@ static void test_timeout(void)
 	CU_ASSERT_EQUAL(t.dup, 0);
 	free(v);
 	store_destroy(s);
+}
+
+/* A server that stops answering: within the bound the subscription is no longer fresh (one FLUSH),
+ * although no connection was lost; it is fresh again once the server answers. */
+static void test_revoke_stale(void)
+{
+	char err[256] = "";
+	struct store_sub *sub = open_sub(env("STORE_IT_REDIS"), 100, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1));
+	long long pid = info_pid(url_port(env("STORE_IT_REDIS")));
+	CU_ASSERT_FATAL(pid > 0);
+	kill((pid_t)pid, SIGSTOP);
+	int flushed = sub_wait(sub, STORE_SUB_FLUSH, NULL, 0);
+	int stale = !store_sub_fresh(sub);
+	kill((pid_t)pid, SIGCONT);
+	CU_ASSERT(flushed);
+	CU_ASSERT(stale);
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1));
+	struct store_sub_stats st;
+	store_sub_stats(sub, &st);
+	CU_ASSERT_EQUAL(st.flushes, 1);
+	store_sub_destroy(sub);
 }
 
 /* ---- AUTH -------------------------------------------------------------------------------- */
@@ -657,6 +791,25 @@ static void test_cluster_spread(void)
 		freeReplyObject(r);
 		redisFree(c);
 	}
+	store_destroy(s);
+}
+
+/* In a cluster the notice is published on every master: the subscriber (on a seed master) gets it
+ * straight from its own node, and again over the cluster bus from the others. */
+static void test_cluster_revoke(void)
+{
+	char err[256] = "";
+	struct store_sub *sub = open_sub(env("STORE_IT_CLUSTER"), 200, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+	struct store *s = open_cluster(1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1));
+	CU_ASSERT_EQUAL(store_publish(s, "gba:revoke", cv[7].btid, cv[7].len), 1); /* 1 local subscriber */
+	CU_ASSERT(sub_wait(sub, STORE_SUB_REVOKE, cv[7].btid, 0));
+	struct store_sub_stats st;
+	store_sub_stats(sub, &st);
+	CU_ASSERT(st.notices >= 1 && st.notices <= 3);
+	store_sub_destroy(sub);
 	store_destroy(s);
 }
 
@@ -1159,15 +1312,23 @@ static void add(void)
 		{"key_material", test_key_material},
 		{"no_name_lookups", test_no_name_lookups},
 		{NULL, NULL}};
-	static const struct cu_test_def to[] = {{"sigstop", test_timeout}, {NULL, NULL}};
+	static const struct cu_test_def rv[] = {
+		{"notice", test_revoke_notice},
+		{"resubscribe", test_revoke_resubscribe},
+		{"refused", test_revoke_refused},
+		{NULL, NULL}};
+	static const struct cu_test_def to[] = {{"sigstop", test_timeout}, {"revoke_stale", test_revoke_stale},
+						{NULL, NULL}};
 	static const struct cu_test_def au[] = {{"password_and_acl", test_auth}, {NULL, NULL}};
-	static const struct cu_test_def c1[] = {{"spread", test_cluster_spread}, {NULL, NULL}};
+	static const struct cu_test_def c1[] = {{"spread", test_cluster_spread}, {"revoke", test_cluster_revoke},
+						{NULL, NULL}};
 	static const struct cu_test_def c2[] = {{"migrate", test_cluster_migrate}, {NULL, NULL}};
 	static const struct cu_test_def c5[] = {{"ask_new_target", test_cluster_ask_new}, {NULL, NULL}};
 	static const struct cu_test_def c6[] = {{"hostnames", test_cluster_hostnames}, {NULL, NULL}};
 	static const struct cu_test_def c3[] = {{"failover", test_cluster_failover}, {NULL, NULL}};
 	static const struct cu_test_def c4[] = {{"shard_down", test_cluster_shard_down}, {NULL, NULL}};
 	cu_add_suite("store_standalone", NULL, NULL, sa);
+	cu_add_suite("store_revoke", NULL, NULL, rv);
 	cu_add_suite("store_timeout", NULL, NULL, to);
 	cu_add_suite("store_auth", NULL, NULL, au);
 	cu_add_suite("store_cluster_spread", NULL, NULL, c1);
