@@ -40,6 +40,11 @@ void cache_free(struct cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
+static inline int live(const struct cache *c, const struct cache_entry *e)
+{
+	return e->tag != 0 && e->epoch == c->epoch;
+}
+
 static struct cache_entry *find(struct cache *c, uint64_t hash, const char *btid, uint16_t len)
 {
 	struct cache_entry *set = &c->e[(hash >> 1 & c->set_mask) * CACHE_WAYS];
@@ -63,6 +68,10 @@ int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
 	struct cache_entry *e = find(c, hash, btid, btid_len);
 	if (e == NULL)
 		return 0;
+	if (e->epoch != c->epoch) { /* flushed */
+		entry_clear(e);
+		return 0;
+	}
 	if (now >= e->valid_until) {
 		entry_clear(e);
 		return -1;
@@ -100,16 +109,17 @@ int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
 		struct cache_entry *set = &c->e[(hash >> 1 & c->set_mask) * CACHE_WAYS];
 		e = &set[0];
 		for (unsigned w = 0; w < CACHE_WAYS; w++) {
-			if (set[w].tag == 0) {
+			if (!live(c, &set[w])) {
 				e = &set[w];
 				break;
 			}
 			if (set[w].stamp < e->stamp)
 				e = &set[w];
 		}
-		evicted = e->tag != 0 && e->valid_until > now;
+		evicted = live(c, e) && e->valid_until > now;
 	}
 	e->tag = hash;
+	e->epoch = c->epoch;
 	e->stamp = ++c->clock;
 	int64_t until = now + (int64_t)c->ttl_s;
 	e->valid_until = until < v->key_expiry ? until : v->key_expiry;
@@ -130,11 +140,35 @@ int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
 	return evicted ? 2 : 1;
 }
 
-void cache_remove(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len)
+int cache_remove(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len)
 {
 	if (c->e == NULL)
-		return;
+		return 0;
 	struct cache_entry *e = find(c, hash, btid, btid_len);
-	if (e)
-		entry_clear(e);
+	if (e == NULL)
+		return 0;
+	int was_live = e->epoch == c->epoch;
+	entry_clear(e);
+	return was_live;
+}
+
+unsigned cache_flush(struct cache *c)
+{
+	if (c->e == NULL)
+		return 0;
+	c->epoch++;
+	c->sweep_pos = 0;
+	c->sweep_left = (c->set_mask + 1) * CACHE_WAYS;
+	return c->sweep_left;
+}
+
+unsigned cache_sweep(struct cache *c, unsigned budget)
+{
+	while (c->sweep_left > 0 && budget-- > 0) {
+		struct cache_entry *e = &c->e[c->sweep_pos++];
+		if (e->tag != 0 && e->epoch != c->epoch)
+			entry_clear(e);
+		c->sweep_left--;
+	}
+	return c->sweep_left;
 }

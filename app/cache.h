@@ -1,7 +1,9 @@
 /* Per-worker session cache: B-TID -> what answering needs (HMAC pads of Ks, RAND, IMPI, times,
  * types, USS). Set-associative (4 ways, oldest way replaced), fixed size, allocated at start-up;
  * no locks (one worker owns it), no allocation on the fast path. An entry is never used past
- * min(insert time + ttl, key expiry). Sessions whose USS exceed CACHE_USS_MAX are not cached. */
+ * min(insert time + ttl, key expiry). Sessions whose USS exceed CACHE_USS_MAX are not cached.
+ * Revocation: cache_remove drops one B-TID; cache_flush drops everything in O(1) (an epoch), and
+ * cache_sweep then wipes the dead entries' key material a few at a time. */
 #ifndef GBAKD_CACHE_H
 #define GBAKD_CACHE_H
 
@@ -29,6 +31,7 @@ struct sess_view {
 
 struct cache_entry {
 	uint64_t tag;         /* hash | 1; 0 = empty */
+	uint32_t epoch;       /* live only while equal to the cache's (cache_flush) */
 	int64_t valid_until;  /* unix seconds */
 	uint64_t stamp;       /* insertion order (oldest way is replaced) */
 	uint16_t btid_len, impi_len, uss_blob_len;
@@ -47,6 +50,8 @@ struct cache {
 	uint32_t set_mask;
 	uint32_t ttl_s;
 	uint64_t clock;
+	uint32_t epoch;       /* bumped by cache_flush: every older entry is dead at once */
+	uint32_t sweep_pos, sweep_left; /* cache_sweep: dead entries still to wipe */
 };
 
 /* Allocate a cache of at least `entries` entries (rounded up to a power of two; 0 = disabled) on
@@ -63,8 +68,14 @@ int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
  * live entry, 0 not cacheable (USS too large, already expired, cache disabled). */
 int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, int64_t now,
 		 const struct sess_view *v);
-/* Remove btid if present (revocation seen through the store). */
-void cache_remove(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len);
+/* Remove btid if present (revocation). Returns 1 when a live entry was removed, else 0. */
+int cache_remove(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len);
+/* Forget every entry at once (O(1): entries of older epochs are dead; cache_sweep wipes them).
+ * Returns the number of entries the cache can hold (what cache_sweep still has to visit). */
+unsigned cache_flush(struct cache *c);
+/* Wipe the key material of up to `budget` dead entries (after cache_flush), a little per loop so
+ * the flush never stalls the worker. Returns the entries still to visit (0: done). */
+unsigned cache_sweep(struct cache *c, unsigned budget);
 /* Hash of a B-TID for the functions above. */
 uint64_t cache_hash(const char *btid, uint16_t len);
 

@@ -202,7 +202,7 @@ static const char *const k_port[] = {"ipv4", "ipv6", "queues", "rx_desc", "tx_de
 				     "verify_udp_checksum", "checksum_offload", NULL};
 static const char *const k_store[] = {"redis", "user", "password", "connect_timeout_ms",
 				      "reply_timeout_ms", NULL};
-static const char *const k_cache[] = {"entries", "ttl_s", NULL};
+static const char *const k_cache[] = {"entries", "ttl_s", "revoke_channel", "revoke_bound_ms", NULL};
 static const char *const k_realm[] = {"pattern", "action", "hop", NULL};
 static const char *const k_rule[] = {"origin_host", "proxy_id", "source", "naf_domains", "gsids",
 				     "require_uss", "transport", NULL};
@@ -315,8 +315,20 @@ static int load_store_cache(struct ctx *c, struct gbakd_config *cfg)
 	    get_uint(c, "store", "connect_timeout_ms", &cfg->store_connect_timeout_ms, 1000, 10, 60000) ||
 	    get_uint(c, "store", "reply_timeout_ms", &cfg->store_reply_timeout_ms, 200, 1, 60000) ||
 	    get_uint(c, "cache", "entries", &cfg->cache_entries, 16384, 0, 1u << 24) ||
-	    get_uint(c, "cache", "ttl_s", &cfg->cache_ttl_s, 300, 1, 86400 * 365))
+	    get_uint(c, "cache", "ttl_s", &cfg->cache_ttl_s, 300, 1, 86400 * 365) ||
+	    get_str(c, "cache", "revoke_channel", cfg->revoke_channel, sizeof(cfg->revoke_channel), false) ||
+	    get_uint(c, "cache", "revoke_bound_ms", &cfg->revoke_bound_ms, 1000, 10, 60000))
 		return -1;
+	/* revocation notices: default gba:revoke, "none" = off (then only ttl_s bounds a revoked
+	 * session's life in the cache) */
+	if (cfg->revoke_channel[0] == '\0')
+		snprintf(cfg->revoke_channel, sizeof(cfg->revoke_channel), "gba:revoke");
+	else if (!strcmp(cfg->revoke_channel, "none"))
+		cfg->revoke_channel[0] = '\0';
+	for (const char *p = cfg->revoke_channel; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr(":._-", *p))
+			return fail(c, "cache", "revoke_channel", "'%s' may hold only letters, digits and : . _ -",
+				    cfg->revoke_channel);
 	if (cfg->has_local_realm && strncmp(cfg->redis, "redis://", 8) != 0)
 		return fail(c, "store", "redis", "'%s' is not redis://[user:pass@]host:port[,...]", cfg->redis);
 	return 0;

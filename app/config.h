@@ -14,6 +14,7 @@
 #define CFG_MAX_PORTS 4
 #define CFG_MAX_HOPS 32
 #define CFG_MAX_HOP_ADDRS 4
+#define CFG_CHANNEL_MAX 64
 
 enum cfg_idle { CFG_IDLE_BUSY = 0, CFG_IDLE_BACKOFF = 1 };
 
@@ -63,6 +64,8 @@ struct gbakd_config {
 
 	unsigned cache_entries;    /* per worker; 0 = no cache */
 	unsigned cache_ttl_s;
+	char revoke_channel[CFG_CHANNEL_MAX + 1]; /* revocation notices (pub/sub); "" = off */
+	unsigned revoke_bound_ms;  /* a revocation reaches every worker's cache within this */
 
 	unsigned max_inflight;     /* per worker */
 	unsigned drain_timeout_ms; /* at SIGINT/SIGTERM */

@@ -13,6 +13,7 @@
 #include "gba/gba_kdf.h"
 #include "net/net.h"
 #include "store/store.h"
+#include "store/store_sub.h"
 #include "telemetry/tel.h"
 #include "zn/zn.h"
 
@@ -55,6 +56,9 @@ struct worker {
 	const struct gbakd_config *cfg;
 	struct tel_lcore tel;
 	struct store *store;
+	struct store_sub *sub;  /* revocation notices for the cache (NULL: off) */
+	uint32_t revoke_gen;    /* bumped by every notice / flush / resubscription (see drain_store) */
+	bool cache_ok;          /* the cache may be used this iteration (subscription proven fresh) */
 	struct gba_kdf_engine *kdf;
 	struct cache cache;
 	struct slot *slots;

@@ -159,7 +159,21 @@ static struct worker *worker_new(unsigned idx, struct cfg_port *p, uint16_t q, i
 		w->store = store_create(&sc, err, sizeof(err));
 		if (w->store == NULL)
 			rte_exit(EXIT_FAILURE, "[store] redis: %s\n", err);
+		if (cfg->cache_entries > 0 && cfg->revoke_channel[0] != '\0') {
+			struct store_sub_config rc = {
+				.redis = cfg->redis,
+				.user = sc.user,
+				.password = sc.password,
+				.channel = cfg->revoke_channel,
+				.bound_ms = cfg->revoke_bound_ms,
+				.connect_timeout_ms = cfg->store_connect_timeout_ms,
+			};
+			w->sub = store_sub_create(&rc, err, sizeof(err));
+			if (w->sub == NULL)
+				rte_exit(EXIT_FAILURE, "[cache] revoke_channel: %s\n", err);
+		}
 	}
+	w->cache_ok = w->sub == NULL; /* else once the subscription is proven fresh */
 	char rn[32];
 	snprintf(rn, sizeof(rn), "gbakd_ho%u", idx);
 	w->handoff = rte_ring_create(rn, 1024, socket, RING_F_SC_DEQ);
@@ -196,6 +210,7 @@ static int cmd_shards(const char *c __rte_unused, const char *p __rte_unused, st
 			sum.redirects_moved += st.redirects_moved;
 			sum.redirects_ask += st.redirects_ask;
 			sum.reconnects += st.reconnects;
+			sum.names_refused += st.names_refused;
 			up += st.up;
 		}
 		struct rte_tel_data *x = rte_tel_data_alloc();
@@ -211,6 +226,7 @@ static int cmd_shards(const char *c __rte_unused, const char *p __rte_unused, st
 		rte_tel_data_add_dict_u64(x, "redirects_moved", sum.redirects_moved);
 		rte_tel_data_add_dict_u64(x, "redirects_ask", sum.redirects_ask);
 		rte_tel_data_add_dict_u64(x, "reconnects", sum.reconnects);
+		rte_tel_data_add_dict_u64(x, "names_refused", sum.names_refused);
 		rte_tel_data_add_dict_u64(x, "connections_up", (uint64_t)up);
 		rte_tel_data_add_dict_string(x, "addr", sum.addr);
 		char key[80];
@@ -306,6 +322,9 @@ int main(int argc, char **argv)
 	char err[512];
 	if (cfg == NULL || gbakd_config_load(path, cfg, err, sizeof(err)) < 0)
 		rte_exit(2, "config: %s\n", cfg ? err : "out of memory");
+	if (cfg->has_local_realm && cfg->cache_entries > 0 && cfg->revoke_channel[0] == '\0')
+		fprintf(stderr, "gbakd: warning: [cache] revoke_channel = none: a revoked session can still be "
+			"answered from a worker's cache for up to ttl_s = %u s\n", cfg->cache_ttl_s);
 	if (check_only) {
 		printf("gbakd: %s: configuration OK\n", path);
 		rte_eal_cleanup();
@@ -358,8 +377,9 @@ int main(int argc, char **argv)
 		printf("gbakd: port %u mac %s ipv4 %s ipv6 %s udp %u queues %u checksums %s\n", cp->port_id, mac,
 		       ip4, ip6, cfg->udp_port, cp->nb_queues, cp->csum_offload ? "offload" : "software");
 	}
-	printf("gbakd: ready: %s store=%s cache=%u/worker\n", info,
-	       cfg->has_local_realm ? cfg->redis : "-", cfg->cache_entries);
+	printf("gbakd: ready: %s store=%s cache=%u/worker revoke=%s\n", info,
+	       cfg->has_local_realm ? cfg->redis : "-", cfg->cache_entries,
+	       gbakd_workers[0]->sub ? store_sub_channel(gbakd_workers[0]->sub) : "-");
 	fflush(stdout);
 
 	if (rte_lcore_count() == 1) {
@@ -399,6 +419,7 @@ int main(int argc, char **argv)
 		struct worker *w = gbakd_workers[i];
 		if (w->store)
 			store_destroy(w->store);
+		store_sub_destroy(w->sub);
 		gba_kdf_engine_free(w->kdf);
 		cache_free(&w->cache);
 	}

@@ -7,6 +7,7 @@
  *   -> NAF authorisation (5402; UDP: source address, Diameter: the authenticated peer through
  *      trusted relays, README "Trust model") -> B-TID realm: local / partner (proxy.c) / 3003
  *   -> local: per-worker cache hit -> ready; miss -> pipelined store lookup (in-flight slot)
+ *      (the cache is used only while the revocation subscription is proven fresh: revocations())
  *   -> ready queries: one multi-buffer KDF burst -> BIA written into the query's mbuf -> tx burst
  * Every query that reaches the Zn parser gets exactly one answer or one named drop counter.
  */
@@ -371,7 +372,11 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 	}
 	struct sess_view v;
 	uint64_t h = cache_hash((const char *)b->btid.p, b->btid.len);
-	int c = cache_lookup(&w->cache, h, (const char *)b->btid.p, b->btid.len, w->now_s, &v);
+	int c = 0;
+	if (w->cache_ok)
+		c = cache_lookup(&w->cache, h, (const char *)b->btid.p, b->btid.len, w->now_s, &v);
+	else if (w->cache.e != NULL)
+		w->tel.ctr[TEL_revoke_bypass]++;
 	if (c > 0) {
 		w->tel.ctr[TEL_cache_hits]++;
 		s->state = SLOT_READY;
@@ -386,7 +391,8 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 	s->state = SLOT_STORE;
 	w->lk[w->nb_lk].btid = (const char *)b->btid.p;
 	w->lk[w->nb_lk].btid_len = b->btid.len;
-	w->lk[w->nb_lk].cookie = (uint64_t)(s - w->slots);
+	/* the revocation generation rides along: a result that crossed a revocation is not cached */
+	w->lk[w->nb_lk].cookie = (uint64_t)w->revoke_gen << 32 | (uint32_t)(s - w->slots);
 	w->nb_lk++;
 }
 
@@ -562,7 +568,7 @@ static unsigned drain_store(struct worker *w)
 		unsigned nb_rd = 0;
 		for (unsigned i = 0; i < n; i++) {
 			struct store_completion *c = &w->comp[i];
-			struct slot *s = &w->slots[c->cookie];
+			struct slot *s = &w->slots[(uint32_t)c->cookie];
 			count_store(w, c->status);
 			if (c->status != STORE_FOUND) {
 				worker_answer_code(w, s, store_status_rc(c->status));
@@ -577,9 +583,17 @@ static unsigned drain_store(struct worker *w)
 				.gba_type = r->gba_type, .uicc_type = r->uicc_type,
 				.bootstrap_time = r->bootstrap_time, .key_expiry = r->key_expiry,
 				.n_uss = r->n_uss, .uss = r->uss, .uss_blob = r->uss_blob};
-			/* insert before answering: the answer overwrites the B-TID in the mbuf */
-			int ins = cache_insert(&w->cache, cache_hash((const char *)s->bir.btid.p, s->bir.btid.len),
-					       (const char *)s->bir.btid.p, s->bir.btid.len, w->now_s, v);
+			/* insert before answering: the answer overwrites the B-TID in the mbuf. Not when a
+			 * revocation notice, flush or resubscription came while the lookup was in flight
+			 * (its GET may predate a DEL whose notice is already applied), nor while the
+			 * subscription is not proven fresh. */
+			int ins = 0;
+			if ((uint32_t)(c->cookie >> 32) != w->revoke_gen)
+				w->tel.ctr[TEL_revoke_uncached] += w->cache.e != NULL;
+			else if (w->cache_ok)
+				ins = cache_insert(&w->cache,
+						   cache_hash((const char *)s->bir.btid.p, s->bir.btid.len),
+						   (const char *)s->bir.btid.p, s->bir.btid.len, w->now_s, v);
 			if (ins > 0)
 				w->tel.ctr[TEL_cache_inserts]++;
 			if (ins == 2)
@@ -609,7 +623,7 @@ static void submit_lookups(struct worker *w)
 	w->tel.ctr[TEL_store_lookups] += (unsigned)acc;
 	for (unsigned i = (unsigned)acc; i < w->nb_lk; i++) {
 		w->tel.ctr[TEL_store_rejected]++;
-		worker_answer_code(w, &w->slots[w->lk[i].cookie], DIA_TOO_BUSY);
+		worker_answer_code(w, &w->slots[(uint32_t)w->lk[i].cookie], DIA_TOO_BUSY);
 	}
 	w->nb_lk = 0;
 }
@@ -623,6 +637,43 @@ static void clocks(struct worker *w)
 	w->now_s = ts.tv_sec;
 }
 
+/* Revocation (lib/store store_sub): apply the notices (drop that B-TID) and flushes (drop
+ * everything: notices may have been missed), and decide whether the cache may be used in this
+ * iteration: only while the subscription is proven fresh, i.e. every notice published more than
+ * [cache] revoke_bound_ms ago has been applied. Returns the events handled. */
+static unsigned revocations(struct worker *w)
+{
+	if (w->sub == NULL)
+		return 0;
+	struct store_sub_event ev[16];
+	unsigned n, total = 0;
+	do {
+		n = store_sub_poll(w->sub, w->now_ns, ev, RTE_DIM(ev));
+		for (unsigned i = 0; i < n; i++) {
+			switch (ev[i].type) {
+			case STORE_SUB_REVOKE:
+				w->tel.ctr[TEL_revoke_notices]++;
+				if (cache_remove(&w->cache, cache_hash(ev[i].btid, ev[i].len), ev[i].btid, ev[i].len))
+					w->tel.ctr[TEL_revoke_invalidated]++;
+				break;
+			case STORE_SUB_FLUSH:
+				cache_flush(&w->cache);
+				w->tel.ctr[TEL_revoke_flushes]++;
+				break;
+			case STORE_SUB_SUBSCRIBED:
+				w->tel.ctr[TEL_revoke_resubscribes]++;
+				break;
+			}
+			w->revoke_gen++;
+		}
+		total += n;
+	} while (n == RTE_DIM(ev));
+	w->cache_ok = store_sub_fresh(w->sub);
+	if (w->cache.sweep_left)
+		cache_sweep(&w->cache, 64); /* wipe what a flush left, a little per loop */
+	return total;
+}
+
 /* One loop iteration; returns the amount of work done (0 = idle). */
 static unsigned iterate(struct worker *w, bool rx)
 {
@@ -630,6 +681,7 @@ static unsigned iterate(struct worker *w, bool rx)
 	struct ready rd[BURST];
 	unsigned nb_rd = 0, work = 0;
 	clocks(w);
+	work += revocations(w); /* before any query of this iteration looks at the cache */
 	work += peers_worker_poll(w); /* queries from Diameter peers, Diameter hop completions */
 	uint16_t n = rx ? rte_eth_rx_burst(w->port_id, w->queue_id, pkts, BURST) : 0;
 	if (n) {

@@ -5,7 +5,14 @@
  *  - slot map: CLUSTER SLOTS (master of each range) into slot_node[16384]; key slot = CRC16-XMODEM of
  *    the hash tag (store_route.c). A server with cluster support disabled is one standalone shard.
  *  - MOVED <slot> <host:port>: update that slot, schedule a full CLUSTER SLOTS refresh, resend there.
- *  - ASK <slot> <host:port>: ASKING + resend on the target, map unchanged.
+ *  - ASK <slot> <host:port>: ASKING + resend on the target, map unchanged. The ASKING and the command
+ *    go out together, also to a target whose connection is still being set up (queued behind its
+ *    handshake and AUTH), so a retried command never loses its ASKING.
+ *  - addresses: no name lookups after store_create. Seeds (config) may be names, resolved once at
+ *    start-up. Later a node must come as a numeric address, or as a name for which the cluster
+ *    itself gives the address (CLUSTER SLOTS' "ip" metadata when cluster-preferred-endpoint-type is
+ *    hostname, Redis 7), or as a name we already know; anything else is refused and counted
+ *    (names_refused): DNS on a worker lcore could stall every query behind it for seconds.
  *  - TRYAGAIN / CLUSTERDOWN / LOADING / MASTERDOWN: retry after 10 ms (CLUSTERDOWN also refreshes),
  *    bounded by the lookup's reply deadline; at most max_redirects MOVED/ASK per lookup.
  *  - a lost connection completes its in-flight commands with STORE_SHARD_DOWN, reconnects with
@@ -13,12 +20,16 @@
  *    promoted replica is found).
  * Pipelining: each connection has a FIFO of (request index, generation) in command order; replies
  * are matched FIFO. A request that completes early (timeout, cancel) bumps its generation, so its
- * late reply is recognised and dropped. Nothing allocates on the lookup path except hiredis' own
- * output buffer and reply objects.
+ * late reply is recognised and dropped. Nothing allocates on the lookup path (replies come from a
+ * pool; buffers grow only when a burst is larger than any before).
+ * Key material: replies are wiped when released, buffers as they are consumed (store_conn.c, the
+ * one file that touches hiredis internals).
  */
 #include "store/store.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -30,6 +41,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "store/store_conn.h"
+
 #define NO_NODE 0xff
 #define FIFO_ASKING 0xffffffffu   /* reply of an ASKING we sent: dropped */
 #define FIFO_SLOTS 0xfffffffeu    /* reply of a CLUSTER SLOTS refresh */
@@ -38,7 +51,6 @@
 #define MS 1000000ull
 #define SCAN_INTERVAL_NS (1 * MS)
 #define RETRY_DELAY_NS (10 * MS)
-#define CONNECT_WAIT_NS (1 * MS)
 #define REFRESH_INTERVAL_NS (100 * MS)
 #define IDLE_CHECK_NS (100 * MS)
 #define GET_CMD_MAX (32 + STORE_KEY_MAX)
@@ -53,7 +65,8 @@ struct node {
 	char host[STORE_HOST_MAX + 1];
 	uint16_t port;
 	uint8_t state;
-	redisContext *c;
+	struct store_conn k;
+	struct store_addr addr;      /* resolved once: reconnects never look a name up */
 	uint64_t retry_at, connect_deadline, backoff_ns, idle_check_at;
 	uint64_t *fifo;
 	uint32_t head, tail, mask;
@@ -73,6 +86,7 @@ struct req {
 	uint16_t slot;
 	uint8_t kind, state, redirects, asking, status, node;
 	uint8_t user;           /* a store_lookup_burst lookup (else a blocking helper's command) */
+	uint8_t target;         /* helper command for one node (PUBLISH), else NO_NODE: by slot */
 	redisReply *reply;      /* GET: the value (decoded at completion); CMD: the reply */
 	char *cmd;
 	uint32_t cmd_len;
@@ -83,6 +97,7 @@ struct store {
 	struct store_config cfg;
 	uint64_t reply_timeout_ns, connect_timeout_ns;
 	int cluster;
+	int startup;                     /* inside store_create: name lookups allowed */
 	char *auth_cmd;
 	size_t auth_len;
 	unsigned n_nodes;
@@ -104,6 +119,9 @@ struct store {
 	unsigned pool_n;
 	redisReplyObjectFunctions fns, *orig_fns;
 };
+
+/* The result of looking up a node by the address a reply named. */
+#define NODE_REFUSED 0xfe  /* a host name we cannot use without a DNS lookup: counted, not followed */
 
 static const char *const status_names[STORE_STATUS_MAX] = {
 	"found", "not_found", "expired", "timeout", "shard_down", "proto_error", "corrupt",
@@ -137,16 +155,38 @@ static int is_pooled(const struct store *s, const void *o)
 	       (const char *)o < (const char *)(s->pool + s->pool_n);
 }
 
+static void reply_wipe(redisReply *r)
+{
+	if (r == NULL)
+		return;
+	if (r->type == REDIS_REPLY_ARRAY) {
+		for (size_t i = 0; i < r->elements; i++)
+			reply_wipe(r->element[i]);
+	} else if (r->str != NULL) {
+		explicit_bzero(r->str, r->len);
+	}
+}
+
+/* Wipe the strings of a hiredis-built reply and free it. */
+static void reply_wipe_free(void *o)
+{
+	reply_wipe(o);
+	freeReplyObject(o);
+}
+
+/* Release a reply: pooled ones go back to the pool, wiped (a GET reply holds a Ks). */
 static void reply_free(struct store *s, redisReply *r)
 {
 	if (r == NULL)
 		return;
 	if (is_pooled(s, r)) {
 		struct pooled *p = (struct pooled *)r;
+		explicit_bzero(p->buf, p->r.len < POOL_STR ? p->r.len + 1 : POOL_STR);
+		p->r.len = 0;
 		p->next = s->pool_free;
 		s->pool_free = p;
 	} else {
-		freeReplyObject(r);
+		reply_wipe_free(r);
 	}
 }
 
@@ -198,7 +238,7 @@ static void *cb_nil(const redisReadTask *t)
 }
 
 /* The reader itself only ever frees a partly built array (never a pooled top-level reply), so
- * fns.freeObject is hiredis' freeReplyObject. */
+ * fns.freeObject is reply_wipe_free. */
 
 /* ---- requests ---------------------------------------------------------------------------- */
 
@@ -217,8 +257,10 @@ static void req_free(struct store *s, uint32_t i)
 	if (r->reply != NULL)
 		reply_free(s, r->reply);
 	r->reply = NULL;
-	if (r->kind == K_CMD)
+	if (r->kind == K_CMD && r->cmd != NULL) {
+		explicit_bzero(r->cmd, r->cmd_len); /* a SET carries a Ks */
 		free(r->cmd);
+	}
 	r->cmd = NULL;
 	r->state = R_FREE;
 	s->free_stack[s->n_free++] = i;
@@ -256,14 +298,46 @@ static int node_find(struct store *s, const char *host, size_t hlen, uint16_t po
 	return -1;
 }
 
-/* Index of node host:port, added (and connecting) if new; NO_NODE if the table is full. */
-static uint8_t node_get(struct store *s, const char *host, size_t hlen, uint16_t port)
+/* The address of host:port without blocking: numeric, else the address the cluster gave for it
+ * (ip, iplen: CLUSTER SLOTS metadata; NULL if none), else (start-up only) a name lookup.
+ * Returns 0 or -1 (refused: a name we would have to look up on a worker). */
+static int node_addr(const struct store *s, const char *host, size_t hlen, uint16_t port, const char *ip,
+		     size_t iplen, struct store_addr *a)
+{
+	if (sconn_addr_numeric(host, hlen, port, a) == 0)
+		return 0;
+	if (ip != NULL && sconn_addr_numeric(ip, iplen, port, a) == 0)
+		return 0;
+	if (s->startup && hlen <= STORE_HOST_MAX) {
+		char h[STORE_HOST_MAX + 1];
+		memcpy(h, host, hlen);
+		h[hlen] = '\0';
+		return sconn_addr_resolve(h, port, a, NULL, 0) == 0 ? 0 : -1;
+	}
+	return -1;
+}
+
+/* Index of node host:port, added (and connecting) if new, with its address (see node_addr; `same`
+ * instead: the address of that node with this port). NO_NODE if the table is full, NODE_REFUSED if
+ * the host is a name we cannot use without a lookup. */
+static uint8_t node_get(struct store *s, const char *host, size_t hlen, uint16_t port, const char *ip,
+			size_t iplen, const struct node *same)
 {
 	int i = node_find(s, host, hlen, port);
 	if (i >= 0)
 		return (uint8_t)i;
 	if (s->n_nodes == STORE_MAX_NODES || hlen > STORE_HOST_MAX)
 		return NO_NODE;
+	struct store_addr a;
+	if (same != NULL) {
+		a = same->addr;
+		if (a.sa.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&a.sa)->sin6_port = htons(port);
+		else
+			((struct sockaddr_in *)&a.sa)->sin_port = htons(port);
+	} else if (node_addr(s, host, hlen, port, ip, iplen, &a) < 0) {
+		return NODE_REFUSED;
+	}
 	uint32_t cap = pow2_at_least(4 * (s->n_reqs) + 8);
 	uint64_t *fifo = calloc(cap, sizeof(*fifo));
 	if (fifo == NULL)
@@ -273,6 +347,8 @@ static uint8_t node_get(struct store *s, const char *host, size_t hlen, uint16_t
 	memcpy(n->host, host, hlen);
 	n->host[hlen] = '\0';
 	n->port = port;
+	n->addr = a;
+	n->k.fd = -1;
 	n->fifo = fifo;
 	n->mask = cap - 1;
 	n->state = N_DOWN;
@@ -308,9 +384,7 @@ static void node_fail(struct store *s, struct node *n)
 				finish(s, r, STORE_SHARD_DOWN);
 		}
 	}
-	if (n->c != NULL)
-		redisFree(n->c);
-	n->c = NULL;
+	sconn_close(&n->k);
 	n->state = N_DOWN;
 	n->st.up = 0;
 	n->retry_at = s->now + n->backoff_ns;
@@ -334,29 +408,21 @@ static int fifo_room(const struct node *n, unsigned k)
 	return n->mask + 1 - (n->tail - n->head) >= k;
 }
 
-/* Append a formatted command to the connection's output buffer (hiredis' obuf, kept allocated). */
+/* Append a formatted command to the connection's output buffer (kept allocated, wiped as sent). */
 static int obuf_append(struct node *n, const char *cmd, size_t len)
 {
-	sds b = sdscatlen(n->c->obuf, cmd, len);
-	if (b == NULL)
-		return -1;
-	n->c->obuf = b;
-	return 0;
+	return sconn_append(&n->k, cmd, len);
 }
 
-/* Start a non-blocking connect (AUTH queued first). On immediate failure the node stays down. */
+/* Start a non-blocking connect to the node's address (AUTH queued first; never a name lookup).
+ * On immediate failure the node stays down. */
 static void node_connect(struct store *s, struct node *n)
 {
 	n->head = n->tail = 0;
-	n->c = redisConnectNonBlock(n->host, n->port);
-	if (n->c == NULL || n->c->err) {
+	if (sconn_open(&n->k, &n->addr, &s->fns, s) < 0) {
 		node_fail(s, n);
 		return;
 	}
-	if (s->orig_fns == NULL)
-		s->orig_fns = n->c->reader->fn;
-	n->c->reader->fn = &s->fns;
-	n->c->reader->privdata = s;
 	n->state = N_CONNECTING;
 	n->connect_deadline = s->now + s->connect_timeout_ns;
 	if (s->auth_cmd != NULL) {
@@ -371,16 +437,12 @@ static void node_connect(struct store *s, struct node *n)
 /* Check a connecting socket without blocking; N_UP once the TCP handshake is done. */
 static void node_check_connect(struct store *s, struct node *n)
 {
-	struct pollfd p = {.fd = n->c->fd, .events = POLLOUT};
-	int rc = poll(&p, 1, 0);
+	int rc = sconn_check(&n->k);
+	if (rc < 0) {
+		node_fail(s, n);
+		return;
+	}
 	if (rc == 1) {
-		int err = 0;
-		socklen_t l = sizeof(err);
-		if ((p.revents & (POLLERR | POLLHUP | POLLNVAL)) ||
-		    getsockopt(n->c->fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0 || err != 0) {
-			node_fail(s, n);
-			return;
-		}
 		n->state = N_UP;
 		n->st.up = 1;
 		if (n->st.reconnects || n->retry_at)
@@ -394,22 +456,21 @@ static void node_check_connect(struct store *s, struct node *n)
 
 /* ---- sending ----------------------------------------------------------------------------- */
 
-/* Append r's command to its node (ASKING first if asked); completes r on any impossibility. */
+/* Append r's command to its node (ASKING first if asked); completes r on any impossibility. A
+ * node still connecting takes it too: it is queued behind the handshake (and AUTH) and sent once
+ * the connection is up, with its ASKING (waiting and re-routing would send it back to the slot's
+ * owner without the ASKING, and the owner answers ASK again). */
 static void dispatch(struct store *s, struct req *r, uint8_t node)
 {
 	r->node = node;
-	if (node == NO_NODE) {
+	if (node == NO_NODE || node == NODE_REFUSED) {
+		r->node = NO_NODE;
 		finish(s, r, STORE_SHARD_DOWN);
 		return;
 	}
 	struct node *n = &s->nodes[node];
 	if (n->state == N_DOWN) {
 		finish(s, r, STORE_SHARD_DOWN);
-		return;
-	}
-	if (n->state == N_CONNECTING) { /* wait for the handshake, within the deadline */
-		r->state = R_WAIT;
-		r->retry_at = s->now + CONNECT_WAIT_NS;
 		return;
 	}
 	if (!fifo_room(n, 2)) { /* the server stopped answering long ago: start afresh */
@@ -438,13 +499,31 @@ static void dispatch(struct store *s, struct req *r, uint8_t node)
 
 static void route(struct store *s, struct req *r)
 {
-	dispatch(s, r, s->cluster ? s->slot_node[r->slot] : 0);
+	if (r->target != NO_NODE)
+		dispatch(s, r, r->target);
+	else
+		dispatch(s, r, s->cluster ? s->slot_node[r->slot] : 0);
 }
 
 /* ---- slot map ---------------------------------------------------------------------------- */
 
-/* Apply a CLUSTER SLOTS reply; from_host replaces an empty host. Returns 0 or -EPROTO. */
-static int apply_slots(struct store *s, const redisReply *rep, const char *from_host)
+/* The "ip" entry of a CLUSTER SLOTS node's metadata map (Redis 7: element 3, a flat key/value
+ * array in RESP2; present when the preferred endpoint is a host name). NULL if none. */
+static const redisReply *slots_meta_ip(const redisReply *node)
+{
+	if (node->elements < 4 || node->element[3]->type != REDIS_REPLY_ARRAY)
+		return NULL;
+	const redisReply *m = node->element[3];
+	for (size_t i = 0; i + 1 < m->elements; i += 2)
+		if (m->element[i]->type == REDIS_REPLY_STRING && m->element[i]->len == 2 &&
+		    !memcmp(m->element[i]->str, "ip", 2) && m->element[i + 1]->type == REDIS_REPLY_STRING)
+			return m->element[i + 1];
+	return NULL;
+}
+
+/* Apply a CLUSTER SLOTS reply received from node `from` (NULL at start-up: from_host is the seed),
+ * whose address replaces an empty host. Returns 0 or -EPROTO. */
+static int apply_slots(struct store *s, const redisReply *rep, const char *from_host, struct node *from)
 {
 	uint8_t *map = s->slot_tmp;
 	if (rep->type != REDIS_REPLY_ARRAY)
@@ -463,11 +542,19 @@ static int apply_slots(struct store *s, const redisReply *rep, const char *from_
 			return -EPROTO;
 		const char *h = e->element[2]->element[0]->str;
 		size_t hl = e->element[2]->element[0]->len;
+		const struct node *same = NULL;
 		if (hl == 0 || (hl == 1 && h[0] == '?')) {
-			h = from_host;
-			hl = strlen(from_host);
+			h = from ? from->host : from_host;
+			hl = strlen(h);
+			same = from;
 		}
-		uint8_t id = node_get(s, h, hl, (uint16_t)port);
+		const redisReply *ip = slots_meta_ip(e->element[2]);
+		uint8_t id = node_get(s, h, hl, (uint16_t)port, ip ? ip->str : NULL, ip ? ip->len : 0, same);
+		if (id == NODE_REFUSED) {
+			if (from)
+				from->st.names_refused++;
+			id = NO_NODE;
+		}
 		for (long long k = lo; k <= hi; k++)
 			map[k] = id;
 	}
@@ -499,7 +586,8 @@ static void refresh_start(struct store *s)
 
 /* ---- replies ----------------------------------------------------------------------------- */
 
-/* "MOVED 3999 127.0.0.1:6381": target node index (added if new) or NO_NODE. */
+/* "MOVED 3999 127.0.0.1:6381": target node index (added if new), NO_NODE (unparseable, table
+ * full) or NODE_REFUSED (a host name we do not know: never looked up on a worker). */
 static uint8_t parse_redirect(struct store *s, const char *str, size_t len, const struct node *from,
 			      long *slot)
 {
@@ -518,8 +606,8 @@ static uint8_t parse_redirect(struct store *s, const char *str, size_t len, cons
 		return NO_NODE;
 	size_t hl = (size_t)(colon - addr);
 	if (hl == 0 || (hl == 1 && addr[0] == '?'))
-		return node_get(s, from->host, strlen(from->host), (uint16_t)port);
-	return node_get(s, addr, hl, (uint16_t)port);
+		return node_get(s, from->host, strlen(from->host), (uint16_t)port, NULL, 0, from);
+	return node_get(s, addr, hl, (uint16_t)port, NULL, 0, NULL);
 }
 
 static int err_is(const redisReply *rep, const char *word)
@@ -540,6 +628,19 @@ static void handle_reply(struct store *s, struct node *n, struct req *r, redisRe
 				n->st.redirects_ask++;
 			else
 				n->st.redirects_moved++;
+			if (to == NODE_REFUSED) {
+				n->st.names_refused++;
+				if (ask) { /* an importing node the slot map cannot name: not reachable */
+					finish(s, r, STORE_SHARD_DOWN);
+					return;
+				}
+				/* the slot's new owner: the refreshed map will give its address; retry then
+				 * (through the old owner until the map changes), within the reply deadline */
+				s->refresh_wanted = 1;
+				r->state = R_WAIT;
+				r->retry_at = s->now + RETRY_DELAY_NS;
+				return;
+			}
 			if (to == NO_NODE || ++r->redirects > s->cfg.max_redirects) {
 				finish(s, r, STORE_PROTO_ERROR);
 				return;
@@ -587,17 +688,18 @@ static void handle_reply(struct store *s, struct node *n, struct req *r, redisRe
 
 static void node_read(struct store *s, struct node *n)
 {
-	if (redisBufferRead(n->c) != REDIS_OK) {
+	if (sconn_read(&n->k) < 0) {
 		node_fail(s, n);
 		return;
 	}
 	for (;;) {
 		void *v = NULL;
-		if (redisGetReplyFromReader(n->c, &v) != REDIS_OK) {
+		int rc = sconn_reply(&n->k, &v); /* 0: none left, the consumed input is wiped */
+		if (rc < 0) {
 			node_fail(s, n);
 			return;
 		}
-		if (v == NULL)
+		if (rc == 0)
 			return;
 		redisReply *rep = v;
 		if (n->head == n->tail) { /* a reply nobody asked for */
@@ -616,7 +718,7 @@ static void node_read(struct store *s, struct node *n)
 			}
 		} else if (idx == FIFO_SLOTS) {
 			s->refresh_inflight = 0;
-			if (apply_slots(s, rep, n->host) < 0)
+			if (apply_slots(s, rep, n->host, n) < 0)
 				s->refresh_wanted = 1;
 			reply_free(s, rep);
 		} else if (idx == FIFO_ASKING || idx >= s->n_reqs || s->reqs[idx].gen != gen ||
@@ -631,24 +733,13 @@ static void node_read(struct store *s, struct node *n)
 }
 
 /* Write what we can of the output buffer (send with MSG_NOSIGNAL: a vanished peer is an error,
- * not a SIGPIPE; the buffer is cleared, not freed, so it is not reallocated on every burst). */
+ * not a SIGPIPE; the buffer is kept allocated, and wiped as it is sent). */
 static void node_write(struct store *s, struct node *n)
 {
-	if (n->state != N_UP)
+	if (n->state != N_UP || n->k.olen == 0)
 		return;
-	size_t len = sdslen(n->c->obuf);
-	if (len == 0)
-		return;
-	ssize_t w = send(n->c->fd, n->c->obuf, len, MSG_NOSIGNAL);
-	if (w < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			node_fail(s, n);
-		return;
-	}
-	if ((size_t)w == len)
-		sdsclear(n->c->obuf);
-	else
-		sdsrange(n->c->obuf, (int)w, -1);
+	if (sconn_flush(&n->k) < 0)
+		node_fail(s, n);
 }
 
 /* ---- timers ------------------------------------------------------------------------------ */
@@ -747,6 +838,7 @@ int store_lookup_burst(struct store *s, const struct store_lookup *req, unsigned
 		r->redirects = 0;
 		r->asking = 0;
 		r->node = NO_NODE;
+		r->target = NO_NODE;
 		r->reply = NULL;
 		if (format_get(r, req[i].btid, req[i].btid_len, s->cluster) < 0) {
 			finish(s, r, STORE_PROTO_ERROR);
@@ -825,6 +917,20 @@ int store_slot_shard(const struct store *s, uint16_t slot)
 	return n == NO_NODE ? -1 : n;
 }
 
+unsigned store_debug_count(const struct store *s, const void *needle, size_t len)
+{
+	unsigned c = 0;
+	if (len == 0)
+		return 0;
+	const uint8_t *pool = (const uint8_t *)s->pool;
+	size_t pool_len = (size_t)s->pool_n * sizeof(*s->pool);
+	for (size_t i = 0; pool != NULL && i + len <= pool_len; i++)
+		c += !memcmp(pool + i, needle, len);
+	for (unsigned i = 0; i < s->n_nodes; i++)
+		c += sconn_count(&s->nodes[i].k, needle, len);
+	return c;
+}
+
 int store_shard_stats(const struct store *s, unsigned shard, struct store_shard_stats *out)
 {
 	if (shard >= s->n_nodes)
@@ -840,11 +946,11 @@ unsigned store_pollfds(const struct store *s, struct pollfd *fds, unsigned max)
 	unsigned k = 0;
 	for (unsigned i = 0; i < s->n_nodes && k < max; i++) {
 		const struct node *n = &s->nodes[i];
-		if (n->c == NULL || n->state == N_DOWN)
+		if (n->k.fd < 0 || n->state == N_DOWN)
 			continue;
-		fds[k].fd = n->c->fd;
+		fds[k].fd = n->k.fd;
 		fds[k].events = (short)(n->state == N_CONNECTING ? POLLOUT
-					: sdslen(n->c->obuf) ? POLLIN | POLLOUT : POLLIN);
+					: n->k.olen ? POLLIN | POLLOUT : POLLIN);
 		fds[k].revents = 0;
 		k++;
 	}
@@ -859,8 +965,9 @@ static void wait_and_poll(struct store *s)
 	store_poll(s, mono_ns());
 }
 
-/* Start a helper command (cmd is taken over: freed with the request). Returns its index or -1. */
-static int cmd_start(struct store *s, char *cmd, size_t len, uint16_t slot)
+/* Start a helper command (cmd is taken over: freed with the request) for key slot `slot`, or for
+ * node `target` (NO_NODE: by slot). Returns its index or -1. */
+static int cmd_start(struct store *s, char *cmd, size_t len, uint16_t slot, uint8_t target)
 {
 	int idx;
 	uint64_t give_up = mono_ns() + s->reply_timeout_ns;
@@ -882,6 +989,7 @@ static int cmd_start(struct store *s, char *cmd, size_t len, uint16_t slot)
 	r->redirects = 0;
 	r->asking = 0;
 	r->node = NO_NODE;
+	r->target = target;
 	r->reply = NULL;
 	route(s, r);
 	return idx;
@@ -897,12 +1005,13 @@ static int status_errno(uint8_t st)
 	}
 }
 
-/* Run one formatted command for key slot `slot`; *rep gets the reply (caller frees) on success. */
-static int cmd_run(struct store *s, char *cmd, int len, uint16_t slot, redisReply **rep)
+/* Run one formatted command for key slot `slot` (or node `target`, see cmd_start); *rep gets the
+ * reply (caller frees) on success. */
+static int cmd_run_on(struct store *s, char *cmd, int len, uint16_t slot, uint8_t target, redisReply **rep)
 {
 	if (len < 0)
 		return -ENOMEM;
-	int idx = cmd_start(s, cmd, (size_t)len, slot);
+	int idx = cmd_start(s, cmd, (size_t)len, slot, target);
 	if (idx < 0)
 		return -ETIMEDOUT;
 	struct req *r = &s->reqs[idx];
@@ -915,6 +1024,11 @@ static int cmd_run(struct store *s, char *cmd, int len, uint16_t slot, redisRepl
 	}
 	req_free(s, (uint32_t)idx);
 	return rc;
+}
+
+static int cmd_run(struct store *s, char *cmd, int len, uint16_t slot, redisReply **rep)
+{
+	return cmd_run_on(s, cmd, len, slot, NO_NODE, rep);
 }
 
 static int format_set(char **cmd, const char *key, int kl, const void *val, size_t vlen, int64_t exat)
@@ -968,6 +1082,35 @@ int store_del(struct store *s, const char *btid, size_t btid_len)
 	return rc;
 }
 
+int store_publish(struct store *s, const char *channel, const void *msg, size_t len)
+{
+	if (channel == NULL || channel[0] == '\0')
+		return -EINVAL;
+	int first_err = 0;
+	long long receivers = 0;
+	for (unsigned i = 0; i < s->n_nodes; i++) {
+		if (s->cluster && !node_owns_slots(s, &s->nodes[i]))
+			continue; /* replicas and redirect-only nodes: their masters relay */
+		char *cmd = NULL;
+		redisReply *rep = NULL;
+		int cl = redisFormatCommand(&cmd, "PUBLISH %s %b", channel, msg, len);
+		int rc = cmd_run_on(s, cmd, cl, 0, (uint8_t)i, &rep);
+		if (rc == 0 && rep->type != REDIS_REPLY_INTEGER)
+			rc = -EPROTO;
+		if (rc == 0)
+			receivers += rep->integer;
+		else if (first_err == 0)
+			first_err = rc;
+		if (rep)
+			reply_free(s, rep);
+		if (!s->cluster)
+			break;
+	}
+	if (first_err)
+		return first_err;
+	return receivers > INT32_MAX ? INT32_MAX : (int)receivers;
+}
+
 int store_get(struct store *s, const char *btid, size_t btid_len, struct store_record *r)
 {
 	char key[STORE_KEY_MAX + 1], *cmd = NULL;
@@ -1018,7 +1161,7 @@ int store_put_burst(struct store *s, const struct store_put_req *req, unsigned n
 			int len = format_set(&cmd, key, kl, buf, (size_t)bl, exat);
 			if (len < 0)
 				continue;
-			int idx = cmd_start(s, cmd, (size_t)len, store_key_slot(key, (size_t)kl));
+			int idx = cmd_start(s, cmd, (size_t)len, store_key_slot(key, (size_t)kl), NO_NODE);
 			if (idx >= 0)
 				own[n_own++] = idx;
 		}
@@ -1051,48 +1194,50 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Blocking bootstrap connection to one seed: AUTH, then CLUSTER SLOTS. Returns the reply, or NULL
- * with err set; *standalone = 1 when the server has no cluster support. */
+/* Blocking bootstrap connection to one seed (start-up: the name may be looked up): AUTH, then
+ * CLUSTER SLOTS. Returns the reply, or NULL with err set; *standalone = 1 when the server has no
+ * cluster support. */
 static redisReply *seed_slots(struct store *s, const struct store_endpoint *ep, int *standalone,
 			      char *err, size_t errlen)
 {
-	struct timeval tv = {.tv_sec = s->cfg.connect_timeout_ms / 1000,
-			     .tv_usec = (long)(s->cfg.connect_timeout_ms % 1000) * 1000};
-	redisContext *c = redisConnectWithTimeout(ep->host, ep->port, tv);
-	if (c == NULL || c->err) {
-		set_err(err, errlen, "cannot connect to %s:%u: %s", ep->host, ep->port, c ? c->errstr : "out of memory");
-		if (c)
-			redisFree(c);
+	struct store_addr a;
+	char why[128] = "";
+	if (sconn_addr_resolve(ep->host, ep->port, &a, why, sizeof(why)) < 0) {
+		set_err(err, errlen, "cannot connect to %s:%u: %s", ep->host, ep->port, why);
 		return NULL;
 	}
-	struct timeval rtv = {.tv_sec = s->cfg.reply_timeout_ms / 1000,
-			      .tv_usec = (long)(s->cfg.reply_timeout_ms % 1000) * 1000};
-	redisSetTimeout(c, rtv);
+	struct store_conn k;
+	int rc = sconn_open_wait(&k, &a, &s->fns, s, s->cfg.connect_timeout_ms);
+	if (rc < 0) {
+		set_err(err, errlen, "cannot connect to %s:%u: %s", ep->host, ep->port, strerror(-rc));
+		return NULL;
+	}
+	void *v = NULL;
 	redisReply *rep;
 	if (s->auth_cmd != NULL) {
-		redisAppendFormattedCommand(c, s->auth_cmd, s->auth_len);
-		void *v = NULL;
-		if (redisGetReply(c, &v) != REDIS_OK || v == NULL) {
-			set_err(err, errlen, "%s:%u: AUTH: %s", ep->host, ep->port, c->errstr);
-			redisFree(c);
+		rc = sconn_command_wait(&k, s->auth_cmd, s->auth_len, s->cfg.reply_timeout_ms, &v);
+		if (rc < 0) {
+			set_err(err, errlen, "%s:%u: AUTH: %s", ep->host, ep->port, strerror(-rc));
+			sconn_close(&k);
 			return NULL;
 		}
 		rep = v;
 		if (rep->type == REDIS_REPLY_ERROR) {
 			set_err(err, errlen, "%s:%u: AUTH refused: %s", ep->host, ep->port, rep->str);
 			reply_free(s, rep);
-			redisFree(c);
+			sconn_close(&k);
 			return NULL;
 		}
 		reply_free(s, rep);
 	}
-	rep = redisCommand(c, "CLUSTER SLOTS");
-	if (rep == NULL) {
-		set_err(err, errlen, "%s:%u: CLUSTER SLOTS: %s", ep->host, ep->port, c->errstr);
-		redisFree(c);
+	static const char cmd[] = "*2\r\n$7\r\nCLUSTER\r\n$5\r\nSLOTS\r\n";
+	rc = sconn_command_wait(&k, cmd, sizeof(cmd) - 1, s->cfg.reply_timeout_ms, &v);
+	sconn_close(&k);
+	if (rc < 0) {
+		set_err(err, errlen, "%s:%u: CLUSTER SLOTS: %s", ep->host, ep->port, strerror(-rc));
 		return NULL;
 	}
-	redisFree(c);
+	rep = v;
 	*standalone = 0;
 	if (rep->type == REDIS_REPLY_ERROR) {
 		if (strstr(rep->str, "cluster support disabled") != NULL) {
@@ -1172,15 +1317,22 @@ struct store *store_create(const struct store_config *cfg, char *err, size_t err
 		s->pool[i].next = s->pool_free;
 		s->pool_free = &s->pool[i];
 	}
-	s->fns = (redisReplyObjectFunctions){cb_string, cb_array, cb_integer, cb_nil, freeReplyObject};
+	s->fns = (redisReplyObjectFunctions){cb_string, cb_array, cb_integer, cb_nil, reply_wipe_free};
+	s->orig_fns = sconn_default_fns();
+	if (s->orig_fns == NULL) {
+		set_err(err, errlen, "out of memory");
+		goto fail;
+	}
 
-	/* hiredis writes with write(2): a peer that vanished must be an error, not a SIGPIPE */
+	/* our sends use MSG_NOSIGNAL; programs using lib/store have long relied on a vanished peer
+	 * being an error rather than a SIGPIPE elsewhere too (their own writes), so it stays ignored */
 	struct sigaction sa;
 	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
 		signal(SIGPIPE, SIG_IGN);
 
 	s->now = mono_ns();
 	s->now_rt = time(NULL);
+	s->startup = 1; /* until store_create returns: seeds and the first map may name hosts */
 	redisReply *rep = NULL;
 	int standalone = 0, i;
 	for (i = 0; i < n_eps && rep == NULL; i++)
@@ -1190,10 +1342,15 @@ struct store *store_create(const struct store_config *cfg, char *err, size_t err
 	i--;
 	if (standalone) {
 		s->cluster = 0;
-		node_get(s, eps[i].host, strlen(eps[i].host), eps[i].port);
+		uint8_t id = node_get(s, eps[i].host, strlen(eps[i].host), eps[i].port, NULL, 0, NULL);
+		if (id >= STORE_MAX_NODES) {
+			set_err(err, errlen, "%s:%u: cannot resolve", eps[i].host, eps[i].port);
+			reply_free(s, rep);
+			goto fail;
+		}
 	} else {
 		s->cluster = 1;
-		if (apply_slots(s, rep, eps[i].host) < 0 || s->n_nodes == 0) {
+		if (apply_slots(s, rep, eps[i].host, NULL) < 0 || s->n_nodes == 0) {
 			set_err(err, errlen, "%s:%u: bad or empty CLUSTER SLOTS reply", eps[i].host, eps[i].port);
 			reply_free(s, rep);
 			goto fail;
@@ -1215,6 +1372,7 @@ struct store *store_create(const struct store_config *cfg, char *err, size_t err
 		set_err(err, errlen, "%s: connection failed", s->nodes[0].st.addr);
 		goto fail;
 	}
+	s->startup = 0; /* from here on: no name lookups (worker lcores) */
 	return s;
 fail:
 	store_destroy(s);
@@ -1231,13 +1389,14 @@ void store_destroy(struct store *s)
 			if (s->reqs[i].state != R_FREE) {
 				if (s->reqs[i].reply)
 					reply_free(s, s->reqs[i].reply);
-				if (s->reqs[i].kind == K_CMD)
+				if (s->reqs[i].kind == K_CMD && s->reqs[i].cmd) {
+					explicit_bzero(s->reqs[i].cmd, s->reqs[i].cmd_len);
 					free(s->reqs[i].cmd);
+				}
 			}
 	}
 	for (unsigned i = 0; i < s->n_nodes; i++) {
-		if (s->nodes[i].c)
-			redisFree(s->nodes[i].c);
+		sconn_close(&s->nodes[i].k);
 		free(s->nodes[i].fifo);
 	}
 	if (s->auth_cmd) {

@@ -6,6 +6,8 @@
  * TRYAGAIN/CLUSTERDOWN, times out, reconnects with backoff; store_complete_burst hands out the
  * completions. Every lookup completes exactly once. Cluster routing is our own (hiredis 0.14 has
  * none): see store_route.h. Not thread-safe: one client belongs to one thread.
+ * After store_create nothing looks a host name up (no DNS on a worker): see store.c's top comment.
+ * Replies and connection buffers that held a record (a Ks) are wiped when released or consumed.
  */
 #ifndef STORE_H
 #define STORE_H
@@ -81,9 +83,10 @@ int store_is_cluster(const struct store *s);
 int store_slot_shard(const struct store *s, uint16_t slot);
 
 struct store_shard_stats { char addr[64]; uint64_t lookups, found, not_found, expired, timeouts, errors,
-	redirects_moved, redirects_ask, reconnects; int up; };
-/* Counters of one shard ("host:port"); errors = shard down + protocol errors + corrupt records.
- * Returns 0 or -EINVAL (no such shard). */
+	redirects_moved, redirects_ask, reconnects, names_refused; int up; };
+/* Counters of one shard ("host:port"); errors = shard down + protocol errors + corrupt records;
+ * names_refused = host names this node's replies (MOVED/ASK, CLUSTER SLOTS) gave without an
+ * address we could use without a name lookup (not followed). Returns 0 or -EINVAL (no such shard). */
 int store_shard_stats(const struct store *s, unsigned shard, struct store_shard_stats *out);
 
 /* Blocking helpers for tools and provisioning (not for the fast path); they drive store_poll
@@ -93,6 +96,12 @@ int store_shard_stats(const struct store *s, unsigned shard, struct store_shard_
 int store_put(struct store *s, const char *btid, size_t btid_len, const struct store_record *r);
 /* DEL gba:{btid} (revocation). Returns 1 if a session was deleted, 0 if there was none, or <0 as store_put. */
 int store_del(struct store *s, const char *btid, size_t btid_len);
+/* PUBLISH channel msg on the server, or on every cluster master (each delivers it to its own
+ * subscribers directly, so delivery does not depend on the cluster bus; a subscriber may get one
+ * copy per master). Used after store_del to revoke a session from gbakd's caches (store_sub.h).
+ * Returns the receivers the nodes reported (summed), or <0 as store_put for the first node that
+ * failed (the others were still asked). */
+int store_publish(struct store *s, const char *channel, const void *msg, size_t len);
 /* GET gba:{btid}, decoded into r. Returns an enum store_status (FOUND, NOT_FOUND, EXPIRED, CORRUPT, ...). */
 int store_get(struct store *s, const char *btid, size_t btid_len, struct store_record *r);
 
@@ -105,5 +114,9 @@ int store_put_burst(struct store *s, const struct store_put_req *req, unsigned n
  * expire_at = 0 for no expiry. Returns 0 or <0 as store_put. */
 int store_put_raw(struct store *s, const char *btid, size_t btid_len, const void *val, size_t len,
 		  int64_t expire_at);
+
+/* Tests: occurrences of needle[0..len) in the client's own memory that may have held replies: the
+ * reply pool and every connection's buffers (whole allocations). 0 once nothing holds it. */
+unsigned store_debug_count(const struct store *s, const void *needle, size_t len);
 
 #endif

@@ -181,6 +181,9 @@ static int cmd_lcores(const char *cmd __rte_unused, const char *params __rte_unu
 		rte_tel_data_add_dict_u64(c, "queries", t->ctr[TEL_queries]);
 		rte_tel_data_add_dict_u64(c, "answers", t->ctr[TEL_answers]);
 		rte_tel_data_add_dict_u64(c, "inflight", t->inflight);
+		rte_tel_data_add_dict_u64(c, "cache_hits", t->ctr[TEL_cache_hits]);
+		rte_tel_data_add_dict_u64(c, "revoke_notices", t->ctr[TEL_revoke_notices]);
+		rte_tel_data_add_dict_u64(c, "revoke_flushes", t->ctr[TEL_revoke_flushes]);
 		rte_tel_data_add_dict_u64(c, "loop_iterations", t->ctr[TEL_loop_iterations]);
 		rte_tel_data_add_dict_u64(c, "busy_iterations", t->ctr[TEL_busy_iterations]);
 		char k[24];

@@ -33,6 +33,12 @@
 	X(cache_inserts, "sessions added to the cache")                                            \
 	X(cache_evictions, "cache entries replaced to make room")                                  \
 	X(cache_expired, "cache entries found past their TTL or key expiry")                       \
+	X(revoke_notices, "revocation notices received (in a cluster: one per master)")              \
+	X(revoke_invalidated, "cache entries removed by a revocation notice")                     \
+	X(revoke_flushes, "whole-cache flushes: revocation subscription lost or not proven in time") \
+	X(revoke_resubscribes, "revocation subscriptions re-established after a loss")            \
+	X(revoke_bypass, "queries that skipped the cache while the subscription was not proven")  \
+	X(revoke_uncached, "store results not cached: a revocation or flush came while in flight") \
 	X(store_lookups, "lookups sent to the session store")                                      \
 	X(store_found, "store lookups that found a live session")                                  \
 	X(store_not_found, "store lookups for unknown B-TIDs")                                     \

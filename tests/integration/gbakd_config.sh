@@ -167,6 +167,12 @@ printf '%s\n[naf:long]\norigin_host = n.home1.net\nnaf_domains = home1.net\nsour
 out=$(run "$T_TMP/c.ini"); rc=$?
 check_eq "line longer than the INI reader's buffer: exit 2" 2 $rc
 check_match "line longer than the INI reader's buffer: names the line" 'c.ini: line 1[0-9]: longer than 322 characters' "$out"
+bad "revocation channel with a space" "\[cache\] revoke_channel: 'a b' may hold only letters" '[cache]
+revoke_channel = a b'
+bad "revocation bound below 10 ms" '\[cache\] revoke_bound_ms: 5 is out of range \[10, 60000\]' '[cache]
+revoke_bound_ms = 5'
+printf '%s\n[cache]\nrevoke_channel = none\n' "$base" > "$T_TMP/c.ini"; out=$(run "$T_TMP/c.ini")
+check_match "revocation off: accepted with a warning naming ttl_s" 'warning: \[cache\] revoke_channel = none.*ttl_s = 300 s' "$out"
 printf '[gbakd]\norigin_host = x\n' > "$T_TMP/m.ini"; out=$(run "$T_TMP/m.ini")
 check_match "missing origin_realm" '\[gbakd\] origin_realm: required' "$out"
 out=$(run /nonexistent.ini); check_match "missing file" 'cannot read the file: No such file' "$out"

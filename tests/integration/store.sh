@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lib/store and gbactl session/provision against real servers, all started here (background jobs
 # killed by PID at exit): a standalone redis-server, one with requirepass + an ACL user, and a
-# 3-master Redis Cluster plus one replica (for the failover test) on free loopback ports.
+# 3-master Redis Cluster plus one replica (for the failover test) and one master without slots
+# (the spare: ASK to a node the client has never seen) on free loopback ports.
 # The CUnit program build/tests/store_it runs the client suites (see tests/integration/store_it.c).
 source "$(dirname "$0")/../common/lib.sh"
 t_begin store
@@ -30,9 +31,9 @@ PA=$(t_free_port)
 t_redis_start "$PA" --requirepass pw || { _t_fail "redis-server with requirepass"; t_end; }
 check "ACL user gbakd created" $RC -p "$PA" -a pw ACL SETUSER gbakd on '>upw' '~gba:*' '+@all'
 
-# ---- cluster: 3 masters + 1 replica -----------------------------------------------------------
+# ---- cluster: 3 masters + 1 replica + 1 spare master (no slots) ----------------------------------
 CP=()
-for i in 0 1 2 3; do
+for i in 0 1 2 3 4; do
 	while :; do p=$(cluster_port); [[ " ${CP[*]:-} " != *" $p "* ]] && break; done
 	CP+=("$p")
 	d="$T_TMP/cluster-$p"; mkdir -p "$d"
@@ -51,12 +52,17 @@ knows_m0() { $RC -p "${CP[3]}" CLUSTER NODES | grep -q "$M0"; }
 t_wait "node ${CP[3]} to learn master $M0 (CLUSTER MEET)" "" knows_m0
 check "replica attached" $RC -p "${CP[3]}" CLUSTER REPLICATE "$M0"
 wait_for() { t_wait "$1" "" bash -c "$1"; }
+$RC -p "${CP[4]}" CLUSTER MEET 127.0.0.1 "${CP[0]}" >/dev/null
+SP=$($RC -p "${CP[4]}" CLUSTER MYID)
+knows_spare() { for p in "${CP[@]:0:4}"; do $RC -p "$p" CLUSTER NODES | grep "^$SP " | grep -qv handshake || return 1; done; }
+check_wait "spare master known to every node" "" knows_spare
 check "cluster_state ok on every node" wait_for \
 	"for p in ${CP[*]}; do $RC -p \$p CLUSTER INFO | grep -q cluster_state:ok || exit 1; done; true"
 check "replica in sync" wait_for "$RC -p ${CP[3]} INFO replication | grep -q master_link_status:up"
 
 export STORE_IT_REDIS="redis://127.0.0.1:$P" STORE_IT_AUTH_PORT="$PA"
 export STORE_IT_CLUSTER="redis://127.0.0.1:${CP[1]},redis://127.0.0.1:${CP[0]}" STORE_IT_REPLICA_PORT="${CP[3]}"
+export STORE_IT_SPARE_PORT="${CP[4]}"
 
 # ---- gbactl session / provision (standalone) -----------------------------------------------------
 G="$BUILD/gbactl"
@@ -105,6 +111,6 @@ check_match "provisioned session 1999 has the documented Ks" "\"ks\":\"$k\".*\"i
 "$BUILD/tests/store_it" 2>&1 | tee "$T_TMP/it.log"
 rc=${PIPESTATUS[0]}
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$T_TMP/it.log" | tail -1)
-check_eq "store_it CUnit suites (standalone, timeout, auth, cluster spread/migrate/failover/shard_down)" \
+check_eq "store_it CUnit suites (standalone, revoke, timeout, auth, cluster spread/migrate/ask_new/hostnames/failover/shard_down)" \
 	"0 0" "$rc $(echo "$line" | awk '{print $3}')"
 t_end

@@ -4,11 +4,16 @@
  *   STORE_IT_AUTH_PORT    standalone server with requirepass "pw" and ACL user gbakd/upw (store_auth)
  *   STORE_IT_CLUSTER      seeds of a 3-master cluster               (store_cluster_*)
  *   STORE_IT_REPLICA_PORT port of the one replica (of some master)   (store_cluster_failover)
+ *   STORE_IT_SPARE_PORT   a master of the cluster that owns no slots (store_cluster_ask_new,
+ *                         store_cluster_hostnames)
  * Suites run in the order given on the command line; the cluster ones kill masters, so they come last.
+ * getaddrinfo is interposed (counted) to prove that nothing looks a name up after store_create.
  */
 #include "cu_runner.h"
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +24,24 @@
 #include <hiredis/hiredis.h>
 
 #include "store/store.h"
+#include "store/store_sub.h"
 #include "store/store_synth.h"
 
 #define REALM "bsf.it.example"
+
+/* Every getaddrinfo of this process (lib/store's and hiredis' alike), except the test's own
+ * admin connections (direct()), is counted. */
+static unsigned gai_calls, gai_paused;
+typedef int (*gai_fn)(const char *, const char *, const struct addrinfo *, struct addrinfo **);
+int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res)
+{
+	static gai_fn real;
+	if (real == NULL)
+		real = (gai_fn)dlsym(RTLD_NEXT, "getaddrinfo");
+	if (!gai_paused)
+		gai_calls++;
+	return real(node, service, hints, res);
+}
 
 static uint64_t now_ns(void)
 {
@@ -175,7 +195,9 @@ static int wait_port_closed(int port)
 
 static redisContext *direct(int port)
 {
+	gai_paused++;
 	redisContext *c = redisConnect("127.0.0.1", port);
+	gai_paused--;
 	if (c == NULL || c->err) {
 		fprintf(stderr, "direct connect %d failed\n", port);
 		exit(3);
@@ -211,8 +233,18 @@ static struct store_shard_stats sum_stats(struct store *s)
 		a.lookups += b.lookups; a.found += b.found; a.not_found += b.not_found; a.expired += b.expired;
 		a.timeouts += b.timeouts; a.errors += b.errors; a.redirects_moved += b.redirects_moved;
 		a.redirects_ask += b.redirects_ask; a.reconnects += b.reconnects;
+		a.names_refused += b.names_refused;
 	}
 	return a;
+}
+
+/* Occurrences of the Ks of v[0..n) in the client's buffers and reply pool. */
+static unsigned ks_left(struct store *s, const struct sess *v, unsigned n)
+{
+	unsigned c = 0;
+	for (unsigned i = 0; i < n; i++)
+		c += store_debug_count(s, v[i].rec.ks, STORE_KS_LEN);
+	return c;
 }
 
 /* ---- standalone ------------------------------------------------------------------------- */
@@ -418,6 +450,196 @@ static void test_cancel_and_reconnect(void)
 	store_destroy(s);
 }
 
+/* Key material: after lookups (pipelined, more than 1 KiB of replies per read, one record larger
+ * than a pooled reply), blocking gets and puts, no Ks is left in the client's buffers. */
+static void test_key_material(void)
+{
+	struct store *s = open_store(env("STORE_IT_REDIS"), 1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	enum { N = 200 };
+	struct sess *v = make_sessions(23, 0, N);
+	static uint8_t big[1200];
+	memset(big, 'u', sizeof(big));
+	CU_ASSERT_EQUAL(store_record_add_uss(&v[0].rec, 9, big, sizeof(big)), 0);
+	CU_ASSERT_EQUAL(provision(s, v, N), N);
+	CU_ASSERT_EQUAL(ks_left(s, v, N), 0); /* the SETs that carried them */
+	/* the scan can see a Ks: while a completion is ready, its reply holds it */
+	struct store_lookup l = {v[1].btid, v[1].len, 1};
+	CU_ASSERT_EQUAL(store_lookup_burst(s, &l, 1, now_ns()), 1);
+	uint64_t end = now_ns() + 5000000000ull;
+	while (store_poll(s, now_ns()) == 0 && now_ns() < end)
+		;
+	CU_ASSERT(store_debug_count(s, v[1].rec.ks, STORE_KS_LEN) >= 1);
+	CU_ASSERT_EQUAL_FATAL(store_complete_burst(s, comp, 4), 1);
+	CU_ASSERT_EQUAL(comp[0].status, STORE_FOUND);
+	store_record_wipe(&comp[0].rec);
+	CU_ASSERT_EQUAL(store_debug_count(s, v[1].rec.ks, STORE_KS_LEN), 0);
+	struct tally t;
+	for (int round = 0; round < 3; round++) {
+		lookup_set(s, v, NULL, N, &t, NULL);
+		CU_ASSERT_EQUAL(t.st[STORE_FOUND], N);
+		CU_ASSERT_EQUAL(t.wrong, 0);
+		for (unsigned k = 0; k < 256; k++)
+			store_record_wipe(&comp[k].rec);
+		CU_ASSERT_EQUAL(ks_left(s, v, N), 0);
+	}
+	struct store_record r;
+	CU_ASSERT_EQUAL(store_get(s, v[0].btid, v[0].len, &r), STORE_FOUND);
+	CU_ASSERT(rec_equal(&r, &v[0].rec));
+	store_record_wipe(&r);
+	CU_ASSERT_EQUAL(store_put(s, v[2].btid, v[2].len, &v[2].rec), 0);
+	CU_ASSERT_EQUAL(ks_left(s, v, N), 0);
+	free(v);
+	store_destroy(s);
+}
+
+/* No name lookup after start-up: a seed given by name is resolved once, in store_create; the
+ * reconnect after the server dropped us uses that address. */
+static void test_no_name_lookups(void)
+{
+	char url[64];
+	snprintf(url, sizeof(url), "redis://localhost:%d", url_port(env("STORE_IT_REDIS")));
+	gai_calls = 0;
+	struct store *s = open_store(url, 1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(gai_calls >= 1); /* the seed's name, at start-up */
+	gai_calls = 0;
+	struct sess *v = make_sessions(11, 0, 10);
+	struct tally t;
+	lookup_set(s, v, NULL, 10, &t, NULL);
+	CU_ASSERT_EQUAL(t.st[STORE_FOUND], 10);
+	redisContext *c = direct(url_port(env("STORE_IT_REDIS")));
+	redisReply *rep = redisCommand(c, "CLIENT KILL SKIPME yes");
+	CU_ASSERT(rep != NULL && rep->type == REDIS_REPLY_INTEGER && rep->integer >= 1);
+	freeReplyObject(rep);
+	redisFree(c);
+	/* wait until the lookups are found again (the client noticed, backed off, reconnected) */
+	uint64_t end = now_ns() + 20000000000ull;
+	do
+		lookup_set(s, v, NULL, 10, &t, NULL);
+	while (t.st[STORE_FOUND] != 10 && now_ns() < end);
+	CU_ASSERT_EQUAL(t.st[STORE_FOUND], 10);
+	struct store_shard_stats st;
+	store_shard_stats(s, 0, &st);
+	CU_ASSERT(st.reconnects >= 1);
+	CU_ASSERT_EQUAL(gai_calls, 0);
+	free(v);
+	store_destroy(s);
+}
+
+/* ---- revocation notices (store_sub) --------------------------------------------------------- */
+
+/* Poll sub until an event of type `type` (REVOKE: with B-TID btid) or fresh == want_fresh
+ * (type 0); at most 20 s. Returns 1 when seen. Other events are counted in other[]. */
+static unsigned ev_other[4];
+static int sub_wait(struct store_sub *sub, int type, const char *btid, int want_fresh)
+{
+	struct store_sub_event ev[8];
+	uint64_t end = now_ns() + 20000000000ull;
+	while (now_ns() < end) {
+		unsigned n = store_sub_poll(sub, now_ns(), ev, 8);
+		int hit = 0;
+		for (unsigned i = 0; i < n; i++) {
+			if (ev[i].type == type && (btid == NULL || (ev[i].len == strlen(btid) && !strcmp(ev[i].btid, btid))))
+				hit = 1;
+			else if (ev[i].type < 4)
+				ev_other[ev[i].type]++;
+		}
+		if (hit || (type == 0 && store_sub_fresh(sub) == want_fresh))
+			return 1;
+	}
+	return 0;
+}
+
+/* Bounds are generous (5 s) where a test must not see a flush of its own making: on a busy 2-core
+ * machine a PING can wait a second for its answer, and the subscriber then (rightly) flushes. */
+#define SUB_BOUND_MS 5000
+static struct store_sub *open_sub(const char *url, unsigned bound_ms, char *err, size_t errlen)
+{
+	struct store_sub_config c = {.redis = url, .bound_ms = bound_ms, .connect_timeout_ms = 1000,
+				     .reconnect_min_ms = 5, .reconnect_max_ms = 100};
+	return store_sub_create(&c, err, errlen);
+}
+
+static void test_revoke_notice(void)
+{
+	char err[256] = "";
+	struct store_sub *sub = open_sub(env("STORE_IT_REDIS"), SUB_BOUND_MS, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+	CU_ASSERT_STRING_EQUAL(store_sub_channel(sub), "gba:revoke");
+	struct store *s = open_store(env("STORE_IT_REDIS"), 1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1)); /* proven fresh by a PING */
+	const char *b = "AAECAwQFBgcICQoLDA0ODw==@" REALM;
+	CU_ASSERT_EQUAL(store_publish(s, "gba:revoke", b, strlen(b)), 1); /* one subscriber */
+	CU_ASSERT(sub_wait(sub, STORE_SUB_REVOKE, b, 0));
+	CU_ASSERT_EQUAL(store_publish(s, "other", "x@y", 3), 0);
+	CU_ASSERT_EQUAL(store_publish(s, "gba:revoke", "", 0), 1);
+	CU_ASSERT_EQUAL(store_publish(s, "gba:revoke", "z@y", 3), 1);
+	CU_ASSERT(sub_wait(sub, STORE_SUB_REVOKE, "z@y", 0));
+	struct store_sub_stats st;
+	store_sub_stats(sub, &st);
+	CU_ASSERT_EQUAL(st.notices, 2);
+	CU_ASSERT_EQUAL(st.bad_notices, 1);
+	CU_ASSERT_EQUAL(st.subscribes, 1);
+	CU_ASSERT(st.pongs >= 1);
+	store_sub_destroy(sub);
+	store_destroy(s);
+}
+
+/* The server drops the subscriber: one FLUSH at once (notices may be missed until the new
+ * SUBSCRIBE), then a confirmed resubscription, then notices again. With a 5 s bound and a 5 ms
+ * reconnect, a FLUSH before the SUBSCRIBED event can only come from the loss itself. */
+static void test_revoke_resubscribe(void)
+{
+	char err[256] = "";
+	struct store_sub *sub = open_sub(env("STORE_IT_REDIS"), SUB_BOUND_MS, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+	struct store *s = open_store(env("STORE_IT_REDIS"), 1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1));
+	redisContext *c = direct(url_port(env("STORE_IT_REDIS")));
+	redisReply *rep = redisCommand(c, "CLIENT KILL TYPE pubsub");
+	CU_ASSERT(rep != NULL && rep->type == REDIS_REPLY_INTEGER && rep->integer == 1);
+	freeReplyObject(rep);
+	redisFree(c);
+	memset(ev_other, 0, sizeof(ev_other));
+	CU_ASSERT(sub_wait(sub, STORE_SUB_FLUSH, NULL, 0));
+	unsigned subscribed_before_flush = ev_other[STORE_SUB_SUBSCRIBED];
+	CU_ASSERT_EQUAL(store_sub_fresh(sub), 0);
+	CU_ASSERT(sub_wait(sub, STORE_SUB_SUBSCRIBED, NULL, 0));
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1));
+	CU_ASSERT_EQUAL(store_publish(s, "gba:revoke", "a@b", 3), 1);
+	CU_ASSERT(sub_wait(sub, STORE_SUB_REVOKE, "a@b", 0));
+	struct store_sub_stats st;
+	store_sub_stats(sub, &st);
+	CU_ASSERT(st.flushes >= 1);
+	CU_ASSERT(st.losses >= 1);
+	CU_ASSERT(st.subscribes >= 2);
+	CU_ASSERT_EQUAL(subscribed_before_flush, 0);
+	store_sub_destroy(sub);
+	store_destroy(s);
+}
+
+/* Start-up refusals carry the server's reason. */
+static void test_revoke_refused(void)
+{
+	char url[128], err[256] = "";
+	int port = atoi(env("STORE_IT_AUTH_PORT"));
+	snprintf(url, sizeof(url), "redis://gbakd:upw@127.0.0.1:%d", port); /* ACL: no channels */
+	CU_ASSERT_PTR_NULL(open_sub(url, 200, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "SUBSCRIBE gba:revoke refused: NOPERM"));
+	snprintf(url, sizeof(url), "redis://:wrong@127.0.0.1:%d", port);
+	CU_ASSERT_PTR_NULL(open_sub(url, 200, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "AUTH refused"));
+	snprintf(url, sizeof(url), "redis://:pw@127.0.0.1:%d", port);
+	struct store_sub *sub = open_sub(url, 200, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL(sub);
+	store_sub_destroy(sub);
+	CU_ASSERT_PTR_NULL(open_sub("redis://127.0.0.1:1", 200, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot connect to 127.0.0.1:1"));
+}
+
 /* ---- timeouts: the server is SIGSTOPped ---------------------------------------------------- */
 
 static void test_timeout(void)
@@ -446,6 +668,29 @@ static void test_timeout(void)
 	CU_ASSERT_EQUAL(t.dup, 0);
 	free(v);
 	store_destroy(s);
+}
+
+/* A server that stops answering: within the bound the subscription is no longer fresh (one FLUSH),
+ * although no connection was lost; it is fresh again once the server answers. */
+static void test_revoke_stale(void)
+{
+	char err[256] = "";
+	struct store_sub *sub = open_sub(env("STORE_IT_REDIS"), 1000, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1));
+	long long pid = info_pid(url_port(env("STORE_IT_REDIS")));
+	CU_ASSERT_FATAL(pid > 0);
+	kill((pid_t)pid, SIGSTOP);
+	int flushed = sub_wait(sub, STORE_SUB_FLUSH, NULL, 0);
+	int stale = !store_sub_fresh(sub);
+	kill((pid_t)pid, SIGCONT);
+	CU_ASSERT(flushed);
+	CU_ASSERT(stale);
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1));
+	struct store_sub_stats st;
+	store_sub_stats(sub, &st);
+	CU_ASSERT_EQUAL(st.flushes, 1);
+	store_sub_destroy(sub);
 }
 
 /* ---- AUTH -------------------------------------------------------------------------------- */
@@ -549,6 +794,25 @@ static void test_cluster_spread(void)
 		freeReplyObject(r);
 		redisFree(c);
 	}
+	store_destroy(s);
+}
+
+/* In a cluster the notice is published on every master: the subscriber (on a seed master) gets it
+ * straight from its own node, and again over the cluster bus from the others. */
+static void test_cluster_revoke(void)
+{
+	char err[256] = "";
+	struct store_sub *sub = open_sub(env("STORE_IT_CLUSTER"), SUB_BOUND_MS, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sub);
+	struct store *s = open_cluster(1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(sub_wait(sub, 0, NULL, 1));
+	CU_ASSERT_EQUAL(store_publish(s, "gba:revoke", cv[7].btid, cv[7].len), 1); /* 1 local subscriber */
+	CU_ASSERT(sub_wait(sub, STORE_SUB_REVOKE, cv[7].btid, 0));
+	struct store_sub_stats st;
+	store_sub_stats(sub, &st);
+	CU_ASSERT(st.notices >= 1 && st.notices <= 3);
+	store_sub_destroy(sub);
 	store_destroy(s);
 }
 
@@ -682,6 +946,254 @@ static void test_cluster_migrate(void)
 	store_destroy(s);
 }
 
+/* A session in `slot` of seed `seed` (the first whose key falls there, searching from i = 0). */
+static void session_in_slot(uint64_t seed, int slot, struct sess *x)
+{
+	char key[STORE_KEY_MAX + 1];
+	for (uint64_t i = 0;; i++) {
+		x->len = (uint16_t)store_synth_session(seed, i, REALM, t_base, 3600, &x->rec, x->btid, sizeof(x->btid));
+		int kl = store_key(x->btid, x->len, key, sizeof(key));
+		if (slot < 0 || store_key_slot(key, (size_t)kl) == slot)
+			return;
+	}
+}
+
+static uint16_t sess_slot(const struct sess *x, char *key)
+{
+	int kl = store_key(x->btid, x->len, key, STORE_KEY_MAX + 1);
+	return store_key_slot(key, (size_t)kl);
+}
+
+/* Move the one key of x from its master to node `to` (IMPORTING/MIGRATING + MIGRATE): the slot
+ * stays in migration, so lookups of x get ASK. undo_ask_migration puts everything back. */
+static void ask_migration(int src, int to, const struct sess *x)
+{
+	char key[STORE_KEY_MAX + 1];
+	uint16_t slot = sess_slot(x, key);
+	char *src_id = node_id(src), *to_id = node_id(to);
+	redisContext *cs = direct(src), *ct = direct(to);
+	CU_ASSERT(cmd_ok(ct, redisCommand(ct, "CLUSTER SETSLOT %u IMPORTING %s", slot, src_id)));
+	CU_ASSERT(cmd_ok(cs, redisCommand(cs, "CLUSTER SETSLOT %u MIGRATING %s", slot, to_id)));
+	CU_ASSERT(cmd_ok(cs, redisCommand(cs, "MIGRATE 127.0.0.1 %d %s 0 5000", to, key)));
+	redisFree(cs);
+	redisFree(ct);
+	free(src_id);
+	free(to_id);
+}
+
+static void undo_ask_migration(int src, int to, const struct sess *x)
+{
+	char key[STORE_KEY_MAX + 1];
+	uint16_t slot = sess_slot(x, key);
+	redisContext *cs = direct(src), *ct = direct(to);
+	CU_ASSERT(cmd_ok(ct, redisCommand(ct, "ASKING")));
+	CU_ASSERT(cmd_ok(ct, redisCommand(ct, "DEL %s", key)));
+	CU_ASSERT(cmd_ok(ct, redisCommand(ct, "CLUSTER SETSLOT %u STABLE", slot)));
+	CU_ASSERT(cmd_ok(cs, redisCommand(cs, "CLUSTER SETSLOT %u STABLE", slot)));
+	redisFree(cs);
+	redisFree(ct);
+}
+
+/* ASK to a node the client has never talked to: its connection is new (still connecting when the
+ * redirect is followed), and the ASKING must go with the retried GET. With max_redirects = 1 a
+ * GET sent without it (the owner answers ASK again) fails the lookup. */
+static void test_cluster_ask_new(void)
+{
+	int spare = atoi(env("STORE_IT_SPARE_PORT"));
+	char err[256] = "";
+	struct store_config c = {.redis = env("STORE_IT_CLUSTER"), .reply_timeout_ms = 2000,
+				 .max_inflight = 64, .max_redirects = 1};
+	struct store *s = store_create(&c, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(store_nb_shards(s), 3); /* the spare owns no slot: unknown so far */
+	struct sess x;
+	session_in_slot(41, -1, &x);
+	CU_ASSERT_EQUAL_FATAL(store_put(s, x.btid, x.len, &x.rec), 0);
+	char key[STORE_KEY_MAX + 1];
+	int src = shard_port(s, store_slot_shard(s, sess_slot(&x, key)));
+	ask_migration(src, spare, &x);
+	struct store_shard_stats before = sum_stats(s);
+	struct tally t;
+	lookup_set(s, &x, NULL, 1, &t, NULL);
+	CU_ASSERT_EQUAL(t.st[STORE_FOUND], 1);
+	CU_ASSERT_EQUAL(t.wrong, 0);
+	struct store_shard_stats after = sum_stats(s);
+	CU_ASSERT_EQUAL(after.redirects_ask - before.redirects_ask, 1);
+	CU_ASSERT_EQUAL(store_nb_shards(s), 4);
+	CU_ASSERT_EQUAL(shard_port(s, 3), spare);
+	struct store_shard_stats st;
+	store_shard_stats(s, 3, &st);
+	CU_ASSERT_EQUAL(st.found, 1);
+	undo_ask_migration(src, spare, &x);
+	store_destroy(s);
+}
+
+/* CLUSTER SLOTS entries of every master all name hosts ending in suffix (or all numeric: NULL),
+ * and (suffix) every master knows the spare's name. */
+static int slots_all(const int *ports, unsigned n, const char *suffix)
+{
+	for (unsigned i = 0; suffix != NULL && i < n; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), ",n%s%s ", env("STORE_IT_SPARE_PORT"), suffix);
+		redisContext *c = direct(ports[i]);
+		redisReply *r = redisCommand(c, "CLUSTER NODES");
+		int ok = r != NULL && r->type == REDIS_REPLY_STRING && strstr(r->str, name) != NULL;
+		if (r)
+			freeReplyObject(r);
+		redisFree(c);
+		if (!ok)
+			return 0;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		redisContext *c = direct(ports[i]);
+		redisReply *r = redisCommand(c, "CLUSTER SLOTS");
+		int ok = r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements > 0;
+		for (size_t k = 0; ok && k < r->elements; k++) {
+			const char *h = r->element[k]->element[2]->element[0]->str;
+			size_t hl = strlen(h), sl = suffix ? strlen(suffix) : 0;
+			ok = suffix ? hl > sl && !strcmp(h + hl - sl, suffix) : !strcmp(h, "127.0.0.1");
+		}
+		if (r)
+			freeReplyObject(r);
+		redisFree(c);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* Every node announces the name n<port>.gbakd.invalid and prefers endpoint `type`. 1 if all took it. */
+static int endpoint_type(const int *ports, unsigned n, const char *type)
+{
+	int ok = 1;
+	for (unsigned i = 0; i < n; i++) {
+		redisContext *c = direct(ports[i]);
+		char name[64];
+		snprintf(name, sizeof(name), "n%d.gbakd.invalid", ports[i]);
+		ok &= cmd_ok(c, redisCommand(c, "CONFIG SET cluster-announce-hostname %s", name));
+		ok &= cmd_ok(c, redisCommand(c, "CONFIG SET cluster-preferred-endpoint-type %s", type));
+		redisFree(c);
+	}
+	return ok;
+}
+
+/* A cluster that announces host names (cluster-preferred-endpoint-type hostname): CLUSTER SLOTS
+ * and MOVED name hosts nobody can resolve (.invalid). The client uses the addresses CLUSTER SLOTS
+ * gives next to the names, follows a MOVED naming a known host, refuses (and counts) an ASK naming
+ * an unknown one, and never calls getaddrinfo. */
+static void test_cluster_hostnames(void)
+{
+	struct store *s0 = open_cluster(1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s0);
+	int ports[8];
+	unsigned np = 0;
+	for (unsigned i = 0; i < store_nb_shards(s0); i++)
+		ports[np++] = shard_port(s0, (int)i);
+	store_destroy(s0);
+	int spare = atoi(env("STORE_IT_SPARE_PORT"));
+	int all[8];
+	memcpy(all, ports, sizeof(ports));
+	all[np] = spare;
+	all[np + 1] = atoi(env("STORE_IT_REPLICA_PORT"));
+	CU_ASSERT_FATAL(endpoint_type(all, np + 2, "hostname"));
+	/* wait for the names to reach every master (cluster bus gossip) */
+	uint64_t end = now_ns() + 30000000000ull;
+	while (!slots_all(ports, np, ".gbakd.invalid") && now_ns() < end)
+		usleep(20000); /* pacing of the poll, not ordering */
+	CU_ASSERT_FATAL(slots_all(ports, np, ".gbakd.invalid"));
+
+	gai_calls = 0;
+	struct store *s = open_cluster(1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(store_nb_shards(s), 3);
+	struct store_shard_stats st;
+	store_shard_stats(s, 0, &st);
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.addr, ".gbakd.invalid:"));
+	unsigned idx[600];
+	for (unsigned i = 0; i < 600; i++)
+		idx[i] = i * 5;
+	struct tally t;
+	lookup_set(s, cv, idx, 600, &t, NULL);
+	CU_ASSERT_EQUAL(t.st[STORE_FOUND], 600);
+	CU_ASSERT_EQUAL(t.wrong, 0);
+
+	/* MOVED naming a host name we know: an empty slot changes owner */
+	struct sess x;
+	char key[STORE_KEY_MAX + 1];
+	int slot = -1, from = -1, to = -1;
+	for (uint64_t seed = 50; slot < 0; seed++) {
+		session_in_slot(seed, -1, &x);
+		int sl = sess_slot(&x, key);
+		from = shard_port(s, store_slot_shard(s, (uint16_t)sl));
+		redisContext *c = direct(from);
+		redisReply *r = redisCommand(c, "CLUSTER COUNTKEYSINSLOT %d", sl);
+		if (r && r->type == REDIS_REPLY_INTEGER && r->integer == 0)
+			slot = sl;
+		if (r)
+			freeReplyObject(r);
+		redisFree(c);
+	}
+	to = ports[0] == from ? ports[1] : ports[0];
+	char *to_id = node_id(to), *from_id = node_id(from);
+	for (unsigned i = 0; i < np; i++) {
+		redisContext *c = direct(ports[i]);
+		CU_ASSERT(cmd_ok(c, redisCommand(c, "CLUSTER SETSLOT %d NODE %s", slot, to_id)));
+		redisFree(c);
+	}
+	struct store_shard_stats before = sum_stats(s);
+	lookup_set(s, &x, NULL, 1, &t, NULL);
+	CU_ASSERT_EQUAL(t.st[STORE_NOT_FOUND], 1);
+	struct store_shard_stats after = sum_stats(s);
+	CU_ASSERT_EQUAL(after.redirects_moved - before.redirects_moved, 1);
+	CU_ASSERT_EQUAL(after.names_refused, 0);
+	CU_ASSERT_EQUAL(shard_port(s, store_slot_shard(s, (uint16_t)slot)), to);
+	for (unsigned i = 0; i < np; i++) {
+		redisContext *c = direct(ports[i]);
+		CU_ASSERT(cmd_ok(c, redisCommand(c, "CLUSTER SETSLOT %d NODE %s", slot, from_id)));
+		redisFree(c);
+	}
+	free(to_id);
+	free(from_id);
+
+	/* ASK naming a host nobody gave an address for (the spare owns no slot): refused, counted */
+	struct sess y;
+	session_in_slot(43, -1, &y);
+	CU_ASSERT_EQUAL(store_put(s, y.btid, y.len, &y.rec), 0);
+	int src = shard_port(s, store_slot_shard(s, sess_slot(&y, key)));
+	ask_migration(src, spare, &y);
+	lookup_set(s, &y, NULL, 1, &t, NULL);
+	CU_ASSERT_EQUAL(t.st[STORE_SHARD_DOWN], 1);
+	after = sum_stats(s);
+	CU_ASSERT_EQUAL(after.names_refused, 1);
+	CU_ASSERT_EQUAL(store_nb_shards(s), 3);
+	undo_ask_migration(src, spare, &y);
+	CU_ASSERT_EQUAL(gai_calls, 0);
+	store_destroy(s);
+}
+
+/* Suite clean-up (also after a failed assertion): numeric endpoints again, on every node, so the
+ * suites after this one see the cluster as before. */
+static int hostnames_cleanup(void)
+{
+	struct store *s = open_store(env("STORE_IT_CLUSTER"), 1000);
+	if (s == NULL)
+		return 1;
+	int ports[8];
+	unsigned np = 0;
+	for (unsigned i = 0; i < store_nb_shards(s) && np < 6; i++)
+		ports[np++] = shard_port(s, (int)i);
+	store_destroy(s);
+	int all[8];
+	memcpy(all, ports, sizeof(ports));
+	all[np] = atoi(env("STORE_IT_SPARE_PORT"));
+	all[np + 1] = atoi(env("STORE_IT_REPLICA_PORT"));
+	int ok = endpoint_type(all, np + 2, "ip");
+	uint64_t end = now_ns() + 30000000000ull;
+	while (!slots_all(ports, np, NULL) && now_ns() < end)
+		usleep(20000); /* pacing of the poll */
+	return ok && slots_all(ports, np, NULL) ? 0 : 1;
+}
+
 static void test_cluster_failover(void)
 {
 	struct store *s = open_cluster(500);
@@ -800,18 +1312,32 @@ static void add(void)
 		{"max_inflight", test_max_inflight},
 		{"expired_corrupt", test_expired_corrupt},
 		{"cancel_and_reconnect", test_cancel_and_reconnect},
+		{"key_material", test_key_material},
+		{"no_name_lookups", test_no_name_lookups},
 		{NULL, NULL}};
-	static const struct cu_test_def to[] = {{"sigstop", test_timeout}, {NULL, NULL}};
+	static const struct cu_test_def rv[] = {
+		{"notice", test_revoke_notice},
+		{"resubscribe", test_revoke_resubscribe},
+		{"refused", test_revoke_refused},
+		{NULL, NULL}};
+	static const struct cu_test_def to[] = {{"sigstop", test_timeout}, {"revoke_stale", test_revoke_stale},
+						{NULL, NULL}};
 	static const struct cu_test_def au[] = {{"password_and_acl", test_auth}, {NULL, NULL}};
-	static const struct cu_test_def c1[] = {{"spread", test_cluster_spread}, {NULL, NULL}};
+	static const struct cu_test_def c1[] = {{"spread", test_cluster_spread}, {"revoke", test_cluster_revoke},
+						{NULL, NULL}};
 	static const struct cu_test_def c2[] = {{"migrate", test_cluster_migrate}, {NULL, NULL}};
+	static const struct cu_test_def c5[] = {{"ask_new_target", test_cluster_ask_new}, {NULL, NULL}};
+	static const struct cu_test_def c6[] = {{"hostnames", test_cluster_hostnames}, {NULL, NULL}};
 	static const struct cu_test_def c3[] = {{"failover", test_cluster_failover}, {NULL, NULL}};
 	static const struct cu_test_def c4[] = {{"shard_down", test_cluster_shard_down}, {NULL, NULL}};
 	cu_add_suite("store_standalone", NULL, NULL, sa);
+	cu_add_suite("store_revoke", NULL, NULL, rv);
 	cu_add_suite("store_timeout", NULL, NULL, to);
 	cu_add_suite("store_auth", NULL, NULL, au);
 	cu_add_suite("store_cluster_spread", NULL, NULL, c1);
 	cu_add_suite("store_cluster_migrate", NULL, NULL, c2);
+	cu_add_suite("store_cluster_ask_new", NULL, NULL, c5);
+	cu_add_suite("store_cluster_hostnames", NULL, hostnames_cleanup, c6);
 	cu_add_suite("store_cluster_failover", NULL, NULL, c3);
 	cu_add_suite("store_cluster_shard_down", NULL, NULL, c4);
 }

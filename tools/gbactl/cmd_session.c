@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "store/store.h"
+#include "store/store_sub.h"
 #include "store/store_synth.h"
 
 static void usage(FILE *f)
@@ -17,6 +18,7 @@ static void usage(FILE *f)
 		"         put: --ks HEX64 --impi IMPI [--expiry UNIX | --lifetime SECONDS] [--bootstrap-time UNIX]\n"
 		"              [--gba-type 3g|2g] [--uicc me|u] [--uss GSID=FILE-or-string]... \n"
 		"         get: [--json]\n"
+		"         del: [--channel NAME]\n"
 		"  --redis URL   redis://[user:pass@]host:port, or a comma list of cluster seeds\n"
 		"                (default redis://127.0.0.1:6379)\n"
 		"  --btid        the session's B-TID; its RAND is taken from it when it is base64(RAND)@realm\n"
@@ -25,7 +27,9 @@ static void usage(FILE *f)
 		"  --uss         user security settings of GAA service GSID: the contents of FILE if it is a\n"
 		"                readable file, else the string itself (repeatable, up to 8)\n"
 		"put writes the record with SET ... EXAT <expiry>; get prints it (one JSON object with --json);\n"
-		"del revokes the session.\n"
+		"del revokes the session: DEL, then PUBLISH of the B-TID on the revocation channel (--channel,\n"
+		"default gba:revoke, the [cache] revoke_channel of gbakd; none: DEL only), on every master of a\n"
+		"cluster, so every gbakd worker drops it from its cache within [cache] revoke_bound_ms.\n"
 		"Exit status: 0 ok, 1 not found / expired / corrupt / server error, 2 bad input.\n");
 }
 
@@ -89,6 +93,34 @@ static void print_record(const char *btid, const char *status, const struct stor
 	cli_wipe(hex, sizeof(hex));
 }
 
+/* Revocation: DEL, then the notice gbakd's workers drop their cached copy on. The notice goes
+ * out even when there was no session left in Redis: a worker may still hold it. */
+static int session_del(struct store *s, const char *btid, size_t blen, const char *channel)
+{
+	int r = store_del(s, btid, blen);
+	if (r < 0) {
+		fprintf(stderr, "gbactl session: del %s: %s\n", btid, strerror(-r));
+		return CLI_EXIT_FAIL;
+	}
+	int rc = CLI_EXIT_OK;
+	if (r == 0) {
+		fprintf(stderr, "gbactl session: %s: not_found\n", btid);
+		rc = CLI_EXIT_FAIL;
+	} else {
+		printf("deleted %s\n", btid);
+	}
+	if (strcmp(channel, "none") != 0) {
+		int n = store_publish(s, channel, btid, blen);
+		if (n < 0) {
+			fprintf(stderr, "gbactl session: del %s: revocation notice on %s failed: %s (gbakd caches "
+				"keep it until [cache] ttl_s)\n", btid, channel, strerror(-n));
+			return CLI_EXIT_FAIL;
+		}
+		printf("revocation notice on %s: %d subscriber%s\n", channel, n, n == 1 ? "" : "s");
+	}
+	return rc;
+}
+
 int cmd_session(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -99,10 +131,12 @@ int cmd_session(int argc, char **argv)
 		{"bootstrap-time", required_argument, NULL, 't'}, {"gba-type", required_argument, NULL, 'g'},
 		{"uicc", required_argument, NULL, 'u'},   {"uss", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},         {"timeout", required_argument, NULL, 'T'},
+		{"channel", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	static struct store_record rec;
 	const char *redis = "redis://127.0.0.1:6379", *btid_arg = NULL, *realm = NULL, *impi = NULL;
+	const char *channel = STORE_SUB_DEFAULT_CHANNEL;
 	bool have_rand = false, have_ks = false, json = false, have_expiry = false;
 	int64_t expiry = 0, bst = (int64_t)time(NULL);
 	uint64_t lifetime = 3600, timeout_ms = 2000;
@@ -147,6 +181,7 @@ int cmd_session(int argc, char **argv)
 		case 's': add_uss(&rec, optarg); break;
 		case 'j': json = true; break;
 		case 'T': timeout_ms = cli_uint_arg("--timeout", optarg, 1, 600000); break;
+		case 'C': channel = optarg; break;
 		case 'h': usage(stdout); return CLI_EXIT_OK;
 		case ':': cli_die_usage("option %s needs a value", argv[optind]);
 		default: cli_die_usage("unknown option %s", argv[optind]);
@@ -206,16 +241,7 @@ int cmd_session(int argc, char **argv)
 			printf("stored %s (expires %lld)\n", btid, (long long)rec.key_expiry);
 		}
 	} else if (!strcmp(action, "del")) {
-		int r = store_del(s, btid, blen);
-		if (r < 0) {
-			fprintf(stderr, "gbactl session: del %s: %s\n", btid, strerror(-r));
-			rc = CLI_EXIT_FAIL;
-		} else if (r == 0) {
-			fprintf(stderr, "gbactl session: %s: not_found\n", btid);
-			rc = CLI_EXIT_FAIL;
-		} else {
-			printf("deleted %s\n", btid);
-		}
+		rc = session_del(s, btid, blen, channel);
 	} else {
 		int st = store_get(s, btid, blen, &rec);
 		if (st == STORE_FOUND || st == STORE_EXPIRED) {
