@@ -45,6 +45,16 @@ static int check_keys(struct ctx *c, const char *sec, const char *const *allowed
 		return fail(c, sec, NULL, "out of memory");
 	rte_cfgfile_section_entries(c->f, sec, e, n);
 	for (int i = 0; i < n; i++) {
+		/* rte_cfgfile keeps both and get_entry returns the first: an edit meant to narrow a
+		 * rule (a second naf_domains, a second source line) would be silently ignored */
+		for (int j = 0; j < i; j++)
+			if (!strcmp(e[i].name, e[j].name)) {
+				char name[sizeof(e[i].name)];
+				snprintf(name, sizeof(name), "%s", e[i].name);
+				free(e);
+				return fail(c, sec, name, "given more than once in this section (give one "
+					    "comma-separated list)");
+			}
 		bool ok = false;
 		for (const char *const *a = allowed; *a && !ok; a++)
 			ok = !strcmp(*a, e[i].name);
@@ -166,7 +176,22 @@ static int add_name(void *a, const char *item)
 struct pfx_ctx {
 	struct route_rule *r;
 	const char *bad;
+	const char *why;
 };
+/* A source prefix is an identity: refuse what would make it name more (or less) than written. */
+static const char *pfx_problem(const struct net_prefix *x)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	unsigned bits = x->family == 6 ? 128 : 32;
+	if (x->len == 0)
+		return "a /0 prefix would make every address this rule's identity";
+	for (unsigned b = x->len; b < bits; b++)
+		if (x->addr[b / 8] & (0x80u >> (b % 8)))
+			return "host bits set after the prefix length (write the network address)";
+	if (x->family == 6 && !memcmp(x->addr, mapped, sizeof(mapped)))
+		return "IPv4-mapped IPv6 never matches: IPv4 queries arrive as IPv4 (write the IPv4 prefix)";
+	return NULL;
+}
 static int add_pfx(void *a, const char *item)
 {
 	struct pfx_ctx *p = a;
@@ -174,7 +199,12 @@ static int add_pfx(void *a, const char *item)
 		p->bad = "too many prefixes";
 		return -1;
 	}
-	if (net_prefix_parse(item, &p->r->prefix[p->r->n_prefix]) < 0) {
+	struct net_prefix *x = &p->r->prefix[p->r->n_prefix];
+	if (net_prefix_parse(item, x) < 0) {
+		p->bad = keep_bad(item);
+		return -1;
+	}
+	if ((p->why = pfx_problem(x)) != NULL) {
 		p->bad = keep_bad(item);
 		return -1;
 	}
@@ -370,9 +400,12 @@ static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, con
 		/* the identity of a UDP query is its source address: no source, nobody */
 		return fail(c, s, "source", "required for UDP queries");
 	} else {
-		struct pfx_ctx p = {r, NULL};
+		struct pfx_ctx p = {r, NULL, NULL};
 		if (for_each_item(v, add_pfx, &p))
-			return fail(c, s, "source", "bad prefix '%s'", p.bad);
+			return p.why ? fail(c, s, "source", "'%s': %s", p.bad, p.why)
+				     : fail(c, s, "source", "bad prefix '%s'", p.bad);
+		if (r->n_prefix == 0)
+			return fail(c, s, "source", "required for UDP queries (no prefix given)");
 	}
 	v = get(c, s, "gsids");
 	if (v) {
@@ -541,9 +574,55 @@ static int load_realm(struct ctx *c, struct gbakd_config *cfg, const char *s, co
 	return 0;
 }
 
+/* A UDP source address must identify one party: only the rules with the most specific prefix
+ * holding it are considered (lib/route), so the same prefix in rules of two different parties
+ * (different names) would let the claimed Origin-Host choose between them. Refuse it. */
+static bool names_subset(const char (*a)[ROUTE_DNS_MAX + 1], unsigned na, const char (*b)[ROUTE_DNS_MAX + 1],
+			 unsigned nb)
+{
+	for (unsigned i = 0; i < na; i++) {
+		bool found = false;
+		for (unsigned j = 0; j < nb && !found; j++)
+			found = !strcasecmp(a[i], b[j]);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+/* Two rules name the same party when their origin_host and proxy_id sets are equal. */
+static bool same_party(const struct route_rule *a, const struct route_rule *b)
+{
+	return names_subset(a->origin_host, a->n_origin_host, b->origin_host, b->n_origin_host) &&
+	       names_subset(b->origin_host, b->n_origin_host, a->origin_host, a->n_origin_host) &&
+	       names_subset(a->proxy_id, a->n_proxy_id, b->proxy_id, b->n_proxy_id) &&
+	       names_subset(b->proxy_id, b->n_proxy_id, a->proxy_id, a->n_proxy_id);
+}
+static int check_prefix_owners(struct ctx *c, const struct gbakd_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->policy.n; i++)
+		for (unsigned j = 0; j < i; j++) {
+			const struct route_rule *a = &cfg->policy.rule[i], *b = &cfg->policy.rule[j];
+			if (same_party(a, b)) /* one party's rules (e.g. per domain): no choice to make */
+				continue;
+			for (unsigned x = 0; x < a->n_prefix; x++)
+				for (unsigned y = 0; y < b->n_prefix; y++)
+					if (net_prefix_same(&a->prefix[x], &b->prefix[y])) {
+						char sec[ROUTE_NAME_MAX + 16], txt[64];
+						snprintf(sec, sizeof(sec), "rule %s", a->name);
+						net_prefix_format(&a->prefix[x], txt, sizeof(txt));
+						return fail(c, sec, "source", "%s is also a source of rule %s: a "
+							    "source address identifies one rule (give each party its "
+							    "own prefixes; a more specific prefix wins)", txt, b->name);
+					}
+		}
+	return 0;
+}
+
 /* UDP sources that may talk to us at all: every rule's prefixes and every hop address */
 static int build_sources(struct ctx *c, struct gbakd_config *cfg)
 {
+	if (check_prefix_owners(c, cfg))
+		return -1;
 	for (unsigned i = 0; i < cfg->policy.n; i++) {
 		const struct route_rule *r = &cfg->policy.rule[i];
 		for (unsigned k = 0; k < r->n_prefix; k++)

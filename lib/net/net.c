@@ -603,3 +603,17 @@ bool net_prefix_match(const struct net_prefix *pfx, uint8_t family, const uint8_
 	uint8_t mask = (uint8_t)(0xff << (8 - rem));
 	return (pfx->addr[full] & mask) == (addr[full] & mask);
 }
+
+bool net_prefix_same(const struct net_prefix *a, const struct net_prefix *b)
+{
+	return a->family == b->family && a->len == b->len && net_prefix_match(a, b->family, b->addr);
+}
+
+char *net_prefix_format(const struct net_prefix *x, char *out, size_t cap)
+{
+	char ip[INET6_ADDRSTRLEN];
+	if (!inet_ntop(x->family == 6 ? AF_INET6 : AF_INET, x->addr, ip, sizeof(ip)))
+		snprintf(ip, sizeof(ip), "?");
+	snprintf(out, cap, "%s/%u", ip, (unsigned)x->len);
+	return out;
+}

@@ -140,5 +140,9 @@ struct net_prefix {
 int net_prefix_parse(const char *s, struct net_prefix *out);
 /* True if addr (4 or 16 octets, family 4/6) is inside prefix. */
 bool net_prefix_match(const struct net_prefix *pfx, uint8_t family, const uint8_t *addr);
+/* True if a and b are the same prefix (family, length and network bits). */
+bool net_prefix_same(const struct net_prefix *a, const struct net_prefix *b);
+/* Write "addr/len" into out (cap >= 64 holds any prefix). Returns out. */
+char *net_prefix_format(const struct net_prefix *x, char *out, size_t cap);
 
 #endif

@@ -155,10 +155,25 @@ static bool names_include(const char (*arr)[ROUTE_DNS_MAX + 1], unsigned n, cons
 	return false;
 }
 
+/* UDP: the length of r's longest prefix holding the query's source, or -1 (none, or a
+ * Diameter-only rule) */
+static int rule_src_len(const struct route_rule *r, const struct route_query *q)
+{
+	if (r->transport == ROUTE_TRANSPORT_DIAMETER || q->src_addr == NULL)
+		return -1;
+	int best = -1;
+	for (unsigned i = 0; i < r->n_prefix; i++)
+		if (r->prefix[i].len > best && net_prefix_match(&r->prefix[i], q->src_family, q->src_addr))
+			best = r->prefix[i].len;
+	return best;
+}
+
 /* 1: the rule names the query's origin; 0: it does not; -ROUTE_DENY_ORIGIN_HOST: UDP, the
- * source is the rule's but the names the query gives are not */
+ * source is the rule's but the names the query gives are not. src_len (UDP): the most specific
+ * prefix length over all rules that holds the source; only rules with a prefix of exactly that
+ * length own the address (config refuses the same prefix in two rules, so that is one rule). */
 static int rule_names_peer(const struct route_rule *r, const struct route_query *q, const uint8_t *id,
-			   uint16_t id_len)
+			   uint16_t id_len, int src_len)
 {
 	if (q->via == ROUTE_VIA_DIAMETER) {
 		if (r->transport == ROUTE_TRANSPORT_UDP)
@@ -166,13 +181,8 @@ static int rule_names_peer(const struct route_rule *r, const struct route_query 
 		return names_include(r->origin_host, r->n_origin_host, id, id_len) ||
 		       names_include(r->proxy_id, r->n_proxy_id, id, id_len);
 	}
-	/* UDP: the source address is the identity */
-	if (r->transport == ROUTE_TRANSPORT_DIAMETER || q->src_addr == NULL)
-		return 0;
-	bool src = false;
-	for (unsigned i = 0; i < r->n_prefix && !src; i++)
-		src = net_prefix_match(&r->prefix[i], q->src_family, q->src_addr);
-	if (!src)
+	/* UDP: the source address is the identity (of the rule with the most specific prefix) */
+	if (src_len < 0 || rule_src_len(r, q) != src_len)
 		return 0;
 	/* defence in depth: the sender's own name must be one of the rule's */
 	if (q->origin_host && names_include(r->origin_host, r->n_origin_host, q->origin_host, q->origin_host_len))
@@ -207,9 +217,15 @@ int route_policy_check(const struct route_policy *p, const struct route_query *q
 	} else if (q->via != ROUTE_VIA_UDP) {
 		return -ROUTE_DENY_UNKNOWN_PEER;
 	}
+	int src_len = -1;
+	if (q->via == ROUTE_VIA_UDP)
+		for (unsigned i = 0; i < p->n; i++) {
+			int l = rule_src_len(&p->rule[i], q);
+			src_len = l > src_len ? l : src_len;
+		}
 	for (unsigned i = 0; i < p->n; i++) {
 		const struct route_rule *r = &p->rule[i];
-		int named = rule_names_peer(r, q, id, id_len);
+		int named = rule_names_peer(r, q, id, id_len, src_len);
 		if (named == 0)
 			continue;
 		if (*rule_hint < 0)

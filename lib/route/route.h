@@ -6,7 +6,9 @@
  * and optionally the GAA service ids they may request; anything else is 5402.
  * Who asks is decided by what the sender cannot forge (the trust model, README "Trust model"):
  *  - a UDP query: its source address (the link runs inside NDS/IP) must be inside the rule's
- *    `source` prefixes; its Origin-Host (or, for a query relayed by a Zn-Proxy, the Route-Record
+ *    `source` prefixes, and only the rules with the most specific prefix holding it are
+ *    considered (the address names one party; config refuses the same prefix for two); its
+ *    Origin-Host (or, for a query relayed by a Zn-Proxy, the Route-Record
  *    the proxy appended last, its own identity) must also be one of the rule's names (defence in
  *    depth). Route-Records never make a rule match.
  *  - a Diameter query: the adjacent peer freeDiameter authenticated (CER, TLS), walked back

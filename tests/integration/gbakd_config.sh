@@ -126,6 +126,41 @@ naf_domains = visited.net'
 bad "unknown relay key" '\[relay:r\] peers: unknown key' "$DIA"'
 [relay:r]
 peers = aaa.home1.net'
+# a source prefix is an identity: nothing wider, narrower or other than written
+bad "source /0" "\[naf:b\] source: '0.0.0.0/0': a /0 prefix would make every address" '[naf:b]
+origin_host = n.home1.net
+source = 0.0.0.0/0
+naf_domains = home1.net'
+bad "source ::/0" "\[naf:b\] source: '::/0': a /0 prefix" '[naf:b]
+origin_host = n.home1.net
+source = 10.0.0.1, ::/0
+naf_domains = home1.net'
+bad "source with host bits" "\[naf:b\] source: '10.0.0.5/8': host bits set" '[naf:b]
+origin_host = n.home1.net
+source = 10.0.0.5/8
+naf_domains = home1.net'
+bad "source IPv4-mapped IPv6" "\[naf:b\] source: '::ffff:10.0.0.1': IPv4-mapped IPv6 never matches" '[naf:b]
+origin_host = n.home1.net
+source = ::ffff:10.0.0.1
+naf_domains = home1.net'
+bad "source with no prefix in it" '\[naf:b\] source: required for UDP queries \(no prefix given\)' '[naf:b]
+origin_host = n.home1.net
+source = ,
+naf_domains = home1.net'
+bad "the same source prefix for two parties" '\[rule b\] source: 192.0.2.0/24 is also a source of rule a: a source address identifies one rule' '[naf:b]
+origin_host = other.home1.net
+source = 192.0.2.0/24
+naf_domains = home1.net'
+printf '%s\n[naf:a2]\norigin_host = naf1.home1.net\nsource = 192.0.2.0/24\nnaf_domains = shop.example\n' "$base" > "$T_TMP/c.ini"
+out=$(run "$T_TMP/c.ini"); check_eq "the same prefix in two rules of one party (same names): accepted" 0 $?
+printf '%s\n[naf:one]\norigin_host = one.home1.net\nsource = 192.0.2.9/32\nnaf_domains = home1.net\n' "$base" > "$T_TMP/c.ini"
+out=$(run "$T_TMP/c.ini"); check_eq "a more specific prefix for another party: accepted (it wins for its addresses)" 0 $?
+# rte_cfgfile keeps a repeated key and returns the first: an edit meant to narrow would be lost
+bad "a key given twice in a section" '\[naf:b\] naf_domains: given more than once in this section' '[naf:b]
+origin_host = n.home1.net
+source = 10.0.0.1
+naf_domains = *
+naf_domains = visited.net'
 # naf_domains: only "*", "name" and "*.name"
 bad "naf_domains with '*' inside" "\[naf:b\] naf_domains: 'a.\*.net' is not a NAF domain" '[naf:b]
 origin_host = n.home1.net

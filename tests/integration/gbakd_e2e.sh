@@ -7,6 +7,9 @@ t_begin gbakd_e2e
 t_need_root
 ID=$$; DP=gbkdp$ID; CL=gbkcl$ID; VD=gd$ID; VC=gc$ID; PFX=gbke2e$ID
 t_netns_pair $DP $CL $VD $VC 192.0.2.2/24 2001:db8::2/64
+# the NAFs of the rules strict and limited have their own addresses (a source names one rule)
+ip netns exec $CL ip addr add 192.0.2.7/24 dev $VC
+ip netns exec $CL ip addr add 192.0.2.9/24 dev $VC
 RP=$((20000 + ID % 10000))
 REDIS="redis://127.0.0.1:$RP"
 t_redis_ns $DP $RP; echo $REDIS_PID > "$T_TMP/redis.pid"
@@ -46,12 +49,12 @@ source = 192.0.2.0/24, 2001:db8::/64
 naf_domains = home1.net
 [naf:strict]
 origin_host = naf7.home1.net
-source = 192.0.2.0/24
+source = 192.0.2.7/32
 naf_domains = home1.net
 require_uss = 1
 [naf:limited]
 origin_host = naf9.home1.net
-source = 192.0.2.2/32
+source = 192.0.2.9/32
 naf_domains = svc.home1.net
 gsids = 1
 EOC
@@ -125,9 +128,9 @@ check_eq "USS for GSID 1" '<ussList><uss id="1"><flags><flag>1</flag></flags></u
 check_eq "GBA-Type 2G" 1 "$(echo "$out" | t_json gba_type)"
 out=$(Q $S4 --btid "$BTID3" --naf-fqdn naf1.home1.net --ua 0100000002 --gsid 4)
 check_eq "GSID the user has no USS for: 2001, no USS (the NAF decides)" "2001|" "$(echo "$out" | t_json result_code)|$(echo "$out" | t_json uss)"
-out=$(OH=naf7.home1.net Q $S4 --btid "$BTID" --naf-fqdn naf7.home1.net --ua 0100000002)
+out=$(OH=naf7.home1.net Q $S4 --source 192.0.2.7 --btid "$BTID" --naf-fqdn naf7.home1.net --ua 0100000002)
 check_eq "Annex J: rule requires USS 1, subscriber has none: 5402" 5402 "$(echo "$out" | t_json result_code)"
-out=$(OH=naf7.home1.net Q $S4 --btid "$BTID3" --naf-fqdn naf7.home1.net --ua 0100000002)
+out=$(OH=naf7.home1.net Q $S4 --source 192.0.2.7 --btid "$BTID3" --naf-fqdn naf7.home1.net --ua 0100000002)
 check_eq "Annex J: rule requires USS 1, subscriber has it: 2001" 2001 "$(echo "$out" | t_json result_code)"
 
 # errors
@@ -150,7 +153,7 @@ out=$(OH=naf-rogue.example Q $S4 --btid "$BTID" --naf-fqdn naf1.home1.net --ua 0
 check_eq "unknown NAF Origin-Host: 5402" 5402 "$(echo "$out" | t_json result_code)"
 out=$(Q $S4 --btid "$BTID" --naf-fqdn naf1.evil.example --ua 0100000002)
 check_eq "NAF FQDN outside its domains: 5402" 5402 "$(echo "$out" | t_json result_code)"
-out=$(OH=naf9.home1.net Q $S4 --btid "$BTID" --naf-fqdn a.svc.home1.net --ua 0100000002 --gsid 2)
+out=$(OH=naf9.home1.net Q $S4 --source 192.0.2.9 --btid "$BTID" --naf-fqdn a.svc.home1.net --ua 0100000002 --gsid 2)
 check_eq "GSID the NAF may not ask for: 5402" 5402 "$(echo "$out" | t_json result_code)"
 out=$(Q $S4 --btid 'AAAAAAAAAAAAAAAAAAAAAA==@bsf.other.example' --naf-fqdn naf1.home1.net --ua 0100000002)
 check_eq "foreign realm: 3003" 3003 "$(echo "$out" | t_json result_code)"
@@ -214,12 +217,12 @@ check_match "telemetry: authorised queries counted per rule" '^[1-9][0-9]*$' "$(
 # USS: a NAF that names no GSID gets only what its rule allows; GSIDs compare as numbers
 out=$(Q $S4 --btid "$BTID6" --naf-fqdn naf1.home1.net --ua 0100000002)
 check_eq "no GSID, rule without gsids: every USS" '<ussList><uss id="1"/><uss id="4"/></ussList>' "$(echo "$out" | t_json uss)"
-out=$(OH=naf9.home1.net Q $S4 --btid "$BTID6" --naf-fqdn a.svc.home1.net --ua 0100000002)
+out=$(OH=naf9.home1.net Q $S4 --source 192.0.2.9 --btid "$BTID6" --naf-fqdn a.svc.home1.net --ua 0100000002)
 check_eq "no GSID, rule gsids = 1: only USS 1 (not 4)" '2001|<ussList><uss id="1"/></ussList>' "$(echo "$out" | t_json result_code)|$(echo "$out" | t_json uss)"
 check_eq "telemetry: USS withheld by the rule counted" 1 "$(t_tel $PFX /gbakd/stats | t_json /gbakd/stats.uss_withheld)"
 out=$(Q $S4 --btid "$BTID6" --naf-fqdn naf1.home1.net --ua 0100000002 --gsid 01)
 check_eq "GSID \"01\" asks for service 1: USS 1" '<ussList><uss id="1"/></ussList>' "$(echo "$out" | t_json uss)"
-out=$(OH=naf9.home1.net Q $S4 --btid "$BTID6" --naf-fqdn a.svc.home1.net --ua 0100000002 --gsid 0001)
+out=$(OH=naf9.home1.net Q $S4 --source 192.0.2.9 --btid "$BTID6" --naf-fqdn a.svc.home1.net --ua 0100000002 --gsid 0001)
 check_eq "GSID \"0001\" is the rule's gsid 1: authorised, USS 1" '2001|<ussList><uss id="1"/></ussList>' "$(echo "$out" | t_json result_code)|$(echo "$out" | t_json uss)"
 
 # reflection: a source no rule names gets nothing back, not even a DWA, a 5402 or an error answer

@@ -525,6 +525,27 @@ static void test_domain_forms(void)
 	CU_ASSERT(!route_id_eq(NULL, 0, ""));
 }
 
+/* A UDP source belongs to the rules with the most specific prefix holding it: a NAF inside a
+ * wider prefix of another party cannot pick that party's rule by its Origin-Host. */
+static void test_policy_udp_most_specific(void)
+{
+	int hint;
+	fill_policy();
+	/* rule 3 (ops, 192.0.2.10/32) owns .10: rule 0's NAF name from there is not rule 0's */
+	query("naf1.home1.net", "naf1.home1.net", "192.0.2.10");
+	CU_ASSERT_EQUAL(check(&hint), -ROUTE_DENY_ORIGIN_HOST);
+	CU_ASSERT_EQUAL(hint, 3);
+	query("ops.home1.net", "naf1.home1.net", "192.0.2.10");
+	CU_ASSERT_EQUAL(check(&hint), 3);
+	/* the rest of rule 0's /24 is rule 0's (and rule 2's, the same party): ops' name is nobody's */
+	query("ops.home1.net", "anything.example.com", "192.0.2.11");
+	CU_ASSERT_EQUAL(check(&hint), -ROUTE_DENY_ORIGIN_HOST);
+	query("naf1.home1.net", "naf1.home1.net", "192.0.2.11");
+	CU_ASSERT_EQUAL(check(&hint), 0);
+	query("naf1.home1.net", "shop.extra.example", "192.0.2.11");
+	CU_ASSERT_EQUAL(check(&hint), 2);
+}
+
 static void test_policy_later_rule(void)
 {
 	int hint;
@@ -588,7 +609,7 @@ static void test_policy_gsid(void)
 	q.gsid = bad_first;
 	q.n_gsid = 1;
 	CU_ASSERT_EQUAL(check(&hint), -ROUTE_DENY_GSID);
-	CU_ASSERT_EQUAL(hint, 1);
+	CU_ASSERT_EQUAL(hint, 6); /* the source is in rule 6's more specific prefix: its rule now */
 	/* what a rule allows, by number */
 	CU_ASSERT(route_rule_allows_gsid(&pol.rule[1], 1));
 	CU_ASSERT(route_rule_allows_gsid(&pol.rule[1], 4));
@@ -670,6 +691,7 @@ static void add(void)
 		{"policy_diameter_identity", test_policy_diameter_identity},
 		{"policy_naf_domain", test_policy_naf_domain},
 		{"domain_forms", test_domain_forms},
+		{"policy_udp_most_specific", test_policy_udp_most_specific},
 		{"policy_later_rule", test_policy_later_rule},
 		{"policy_gsid", test_policy_gsid},
 		{"sources", test_sources},

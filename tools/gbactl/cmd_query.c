@@ -56,6 +56,8 @@ static void usage(FILE *f)
 		"                        origin_host, latency_us (Diameter adds route_records, error_bit,\n"
 		"                        connect_us)\n"
 		"  --send-hex HEX        send these raw octets as the datagram instead (malformed tests)\n"
+		"  --source IP           send from this local address (UDP; the BSF identifies a UDP\n"
+		"                        NAF by its source address)\n"
 		"exit status: 0 answer printed, 1 no answer in time, 2 bad options\n");
 }
 
@@ -240,10 +242,11 @@ int cmd_query(int argc, char **argv)
 		{"diameter", required_argument, NULL, 'D'},   {"peer-id", required_argument, NULL, 'P'},
 		{"tls", no_argument, NULL, 'T'},              {"ca", required_argument, NULL, 'A'},
 		{"cert", required_argument, NULL, 'C'},       {"key", required_argument, NULL, 'K'},
-		{"fd-log", required_argument, NULL, 'L'},     {NULL, 0, NULL, 0}};
+		{"fd-log", required_argument, NULL, 'L'},     {"source", required_argument, NULL, 'S'},
+		{NULL, 0, NULL, 0}};
 	const char *diameter = NULL, *peer_id = NULL, *ca = NULL, *cert = NULL, *key = NULL, *fd_log = NULL;
 	bool tls = false, realm_set = false, timeout_set = false;
-	const char *server = NULL, *btid = NULL, *fqdn = NULL, *ua_hex = NULL, *raw_hex = NULL;
+	const char *server = NULL, *btid = NULL, *fqdn = NULL, *ua_hex = NULL, *raw_hex = NULL, *source = NULL;
 	const char *origin_host = "naf.gbactl.invalid", *origin_realm = "gbactl.invalid", *dest_realm = NULL;
 	const char *gsid[ZN_MAX_GSID];
 	unsigned n_gsid = 0, timeout_ms = 1000;
@@ -256,6 +259,7 @@ int cmd_query(int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
 		case 's': server = optarg; break;
+		case 'S': source = optarg; break;
 		case 'b': btid = optarg; break;
 		case 'n': fqdn = optarg; break;
 		case 'u': ua_hex = optarg; break;
@@ -287,8 +291,8 @@ int cmd_query(int argc, char **argv)
 	if (optind < argc)
 		cli_die_usage("unexpected argument '%s'", argv[optind]);
 	if (diameter) {
-		if (server || raw_hex || hbh_set)
-			cli_die_usage("--diameter excludes --server, --send-hex and --hbh");
+		if (server || raw_hex || hbh_set || source)
+			cli_die_usage("--diameter excludes --server, --send-hex, --hbh and --source");
 		if (!tls && (ca || cert || key))
 			cli_die_usage("--ca, --cert and --key need --tls");
 		if (tls && (!cert || !key))
@@ -337,6 +341,10 @@ int cmd_query(int argc, char **argv)
 	}
 	if (tls || ca || cert || key || peer_id || fd_log)
 		cli_die_usage("--peer-id, --tls, --ca, --cert, --key and --fd-log need --diameter");
+	uint8_t src_ip[16];
+	int src_fam = 0;
+	if (source && (src_fam = net_parse_ip(source, src_ip)) == 0)
+		cli_die_usage("--source: '%s' is not an IPv4 or IPv6 address", source);
 	if (server == NULL)
 		cli_die_usage("--server IP:PORT or --diameter HOST[:PORT] is required");
 	struct sockaddr_storage ss;
@@ -377,6 +385,26 @@ int cmd_query(int argc, char **argv)
 	int fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	if (fd < 0)
 		cli_die("socket: %s", strerror(errno));
+	if (source) {
+		struct sockaddr_storage la;
+		memset(&la, 0, sizeof(la));
+		socklen_t ll;
+		if (src_fam == 4 && ss.ss_family == AF_INET) {
+			struct sockaddr_in *a4 = (struct sockaddr_in *)&la;
+			a4->sin_family = AF_INET;
+			memcpy(&a4->sin_addr, src_ip, 4);
+			ll = sizeof(*a4);
+		} else if (src_fam == 6 && ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&la;
+			a6->sin6_family = AF_INET6;
+			memcpy(&a6->sin6_addr, src_ip, 16);
+			ll = sizeof(*a6);
+		} else {
+			cli_die_usage("--source: '%s' is not of --server's address family", source);
+		}
+		if (bind(fd, (struct sockaddr *)&la, ll) < 0)
+			cli_die("bind %s: %s", source, strerror(errno));
+	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (sendto(fd, msg, (size_t)len, 0, (struct sockaddr *)&ss, sl) != len)
