@@ -48,6 +48,23 @@ static void build_proxy_info_echo(struct dia_builder *b, const uint8_t *body, si
 			dia_build_avp_raw(b, a.raw, a.len);
 }
 
+int dia_build_failed_avp(struct dia_builder *b, const uint8_t *failed_avp, size_t failed_avp_len)
+{
+	if (failed_avp == NULL || failed_avp_len == 0)
+		return b->err;
+	dia_build_group_begin(b, DIA_AVP_FAILED_AVP, DIA_AVP_M, 0);
+	build_failed_copy(b, failed_avp, failed_avp_len);
+	return dia_build_group_end(b);
+}
+
+int dia_build_proxy_info_echo(struct dia_builder *b, const uint8_t *req, size_t req_len)
+{
+	if (req == NULL || req_len < DIA_HDR_LEN)
+		return b->err;
+	build_proxy_info_echo(b, req + DIA_HDR_LEN, req_body_len(req, req_len));
+	return b->err;
+}
+
 int dia_error_answer_build(uint8_t *buf, size_t cap, const uint8_t *req, size_t req_len, uint32_t result_code,
 			   const uint8_t *failed_avp, size_t failed_avp_len, const char *origin_host,
 			   const char *origin_realm)

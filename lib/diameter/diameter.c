@@ -39,6 +39,11 @@ void dia_hdr_set_hbh(uint8_t *msg, uint32_t hbh)
 	dia_wr32(msg + 12, hbh);
 }
 
+void dia_hdr_set_e2e(uint8_t *msg, uint32_t e2e)
+{
+	dia_wr32(msg + 16, e2e);
+}
+
 /* ---- AVP iteration ---------------------------------------------------------------------- */
 
 void dia_avp_iter_msg(struct dia_avp_iter *it, const uint8_t *msg, size_t len)

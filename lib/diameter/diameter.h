@@ -152,6 +152,8 @@ uint32_t dia_msg_len(const uint8_t *buf, size_t len);
 
 /* Overwrite the hop-by-hop identifier of the message at msg (>= 20 octets). */
 void dia_hdr_set_hbh(uint8_t *msg, uint32_t hbh);
+/* Overwrite the end-to-end identifier of the message at msg (>= 20 octets). */
+void dia_hdr_set_e2e(uint8_t *msg, uint32_t e2e);
 
 /* ---- AVP iteration ---------------------------------------------------------------------- */
 
@@ -277,6 +279,15 @@ int dia_build_finish(struct dia_builder *b);
 int dia_error_answer_build(uint8_t *buf, size_t cap, const uint8_t *req, size_t req_len, uint32_t result_code,
 			   const uint8_t *failed_avp, size_t failed_avp_len, const char *origin_host,
 			   const char *origin_realm);
+
+/* Pieces of error answers, for answers in an application's own grammar (e.g. a BIA):
+ * Failed-AVP { copy of failed_avp } exactly as dia_error_answer_build writes it (a malformed AVP
+ * rewritten as its header plus a zero payload of its type's minimum length). Returns 0 or the
+ * sticky error. */
+int dia_build_failed_avp(struct dia_builder *b, const uint8_t *failed_avp, size_t failed_avp_len);
+/* The top-level Proxy-Info AVPs of the (possibly broken) request req[0..req_len), echoed (stops at
+ * the first malformed AVP). Returns 0 or the sticky error. */
+int dia_build_proxy_info_echo(struct dia_builder *b, const uint8_t *req, size_t req_len);
 
 /* Device-Watchdog-Request: Origin-Host, Origin-Realm, Origin-State-Id (omitted when 0).
  * Returns the length or -ENOSPC / -EINVAL. */

@@ -74,6 +74,19 @@ struct zn_bia {
  * Returns the length or -ENOSPC (-EINVAL for missing origin). */
 int zn_bia_build(uint8_t *buf, size_t cap, const struct zn_bir *req, const struct zn_bia *ans);
 
+/* Answer a request that zn_bir_parse refused with a permanent failure (5xxx) in the BIA
+ * grammar (TS 29.109: Session-Id, Vendor-Specific-Application-Id {10415, 16777220}, Result-Code,
+ * Auth-Session-State 1, Origin-Host, Origin-Realm, the request's Proxy-Info echoed, then
+ * Failed-AVP {copy of failed_avp} when given, as RFC 6733 §7.5 wants), rather than the generic
+ * answer-message of dia_error_answer_build. req[0..req_len) is the request as received (at least
+ * its header; the rest is scanned defensively); hbh/e2e and the P-bit are copied; no E-bit.
+ * Use it when the request's command is 310 and its application Zn and the code is 5xxx; other
+ * codes (3xxx protocol errors, other commands) take dia_error_answer_build.
+ * Returns the length, -ENOSPC, or -EINVAL (missing origin, short request, code not 5xxx). */
+int zn_bia_error_build(uint8_t *buf, size_t cap, const uint8_t *req, size_t req_len, uint32_t result_code,
+		       const uint8_t *failed_avp, size_t failed_avp_len, const char *origin_host,
+		       const char *origin_realm);
+
 /* Parameters of a BIR to build (query client, proxy, bench). */
 struct zn_bir_params {
 	const char *session_id, *origin_host, *origin_realm, *dest_realm, *dest_host /* opt */;

@@ -50,6 +50,36 @@ int zn_bia_build(uint8_t *buf, size_t cap, const struct zn_bir *req, const struc
 	return dia_build_finish(&b);
 }
 
+int zn_bia_error_build(uint8_t *buf, size_t cap, const uint8_t *req, size_t req_len, uint32_t result_code,
+		       const uint8_t *failed_avp, size_t failed_avp_len, const char *origin_host,
+		       const char *origin_realm)
+{
+	if (req == NULL || req_len < DIA_HDR_LEN || origin_host == NULL || origin_realm == NULL ||
+	    result_code < 5000 || result_code > 5999)
+		return -EINVAL;
+	uint32_t hbh = (uint32_t)req[12] << 24 | (uint32_t)req[13] << 16 | (uint32_t)req[14] << 8 | req[15];
+	uint32_t e2e = (uint32_t)req[16] << 24 | (uint32_t)req[17] << 16 | (uint32_t)req[18] << 8 | req[19];
+	size_t body = (size_t)req[1] << 16 | (size_t)req[2] << 8 | req[3];
+	body = body > req_len ? req_len : body;
+	body = body > DIA_HDR_LEN ? body - DIA_HDR_LEN : 0;
+	struct dia_builder b;
+	dia_build_init(&b, buf, cap, req[4] & DIA_FLAG_P, DIA_CMD_BI, DIA_APP_ZN, hbh, e2e);
+	struct dia_avp sid;
+	if (dia_avp_find(req + DIA_HDR_LEN, body, DIA_AVP_SESSION_ID, 0, &sid))
+		dia_build_avp(&b, DIA_AVP_SESSION_ID, DIA_AVP_M, 0, sid.data, sid.data_len);
+	dia_build_group_begin(&b, DIA_AVP_VENDOR_SPECIFIC_APPLICATION_ID, DIA_AVP_M, 0);
+	dia_build_avp_u32(&b, DIA_AVP_VENDOR_ID, DIA_AVP_M, 0, DIA_VENDOR_3GPP);
+	dia_build_avp_u32(&b, DIA_AVP_AUTH_APPLICATION_ID, DIA_AVP_M, 0, DIA_APP_ZN);
+	dia_build_group_end(&b);
+	dia_build_avp_u32(&b, DIA_AVP_RESULT_CODE, DIA_AVP_M, 0, result_code);
+	dia_build_avp_u32(&b, DIA_AVP_AUTH_SESSION_STATE, DIA_AVP_M, 0, 1 /* NO_STATE_MAINTAINED */);
+	dia_build_avp_str(&b, DIA_AVP_ORIGIN_HOST, DIA_AVP_M, 0, origin_host);
+	dia_build_avp_str(&b, DIA_AVP_ORIGIN_REALM, DIA_AVP_M, 0, origin_realm);
+	dia_build_proxy_info_echo(&b, req, req_len);
+	dia_build_failed_avp(&b, failed_avp, failed_avp_len); /* *[ AVP ] */
+	return dia_build_finish(&b);
+}
+
 /* bits of the single-occurrence AVPs seen */
 enum {
 	A_SESSION_ID = 1 << 0,

@@ -618,6 +618,80 @@ static void test_forward(void)
 	CU_ASSERT_EQUAL(zn_bir_forward_build(f, sizeof(f), m, 19, 1, "x"), -EINVAL);
 }
 
+/* 5xxx answers to a BIR keep the BIA grammar (TS 29.109: Session-Id, Vendor-Specific-Application-Id,
+ * Result-Code, Auth-Session-State, Origin-Host, Origin-Realm, *[Proxy-Info], *[AVP] = Failed-AVP),
+ * not the generic answer-message (which lacks Vendor-Specific-Application-Id and
+ * Auth-Session-State). */
+static void ext_proxy2_unknown_m(struct dia_builder *b)
+{
+	ext_proxy2(b);
+	ext_unknown_m(b);
+}
+
+static void test_bia_error_grammar(void)
+{
+	uint8_t m[1024], a[1024];
+	struct zn_bir r;
+	/* 5005 for a missing NAF-Id: the whole answer */
+	int n = mk_bir(m, sizeof(m), 1u << I_NAF, 0, NULL);
+	CU_ASSERT_EQUAL_FATAL(zn_bir_parse(m, (size_t)n, &r), DIA_MISSING_AVP);
+	int l = zn_bia_error_build(a, sizeof(a), m, (size_t)n, DIA_MISSING_AVP, r.failed_avp, r.failed_avp_len,
+				   "bsf.home1.net", "home1.net");
+	CU_ASSERT(l > 0 && cu_same_hex(a, (size_t)l,
+				    "01 0000a0 40 000136 01000004 00000001 00000002"
+				    "00000107 40 00000b 733b31 00"                       /* Session-Id */
+				    VSAI_HEX
+				    "0000010c 40 00000c 0000138d"                        /* Result-Code 5005 */
+				    "00000115 40 00000c 00000001"                        /* Auth-Session-State */
+				    "00000108 40 000015 6273662e686f6d65312e6e6574 000000"
+				    "00000128 40 000011 686f6d65312e6e6574 000000"
+				    "00000117 40 00001c 00000192 c0 000012 000028af 000000000000 0000"));
+	struct zn_bia_view v;
+	CU_ASSERT_EQUAL_FATAL(zn_bia_parse(a, (size_t)l, &v), 0);
+	CU_ASSERT_EQUAL(v.result_code, DIA_MISSING_AVP);
+	CU_ASSERT_FALSE(v.experimental);
+	CU_ASSERT_EQUAL(v.hdr.flags & DIA_FLAG_E, 0);
+	CU_ASSERT_PTR_NOT_NULL(v.failed_avp.p);
+	/* the generic answer of the same error has neither VSAI nor Auth-Session-State */
+	l = dia_error_answer_build(a, sizeof(a), m, (size_t)n, DIA_MISSING_AVP, r.failed_avp, r.failed_avp_len,
+				   "bsf.home1.net", "home1.net");
+	struct dia_avp x;
+	CU_ASSERT_FALSE(dia_avp_find(a + 20, (size_t)l - 20, DIA_AVP_VENDOR_SPECIFIC_APPLICATION_ID, 0, &x));
+	CU_ASSERT_FALSE(dia_avp_find(a + 20, (size_t)l - 20, DIA_AVP_AUTH_SESSION_STATE, 0, &x));
+
+	/* 5001 with two Proxy-Info: echoed in order, before Failed-AVP (*[ AVP ] comes last) */
+	n = mk_bir(m, sizeof(m), 0, 0, ext_proxy2_unknown_m);
+	CU_ASSERT_EQUAL_FATAL(zn_bir_parse(m, (size_t)n, &r), DIA_AVP_UNSUPPORTED);
+	l = zn_bia_error_build(a, sizeof(a), m, (size_t)n, DIA_AVP_UNSUPPORTED, r.failed_avp, r.failed_avp_len,
+			       "bsf.home1.net", "home1.net");
+	CU_ASSERT_EQUAL_FATAL(zn_bia_parse(a, (size_t)l, &v), 0);
+	CU_ASSERT_EQUAL(v.result_code, DIA_AVP_UNSUPPORTED);
+	CU_ASSERT_EQUAL(v.n_proxy_info, 2);
+	CU_ASSERT(v.failed_avp.p > v.proxy_info[1].p);
+	CU_ASSERT(cu_same_hex(a + l - 20, 20, "00000117 40 000014 0000270f 40 00000c 00000007"));
+	CU_ASSERT(cu_same_hex(v.proxy_info[1].p, v.proxy_info[1].len,
+			   "0000011c 40 000020 00000118 40 00000a 7032 0000 00000021 40 000009 02 000000"));
+
+	/* 5011 (version) still carries the BIR's ids; no Session-Id when the request has none */
+	n = mk_bir(m, sizeof(m), 1u << I_SID, 0, NULL);
+	m[0] = 2;
+	CU_ASSERT_EQUAL(zn_bir_parse(m, (size_t)n, &r), DIA_UNSUPPORTED_VERSION);
+	l = zn_bia_error_build(a, sizeof(a), m, (size_t)n, DIA_UNSUPPORTED_VERSION, NULL, 0, "b", "r");
+	CU_ASSERT_EQUAL_FATAL(zn_bia_parse(a, (size_t)l, &v), 0);
+	CU_ASSERT_EQUAL(v.result_code, DIA_UNSUPPORTED_VERSION);
+	CU_ASSERT_EQUAL(v.hdr.hbh, 1u);
+	CU_ASSERT_EQUAL(v.hdr.e2e, 2u);
+	CU_ASSERT_PTR_NULL(v.session_id.p);
+	CU_ASSERT_PTR_NULL(v.failed_avp.p);
+
+	/* errors: not 5xxx, short request, no origin, no room */
+	CU_ASSERT_EQUAL(zn_bia_error_build(a, sizeof(a), m, (size_t)n, DIA_TOO_BUSY, NULL, 0, "b", "r"), -EINVAL);
+	CU_ASSERT_EQUAL(zn_bia_error_build(a, sizeof(a), m, 19, DIA_MISSING_AVP, NULL, 0, "b", "r"), -EINVAL);
+	CU_ASSERT_EQUAL(zn_bia_error_build(a, sizeof(a), m, (size_t)n, DIA_MISSING_AVP, NULL, 0, NULL, "r"), -EINVAL);
+	for (size_t cap = 0; cap < 60; cap += 7)
+		CU_ASSERT_EQUAL(zn_bia_error_build(a, cap, m, (size_t)n, DIA_MISSING_AVP, NULL, 0, "b", "r"), -ENOSPC);
+}
+
 static void add(void)
 {
 	static const struct cu_test_def t[] = {{"bir_build_parse", test_bir_build_parse},
@@ -630,6 +704,7 @@ static void add(void)
 					       {"avps", test_avps},
 					       {"values_and_header", test_values_and_header},
 					       {"forward", test_forward},
+					       {"bia_error_grammar", test_bia_error_grammar},
 					       {NULL, NULL}};
 	cu_add_suite("zn_codec", NULL, NULL, t);
 }
