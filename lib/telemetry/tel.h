@@ -39,6 +39,7 @@
 	X(revoke_resubscribes, "revocation subscriptions re-established after a loss")            \
 	X(revoke_bypass, "queries that skipped the cache while the subscription was not proven")  \
 	X(revoke_uncached, "store results not cached: a revocation or flush came while in flight") \
+	X(cache_invalidated, "cache entries dropped by revocation (session and answer caches)")    \
 	X(store_lookups, "lookups sent to the session store")                                      \
 	X(store_found, "store lookups that found a live session")                                  \
 	X(store_not_found, "store lookups for unknown B-TIDs")                                     \
@@ -58,6 +59,7 @@
 	X(forward_timeouts, "forwarded queries with no answer in time (3002)")                     \
 	X(forward_retries, "forwarded queries re-sent (retry or failover)")                        \
 	X(forward_late, "answers from a home BSF that arrived after their query was answered")     \
+	X(answer_too_big, "answers that did not fit the port MTU, replaced by 5012")               \
 	X(idle_sleeps, "times the worker slept because its queues stayed empty")                   \
 	X(drain_deadline, "shutdown drains that reached drain_timeout_ms with queries in flight")  \
 	X(loop_iterations, "worker poll loop iterations")                                          \
@@ -71,8 +73,8 @@ extern const char *const tel_ctr_help[TEL_CTR_MAX];
 
 /* Result codes counted one by one; anything else lands in "other". */
 #define TEL_RC_LIST(X)                                                                             \
-	X(2001) X(3001) X(3002) X(3003) X(3004) X(3007) X(3008) X(3009) X(5001) X(5004) X(5005)   \
-	X(5008) X(5009) X(5012) X(5014) X(5015) X(5401) X(5402) X(5403)
+	X(2001) X(3001) X(3002) X(3003) X(3004) X(3005) X(3007) X(3008) X(3009) X(5001) X(5004)   \
+	X(5005) X(5008) X(5009) X(5011) X(5012) X(5014) X(5015) X(5401) X(5402) X(5403)
 #define TEL_RC_ENUM(c) TEL_RC_##c,
 enum tel_rc { TEL_RC_LIST(TEL_RC_ENUM) TEL_RC_OTHER, TEL_RC_MAX };
 #undef TEL_RC_ENUM
@@ -110,7 +112,10 @@ static inline enum tel_rc tel_rc_slot(uint32_t code)
 	X(tx_full, "TX queue full: frame freed")                                                   \
 	X(shutdown, "query still in flight at exit (after the drain deadline)")                    \
 	X(no_mbuf, "no mbuf to forward a query")                                                   \
-	X(unknown_source, "request from a source address no rule or hop names: no answer (reflection)")
+	X(unknown_source, "request from a source address no rule or hop names: no answer (reflection)") \
+	X(forged_answer, "answer or DWA not from the hop asked (address, port, ids, Origin-Realm)") \
+	X(draining, "request received while draining at shutdown (not accepted)")                  \
+	X(too_big, "DWA or protocol error answer that did not fit the port MTU (not sent)")
 
 #define TEL_DROP_ENUM(n, h) TEL_DROP_##n,
 enum tel_drop { TEL_DROP_LIST(TEL_DROP_ENUM) TEL_DROP_MAX };

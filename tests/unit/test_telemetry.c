@@ -11,10 +11,10 @@
 
 static void test_rc_slot(void)
 {
-	static const uint32_t listed[] = {2001, 3001, 3002, 3003, 3004, 3007, 3008, 3009, 5001, 5004,
-					  5005, 5008, 5009, 5012, 5014, 5015, 5401, 5402, 5403};
-	CU_ASSERT_EQUAL(TEL_RC_MAX, 20);
-	CU_ASSERT_EQUAL(TEL_RC_OTHER, 19);
+	static const uint32_t listed[] = {2001, 3001, 3002, 3003, 3004, 3005, 3007, 3008, 3009, 5001, 5004,
+					  5005, 5008, 5009, 5011, 5012, 5014, 5015, 5401, 5402, 5403};
+	CU_ASSERT_EQUAL(TEL_RC_MAX, 22);
+	CU_ASSERT_EQUAL(TEL_RC_OTHER, 21);
 	for (unsigned i = 0; i < sizeof(listed) / sizeof(listed[0]); i++) {
 		CU_ASSERT_EQUAL(tel_rc_slot(listed[i]), (enum tel_rc)i);
 		CU_ASSERT_EQUAL(tel_rc_codes[i], listed[i]);
@@ -24,9 +24,12 @@ static void test_rc_slot(void)
 	CU_ASSERT_EQUAL(tel_rc_slot(3003), TEL_RC_3003);
 	CU_ASSERT_EQUAL(TEL_RC_3003, 3);
 	CU_ASSERT_EQUAL(tel_rc_slot(5402), TEL_RC_5402);
-	CU_ASSERT_EQUAL(TEL_RC_5402, 17);
-	CU_ASSERT_EQUAL(tel_rc_slot(5403), 18);
-	static const uint32_t unlisted[] = {0, 1, 2000, 2002, 3005, 4001, 5002, 5400, 5404, 2001 + 65536,
+	CU_ASSERT_EQUAL(TEL_RC_5402, 19);
+	CU_ASSERT_EQUAL(tel_rc_slot(5403), 20);
+	/* loop detection and unsupported version are answered, so they have their own slots */
+	CU_ASSERT_EQUAL(tel_rc_slot(3005), TEL_RC_3005);
+	CU_ASSERT_EQUAL(tel_rc_slot(5011), TEL_RC_5011);
+	static const uint32_t unlisted[] = {0, 1, 2000, 2002, 3006, 4001, 5002, 5400, 5404, 2001 + 65536,
 					    UINT32_MAX};
 	for (unsigned i = 0; i < sizeof(unlisted) / sizeof(unlisted[0]); i++)
 		CU_ASSERT_EQUAL(tel_rc_slot(unlisted[i]), TEL_RC_OTHER);
