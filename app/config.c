@@ -240,7 +240,7 @@ static const char *const k_relay[] = {"peer", NULL};
 static const char *const k_hop[] = {"addresses", "dest_realm", "timeout_ms", "retries",
 				    "probe_interval_ms", "protected", "gateway_mac", "transport", NULL};
 static const char *const k_diameter[] = {"conf", "log", "log_level", "max_pending", NULL};
-static const char *const k_proxy[] = {"cache_entries", NULL};
+static const char *const k_proxy[] = {"cache_entries", "cache_ttl_s", NULL};
 
 static int load_gbakd(struct ctx *c, struct gbakd_config *cfg)
 {
@@ -787,7 +787,8 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 	if (build_sources(&c, cfg))
 		goto out;
 	if (load_store_cache(&c, cfg) || check_keys(&c, "proxy", k_proxy) ||
-	    get_uint(&c, "proxy", "cache_entries", &cfg->proxy_cache_entries, 0, 0, 1u << 24))
+	    get_uint(&c, "proxy", "cache_entries", &cfg->proxy_cache_entries, 0, 0, 1u << 24) ||
+	    get_uint(&c, "proxy", "cache_ttl_s", &cfg->proxy_cache_ttl_s, 60, 1, 86400))
 		goto out;
 	if (ub_config_load(c.f, path, cfg, err, errlen) < 0) /* [ub]: ub_config.c */
 		goto out;

@@ -78,6 +78,7 @@ struct gbakd_config {
 	unsigned nb_hops;
 	struct cfg_hop hop[CFG_MAX_HOPS];
 	unsigned proxy_cache_entries; /* visited-side answer cache per worker; 0 = off */
+	unsigned proxy_cache_ttl_s;   /* an answer is reused at most this long (never past its key expiry) */
 
 	bool has_local_realm;
 

@@ -8,8 +8,9 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "cache.h"
+#include "cache/cache.h"
 #include "config.h"
+#include "fwd/fwd.h"
 #include "gba/gba_kdf.h"
 #include "net/net.h"
 #include "store/store.h"
@@ -20,7 +21,8 @@
 #define BURST 32
 #define TX_BUF (BURST * 4)
 #define SCRATCH_LEN 4096
-#define MAX_WORKERS 64
+#define MAX_WORKERS 64 /* = FWD_WORKERS_MAX: the worker field of our hop-by-hop ids */
+#define FWD_ATTEMPTS_MAX 17 /* [hop] retries <= 16 */
 
 enum slot_state { SLOT_FREE = 0, SLOT_STORE, SLOT_READY, SLOT_PARTNER };
 
@@ -31,12 +33,19 @@ struct slot {
 	struct zn_bir bir;     /* points into m */
 	uint64_t t_in;         /* TSC at RX */
 	uint8_t state;
-	uint8_t attempt;       /* partner forwarding: attempts made */
-	uint8_t addr_idx;      /* partner forwarding: address in use */
-	uint16_t hop;          /* partner forwarding: next hop */
-	uint16_t gen;          /* partner forwarding: hop-by-hop generation */
-	uint64_t deadline_ns;  /* partner forwarding: attempt deadline */
-	uint32_t orig_hbh;
+	/* partner forwarding (proxy.c) */
+	uint8_t attempt;       /* attempts made after the first */
+	uint8_t addr_idx;      /* address of the current attempt */
+	uint16_t hop;          /* next hop */
+	uint16_t gen;          /* Diameter hops: generation matched by their completions */
+	uint64_t deadline_ns;  /* deadline of the current attempt */
+	uint32_t orig_hbh, orig_e2e; /* the NAF's ids, restored in the relayed answer */
+	uint32_t fwd_e2e;      /* end-to-end id of our forwarded request (32 random bits per query) */
+	uint32_t prev_e2e;     /* fwd_e2e of this slot's previous forwarded query (late answers) */
+	uint16_t prev_hop;     /* its hop (valid when prev_valid) */
+	uint8_t prev_valid;
+	uint8_t att_addr[FWD_ATTEMPTS_MAX]; /* address of each attempt */
+	uint16_t tok[FWD_ATTEMPTS_MAX];     /* hop-by-hop token of each attempt */
 	uint8_t transport;     /* SLOT_TRANSPORT_*: where the answer goes */
 	int16_t rule;          /* the policy rule that authorised the query */
 	struct peer_query *peer_query; /* SLOT_TRANSPORT_DIAMETER: peers.c's context */
@@ -71,6 +80,8 @@ struct worker {
 	uint64_t tsc_hz;
 	uint64_t now_ns;   /* CLOCK_MONOTONIC of this iteration */
 	int64_t now_s;     /* wall clock of this iteration */
+	uint16_t max_payload4, max_payload6; /* largest UDP payload the port's MTU carries */
+	int draining;      /* shutdown: requests are no longer accepted, answers still read */
 	unsigned nb_tx;
 	struct rte_mbuf *tx[TX_BUF];
 	unsigned nb_lk;
@@ -87,6 +98,8 @@ extern unsigned gbakd_nb_workers;
 
 /* Worker lcore entry point (arg: struct worker *). Returns 0 at shutdown. */
 int worker_main(void *arg);
+/* Register /gbakd/residue (key-material residue self-check). Returns 0 or <0. */
+int worker_register_telemetry(void);
 
 /* Send the Diameter message in w->scratch[0..len) as the UDP answer to slot s's query (written
  * into s's mbuf), count it with result code rc, and free the slot. */
@@ -100,7 +113,7 @@ void worker_handle_bir(struct worker *w, struct slot *s);
 void worker_tx(struct worker *w, struct rte_mbuf *m);
 /* Take a free slot (NULL when the in-flight table is full). */
 struct slot *worker_slot_alloc(struct worker *w);
-/* Return a slot to the free list. */
+/* Return a slot to the free list (a forwarded query's deadline and ids are released first). */
 void worker_slot_free(struct worker *w, struct slot *s);
 
 /* proxy.c: roaming (Zn' over UDP). */
@@ -114,6 +127,11 @@ void proxy_answer_rx(struct worker *w, struct rte_mbuf *m, const struct net_pkt 
 unsigned proxy_poll(struct worker *w);
 /* Answer every forwarded query still waiting with 3002 (shutdown). */
 void proxy_abort_all(struct worker *w);
+/* Slot s (SLOT_PARTNER) is done: take it off its deadline queue and remember its end-to-end id,
+ * so that a late answer is told from a forged one (called by worker_slot_free). */
+void proxy_slot_release(struct worker *w, struct slot *s);
+/* Revocation: drop every cached answer for btid[0..len). Returns how many. */
+unsigned proxy_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_t len);
 int proxy_register_telemetry(void);
 /* A Diameter hop's completion for slot s: z (the home's answer) or NULL (answer rc, 3002). */
 void proxy_diameter_result(struct worker *w, struct slot *s, uint32_t rc, const struct zn_bia *z);

@@ -59,7 +59,7 @@ static void usage(const char *prog)
 	       "           --vdev net_af_packet0,iface=veth0,qpairs=2\n"
 	       "One worker lcore per RX queue; telemetry: dpdk-telemetry.py -f <file-prefix>,\n"
 	       "commands /gbakd/stats /gbakd/answers /gbakd/drops /gbakd/latency /gbakd/lcores\n"
-	       "/gbakd/shards /gbakd/policy /gbakd/ub.\n",
+	       "/gbakd/shards /gbakd/policy /gbakd/partners /gbakd/residue /gbakd/ub.\n",
 	       prog);
 }
 
@@ -115,6 +115,14 @@ static void port_init(struct cfg_port *p, unsigned first_worker)
 		rte_exit(EXIT_FAILURE, "port %u: start failed: %s\n", pid, rte_strerror(-r));
 	rte_eth_promiscuous_enable(pid); /* virtual devices; harmless on real NICs */
 	rte_eth_macaddr_get(pid, &p->ifc.mac);
+	/* the largest UDP payload a frame of the port's MTU carries: longer answers are never sent */
+	uint16_t mtu;
+	if (rte_eth_dev_get_mtu(pid, &mtu) != 0)
+		mtu = RTE_ETHER_MTU;
+	for (uint16_t q = 0; q < p->nb_queues; q++) {
+		gbakd_workers[first_worker + q]->max_payload4 = (uint16_t)(mtu > 28 ? mtu - 20 - 8 : 0);
+		gbakd_workers[first_worker + q]->max_payload6 = (uint16_t)(mtu > 48 ? mtu - 40 - 8 : 0);
+	}
 	net_iface_set_ll(&p->ifc);
 }
 
@@ -143,9 +151,14 @@ static struct worker *worker_new(unsigned idx, struct cfg_port *p, uint16_t q, i
 	w->kdf = gba_kdf_engine_create(cfg->kdf_impl);
 	if (w->kdf == NULL)
 		rte_exit(EXIT_FAILURE, "[gbakd] kdf: engine not usable on this CPU: %s\n", strerror(errno));
-	if (cache_init(&w->cache, cfg->cache_entries, cfg->cache_ttl_s, socket) < 0)
-		rte_exit(EXIT_FAILURE, "[cache] entries: cannot allocate %u entries (raise EAL -m)\n",
-			 cfg->cache_entries);
+	void *cmem = NULL;
+	if (cfg->cache_entries) {
+		cmem = rte_zmalloc_socket("gbakd_cache", cache_mem_size(cfg->cache_entries), RTE_CACHE_LINE_SIZE, socket);
+		if (cmem == NULL)
+			rte_exit(EXIT_FAILURE, "[cache] entries: cannot allocate %u entries (raise EAL -m)\n",
+				 cfg->cache_entries);
+	}
+	cache_init_mem(&w->cache, cmem, cfg->cache_entries, cfg->cache_ttl_s);
 	if (cfg->has_local_realm) {
 		struct store_config sc = {
 			.redis = cfg->redis,
@@ -356,7 +369,7 @@ int main(int argc, char **argv)
 	char info[768];
 	snprintf(info, sizeof(info), "gbakd %s origin_host=%s realm=%s workers=%u kdf=%s", GBAKD_VERSION,
 		 cfg->origin_host, cfg->origin_realm, need, gba_kdf_engine_name(gbakd_workers[0]->kdf));
-	if (tel_register_commands(info) < 0 ||
+	if (tel_register_commands(info) < 0 || worker_register_telemetry() < 0 ||
 	    rte_telemetry_register_cmd("/gbakd/shards", cmd_shards, "gbakd store shards (summed over workers)") ||
 	    rte_telemetry_register_cmd("/gbakd/policy", cmd_policy, "gbakd authorised queries and 5402 denials per rule and reason") ||
 	    proxy_register_telemetry() < 0 || peers_register_telemetry() < 0 || ub_register_telemetry() < 0)
@@ -421,7 +434,9 @@ int main(int argc, char **argv)
 			store_destroy(w->store);
 		store_sub_destroy(w->sub);
 		gba_kdf_engine_free(w->kdf);
-		cache_free(&w->cache);
+		void *cmem = w->cache.e;
+		cache_wipe(&w->cache);
+		rte_free(cmem);
 	}
 	rte_eal_cleanup();
 	return 0;

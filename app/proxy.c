@@ -1,22 +1,36 @@
 /* Roaming: the visited network's Zn-Proxy (TS 33.220 Annex K) on the fast path.
  *
  * A validated BIR whose B-TID realm belongs to a partner is forwarded over UDP Zn' to that
- * partner's home BSF: a copy of the request with our hop-by-hop id and a Route-Record carrying our
- * identity, built into a fresh mbuf, while the NAF's own query stays in its slot. The home's answer
- * is relayed to the NAF with the NAF's hop-by-hop id restored (end-to-end id and Session-Id are
- * untouched, as RFC 6733 §6.1.9 wants of a proxy).
+ * partner's home BSF: a copy of the request with our own hop-by-hop and end-to-end ids and a
+ * Route-Record carrying our identity, built into a fresh mbuf, while the NAF's own query stays in
+ * its slot. The home's answer is relayed to the NAF with the NAF's ids restored (Session-Id and
+ * Proxy-Info untouched).
  *
- * Hop-by-hop id = worker (6 bits) | generation (10 bits) | slot (16 bits): an answer that RSS puts
- * on another worker's queue is handed to the owner through its rte_ring; a stale generation is a
- * late answer (counted, dropped). Each next hop has an ordered address list: attempts go to the
- * first healthy address, a timeout moves the next attempt to the next address (failover, T-bit
- * set), and when attempts are exhausted the NAF gets 3002 DIAMETER_UNABLE_TO_DELIVER.
+ * Who may answer (the trust model): an answer is accepted only from the address and UDP port the
+ * attempt was sent to, with the hop-by-hop id of one of the query's attempts (lib/fwd layout:
+ * worker | slot | 9-bit token fresh per attempt), the end-to-end id of the forwarded request (32
+ * random bits per query, kept across its attempts so the home still sees one request), and an
+ * Origin-Realm equal to the hop's dest_realm (case-insensitive). Tokens and end-to-end ids come
+ * from the worker's ChaCha20 generator keyed by getrandom() at start-up (lib/fwd). Everything
+ * else is dropped and counted: /gbakd/partners `forged` per hop (the hop the slot waits on, else
+ * the hop whose address sent it), /gbakd/drops `forged_answer`; an answer with the end-to-end id
+ * of the slot's previous query, from that query's hop, is late (`forward_late`). DWAs are matched
+ * the same way: probe bit | hop | address | 24-bit token, a random end-to-end id, the probed
+ * address and port, command 280, Origin-Realm.
+ *
+ * An answer that RSS puts on another worker's queue is handed to the owner (the worker field)
+ * through its rte_ring; probe answers go to worker 0, which sends the probes. Each next hop has an
+ * ordered address list: attempts go to the first healthy address, a timeout moves the next
+ * attempt to the next address (failover, T-bit set), and when attempts are exhausted the NAF gets
+ * 3002 DIAMETER_UNABLE_TO_DELIVER. Deadlines sit on a per-hop queue with one link per slot
+ * (lib/fwd): an answered query leaves it at once, so it can never fill up or lose a live deadline.
  * Health: worker 0 probes every address with Device-Watchdog-Requests; an address is healthy after
  * a DWA or an answer, unhealthy after a timeout or three unanswered probes. Next-hop MACs come from
  * ARP (IPv4) or neighbour discovery (IPv6) — worker 0 asks every second, every worker learns —
  * or the hop's gateway_mac.
- * Optional answer cache (config [proxy] cache_entries): successful answers keyed by (B-TID,
- * NAF-Id, GSIDs, GBA_U awareness), never used past Key-ExpiryTime.
+ * Optional answer cache (config [proxy] cache_entries, cache_ttl_s; lib/cache): successful answers
+ * keyed by (B-TID, NAF-Id, GSIDs, GBA_U awareness), used for at most cache_ttl_s (monotonic) and
+ * never past Key-ExpiryTime; proxy_cache_invalidate() drops a B-TID's answers (revocation).
  */
 #include "gbakd.h"
 
@@ -32,17 +46,13 @@
 #include <rte_malloc.h>
 #include <rte_telemetry.h>
 
+#include "cache/ans_cache.h"
 #include "diameter/diameter.h"
 #include "peers.h"
 #include "route/route.h"
 
-#define HBH_WORKER_SHIFT 26
-#define HBH_GEN_SHIFT 16
-#define HBH_GEN_MASK 0x3ffu
-#define HBH_PROBE_WORKER 0x3fu /* worker field of probe DWRs: hop << 8 | addr */
 #define PROBE_MISSES_DOWN 3
-#define PCACHE_WAYS 4
-#define PCACHE_ANS_MAX 1024
+#define PROBE_IDS 8 /* a DWA may answer any of the last 8 probes of its address (a slow peer) */
 
 /* ---- state shared by all workers (written with relaxed atomics) ------------------------------ */
 struct hop_addr_rt {
@@ -50,41 +60,30 @@ struct hop_addr_rt {
 	uint32_t healthy;      /* 1 healthy (start optimistic) */
 	uint32_t probe_misses; /* worker 0 only */
 	uint64_t last_ok_ns;
+	uint32_t probe_hbh[PROBE_IDS], probe_e2e[PROBE_IDS]; /* worker 0 only: the last probes' ids */
+	unsigned probe_next;   /* worker 0 only: where the next probe's ids go */
 };
 static struct hop_addr_rt hop_rt[CFG_MAX_HOPS][CFG_MAX_HOP_ADDRS];
 
 /* ---- per worker --------------------------------------------------------------------------- */
-struct timer_ent {
-	uint32_t slot;
-	uint16_t gen;
-	uint64_t deadline_ns;
-};
-
 struct hop_stats {
 	uint64_t forwarded, answers, timeouts, retries, failovers, late, no_neighbour, errors, cache_hits;
+	uint64_t forged, forged_source, forged_ids, forged_realm;
 	uint64_t rc[TEL_RC_MAX];
 	struct tel_hist rtt;
 };
 
-struct pcache_ent {
-	uint64_t tag;
-	int64_t valid_until;
-	uint64_t stamp;
-	uint16_t len;
-	uint16_t key_len;
-	uint8_t key[GBA_BTID_MAX_LEN + 300];
-	uint8_t ans[PCACHE_ANS_MAX];   /* the home's BIA, as received */
-};
-
 struct proxy_worker {
-	struct timer_ent *ring[CFG_MAX_HOPS];
-	uint32_t head[CFG_MAX_HOPS], tail[CFG_MAX_HOPS], cap;
+	struct fwd_tq tq;           /* attempt deadlines, one list per hop */
+	struct fwd_tq_link *links;  /* one per slot */
 	struct hop_stats st[CFG_MAX_HOPS];
 	uint64_t next_probe_ns, next_arp_ns;
-	struct pcache_ent *pc;
-	uint32_t pc_mask;
-	uint64_t pc_clock;
+	struct ans_cache pc;
+	struct fwd_rng rng;         /* tokens and end-to-end ids */
 };
+
+_Static_assert(MAX_WORKERS <= FWD_WORKERS_MAX, "worker field of the hop-by-hop id");
+_Static_assert(CFG_MAX_HOPS <= FWD_HOPS_MAX && CFG_MAX_HOP_ADDRS <= FWD_ADDRS_MAX, "probe hop-by-hop id");
 
 static inline uint64_t mac_pack(const uint8_t *m)
 {
@@ -100,57 +99,59 @@ static inline void mac_unpack(uint64_t v, struct rte_ether_addr *a)
 		a->addr_bytes[i] = (uint8_t)(v >> (8 * i));
 }
 
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 int proxy_worker_init(struct worker *w)
 {
 	const struct gbakd_config *c = w->cfg;
 	w->proxy = NULL;
 	if (c->nb_hops == 0)
 		return 0;
-	if (w->nb_slots > 65536) {
-		fprintf(stderr, "[gbakd] max_inflight: at most 65536 when partner hops are configured\n");
+	if (w->nb_slots > FWD_SLOTS_MAX) {
+		fprintf(stderr, "[gbakd] max_inflight: at most %u when partner hops are configured\n", FWD_SLOTS_MAX);
 		return -EINVAL;
 	}
 	struct proxy_worker *p = rte_zmalloc_socket("gbakd_proxy", sizeof(*p), RTE_CACHE_LINE_SIZE,
 						     (int)rte_socket_id());
 	if (p == NULL)
 		return -ENOMEM;
-	unsigned maxr = 0;
+	p->links = rte_zmalloc_socket("gbakd_ptimer", sizeof(struct fwd_tq_link) * w->nb_slots,
+				      RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+	if (p->links == NULL || fwd_tq_init(&p->tq, p->links, w->nb_slots, c->nb_hops) < 0)
+		return -ENOMEM;
+	int r = fwd_rng_seed(&p->rng);
+	if (r < 0) {
+		fprintf(stderr, "[gbakd] getrandom: %s (forwarding needs unpredictable ids)\n", strerror(-r));
+		return r;
+	}
 	for (unsigned h = 0; h < c->nb_hops; h++)
-		maxr = c->hop[h].retries > maxr ? c->hop[h].retries : maxr;
-	uint32_t cap = 1;
-	while (cap < w->nb_slots * (maxr + 1) + 1)
-		cap <<= 1;
-	p->cap = cap;
-	for (unsigned h = 0; h < c->nb_hops; h++) {
-		p->ring[h] = rte_zmalloc_socket("gbakd_ptimer", sizeof(struct timer_ent) * cap, 0,
-						(int)rte_socket_id());
-		if (p->ring[h] == NULL)
-			return -ENOMEM;
 		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++) {
 			hop_rt[h][a].healthy = 1;
 			if (c->hop[h].has_gw_mac)
 				hop_rt[h][a].mac = mac_pack(c->hop[h].gw_mac);
 		}
-	}
 	if (c->proxy_cache_entries) {
-		uint32_t sets = 1;
-		while (sets * PCACHE_WAYS < c->proxy_cache_entries)
-			sets <<= 1;
-		p->pc = rte_zmalloc_socket("gbakd_pcache", sizeof(struct pcache_ent) * sets * PCACHE_WAYS,
-					   RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
-		if (p->pc == NULL)
+		void *mem = rte_zmalloc_socket("gbakd_pcache", ans_cache_mem_size(c->proxy_cache_entries),
+					       RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+		if (mem == NULL)
 			return -ENOMEM;
-		p->pc_mask = sets - 1;
+		ans_cache_init_mem(&p->pc, mem, c->proxy_cache_entries, c->proxy_cache_ttl_s);
 	}
+	for (unsigned i = 0; i < w->nb_slots; i++)
+		memset(w->slots[i].att_addr, 0xff, sizeof(w->slots[i].att_addr));
 	w->proxy = p;
 	return 0;
 }
 
 /* ---- answer cache (visited side) ------------------------------------------------------------ */
+/* key = B-TID || 0 || NAF-Id || GBA_U awareness || GSID, ... */
 static int pcache_key(const struct zn_bir *b, uint8_t *key)
 {
 	size_t n = 0;
-	if ((size_t)b->btid.len + b->naf_id.len + 2 + 8 * 10 > GBA_BTID_MAX_LEN + 300)
+	if ((size_t)b->btid.len + b->naf_id.len + 2 + 8 * 10 > ANS_CACHE_KEY_MAX)
 		return -1;
 	memcpy(key + n, b->btid.p, b->btid.len);
 	n += b->btid.len;
@@ -158,7 +159,7 @@ static int pcache_key(const struct zn_bir *b, uint8_t *key)
 	memcpy(key + n, b->naf_id.p, b->naf_id.len);
 	n += b->naf_id.len;
 	key[n++] = (uint8_t)b->gba_u_aware;
-	for (unsigned i = 0; i < b->n_gsid && n + b->gsid[i].len + 1 < GBA_BTID_MAX_LEN + 300; i++) {
+	for (unsigned i = 0; i < b->n_gsid && n + b->gsid[i].len + 1 < ANS_CACHE_KEY_MAX; i++) {
 		memcpy(key + n, b->gsid[i].p, b->gsid[i].len);
 		n += b->gsid[i].len;
 		key[n++] = ',';
@@ -166,36 +167,18 @@ static int pcache_key(const struct zn_bir *b, uint8_t *key)
 	return (int)n;
 }
 
-static struct pcache_ent *pcache_find(struct proxy_worker *p, uint64_t tag, const uint8_t *key, int klen)
-{
-	struct pcache_ent *set = &p->pc[(tag >> 1 & p->pc_mask) * PCACHE_WAYS];
-	for (unsigned i = 0; i < PCACHE_WAYS; i++)
-		if (set[i].tag == tag && set[i].key_len == klen && !memcmp(set[i].key, key, (size_t)klen))
-			return &set[i];
-	return NULL;
-}
-
-static uint64_t pcache_tag(const uint8_t *key, int klen)
-{
-	return ((uint64_t)rte_hash_crc(key, (uint32_t)klen, 1) << 32 | rte_hash_crc(key, (uint32_t)klen, 7)) | 1;
-}
-
 /* answer s from the cache; returns 1 when answered */
 static int pcache_answer(struct worker *w, struct slot *s, uint16_t hop)
 {
 	struct proxy_worker *p = w->proxy;
-	uint8_t key[GBA_BTID_MAX_LEN + 300];
+	uint8_t key[ANS_CACHE_KEY_MAX];
 	int klen = pcache_key(&s->bir, key);
 	if (klen < 0)
 		return 0;
-	struct pcache_ent *e = pcache_find(p, pcache_tag(key, klen), key, klen);
+	const struct ans_cache_ent *e = ans_cache_lookup(&p->pc, key, (uint16_t)klen, s->bir.btid.len, w->now_ns,
+							 w->now_s);
 	if (e == NULL)
 		return 0;
-	if (w->now_s >= e->valid_until) {
-		explicit_bzero(e->ans, e->len);
-		e->tag = 0;
-		return 0;
-	}
 	/* the home's answer with this query's hop-by-hop, end-to-end and Session-Id */
 	struct zn_bia_view v;
 	if (zn_bia_parse(e->ans, e->len, &v) < 0)
@@ -215,40 +198,70 @@ static int pcache_answer(struct worker *w, struct slot *s, uint16_t hop)
 	a.origin_realm = orr;
 	int len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, &a);
 	p->st[hop].cache_hits++;
-	worker_send_answer(w, s, len, v.result_code);
-	explicit_bzero(w->scratch, 256);
+	worker_send_answer(w, s, len, v.result_code); /* wipes the scratch */
 	return 1;
 }
 
 static void pcache_store(struct worker *w, const struct slot *s, const uint8_t *ans, uint16_t len,
 			 int64_t key_expiry)
 {
-	struct proxy_worker *p = w->proxy;
-	uint8_t key[GBA_BTID_MAX_LEN + 300];
+	uint8_t key[ANS_CACHE_KEY_MAX];
 	int klen = pcache_key(&s->bir, key);
-	if (klen < 0 || len > PCACHE_ANS_MAX || key_expiry <= w->now_s)
-		return;
-	uint64_t tag = pcache_tag(key, klen);
-	struct pcache_ent *e = pcache_find(p, tag, key, klen);
-	if (e == NULL) {
-		struct pcache_ent *set = &p->pc[(tag >> 1 & p->pc_mask) * PCACHE_WAYS];
-		e = &set[0];
-		for (unsigned i = 0; i < PCACHE_WAYS; i++) {
-			if (set[i].tag == 0) {
-				e = &set[i];
-				break;
-			}
-			if (set[i].stamp < e->stamp)
-				e = &set[i];
-		}
+	if (klen >= 0)
+		ans_cache_store(&w->proxy->pc, key, (uint16_t)klen, s->bir.btid.len, ans, len, w->now_ns, w->now_s,
+				key_expiry);
+}
+
+unsigned proxy_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_t len)
+{
+	return w->proxy ? ans_cache_invalidate(&w->proxy->pc, btid, len) : 0;
+}
+
+/* ---- who sent it ---------------------------------------------------------------------------- */
+/* The datagram's source address and UDP port are address a of hop h. */
+static bool from_addr(const struct cfg_hop *h, unsigned a, const uint8_t *pkt, const struct net_pkt *np)
+{
+	if (a >= h->nb_addrs || (h->family[a] == 6) != np->ip6)
+		return false;
+	const uint8_t *src = pkt + np->l3_off + (np->ip6 ? 8 : 12);
+	uint16_t sport = (uint16_t)(pkt[np->l4_off] << 8 | pkt[np->l4_off + 1]);
+	return sport == h->port[a] && !memcmp(src, h->addr[a], np->ip6 ? 16 : 4);
+}
+
+/* The UDP hop one of whose addresses sent the datagram, or -1. */
+static int hop_of_source(const struct gbakd_config *c, const uint8_t *pkt, const struct net_pkt *np)
+{
+	for (unsigned h = 0; h < c->nb_hops; h++)
+		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++)
+			if (!c->hop[h].diameter && from_addr(&c->hop[h], a, pkt, np))
+				return (int)h;
+	return -1;
+}
+
+static bool realm_is(const uint8_t *p, size_t len, const char *want)
+{
+	return p != NULL && len == strlen(want) && strncasecmp((const char *)p, want, len) == 0;
+}
+
+enum forged_why { FORGED_IDS, FORGED_SOURCE, FORGED_REALM };
+
+/* Not from the hop asked: counted on hop (when known, with why: ids no attempt or probe of ours
+ * carries, ours but from another address or port, or another realm's Origin-Realm / not a DWA)
+ * and as a drop reason. */
+static void forged(struct worker *w, struct rte_mbuf *m, int hop, enum forged_why why)
+{
+	if (hop >= 0) {
+		struct hop_stats *st = &w->proxy->st[hop];
+		st->forged++;
+		if (why == FORGED_SOURCE)
+			st->forged_source++;
+		else if (why == FORGED_REALM)
+			st->forged_realm++;
+		else
+			st->forged_ids++;
 	}
-	e->tag = tag;
-	e->stamp = ++p->pc_clock;
-	e->valid_until = key_expiry;
-	e->key_len = (uint16_t)klen;
-	memcpy(e->key, key, (size_t)klen);
-	e->len = len;
-	memcpy(e->ans, ans, len);
+	w->tel.drop[TEL_DROP_forged_answer]++;
+	rte_pktmbuf_free(m);
 }
 
 /* ---- forwarding ----------------------------------------------------------------------------- */
@@ -268,23 +281,34 @@ static int pick_addr(uint16_t hop, unsigned from, unsigned n)
 	return -1;
 }
 
-/* Build and send one datagram (payload in w->scratch[0..len)) to hop address a. */
+/* Build and send one datagram (payload in w->scratch[0..len)) to hop address a; the scratch is
+ * wiped either way. */
 static int send_to_hop(struct worker *w, uint16_t hop, unsigned a, int len)
 {
 	const struct cfg_hop *h = &w->cfg->hop[hop];
 	const struct net_iface *ifc = &w->port->ifc;
 	bool v6 = h->family[a] == 6;
-	if ((v6 && !ifc->has_ip6) || (!v6 && !ifc->has_ip4))
-		return -EAFNOSUPPORT;
-	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+	int r = 0;
+	struct rte_mbuf *m = NULL;
+	if ((v6 && !ifc->has_ip6) || (!v6 && !ifc->has_ip4)) {
+		r = -EAFNOSUPPORT;
+		goto out;
+	}
+	if (len > (v6 ? w->max_payload6 : w->max_payload4)) { /* never an oversized frame */
+		r = -EMSGSIZE;
+		goto out;
+	}
+	m = rte_pktmbuf_alloc(w->pool);
 	if (m == NULL) {
 		w->tel.drop[TEL_DROP_no_mbuf]++;
-		return -ENOBUFS;
+		r = -ENOBUFS;
+		goto out;
 	}
 	uint16_t off = net_udp_payload_off(v6);
 	if ((uint32_t)off + (uint32_t)len > rte_pktmbuf_tailroom(m)) {
 		rte_pktmbuf_free(m);
-		return -EMSGSIZE;
+		r = -EMSGSIZE;
+		goto out;
 	}
 	uint8_t *pkt = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(pkt + off, w->scratch, (size_t)len);
@@ -296,16 +320,9 @@ static int send_to_hop(struct worker *w, uint16_t hop, unsigned a, int len)
 	m->data_len = (uint16_t)flen;
 	m->pkt_len = flen;
 	worker_tx(w, m);
-	return 0;
-}
-
-static void timer_push(struct proxy_worker *p, uint16_t hop, uint32_t slot, uint16_t gen, uint64_t deadline)
-{
-	uint32_t t = p->tail[hop];
-	if (t - p->head[hop] == p->cap) /* cannot happen: cap covers every attempt of every slot */
-		p->head[hop]++;
-	p->ring[hop][t & (p->cap - 1)] = (struct timer_ent){slot, gen, deadline};
-	p->tail[hop] = t + 1;
+out:
+	explicit_bzero(w->scratch, len > 0 ? (size_t)len : 0);
+	return r;
 }
 
 /* send attempt s->attempt of slot s; returns 0 or <0 (no address could be used) */
@@ -317,25 +334,30 @@ static int attempt(struct worker *w, struct slot *s)
 		w->proxy->st[s->hop].no_neighbour++;
 		return -EHOSTUNREACH;
 	}
+	if (s->attempt >= FWD_ATTEMPTS_MAX)
+		return -E2BIG;
 	s->addr_idx = (uint8_t)a;
 	uint32_t idx = (uint32_t)(s - w->slots);
-	uint32_t hbh = (uint32_t)w->idx << HBH_WORKER_SHIFT | (uint32_t)(s->gen & HBH_GEN_MASK) << HBH_GEN_SHIFT | idx;
+	uint16_t tok = (uint16_t)(fwd_rng_u32(&w->proxy->rng) & FWD_QTOKEN_MASK);
 	const uint8_t *pkt = rte_pktmbuf_mtod(s->m, const uint8_t *);
 	int len = zn_bir_forward_build(w->scratch, sizeof(w->scratch), pkt + s->np.payload_off,
-				       s->np.payload_len, hbh, w->cfg->origin_host);
+				       s->np.payload_len, fwd_hbh_query(w->idx, idx, tok), w->cfg->origin_host);
 	if (len < 0) {
 		w->proxy->st[s->hop].errors++;
 		return len;
 	}
+	dia_hdr_set_e2e(w->scratch, s->fwd_e2e);
 	if (s->attempt > 0)
-		w->scratch[4] |= DIA_FLAG_T; /* potentially retransmitted */
+		w->scratch[4] |= DIA_FLAG_T; /* potentially retransmitted: same end-to-end id */
 	int r = send_to_hop(w, s->hop, (unsigned)a, len);
 	if (r < 0) {
 		w->proxy->st[s->hop].errors++;
 		return r;
 	}
+	s->tok[s->attempt] = tok;
+	s->att_addr[s->attempt] = (uint8_t)a;
 	s->deadline_ns = w->now_ns + (uint64_t)h->timeout_ms * 1000000ull;
-	timer_push(w->proxy, s->hop, idx, s->gen, s->deadline_ns);
+	fwd_tq_push(&w->proxy->tq, s->hop, idx, s->deadline_ns);
 	return 0;
 }
 
@@ -351,13 +373,16 @@ void proxy_forward(struct worker *w, struct slot *s, uint16_t hop)
 			worker_answer_code(w, s, DIA_LOOP_DETECTED);
 			return;
 		}
-	if (w->proxy->pc && pcache_answer(w, s, hop))
+	if (w->proxy->pc.e && pcache_answer(w, s, hop))
 		return;
 	s->hop = hop;
-	s->gen = (uint16_t)((s->gen + 1) & HBH_GEN_MASK);
+	s->gen = (uint16_t)(s->gen + 1);
 	s->attempt = 0;
 	s->addr_idx = 0;
 	s->orig_hbh = s->bir.hdr.hbh;
+	s->orig_e2e = s->bir.hdr.e2e;
+	s->fwd_e2e = fwd_rng_u32(&w->proxy->rng);
+	memset(s->att_addr, 0xff, sizeof(s->att_addr));
 	s->state = SLOT_PARTNER;
 	w->tel.ctr[TEL_forwarded]++;
 	w->proxy->st[hop].forwarded++;
@@ -370,7 +395,7 @@ void proxy_forward(struct worker *w, struct slot *s, uint16_t hop)
 			worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
 			return;
 		}
-		timer_push(w->proxy, hop, (uint32_t)(s - w->slots), s->gen, s->deadline_ns);
+		fwd_tq_push(&w->proxy->tq, hop, (uint32_t)(s - w->slots), s->deadline_ns);
 		return;
 	}
 	if (attempt(w, s) < 0) {
@@ -379,21 +404,61 @@ void proxy_forward(struct worker *w, struct slot *s, uint16_t hop)
 	}
 }
 
-/* an answer to one of our forwards, on its owning worker */
-static void relay_local(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, uint32_t hbh)
+void proxy_slot_release(struct worker *w, struct slot *s)
 {
-	uint32_t idx = hbh & 0xffff;
-	uint16_t gen = (uint16_t)(hbh >> HBH_GEN_SHIFT & HBH_GEN_MASK);
+	if (w->proxy == NULL)
+		return;
+	fwd_tq_cancel(&w->proxy->tq, (uint32_t)(s - w->slots));
+	s->prev_e2e = s->fwd_e2e;
+	s->prev_hop = s->hop;
+	s->prev_valid = !w->cfg->hop[s->hop].diameter;
+}
+
+/* An answer to one of our forwards (hop-by-hop hbh), on its owning worker: relay it if it comes
+ * from the hop asked with the ids of one of the query's attempts. */
+static void query_answer(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, uint32_t hbh)
+{
+	const struct gbakd_config *c = w->cfg;
+	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
+	const uint8_t *ans = pkt + np->payload_off;
+	uint32_t e2e = rd32(ans + 16);
+	uint32_t idx = fwd_hbh_slot(hbh);
 	struct slot *s = idx < w->nb_slots ? &w->slots[idx] : NULL;
-	if (s == NULL || s->state != SLOT_PARTNER || s->gen != gen) {
-		w->tel.ctr[TEL_forward_late]++;
-		rte_pktmbuf_free(m);
+	if (s == NULL) {
+		forged(w, m, hop_of_source(c, pkt, np), FORGED_IDS);
 		return;
 	}
+	bool live = s->state == SLOT_PARTNER && !c->hop[s->hop].diameter;
+	if (!live || e2e != s->fwd_e2e) {
+		const struct cfg_hop *ph = s->prev_valid ? &c->hop[s->prev_hop] : NULL;
+		bool from_prev = false;
+		for (unsigned a = 0; ph && a < ph->nb_addrs && !from_prev; a++)
+			from_prev = from_addr(ph, a, pkt, np);
+		if (from_prev && e2e == s->prev_e2e) { /* the previous query of this slot: answered already */
+			w->proxy->st[s->prev_hop].late++;
+			w->tel.ctr[TEL_forward_late]++;
+			rte_pktmbuf_free(m);
+			return;
+		}
+		forged(w, m, live ? s->hop : hop_of_source(c, pkt, np), FORGED_IDS);
+		return;
+	}
+	const struct cfg_hop *h = &c->hop[s->hop];
 	struct hop_stats *st = &w->proxy->st[s->hop];
-	const uint8_t *ans = rte_pktmbuf_mtod(m, const uint8_t *) + np->payload_off;
+	int k = -1;
+	bool tok_seen = false;
+	for (unsigned i = 0; i <= s->attempt && i < FWD_ATTEMPTS_MAX && k < 0; i++)
+		if (s->tok[i] == fwd_hbh_qtoken(hbh) && s->att_addr[i] != 0xff) {
+			tok_seen = true;
+			if (from_addr(h, s->att_addr[i], pkt, np))
+				k = (int)i;
+		}
+	if (k < 0) { /* right end-to-end id, but not an attempt's token from its address */
+		forged(w, m, s->hop, tok_seen ? FORGED_SOURCE : FORGED_IDS);
+		return;
+	}
 	struct zn_bia_view v;
-	if (zn_bia_parse(ans, np->payload_len, &v) < 0 || np->payload_len > SCRATCH_LEN) {
+	if (np->payload_len > SCRATCH_LEN || zn_bia_parse(ans, np->payload_len, &v) < 0) {
 		/* the home answered something we cannot relay: the NAF gets 3002 */
 		st->errors++;
 		rte_pktmbuf_free(m);
@@ -401,72 +466,94 @@ static void relay_local(struct worker *w, struct rte_mbuf *m, const struct net_p
 		worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
 		return;
 	}
-	__atomic_store_n(&hop_rt[s->hop][s->addr_idx].healthy, 1, __ATOMIC_RELAXED);
+	if (!realm_is(v.origin_realm.p, v.origin_realm.len, h->dest_realm)) {
+		forged(w, m, s->hop, FORGED_REALM); /* not the home realm's answer: keep waiting for it */
+		return;
+	}
+	__atomic_store_n(&hop_rt[s->hop][s->att_addr[k]].healthy, 1, __ATOMIC_RELAXED);
 	st->answers++;
 	st->rc[tel_rc_slot(v.result_code)]++;
-	tel_hist_add(&st->rtt, w->now_ns > s->deadline_ns - (uint64_t)w->cfg->hop[s->hop].timeout_ms * 1000000ull
-				       ? w->now_ns - (s->deadline_ns - (uint64_t)w->cfg->hop[s->hop].timeout_ms * 1000000ull)
-				       : 0);
+	uint64_t sent = s->deadline_ns - (uint64_t)h->timeout_ms * 1000000ull;
+	tel_hist_add(&st->rtt, w->now_ns > sent ? w->now_ns - sent : 0);
 	w->tel.ctr[TEL_forward_answers]++;
-	if (w->proxy->pc && v.result_code == DIA_SUCCESS && !v.experimental)
+	if (w->proxy->pc.e && v.result_code == DIA_SUCCESS && !v.experimental)
 		pcache_store(w, s, ans, np->payload_len, v.key_expiry);
 	memcpy(w->scratch, ans, np->payload_len);
 	dia_hdr_set_hbh(w->scratch, s->orig_hbh);
+	dia_hdr_set_e2e(w->scratch, s->orig_e2e);
 	int len = np->payload_len;
 	rte_pktmbuf_free(m);
-	worker_send_answer(w, s, len, v.result_code);
-	explicit_bzero(w->scratch, (size_t)len);
+	worker_send_answer(w, s, len, v.result_code); /* wipes the scratch */
 }
 
-static void probe_answer(struct worker *w, struct rte_mbuf *m, uint32_t hbh)
+/* A DWA to one of worker 0's probes: the address is healthy if it really comes from it. */
+static void probe_answer(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, uint32_t hbh)
 {
-	unsigned hop = (hbh >> 8) & 0xff, a = hbh & 0xff;
-	if (hop < w->cfg->nb_hops && a < w->cfg->hop[hop].nb_addrs) {
-		hop_rt[hop][a].probe_misses = 0;
-		hop_rt[hop][a].last_ok_ns = w->now_ns;
-		__atomic_store_n(&hop_rt[hop][a].healthy, 1, __ATOMIC_RELAXED);
+	const struct gbakd_config *c = w->cfg;
+	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
+	const uint8_t *msg = pkt + np->payload_off;
+	unsigned hop = fwd_hbh_hop(hbh), a = fwd_hbh_addr(hbh);
+	if (hop >= c->nb_hops || a >= c->hop[hop].nb_addrs || c->hop[hop].diameter) {
+		forged(w, m, hop_of_source(c, pkt, np), FORGED_IDS);
+		return;
 	}
+	struct hop_addr_rt *rt = &hop_rt[hop][a];
+	uint32_t e2e = rd32(msg + 16);
+	bool ids = false;
+	for (unsigned i = 0; i < PROBE_IDS && !ids; i++)
+		ids = hbh == rt->probe_hbh[i] && e2e == rt->probe_e2e[i];
+	struct dia_hdr dh;
+	struct dia_avp orr;
+	bool dwa = dia_hdr_parse(msg, np->payload_len, &dh) == 0 && dh.cmd == DIA_CMD_DW &&
+		   dh.app_id == DIA_APP_BASE && !(dh.flags & DIA_FLAG_R) &&
+		   dia_avp_find(msg + DIA_HDR_LEN, np->payload_len - DIA_HDR_LEN, DIA_AVP_ORIGIN_REALM, 0, &orr) &&
+		   realm_is(orr.data, orr.data_len, c->hop[hop].dest_realm);
+	if (!ids || !dwa || !from_addr(&c->hop[hop], a, pkt, np)) {
+		forged(w, m, (int)hop, !ids ? FORGED_IDS : !dwa ? FORGED_REALM : FORGED_SOURCE);
+		return;
+	}
+	rt->probe_misses = 0;
+	rt->last_ok_ns = w->now_ns;
+	__atomic_store_n(&rt->healthy, 1, __ATOMIC_RELAXED);
 	rte_pktmbuf_free(m);
 }
 
 void proxy_answer_rx(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np)
 {
-	const uint8_t *msg = rte_pktmbuf_mtod(m, const uint8_t *) + np->payload_off;
-	uint32_t hbh = (uint32_t)msg[12] << 24 | (uint32_t)msg[13] << 16 | (uint32_t)msg[14] << 8 | msg[15];
-	unsigned owner = hbh >> HBH_WORKER_SHIFT;
+	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t hbh = rd32(pkt + np->payload_off + 12);
 	if (w->proxy == NULL) {
 		w->tel.drop[TEL_DROP_diameter_answer]++;
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (owner == HBH_PROBE_WORKER)
-		owner = 0;
-	if (owner >= gbakd_nb_workers) {
-		w->tel.drop[TEL_DROP_diameter_answer]++;
-		rte_pktmbuf_free(m);
+	unsigned owner = fwd_hbh_is_probe(hbh) ? 0 : fwd_hbh_worker(hbh);
+	if (owner >= gbakd_nb_workers) { /* no id of ours */
+		forged(w, m, hop_of_source(w->cfg, pkt, np), FORGED_IDS);
 		return;
 	}
 	if (owner != w->idx) {
-		/* RSS gave us another worker's answer: hand it over (np travels in the mbuf's udata) */
+		/* RSS gave us another worker's answer: hand it over (np travels in the mbuf) */
 		m->hash.usr = (uint32_t)np->payload_off << 16 | np->payload_len;
 		m->packet_type = np->ip6;
+		m->l2_len = np->l3_off;
 		if (rte_ring_mp_enqueue(gbakd_workers[owner]->handoff, m) != 0) {
 			w->tel.drop[TEL_DROP_diameter_answer]++;
 			rte_pktmbuf_free(m);
 		}
 		return;
 	}
-	if (hbh >> HBH_WORKER_SHIFT == HBH_PROBE_WORKER)
-		probe_answer(w, m, hbh);
+	if (fwd_hbh_is_probe(hbh))
+		probe_answer(w, m, np, hbh);
 	else
-		relay_local(w, m, np, hbh);
+		query_answer(w, m, np, hbh);
 }
 
 static void send_probes(struct worker *w)
 {
 	const struct gbakd_config *c = w->cfg;
 	for (unsigned h = 0; h < c->nb_hops; h++) {
-		if (c->hop[h].probe_interval_ms == 0)
+		if (c->hop[h].probe_interval_ms == 0 || c->hop[h].diameter)
 			continue;
 		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++) {
 			struct hop_addr_rt *rt = &hop_rt[h][a];
@@ -474,9 +561,13 @@ static void send_probes(struct worker *w)
 				continue;
 			if (++rt->probe_misses > PROBE_MISSES_DOWN)
 				__atomic_store_n(&rt->healthy, 0, __ATOMIC_RELAXED);
-			uint32_t hbh = HBH_PROBE_WORKER << HBH_WORKER_SHIFT | h << 8 | a;
+			uint32_t hbh = fwd_hbh_probe(h, a, fwd_rng_u32(&w->proxy->rng));
+			uint32_t e2e = fwd_rng_u32(&w->proxy->rng);
+			rt->probe_hbh[rt->probe_next] = hbh;
+			rt->probe_e2e[rt->probe_next] = e2e;
+			rt->probe_next = (rt->probe_next + 1) % PROBE_IDS;
 			int len = dia_dwr_build(w->scratch, sizeof(w->scratch), c->origin_host, c->origin_realm, 0,
-						hbh, hbh);
+						hbh, e2e);
 			if (len > 0)
 				send_to_hop(w, (uint16_t)h, a, len);
 		}
@@ -566,22 +657,26 @@ unsigned proxy_poll(struct worker *w)
 		struct net_pkt np = {.kind = NET_UDP, .ip6 = ms[i]->packet_type != 0};
 		np.payload_off = (uint16_t)(ms[i]->hash.usr >> 16);
 		np.payload_len = (uint16_t)(ms[i]->hash.usr & 0xffff);
-		np.l3_off = 14;
+		np.l3_off = ms[i]->l2_len;
 		np.l4_off = (uint16_t)(np.payload_off - 8);
 		proxy_answer_rx(w, ms[i], &np);
 	}
 	work += n;
-	/* timers: per hop FIFO (one timeout per hop, so deadlines are in order) */
+	/* deadlines: one list per hop, in deadline order; answered queries are no longer on it */
 	for (unsigned h = 0; h < w->cfg->nb_hops; h++) {
-		while (p->head[h] != p->tail[h]) {
-			struct timer_ent *t = &p->ring[h][p->head[h] & (p->cap - 1)];
-			if (t->deadline_ns > w->now_ns)
-				break;
-			p->head[h]++;
-			struct slot *s = &w->slots[t->slot];
-			if (s->state != SLOT_PARTNER || s->gen != t->gen || s->deadline_ns != t->deadline_ns)
-				continue; /* answered, or superseded by a later attempt */
+		uint32_t i;
+		while ((i = fwd_tq_pop_expired(&p->tq, h, w->now_ns)) != FWD_TQ_NONE) {
+			struct slot *s = &w->slots[i];
+			if (s->state != SLOT_PARTNER)
+				continue; /* cannot happen: released slots leave the list */
 			work++;
+			if (w->cfg->hop[h].diameter) { /* freeDiameter never completed it */
+				p->st[h].timeouts++;
+				p->st[h].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
+				w->tel.ctr[TEL_forward_timeouts]++;
+				worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
+				continue;
+			}
 			__atomic_store_n(&hop_rt[h][s->addr_idx].healthy, 0, __ATOMIC_RELAXED);
 			if (s->attempt < w->cfg->hop[h].retries) {
 				uint8_t prev = s->addr_idx;
@@ -635,8 +730,7 @@ void proxy_diameter_result(struct worker *w, struct slot *s, uint32_t rc, const 
 	st->answers++;
 	w->tel.ctr[TEL_forward_answers]++;
 	int len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, z);
-	worker_send_answer(w, s, len, rc);
-	explicit_bzero(w->scratch, 256);
+	worker_send_answer(w, s, len, rc); /* wipes the scratch */
 }
 
 void proxy_abort_all(struct worker *w)
@@ -674,6 +768,11 @@ static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused
 			sum.no_neighbour += s->no_neighbour;
 			sum.errors += s->errors;
 			sum.cache_hits += s->cache_hits;
+			sum.forged += s->forged;
+			sum.forged_source += s->forged_source;
+			sum.forged_ids += s->forged_ids;
+			sum.forged_realm += s->forged_realm;
+			sum.late += s->late;
 			for (unsigned i = 0; i < TEL_RC_MAX; i++)
 				sum.rc[i] += s->rc[i];
 			for (unsigned i = 0; i < TEL_LAT_BUCKETS; i++)
@@ -693,6 +792,11 @@ static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused
 		rte_tel_data_add_dict_u64(x, "no_neighbour", sum.no_neighbour);
 		rte_tel_data_add_dict_u64(x, "errors", sum.errors);
 		rte_tel_data_add_dict_u64(x, "cache_hits", sum.cache_hits);
+		rte_tel_data_add_dict_u64(x, "forged", sum.forged);
+		rte_tel_data_add_dict_u64(x, "forged_source", sum.forged_source);
+		rte_tel_data_add_dict_u64(x, "forged_ids", sum.forged_ids);
+		rte_tel_data_add_dict_u64(x, "forged_realm", sum.forged_realm);
+		rte_tel_data_add_dict_u64(x, "late", sum.late);
 		for (unsigned i = 0; i < TEL_RC_MAX; i++)
 			if (sum.rc[i]) {
 				char k[32];
@@ -725,5 +829,5 @@ static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused
 int proxy_register_telemetry(void)
 {
 	return rte_telemetry_register_cmd("/gbakd/partners", cmd_partners,
-					  "gbakd roaming: per partner next hop, forwarded / answers / timeouts / health");
+					  "gbakd roaming: per partner next hop, forwarded / answers / timeouts / forged / health");
 }

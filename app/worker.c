@@ -14,6 +14,8 @@
 #include "gbakd.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +24,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_pause.h>
+#include <rte_telemetry.h>
 
 #include "diameter/diameter.h"
 #include "gba/gba_btid.h"
@@ -75,6 +78,8 @@ struct slot *worker_slot_alloc(struct worker *w)
 
 void worker_slot_free(struct worker *w, struct slot *s)
 {
+	if (s->state == SLOT_PARTNER)
+		proxy_slot_release(w, s);
 	s->state = SLOT_FREE;
 	s->m = NULL;
 	w->free_stack[w->nb_free++] = (uint32_t)(s - w->slots);
@@ -86,9 +91,20 @@ static inline uint64_t tsc_to_ns(const struct worker *w, uint64_t cycles)
 	return (uint64_t)((double)cycles * 1e9 / (double)w->tsc_hz);
 }
 
-/* Write answer payload (w->scratch) into the query mbuf and queue it. */
+/* Largest answer payload the port's MTU carries to the query's address family. */
+static inline int max_payload(const struct worker *w, const struct net_pkt *np)
+{
+	return np->ip6 ? w->max_payload6 : w->max_payload4;
+}
+
+/* Write answer payload (w->scratch) into the query mbuf and queue it. The caller wipes the
+ * scratch. */
 static int emit(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, int len)
 {
+	if (len > max_payload(w, np)) { /* never an oversized frame */
+		drop(w, m, TEL_DROP_too_big);
+		return -1;
+	}
 	if (len < 0 || (uint32_t)np->payload_off + (uint32_t)len > (uint32_t)(m->buf_len - m->data_off) ||
 	    m->nb_segs != 1) {
 		drop(w, m, TEL_DROP_no_room);
@@ -120,14 +136,31 @@ static void count_answer(struct worker *w, uint32_t rc, uint64_t t_in)
 	tel_hist_add(&w->tel.lat, tsc_to_ns(w, rte_rdtsc() - t_in));
 }
 
+/* Wipe the first len octets of the answer scratch: between packets it holds nothing (no key). */
+static inline void scrub(struct worker *w, int len)
+{
+	if (len > 0)
+		explicit_bzero(w->scratch, (size_t)len > sizeof(w->scratch) ? sizeof(w->scratch) : (size_t)len);
+}
+
 void worker_send_answer(struct worker *w, struct slot *s, int len, uint32_t rc)
 {
 	if (s->transport == SLOT_TRANSPORT_DIAMETER) {
-		peers_post_answer(w, s, len, rc);
+		peers_post_answer(w, s, len, rc); /* copies what it needs and wipes the scratch */
 		return;
+	}
+	if (len > max_payload(w, &s->np)) {
+		/* it would leave as an oversized frame: DIAMETER_UNABLE_TO_COMPLY instead */
+		scrub(w, len);
+		w->tel.ctr[TEL_answer_too_big]++;
+		struct zn_bia a = {.result_code = DIA_UNABLE_TO_COMPLY, .origin_host = w->cfg->origin_host,
+				   .origin_realm = w->cfg->origin_realm, .gba_type = -1};
+		len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, &a);
+		rc = DIA_UNABLE_TO_COMPLY;
 	}
 	if (emit(w, s->m, &s->np, len) == 0)
 		count_answer(w, rc, s->t_in);
+	scrub(w, len);
 	worker_slot_free(w, s);
 }
 
@@ -153,6 +186,7 @@ static void answer_busy_noslot(struct worker *w, struct rte_mbuf *m, const struc
 	int len = zn_bia_build(w->scratch, sizeof(w->scratch), bir, &a);
 	if (emit(w, m, np, len) == 0)
 		count_answer(w, DIA_TOO_BUSY, t_in);
+	scrub(w, len);
 }
 
 /* GAA service id string -> number ("01" and "1" are the same service). Returns 0 or -1. */
@@ -201,8 +235,10 @@ static int select_uss(struct worker *w, const struct slot *s, const struct sess_
 		len += v->uss[i].len;
 		found++;
 	}
-	if (found == 0)
+	if (found == 0) {
+		explicit_bzero(w->uss_buf, len);
 		return 0;
+	}
 	memcpy(w->uss_buf + len, close, sizeof(close) - 1);
 	return (int)(len + sizeof(close) - 1);
 }
@@ -283,10 +319,11 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 			.gba_type = v->gba_type,
 		};
 		int len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, &a);
-		worker_send_answer(w, s, len, DIA_SUCCESS);
+		worker_send_answer(w, s, len, DIA_SUCCESS); /* wipes exactly what was built */
+		if (ulen > 0)
+			explicit_bzero(w->uss_buf, (size_t)ulen);
 	}
 	explicit_bzero(keys, sizeof(keys[0]) * nj);
-	explicit_bzero(w->scratch, 256); /* the last answer's key material */
 }
 
 static int parse_gsids(const struct zn_bir *b, uint32_t *out)
@@ -374,7 +411,7 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 	uint64_t h = cache_hash((const char *)b->btid.p, b->btid.len);
 	int c = 0;
 	if (w->cache_ok)
-		c = cache_lookup(&w->cache, h, (const char *)b->btid.p, b->btid.len, w->now_s, &v);
+		c = cache_lookup(&w->cache, h, (const char *)b->btid.p, b->btid.len, w->now_ns, w->now_s, &v);
 	else if (w->cache.e != NULL)
 		w->tel.ctr[TEL_revoke_bypass]++;
 	if (c > 0) {
@@ -409,6 +446,10 @@ static void handle_zn(struct worker *w, struct rte_mbuf *m, const struct net_pkt
 {
 	uint8_t *pkt = rte_pktmbuf_mtod(m, uint8_t *);
 	const uint8_t *msg = pkt + np->payload_off;
+	if (w->draining && np->payload_len >= DIA_HDR_LEN && (msg[4] & DIA_FLAG_R)) {
+		drop(w, m, TEL_DROP_draining); /* shutdown: no new request is accepted */
+		return;
+	}
 	w->tel.ctr[TEL_queries]++;
 	struct dia_hdr h;
 	if (np->payload_len < DIA_HDR_LEN || dia_hdr_parse(msg, np->payload_len, &h) < 0) {
@@ -431,6 +472,7 @@ static void handle_zn(struct worker *w, struct rte_mbuf *m, const struct net_pkt
 		w->tel.ctr[TEL_queries_dwr]++;
 		if (emit(w, m, np, len) == 0)
 			count_answer(w, DIA_SUCCESS, t_in);
+		scrub(w, len);
 		return;
 	}
 	struct slot *s = worker_slot_alloc(w);
@@ -444,13 +486,20 @@ static void handle_zn(struct worker *w, struct rte_mbuf *m, const struct net_pkt
 		return;
 	}
 	if (r > 0) {
-		int len = dia_error_answer_build(w->scratch, sizeof(w->scratch), msg, np->payload_len,
-						 (uint32_t)r, b->failed_avp, b->failed_avp_len,
-						 w->cfg->origin_host, w->cfg->origin_realm);
+		/* permanent failures of a BIR keep the BIA grammar; protocol errors (3xxx) and other
+		 * commands take the generic answer-message (RFC 6733 §7.2) */
+		int len = r >= 5000 && h.cmd == DIA_CMD_BI && h.app_id == DIA_APP_ZN
+				  ? zn_bia_error_build(w->scratch, sizeof(w->scratch), msg, np->payload_len, (uint32_t)r,
+						       b->failed_avp, b->failed_avp_len, w->cfg->origin_host,
+						       w->cfg->origin_realm)
+				  : dia_error_answer_build(w->scratch, sizeof(w->scratch), msg, np->payload_len,
+							   (uint32_t)r, b->failed_avp, b->failed_avp_len,
+							   w->cfg->origin_host, w->cfg->origin_realm);
 		if (s)
 			worker_slot_free(w, s);
 		if (emit(w, m, np, len) == 0)
 			count_answer(w, (uint32_t)r, t_in);
+		scrub(w, len);
 		return;
 	}
 	if (s == NULL) {
@@ -593,7 +642,7 @@ static unsigned drain_store(struct worker *w)
 			else if (w->cache_ok)
 				ins = cache_insert(&w->cache,
 						   cache_hash((const char *)s->bir.btid.p, s->bir.btid.len),
-						   (const char *)s->bir.btid.p, s->bir.btid.len, w->now_s, v);
+						   (const char *)s->bir.btid.p, s->bir.btid.len, w->now_ns, w->now_s, v);
 			if (ins > 0)
 				w->tel.ctr[TEL_cache_inserts]++;
 			if (ins == 2)
@@ -655,6 +704,9 @@ static unsigned revocations(struct worker *w)
 				w->tel.ctr[TEL_revoke_notices]++;
 				if (cache_remove(&w->cache, cache_hash(ev[i].btid, ev[i].len), ev[i].btid, ev[i].len))
 					w->tel.ctr[TEL_revoke_invalidated]++;
+				/* and the visited side's cached answers for it (an operator's purge) */
+				w->tel.ctr[TEL_revoke_invalidated] +=
+					proxy_cache_invalidate(w, (const uint8_t *)ev[i].btid, ev[i].len);
 				break;
 			case STORE_SUB_FLUSH:
 				cache_flush(&w->cache);
@@ -724,10 +776,15 @@ int worker_main(void *arg)
 			rte_pause();
 		}
 	}
-	/* shutdown: no more RX; finish what is in flight, then answer the rest (3002) */
+	/* shutdown: new requests are no longer accepted (dropped, `draining`), but RX goes on so
+	 * that store replies, partner answers and DWAs for the queries in flight still arrive; finish
+	 * those, then answer the rest (3002) */
+	w->draining = 1;
+	printf("gbakd: worker %u draining: %" PRIu64 " queries in flight\n", w->idx, w->tel.inflight);
+	fflush(stdout);
 	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * w->cfg->drain_timeout_ms / 1000;
 	while (w->tel.inflight && rte_get_timer_cycles() < deadline) {
-		if (iterate(w, false) == 0 && w->cfg->idle == CFG_IDLE_BACKOFF)
+		if (iterate(w, true) == 0 && w->cfg->idle == CFG_IDLE_BACKOFF)
 			rte_delay_us_sleep(100);
 	}
 	if (w->tel.inflight) { /* the drain deadline came first: the rest is cancelled (3002) */
@@ -753,4 +810,31 @@ int worker_main(void *arg)
 		}
 	w->done = 1;
 	return 0;
+}
+
+/* /gbakd/residue: per worker, the non-zero octets left in the answer scratch and the USS buffer.
+ * Both are wiped after every packet, so an idle worker shows 0: a self-check that no key
+ * material lingers there (read racily by the telemetry thread: meaningful when idle). */
+static int cmd_residue(const char *c __rte_unused, const char *prm __rte_unused, struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	uint64_t total = 0;
+	for (unsigned k = 0; k < gbakd_nb_workers; k++) {
+		const volatile uint8_t *a = gbakd_workers[k]->scratch, *b = gbakd_workers[k]->uss_buf;
+		uint64_t n = 0;
+		for (unsigned i = 0; i < SCRATCH_LEN; i++)
+			n += (a[i] != 0) + (b[i] != 0);
+		char key[16];
+		snprintf(key, sizeof(key), "worker%u", k);
+		rte_tel_data_add_dict_u64(d, key, n);
+		total += n;
+	}
+	rte_tel_data_add_dict_u64(d, "total", total);
+	return 0;
+}
+
+int worker_register_telemetry(void)
+{
+	return rte_telemetry_register_cmd("/gbakd/residue", cmd_residue,
+					  "gbakd: non-zero octets left in each worker's answer scratch + USS buffer (0 when idle)");
 }

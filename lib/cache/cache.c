@@ -1,11 +1,10 @@
 /* Per-worker session cache; see cache.h. */
-#include "cache.h"
+#include "cache/cache.h"
 
 #include <errno.h>
 #include <string.h>
 
 #include <rte_hash_crc.h>
-#include <rte_malloc.h>
 
 uint64_t cache_hash(const char *btid, uint16_t len)
 {
@@ -14,29 +13,33 @@ uint64_t cache_hash(const char *btid, uint16_t len)
 	return ((uint64_t)a << 32 | b) | 1;
 }
 
-int cache_init(struct cache *c, unsigned entries, unsigned ttl_s, int socket)
+static uint32_t nb_sets(unsigned entries)
 {
-	memset(c, 0, sizeof(*c));
-	c->ttl_s = ttl_s;
-	if (entries == 0)
-		return 0;
 	uint32_t sets = 1;
 	while (sets * CACHE_WAYS < entries)
 		sets <<= 1;
-	c->e = rte_zmalloc_socket("gbakd_cache", (size_t)sets * CACHE_WAYS * sizeof(struct cache_entry),
-				  RTE_CACHE_LINE_SIZE, socket);
-	if (c->e == NULL)
-		return -ENOMEM;
-	c->set_mask = sets - 1;
-	return 0;
+	return sets;
 }
 
-void cache_free(struct cache *c)
+size_t cache_mem_size(unsigned entries)
 {
-	if (c->e) {
+	return entries ? (size_t)nb_sets(entries) * CACHE_WAYS * sizeof(struct cache_entry) : 0;
+}
+
+void cache_init_mem(struct cache *c, void *mem, unsigned entries, unsigned ttl_s)
+{
+	memset(c, 0, sizeof(*c));
+	c->ttl_s = ttl_s;
+	if (entries == 0 || mem == NULL)
+		return;
+	c->e = mem;
+	c->set_mask = nb_sets(entries) - 1;
+}
+
+void cache_wipe(struct cache *c)
+{
+	if (c->e)
 		explicit_bzero(c->e, (size_t)(c->set_mask + 1) * CACHE_WAYS * sizeof(struct cache_entry));
-		rte_free(c->e);
-	}
 	memset(c, 0, sizeof(*c));
 }
 
@@ -60,8 +63,8 @@ static void entry_clear(struct cache_entry *e)
 	e->tag = 0;
 }
 
-int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, int64_t now,
-		 struct sess_view *v)
+int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, uint64_t now_ns,
+		 int64_t now_s, struct sess_view *v)
 {
 	if (c->e == NULL)
 		return 0;
@@ -72,7 +75,7 @@ int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
 		entry_clear(e);
 		return 0;
 	}
-	if (now >= e->valid_until) {
+	if (now_ns >= e->valid_until_ns || now_s >= e->key_expiry) {
 		entry_clear(e);
 		return -1;
 	}
@@ -90,11 +93,11 @@ int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
 	return 1;
 }
 
-int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, int64_t now,
-		 const struct sess_view *v)
+int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, uint64_t now_ns,
+		 int64_t now_s, const struct sess_view *v)
 {
 	if (c->e == NULL || btid_len > GBA_BTID_MAX_LEN || v->impi_len > STORE_IMPI_MAX ||
-	    v->key_expiry <= now || v->n_uss > STORE_USS_MAX)
+	    v->key_expiry <= now_s || v->n_uss > STORE_USS_MAX)
 		return 0;
 	uint32_t blob = 0;
 	for (unsigned i = 0; i < v->n_uss; i++) {
@@ -116,13 +119,15 @@ int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
 			if (set[w].stamp < e->stamp)
 				e = &set[w];
 		}
-		evicted = live(c, e) && e->valid_until > now;
+		evicted = live(c, e) && e->valid_until_ns > now_ns;
 	}
 	e->tag = hash;
 	e->epoch = c->epoch;
 	e->stamp = ++c->clock;
-	int64_t until = now + (int64_t)c->ttl_s;
-	e->valid_until = until < v->key_expiry ? until : v->key_expiry;
+	uint64_t life_s = (uint64_t)(v->key_expiry - now_s);
+	if (life_s > c->ttl_s)
+		life_s = c->ttl_s;
+	e->valid_until_ns = now_ns + life_s * 1000000000ull;
 	e->btid_len = btid_len;
 	memcpy(e->btid, btid, btid_len);
 	e->pads = *v->pads;
@@ -171,4 +176,11 @@ unsigned cache_sweep(struct cache *c, unsigned budget)
 		c->sweep_left--;
 	}
 	return c->sweep_left;
+}
+
+int cache_invalidate(struct cache *c, const char *btid, uint16_t btid_len)
+{
+	if (c->e == NULL || btid_len > GBA_BTID_MAX_LEN)
+		return 0;
+	return cache_remove(c, cache_hash(btid, btid_len), btid, btid_len);
 }

@@ -1,12 +1,17 @@
-/* Per-worker session cache: B-TID -> what answering needs (HMAC pads of Ks, RAND, IMPI, times,
- * types, USS). Set-associative (4 ways, oldest way replaced), fixed size, allocated at start-up;
- * no locks (one worker owns it), no allocation on the fast path. An entry is never used past
- * min(insert time + ttl, key expiry). Sessions whose USS exceed CACHE_USS_MAX are not cached.
- * Revocation: cache_remove drops one B-TID; cache_flush drops everything in O(1) (an epoch), and
- * cache_sweep then wipes the dead entries' key material a few at a time. */
+/* lib/cache: the per-worker caches, DPDK-free apart from header-only CRC helpers.
+ *
+ * Session cache: B-TID -> what answering needs (HMAC pads of Ks, RAND, IMPI, times, types,
+ * USS). Set-associative (4 ways, oldest way replaced), fixed size in memory the caller allocates at
+ * start-up; no locks (one worker owns it), no allocation on the fast path. An entry is never used
+ * past min(insert time + ttl, key expiry), measured on the monotonic clock (a wall-clock step
+ * back cannot extend it), nor once the wall clock reaches the key expiry. Sessions whose USS
+ * exceed CACHE_USS_MAX are not cached.
+ * Revocation: cache_remove / cache_invalidate drop one B-TID; cache_flush drops everything in
+ * O(1) (an epoch), and cache_sweep then wipes the dead entries' key material a few at a time. */
 #ifndef GBAKD_CACHE_H
 #define GBAKD_CACHE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "gba/gba_btid.h"
@@ -30,10 +35,10 @@ struct sess_view {
 };
 
 struct cache_entry {
-	uint64_t tag;         /* hash | 1; 0 = empty */
-	uint32_t epoch;       /* live only while equal to the cache's (cache_flush) */
-	int64_t valid_until;  /* unix seconds */
-	uint64_t stamp;       /* insertion order (oldest way is replaced) */
+	uint64_t tag;            /* hash | 1; 0 = empty */
+	uint32_t epoch;          /* live only while equal to the cache's (cache_flush) */
+	uint64_t valid_until_ns; /* CLOCK_MONOTONIC */
+	uint64_t stamp;          /* insertion order (oldest way is replaced) */
 	uint16_t btid_len, impi_len, uss_blob_len;
 	uint8_t gba_type, uicc_type, n_uss;
 	int64_t bootstrap_time, key_expiry;
@@ -46,7 +51,7 @@ struct cache_entry {
 };
 
 struct cache {
-	struct cache_entry *e; /* nb_sets * CACHE_WAYS */
+	struct cache_entry *e; /* nb_sets * CACHE_WAYS, the caller's memory; NULL = disabled */
 	uint32_t set_mask;
 	uint32_t ttl_s;
 	uint64_t clock;
@@ -54,20 +59,27 @@ struct cache {
 	uint32_t sweep_pos, sweep_left; /* cache_sweep: dead entries still to wipe */
 };
 
-/* Allocate a cache of at least `entries` entries (rounded up to a power of two; 0 = disabled) on
- * NUMA socket `socket`. Returns 0 or -ENOMEM. */
-int cache_init(struct cache *c, unsigned entries, unsigned ttl_s, int socket);
-/* Free and wipe. */
-void cache_free(struct cache *c);
+/* Octets of memory (cache-line aligned, zeroed) a cache of at least `entries` entries needs
+ * (rounded up to a power of two); 0 for entries = 0. */
+size_t cache_mem_size(unsigned entries);
+/* Set c up over mem (cache_mem_size(entries) zeroed octets; NULL/0 entries = disabled). */
+void cache_init_mem(struct cache *c, void *mem, unsigned entries, unsigned ttl_s);
+/* Wipe every entry (key material) and disable c; the caller frees the memory (c->e before). */
+void cache_wipe(struct cache *c);
 
 /* Find btid; fills *v (pointing into the entry) and returns 1 on a live hit, 0 on a miss, -1 when
- * the entry was found but is past its validity (it is dropped). hash = cache_hash(btid). */
-int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, int64_t now,
-		 struct sess_view *v);
-/* Insert (or replace) btid with the session in v. Returns 1 inserted, 2 inserted after evicting a
- * live entry, 0 not cacheable (USS too large, already expired, cache disabled). */
-int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, int64_t now,
-		 const struct sess_view *v);
+ * the entry was found but is past its validity (it is dropped). hash = cache_hash(btid);
+ * now_ns: CLOCK_MONOTONIC; now_s: wall clock (Unix seconds, for the key expiry). */
+int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, uint64_t now_ns,
+		 int64_t now_s, struct sess_view *v);
+/* Insert (or replace) btid with the session in v, valid for min(ttl, key_expiry - now_s) from
+ * now_ns. Returns 1 inserted, 2 inserted after evicting a live entry, 0 not cacheable (USS too
+ * large, already expired, cache disabled). */
+int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, uint64_t now_ns,
+		 int64_t now_s, const struct sess_view *v);
+/* Revocation by B-TID alone: cache_remove with cache_hash(btid) (and its key material wiped).
+ * Returns 1 when a live entry was dropped, 0 when there was none. */
+int cache_invalidate(struct cache *c, const char *btid, uint16_t btid_len);
 /* Remove btid if present (revocation). Returns 1 when a live entry was removed, else 0. */
 int cache_remove(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len);
 /* Forget every entry at once (O(1): entries of older epochs are dead; cache_sweep wipes them).

@@ -39,7 +39,6 @@
 	X(revoke_resubscribes, "revocation subscriptions re-established after a loss")            \
 	X(revoke_bypass, "queries that skipped the cache while the subscription was not proven")  \
 	X(revoke_uncached, "store results not cached: a revocation or flush came while in flight") \
-	X(cache_invalidated, "cache entries dropped by revocation (session and answer caches)")    \
 	X(store_lookups, "lookups sent to the session store")                                      \
 	X(store_found, "store lookups that found a live session")                                  \
 	X(store_not_found, "store lookups for unknown B-TIDs")                                     \
