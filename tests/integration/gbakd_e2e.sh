@@ -288,6 +288,32 @@ sh=$(t_tel $PFX /gbakd/shards)
 check_eq "telemetry: the shard, keyed 127_0_0_1_<port>, names its address" "127.0.0.1:$RP" "$(echo "$sh" | t_json /gbakd/shards.127_0_0_1_$RP.addr)"
 check_eq "telemetry: store lookups on the shard = store_lookups" "$(t_tel $PFX /gbakd/stats | t_json /gbakd/stats.store_lookups)" "$(echo "$sh" | t_json /gbakd/shards.127_0_0_1_$RP.lookups)"
 
+# an answer that does not fit the port's MTU (1500: 1472 octets of UDP payload over IPv4) is never
+# sent as an oversized frame: 5012 instead, counted
+RAND6=b0b1b2b3b4b5b6b7b8b9babbbcbdbebf
+BTID6=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RAND6')).decode()+'@bsf.home1.net')")
+bigu="<uss id=\"1\">$(python3 -c "print('x' * 1600)")</uss>"
+check "session put (USS of 1600 octets)" DPX session put --redis $REDIS --btid "$BTID6" --ks $KS --impi big@home1.net --uss "1=$bigu" --lifetime 3600
+out=$(Q $S4 --btid "$BTID6" --naf-fqdn naf1.home1.net --ua 0100000002 --gsid 1)
+check_eq "answer larger than the MTU: 5012 DIAMETER_UNABLE_TO_COMPLY, no key" "5012|" "$(echo "$out" | t_json result_code)|$(echo "$out" | t_json ks_naf)"
+check_eq "answer larger than the MTU: counted (answer_too_big)" 1 "$(t_tel $PFX /gbakd/stats | t_json /gbakd/stats.answer_too_big)"
+out=$(Q "$S6" --btid "$BTID6" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "answer larger than the MTU over IPv6: 5012" 5012 "$(echo "$out" | t_json result_code)"
+# key material: after answering, the answer scratch holds nothing, even with identities long
+# enough to put the keys far past its first 256 octets (User-Name of 236 octets: ME-Key-Material
+# starts near octet 400)
+RAND7=c0c1c2c3c4c5c6c7c8c9cacbcccdcecf
+BTID7=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RAND7')).decode()+'@bsf.home1.net')")
+LONGIMPI=$(python3 -c "print('u' * 226 + '@home1.net')")
+check "session put (IMPI of ${#LONGIMPI} octets)" DPX session put --redis $REDIS --btid "$BTID7" --ks $KS --impi "$LONGIMPI" --uicc u --uss '1=<uss id="1"/>' --lifetime 3600
+out=$(Q $S4 --btid "$BTID7" --naf-fqdn naf1.home1.net --ua 0100000002 --gsid 1 --gba-u-aware)
+check_eq "long IMPI: Ks_ext_NAF = independent KDF" "$(t_ksnaf $KS $RAND7 "$LONGIMPI" naf1.home1.net 0100000002 gba-me)" "$(echo "$out" | t_json ks_naf)"
+check_eq "long IMPI: Ks_int_NAF = independent KDF" "$(t_ksnaf $KS $RAND7 "$LONGIMPI" naf1.home1.net 0100000002 gba-u)" "$(echo "$out" | t_json ks_int_naf)"
+out=$(Q $S4 --btid "$BTID7" --naf-fqdn naf1.home1.net --ua 0100000002 --gsid 1 --gba-u-aware)
+check_eq "long IMPI again (cache hit): same key" "$(t_ksnaf $KS $RAND7 "$LONGIMPI" naf1.home1.net 0100000002 gba-me)" "$(echo "$out" | t_json ks_naf)"
+check_wait_eq "no key material left in any worker's answer scratch or USS buffer (/gbakd/residue)" "" 0 \
+	eval "t_tel $PFX /gbakd/residue | t_json /gbakd/residue.total"
+
 # Redis stopped: lookups fail with an explicit answer, never silence
 rpid=$(cat "$T_TMP/redis.pid"); kill "$rpid"
 gone() { ! kill -0 "$1" 2>/dev/null; }

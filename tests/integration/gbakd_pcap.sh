@@ -104,7 +104,7 @@ FIELDS=(frame.number eth.src eth.dst arp.opcode arp.src.hw_mac arp.src.proto_ipv
 	diameter.cmd.code diameter.applicationId diameter.hopbyhopid diameter.endtoendid diameter.Session-Id
 	diameter.Origin-Host diameter.Origin-Realm diameter.Result-Code diameter.Experimental-Result-Code
 	diameter.Vendor-Id diameter.User-Name diameter.ME-Key-Material diameter.UICC-Key-Material
-	diameter.Failed-AVP diameter.avp.code ip.checksum.status udp.checksum.status icmp.checksum.status
+	diameter.Failed-AVP diameter.avp.code diameter.Auth-Application-Id diameter.Auth-Session-State ip.checksum.status udp.checksum.status icmp.checksum.status
 	icmpv6.checksum.status _ws.expert _ws.malformed)
 TS -r "$OUT" -T fields -E header=y -E separator=/t -E occurrence=a -E aggregator=, \
 	$(printf -- '-e %s ' "${FIELDS[@]}") > "$T_TMP/out.tsv"
@@ -166,6 +166,8 @@ check_eq "missing B-TID: Result-Code 5005, end-to-end 0x00002003, cmd 310 answer
 	"$(H $BM diameter.Result-Code) $(H $BM diameter.endtoendid) $(H $BM diameter.cmd.code) $(H $BM diameter.flags.request)"
 check_match "missing B-TID: Failed-AVP names Transaction-Identifier (401)" '(^|,)401(,|$)' "$(H $BM diameter.avp.code)"
 check_eq "missing B-TID: no key, no User-Name" "|" "$(H $BM diameter.ME-Key-Material)|$(H $BM diameter.User-Name)"
+check_eq "missing B-TID: a 5xxx BIA keeps the BIA grammar (Vendor-Specific-Application-Id 10415/16777220, Auth-Session-State 1)" \
+	"10415 16777220 1" "$(H $BM diameter.Vendor-Id | tr ',' '\n' | sort -u | grep -x 10415) $(H $BM diameter.Auth-Application-Id) $(H $BM diameter.Auth-Session-State)"
 check_eq "unknown B-TID: Experimental-Result 10415/5403, no Result-Code, end-to-end 0x00002004" "5403 10415  0x00002004" \
 	"$(H $BU diameter.Experimental-Result-Code) $(H $BU diameter.Vendor-Id | tr ',' '\n' | sort -u | grep -x 10415) $(H $BU diameter.Result-Code) $(H $BU diameter.endtoendid)"
 check_eq "unknown B-TID: no key material" "" "$(H $BU diameter.ME-Key-Material)"

@@ -7,8 +7,8 @@
 . "$(dirname "$0")/../common/lib.sh"
 t_begin roaming
 t_need_root
-ID=$$; BR=gbrbr$ID; V=gbrv$ID; H=gbrh$ID; N=gbrn$ID; X=gbrx$ID
-for ns in $BR $V $H $N $X; do ip netns add $ns; t_cleanup_add "ip netns del $ns"; ip netns exec $ns ip link set lo up; done
+ID=$$; BR=gbrbr$ID; V=gbrv$ID; H=gbrh$ID; N=gbrn$ID; X=gbrx$ID; F=gbrf$ID
+for ns in $BR $V $H $N $X $F; do ip netns add $ns; t_cleanup_add "ip netns del $ns"; ip netns exec $ns ip link set lo up; done
 ip netns exec $BR ip link add br0 type bridge; ip netns exec $BR ip link set br0 up
 # port NS IFNAME: a veth from NS to the bridge
 port() {
@@ -19,8 +19,11 @@ port() {
 	ip netns exec $ns sysctl -qw net.ipv6.conf.$ifn.disable_ipv6=1 2>/dev/null
 	ip netns exec $ns ip link set $ifn up
 }
-port $V v$ID; port $H h1$ID; port $H h2$ID; port $N n$ID; port $X x$ID
+port $V v$ID; port $H h1$ID; port $H h2$ID; port $N n$ID; port $X x$ID; port $F f$ID
 ip netns exec $N ip addr add 192.0.2.2/24 dev n$ID; ip netns exec $N ethtool -K n$ID tx off >/dev/null
+# a scripted partner home (tests/integration/roaming_home.py) at 192.0.2.30, forging from .31 too
+ip netns exec $F ip addr add 192.0.2.30/24 dev f$ID; ip netns exec $F ip addr add 192.0.2.31/24 dev f$ID
+ip netns exec $F ethtool -K f$ID tx off >/dev/null
 RV=$((21000 + ID % 5000)); RH=$((RV + 1))
 t_redis_ns $V $RV
 t_redis_ns $H $RH
@@ -39,6 +42,8 @@ EOC
 [gbakd]
 origin_host = zn-proxy.visited.example
 origin_realm = visited.example
+max_inflight = 64
+drain_timeout_ms = 30000
 EOC
 common 192.0.2.1 2001:db8::1; cat <<EOC
 [store]
@@ -67,6 +72,28 @@ dest_realm = home1.net
 timeout_ms = 2000
 retries = 0
 probe_interval_ms = 1000
+protected = yes
+[realm:home2]
+pattern = home2.net
+action = partner
+hop = fake
+[hop:fake]
+addresses = 192.0.2.30:3868
+dest_realm = HOME2.net
+timeout_ms = 10000
+retries = 0
+probe_interval_ms = 200
+protected = yes
+[realm:home3]
+pattern = home3.net
+action = partner
+hop = slow
+[hop:slow]
+addresses = 192.0.2.30:3868
+dest_realm = home2.net
+timeout_ms = 30000
+retries = 0
+probe_interval_ms = 0
 protected = yes
 [proxy]
 cache_entries = 256
@@ -143,6 +170,8 @@ t_gbakd_start $V gbrv$ID "$T_TMP/visited.log" "$T_TMP/visited.ini" --lcores 0@0,
 VP=$GBAKD_PID
 t_gbakd_start $X gbrx$ID "$T_TMP/third.log" "$T_TMP/third.ini" --lcores 0@1,1@0 --vdev "net_af_packet0,iface=x$ID" || { _t_fail "third operator's gbakd starts"; t_end; }
 _t_ok "four gbakd instances up (home primary + secondary, visited, third operator)"
+FH=$T_TMP/fakehome; mkdir -p "$FH"
+t_bg ip netns exec $F python3 "$(dirname "$0")/roaming_home.py" home 192.0.2.30 192.0.2.31 "$FH"
 # wait until the visited proxy has resolved and probed both home addresses
 PT() { t_tel gbrv$ID /gbakd/partners | t_json /gbakd/partners.$1; }
 check_wait_eq "visited: both home BSF addresses resolved (ARP) and healthy (DWR/DWA)" "" 2 PT home1.healthy_addrs
@@ -217,6 +246,45 @@ check_eq "visited rejects an unknown realm: 3003" 3003 "$(echo "$out" | t_json r
 out=$(OH=naf-rogue.example Q $SV --btid "$BTID" --naf-fqdn naf1.visited.example --ua 0100000002)
 check_eq "only the visited network's own NAFs may use the proxy: 5402" 5402 "$(echo "$out" | t_json result_code)"
 
+# ---- answers come only from the hop asked (scripted home at 192.0.2.30, hop "fake") ----------
+ST() { t_tel gbrv$ID /gbakd/stats | t_json "/gbakd/stats.$1"; }
+DR() { t_tel gbrv$ID /gbakd/drops | t_json "/gbakd/drops.$1"; }
+FS() { python3 -c "import json,sys;print(json.load(open('$FH/stats'))['$1'])" 2>/dev/null; }
+check_wait_eq "scripted home: resolved and healthy" "" 1 PT fake.healthy_addrs
+BTID2='AAECAwQFBgcICQoLDA0ODw==@bsf.home2.net'
+out=$(Q $SV --btid "$BTID2" --naf-fqdn forge.visited.example --ua 0100000002)
+check_wait_eq "scripted home sent five forged answers before the real one" "" 5 FS forged_sent
+check_eq "forged answers (other address, other port, guessed token, wrong end-to-end id, wrong Origin-Realm) not relayed: the NAF gets the real answer" \
+	"5403 bsf.home2.net" "$(echo "$out" | t_json result_code) $(echo "$out" | t_json origin_host)"
+check_eq "no forged key reached the NAF" "" "$(echo "$out" | t_json ks_naf)"
+check_wait_eq "partner telemetry: the five forgeries counted as forged on the hop" "" 5 PT fake.forged
+check_eq "partner telemetry: forged by reason (source: address, port; ids: token, end-to-end; realm)" "2 2 1" \
+	"$(PT fake.forged_source) $(PT fake.forged_ids) $(PT fake.forged_realm)"
+check_eq "drops: forged_answer counted" 5 "$(DR forged_answer)"
+check_eq "partner telemetry: one real answer" 1 "$(PT fake.answers)"
+# DWA probes are matched the same way: forged DWAs do not make a silent address healthy
+echo ignore > "$FH/dwr"
+check_wait_eq "scripted home ignores DWRs: its address turns unhealthy" "" 0 PT fake.addr0_healthy
+echo forge > "$FH/dwr"
+ge() { local v; v=$("${@:2}"); [ -n "$v" ] && [ "$v" -ge "$1" ]; }
+check_wait "forged DWAs (five per probe) counted as forged" "" ge 15 PT fake.forged
+check_eq "forged DWAs, probe after probe, did not mark the address healthy" 0 "$(PT fake.addr0_healthy)"
+echo answer > "$FH/dwr"
+check_wait_eq "real DWAs: healthy again" "" 1 PT fake.addr0_healthy
+# the highest forwarding rate with lost answers (every 200th never answered, 10 s hop timeout,
+# 64 slots): every lost query's deadline survives the answered ones around it, and the
+# in-flight table empties (the old timer ring dropped live deadlines when answered entries
+# filled it: those slots never came back)
+n0=$(PT fake.forwarded)
+lo=$(ip netns exec $N python3 "$(dirname "$0")/roaming_home.py" load 192.0.2.1 3000 "$BTID2")
+echo "  info lossy load: $lo"
+check_match "lossy load: the scripted home lost answers" '^[1-9][0-9]*$' "$(FS dropped)"
+check_match "lossy load: >= 1500 queries forwarded ($(( $(PT fake.forwarded) - n0 )))" '^ok$' \
+	"$([ $(( $(PT fake.forwarded) - n0 )) -ge 1500 ] && echo ok || echo "$(( $(PT fake.forwarded) - n0 ))")"
+check_wait_eq "lossy load: the in-flight gauge returns to 0 (every lost answer timed out)" 90 0 ST inflight
+check_match "lossy load: every lost query answered 3002 (hop timeouts $(PT fake.timeouts) >= answers the home dropped $(FS dropped))" '^ok$' \
+	"$([ "$(PT fake.timeouts)" -ge "$(FS dropped)" ] && echo ok || echo no)"
+
 # failover: primary home BSF down -> the secondary answers
 kill -INT $H1; wait $H1 2>/dev/null
 out=$(Q $SV --btid "$BTID" --naf-fqdn naf4.visited.example --ua 0100000002)
@@ -236,5 +304,18 @@ out=$(Q $SV --btid "$BTID" --naf-fqdn naf6.visited.example --ua 0100000002)
 check_eq "all home BSFs down: 3002" 3002 "$(echo "$out" | t_json result_code)"
 check_eq "all home BSFs down: retries + 1 = 2 attempts, then one timeout (retries, timeouts +1 +1)" "1 1" \
 	"$(( $(PT home1.retries) - r0 )) $(( $(PT home1.timeouts) - to0 ))"
-kill -INT $VP; wait $VP; check_eq "visited gbakd exits 0" 0 $?
+# shutdown drain keeps reading: a forwarded query in flight at SIGTERM gets its real answer
+t_bg ip netns exec $N $BUILD/gbactl query --server $SV --origin-host naf1.visited.example --origin-realm visited.example \
+	--json --timeout-ms 60000 --btid 'AAECAwQFBgcICQoLDA0ODw==@bsf.home3.net' --naf-fqdn hold.visited.example \
+	--ua 0100000002 > "$T_TMP/held.out"
+QP=$!
+check_wait "drain: the scripted home holds the forwarded query" "" test -s "$FH/held"
+kill -TERM $VP
+check_wait "drain: the visited worker is draining (RX still read)" "" t_log_has "$T_TMP/visited.log" 'worker 0 draining: 1 '
+touch "$FH/go"
+wait $QP
+check_eq "drain: the query in flight at SIGTERM got the home's answer, not 3002" "5403 bsf.home2.net" \
+	"$(t_json result_code < "$T_TMP/held.out") $(t_json origin_host < "$T_TMP/held.out")"
+wait $VP; check_eq "visited gbakd exits 0" 0 $?
+check "drain: no shutdown drop" bash -c "! grep -q drop_shutdown '$T_TMP/visited.log'"
 t_end
