@@ -343,6 +343,7 @@ static int attempt(struct worker *w, struct slot *s)
 	int len = zn_bir_forward_build(w->scratch, sizeof(w->scratch), pkt + s->np.payload_off,
 				       s->np.payload_len, fwd_hbh_query(w->idx, idx, tok), w->cfg->origin_host);
 	if (len < 0) {
+		explicit_bzero(w->scratch, sizeof(w->scratch)); /* whatever the build got to */
 		w->proxy->st[s->hop].errors++;
 		return len;
 	}
@@ -482,6 +483,7 @@ static void query_answer(struct worker *w, struct rte_mbuf *m, const struct net_
 	dia_hdr_set_hbh(w->scratch, s->orig_hbh);
 	dia_hdr_set_e2e(w->scratch, s->orig_e2e);
 	int len = np->payload_len;
+	explicit_bzero((uint8_t *)(uintptr_t)ans, (size_t)len); /* the home's copy of the keys */
 	rte_pktmbuf_free(m);
 	worker_send_answer(w, s, len, v.result_code); /* wipes the scratch */
 }
@@ -569,7 +571,9 @@ static void send_probes(struct worker *w)
 			int len = dia_dwr_build(w->scratch, sizeof(w->scratch), c->origin_host, c->origin_realm, 0,
 						hbh, e2e);
 			if (len > 0)
-				send_to_hop(w, (uint16_t)h, a, len);
+				send_to_hop(w, (uint16_t)h, a, len); /* wipes the scratch */
+			else
+				explicit_bzero(w->scratch, sizeof(w->scratch));
 		}
 	}
 }

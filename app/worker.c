@@ -136,17 +136,20 @@ static void count_answer(struct worker *w, uint32_t rc, uint64_t t_in)
 	tel_hist_add(&w->tel.lat, tsc_to_ns(w, rte_rdtsc() - t_in));
 }
 
-/* Wipe the first len octets of the answer scratch: between packets it holds nothing (no key). */
+/* Wipe what the last build wrote into the answer scratch (len octets; all of it when the build
+ * failed part way, len < 0): between packets it holds nothing, no key. */
 static inline void scrub(struct worker *w, int len)
 {
-	if (len > 0)
-		explicit_bzero(w->scratch, (size_t)len > sizeof(w->scratch) ? sizeof(w->scratch) : (size_t)len);
+	size_t n = len < 0 || (size_t)len > sizeof(w->scratch) ? sizeof(w->scratch) : (size_t)len;
+	explicit_bzero(w->scratch, n);
 }
 
 void worker_send_answer(struct worker *w, struct slot *s, int len, uint32_t rc)
 {
 	if (s->transport == SLOT_TRANSPORT_DIAMETER) {
 		peers_post_answer(w, s, len, rc); /* copies what it needs and wipes the scratch */
+		if (len < 0)
+			scrub(w, len);
 		return;
 	}
 	if (len > max_payload(w, &s->np)) {
