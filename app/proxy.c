@@ -77,7 +77,7 @@ struct proxy_worker {
 	struct fwd_tq tq;           /* attempt deadlines, one list per hop */
 	struct fwd_tq_link *links;  /* one per slot */
 	struct hop_stats st[CFG_MAX_HOPS];
-	uint64_t next_probe_ns, next_arp_ns;
+	uint64_t next_probe_ns[CFG_MAX_HOPS], next_arp_ns; /* worker 0 */
 	struct ans_cache pc;
 	struct fwd_rng rng;         /* tokens and end-to-end ids */
 };
@@ -551,12 +551,15 @@ void proxy_answer_rx(struct worker *w, struct rte_mbuf *m, const struct net_pkt 
 		query_answer(w, m, np, hbh);
 }
 
+/* Worker 0: one DWR to every resolved address of each hop whose probe_interval_ms has passed. */
 static void send_probes(struct worker *w)
 {
 	const struct gbakd_config *c = w->cfg;
+	struct proxy_worker *p = w->proxy;
 	for (unsigned h = 0; h < c->nb_hops; h++) {
-		if (c->hop[h].probe_interval_ms == 0 || c->hop[h].diameter)
+		if (c->hop[h].probe_interval_ms == 0 || c->hop[h].diameter || w->now_ns < p->next_probe_ns[h])
 			continue;
+		p->next_probe_ns[h] = w->now_ns + (uint64_t)c->hop[h].probe_interval_ms * 1000000ull;
 		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++) {
 			struct hop_addr_rt *rt = &hop_rt[h][a];
 			if (rt->mac == 0)
@@ -706,15 +709,7 @@ unsigned proxy_poll(struct worker *w)
 			send_arp_requests(w);
 			p->next_arp_ns = w->now_ns + 1000000000ull;
 		}
-		unsigned min_iv = 0;
-		for (unsigned h = 0; h < w->cfg->nb_hops; h++)
-			if (w->cfg->hop[h].probe_interval_ms &&
-			    (min_iv == 0 || w->cfg->hop[h].probe_interval_ms < min_iv))
-				min_iv = w->cfg->hop[h].probe_interval_ms;
-		if (min_iv && w->now_ns >= p->next_probe_ns) {
-			send_probes(w);
-			p->next_probe_ns = w->now_ns + (uint64_t)min_iv * 1000000ull;
-		}
+		send_probes(w); /* each hop at its own probe_interval_ms */
 	}
 	return work;
 }

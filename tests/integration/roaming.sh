@@ -93,7 +93,7 @@ addresses = 192.0.2.30:3868
 dest_realm = home2.net
 timeout_ms = 30000
 retries = 0
-probe_interval_ms = 0
+probe_interval_ms = 5000
 protected = yes
 [proxy]
 cache_entries = 256
@@ -271,6 +271,13 @@ check_wait "forged DWAs (five per probe) counted as forged" "" ge 15 PT fake.for
 check_eq "forged DWAs, probe after probe, did not mark the address healthy" 0 "$(PT fake.addr0_healthy)"
 echo answer > "$FH/dwr"
 check_wait_eq "real DWAs: healthy again" "" 1 PT fake.addr0_healthy
+# each hop probes at its own interval: hops fake (index 2, 200 ms) and slow (index 3, 5000 ms)
+# both probe the scripted home; once fake has sent 50, slow has sent about 2 (all hops used to
+# be probed at the smallest interval)
+FS0() { python3 -c "import json;print(json.load(open('$FH/stats')).get('$1', 0))" 2>/dev/null; }
+check_wait "hop fake: 50 probes seen by the scripted home" "" ge 50 FS0 dwr_hop2
+check_match "each hop probes at its own probe_interval_ms (hop slow $(FS0 dwr_hop3) x 5 < hop fake $(FS0 dwr_hop2))" '^ok$' \
+	"$([ $(( $(FS0 dwr_hop3) * 5 )) -lt "$(FS0 dwr_hop2)" ] && echo ok || echo no)"
 # the highest forwarding rate with lost answers (every 200th never answered, 10 s hop timeout,
 # 64 slots): every lost query's deadline survives the answered ones around it, and the
 # in-flight table empties (the old timer ring dropped live deadlines when answered entries

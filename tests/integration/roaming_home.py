@@ -15,7 +15,8 @@ load generator. Not a BSF: it answers what the visited Zn-Proxy forwards, in way
       The real answer is Experimental-Result 5403 from bsf.home2.net / home2.net.
       DWRs: CTL_DIR/dwr holds the mode: "answer" (default), "ignore", or "forge" (every DWR gets
       the same five forgeries as DWAs and no real answer).
-      Counts go to CTL_DIR/stats (JSON), rewritten after every datagram.
+      Counts go to CTL_DIR/stats (JSON), rewritten after every datagram (dwr_hop<N>: DWRs by the
+      hop field of the probe's hop-by-hop id).
   roaming_home.py load SERVER COUNT BTID
       Sends COUNT BIRs (NAF lossy.visited.example, origin naf1.visited.example) to SERVER:3868,
       24 at a time, and prints how many were lost and the answers by result code.
@@ -125,6 +126,9 @@ def home(addr, other, ctl):
         hbh, e2e = struct.unpack(">II", d[12:20])
         if cmd == 280:
             st["dwr"] += 1
+            if hbh & 0x80000000:  # gbakd's probe layout: 1 | hop (5 bits) | address (2) | token
+                k = "dwr_hop%d" % (hbh >> 26 & 0x1f)
+                st[k] = st.get(k, 0) + 1
             try:
                 mode = open(os.path.join(ctl, "dwr")).read().strip()
             except OSError:
