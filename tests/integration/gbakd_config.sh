@@ -212,4 +212,6 @@ printf '[gbakd]\norigin_host = x\n' > "$T_TMP/m.ini"; out=$(run "$T_TMP/m.ini")
 check_match "missing origin_realm" '\[gbakd\] origin_realm: required' "$out"
 out=$(run /nonexistent.ini); check_match "missing file" 'cannot read the file: No such file' "$out"
 out=$("$BUILD/gbakd" --help); check_match "--help without EAL" 'usage: .*--config FILE' "$out"
+bad "visited answer cache TTL out of range" '\[proxy\] cache_ttl_s: 0 is out of range' '[proxy]
+cache_ttl_s = 0'
 t_end
