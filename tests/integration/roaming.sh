@@ -58,7 +58,7 @@ hop = home1
 [hop:home1]
 addresses = 192.0.2.10:3868, 192.0.2.11:3868
 dest_realm = home1.net
-timeout_ms = 2000
+timeout_ms = 5000
 retries = 1
 probe_interval_ms = 5000
 protected = yes
@@ -69,7 +69,7 @@ hop = home1v6
 [hop:home1v6]
 addresses = [2001:db8::10]:3868
 dest_realm = home1.net
-timeout_ms = 2000
+timeout_ms = 5000
 retries = 0
 probe_interval_ms = 1000
 protected = yes
@@ -140,7 +140,7 @@ hop = home1
 [hop:home1]
 addresses = 192.0.2.10:3868
 dest_realm = home1.net
-timeout_ms = 2000
+timeout_ms = 5000
 retries = 0
 probe_interval_ms = 0
 protected = yes
