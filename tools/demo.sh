@@ -46,9 +46,10 @@ CTL() { ip netns exec $DP "$B/gbactl" "$@"; }
 step "sessions"
 KS=b40ba9a3c58b2a05bbf0d987b21bf8cbf769bcd751044604127672711c6d3441
 BTID='I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net'
-CTL session put --redis $R --btid "$BTID" --ks $KS --impi user1_private@home1.net --lifetime 3600 \
+# the Ks comes in on stdin (--ks-file -): a --ks argument would be visible in ps(1)
+echo $KS | CTL session put --redis $R --btid "$BTID" --ks-file - --impi user1_private@home1.net --lifetime 3600 \
 	--uss '1=<uss id="1"><flags><flag>1</flag></flags></uss>'
-CTL session put --redis $R --rand 00112233445566778899aabbccddeeff --realm bsf.home1.net --ks $KS \
+echo $KS | CTL session put --redis $R --rand 00112233445566778899aabbccddeeff --realm bsf.home1.net --ks-file - \
 	--impi gbau_user@home1.net --uicc u --lifetime 3600
 CTL provision --redis $R --count 1000 --realm bsf.home1.net --seed 42
 CTL session get --redis $R --btid "$BTID"

@@ -72,9 +72,49 @@ BTID='I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net'
 printf 'file-uss' > "$T_TMP/uss.bin"
 check "session put" $G session put $R --btid "$BTID" --ks $KS --impi user@home1.net \
 	--expiry 4102444800 --bootstrap-time 1700000000 --uicc u --uss 1=plain --uss "2=$T_TMP/uss.bin"
-out=$($G session get $R --btid "$BTID" --json 2>&1)
-check_eq "session get --json (RAND derived from the B-TID)" \
+out=$($G session get $R --btid "$BTID" --json --show-key 2>&1)
+check_eq "session get --json --show-key (RAND derived from the B-TID)" \
 '{"btid":"I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net","status":"found","version":1,"gba_type":"3g","uicc_type":"gba_u","ks":"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f","rand":"23553cbe9637a89d218ae64dae47bf35","impi":"user@home1.net","bootstrap_time":1700000000,"key_expiry":4102444800,"uss":[{"gsid":1,"hex":"706c61696e"},{"gsid":2,"hex":"66696c652d757373"}]}' "$out"
+# the Ks is masked unless --show-key, in JSON and in text
+out=$($G session get $R --btid "$BTID" --json 2>&1)
+check_eq "session get --json masks the Ks" \
+'{"btid":"I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net","status":"found","version":1,"gba_type":"3g","uicc_type":"gba_u","ks":null,"rand":"23553cbe9637a89d218ae64dae47bf35","impi":"user@home1.net","bootstrap_time":1700000000,"key_expiry":4102444800,"uss":[{"gsid":1,"hex":"706c61696e"},{"gsid":2,"hex":"66696c652d757373"}]}' "$out"
+out=$($G session get $R --btid "$BTID" 2>&1)
+check_match "session get (text) masks the Ks" $'(^|\n)ks +hidden \\(--show-key\\)\n' "$out"
+check "session get (text): no Ks anywhere in the output" test "${out/$KS/}" = "$out"
+check_match "session get --show-key (text) prints it" "(^|"$'\n'")ks +$KS"$'\n' "$($G session get $R --btid "$BTID" --show-key)"
+# the Ks from a file or stdin (argv is visible in ps); --ks still works but warns
+KS2=1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100
+BT2='MDEyMzQ1Njc4OWFiY2RlZg==@bsf.ksfile'
+ksget() { $G session get $R --btid "$1" --json --show-key | t_json ks; }
+printf '  %s\n\n' "$KS2" > "$T_TMP/ks.hex"; chmod 600 "$T_TMP/ks.hex"
+$G session put $R --btid "$BT2" --ks-file "$T_TMP/ks.hex" --impi f@x >/dev/null 2>"$T_TMP/err"; rc=$?
+check_eq "put --ks-file PATH (hex, white space around it): exit 0, no warning" "0|" "$rc|$(cat "$T_TMP/err")"
+check_eq "put --ks-file PATH: the Ks stored" "$KS2" "$(ksget "$BT2")"
+echo "$KS" | $G session put $R --btid "$BT2" --ks-file - --impi f@x >/dev/null 2>"$T_TMP/err"; rc=$?
+check_eq "put --ks-file - (stdin): exit 0, no warning" "0|" "$rc|$(cat "$T_TMP/err")"
+check_eq "put --ks-file -: the Ks stored" "$KS" "$(ksget "$BT2")"
+python3 -c "import sys; sys.stdout.buffer.write(bytes.fromhex('$KS2'))" > "$T_TMP/ks.bin"
+$G session put $R --btid "$BT2" --ks-file - --impi f@x < "$T_TMP/ks.bin" >/dev/null 2>&1
+check_eq "put --ks-file - (32 raw octets): the Ks stored" "$KS2" "$(ksget "$BT2")"
+$G session put $R --btid "$BT2" --ks $KS --impi f@x >/dev/null 2>"$T_TMP/err"; rc=$?
+check_eq "put --ks HEX (argv): still works" "0|$KS" "$rc|$(ksget "$BT2")"
+check_match "put --ks HEX (argv): warns that argv is visible" 'warning: --ks on the command line is visible to other users.*--ks-file' "$(cat "$T_TMP/err")"
+for bad in "${KS:1}" "${KS}00" "${KS:1}x" ""; do
+	printf '%s' "$bad" | $G session put $R --btid "$BT2" --ks-file - --impi f@x >/dev/null 2>"$T_TMP/err"; rc=$?
+	check_eq "put --ks-file - with ${#bad} characters of bad hex: exit 2, the input not echoed" \
+		"2|gbactl session: --ks-file -: want 64 hex digits or 32 raw octets" "$rc|$(cat "$T_TMP/err")"
+done
+head -c 600 /dev/zero | tr '\0' a | $G session put $R --btid "$BT2" --ks-file - --impi f@x >/dev/null 2>&1; rc=$?
+check_eq "put --ks-file - longer than the buffer: exit 2" 2 "$rc"
+$G session put $R --btid "$BT2" --ks-file "$T_TMP/nonexistent" --impi f@x >/dev/null 2>&1; rc=$?
+check_eq "put --ks-file of a missing file: exit 1" 1 "$rc"
+echo "$KS" | $G session put $R --btid "$BT2" --ks-file - --ks $KS --impi f@x >/dev/null 2>&1; rc=$?
+check_eq "put with both --ks-file and --ks: exit 2" 2 "$rc"
+$G session get $R --btid "$BT2" --ks-file "$T_TMP/ks.hex" >/dev/null 2>&1; rc=$?
+check_eq "get --ks-file: exit 2 (put only)" 2 "$rc"
+check_eq "the Ks is unchanged by the refused puts" "$KS" "$(ksget "$BT2")"
+check_match "session --help documents --ks-file and --show-key" '--ks-file PATH.*--show-key' "$($G session --help | tr '\n' ' ')"
 check_eq "EXPIRETIME = key expiry" 4102444800 "$($RC -p "$P" EXPIRETIME "gba:{$BTID}")"
 check "session put --rand --realm" $G session put $R --rand 0396eb317b6d1c36f19c1c84cd6ffd16 --realm bsf.x \
 	--ks $KS --impi u2@x --lifetime 600 --gba-type 2g
@@ -104,7 +144,7 @@ r=hashlib.sha256(b"gbakd-synth-rand"+struct.pack(">QQ",5,1999)).digest()[:16]
 k=hashlib.sha256(b"gbakd-synth-ks"+struct.pack(">QQ",5,1999)).digest()
 print(base64.b64encode(r).decode()+"@bsf.prov", k.hex())')
 b=${exp% *}; k=${exp#* }
-out=$($G session get $R --btid "$b" --json)
+out=$($G session get $R --btid "$b" --json --show-key)
 check_match "provisioned session 1999 has the documented Ks" "\"ks\":\"$k\".*\"impi\":\"user1999@bsf.prov\"" "$out"
 
 # ---- client suites ------------------------------------------------------------------------------
