@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,7 +34,9 @@ struct nafc_slot {
 	uint16_t len;       /* BIR length, 0 = not sent (done or refused) */
 	uint8_t done;
 	uint8_t attempts;
+	uint8_t sent_to;    /* bit a: an attempt went to home address a (answers accepted from it) */
 	uint16_t home;
+	uint32_t hbh, e2e;  /* the request's ids (e2e: 32 random bits per query) */
 	uint64_t first_ns, deadline_ns;
 };
 
@@ -44,7 +47,8 @@ struct nafc {
 	char origin_host[NAFC_ID_MAX], origin_realm[NAFC_ID_MAX];
 	unsigned timeout_ms, retries;
 	int fd4, fd6;
-	uint32_t hbh_next, e2e_salt;
+	uint32_t hbh_base;  /* hop-by-hop id of slot 0 of the burst in progress (random per burst) */
+	uint32_t rnd[NAFC_BURST_MAX + 1];
 	struct nafc_stats st;
 	struct nafc_slot slot[NAFC_BURST_MAX];
 	uint8_t tx[NAFC_BURST_MAX][NAFC_MSG_MAX];
@@ -89,9 +93,6 @@ struct nafc *nafc_create(const struct nafc_conf *conf, int *err)
 		return NULL;
 	}
 	c->fd6 = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0); /* may be -1 */
-	uint64_t seed = now_ns() ^ ((uint64_t)getpid() << 32);
-	c->hbh_next = (uint32_t)(seed * 0x9e3779b97f4a7c15ull >> 32);
-	c->e2e_salt = (uint32_t)(seed >> 7) ^ 0x5a5a5a5a;
 	*err = 0;
 	return c;
 }
@@ -234,7 +235,7 @@ static int prepare(struct nafc *c, unsigned i, const struct nafc_req *req, struc
 	uint8_t naf_id[260];
 	memcpy(naf_id, req->naf_fqdn, flen);
 	memcpy(naf_id + flen, req->ua, 5);
-	uint32_t hbh = c->hbh_next + i;
+	uint32_t hbh = c->hbh_base + i;
 	char sid[NAFC_ID_MAX + 40];
 	snprintf(sid, sizeof(sid), "%s;%u;%u", c->origin_host, (unsigned)time(NULL), hbh);
 	struct zn_bir_params p = {
@@ -242,7 +243,7 @@ static int prepare(struct nafc *c, unsigned i, const struct nafc_req *req, struc
 		.dest_realm = c->home[re->hop].dest_realm, .btid = (const uint8_t *)req->btid,
 		.btid_len = (uint16_t)blen, .naf_id = naf_id, .naf_id_len = (uint16_t)(flen + 5),
 		.gsid = req->gsids, .n_gsid = req->n_gsids, .gba_u_aware = req->gba_u_aware,
-		.hbh = hbh, .e2e = hbh ^ c->e2e_salt};
+		.hbh = hbh, .e2e = c->rnd[i + 1]};
 	int len = zn_bir_build(c->tx[i], NAFC_MSG_MAX, &p);
 	if (len < 0) {
 		local_answer(u, NAFC_BAD_REQ, 5004, false);
@@ -250,6 +251,8 @@ static int prepare(struct nafc *c, unsigned i, const struct nafc_req *req, struc
 	}
 	s->len = (uint16_t)len;
 	s->home = re->hop;
+	s->hbh = hbh;
+	s->e2e = p.e2e;
 	return 0;
 }
 
@@ -268,6 +271,7 @@ static void send_attempt(struct nafc *c, unsigned i, uint64_t now)
 	}
 	/* a failed send counts as an attempt; its deadline moves on to the next address */
 	(void)sendto(fd, c->tx[i], s->len, 0, (const struct sockaddr *)&h->addr[a], h->addr_len[a]);
+	s->sent_to |= (uint8_t)(1u << a);
 	c->st.sent++;
 	s->attempts++;
 	s->deadline_ns = now + (uint64_t)c->timeout_ms * 1000000ull;
@@ -281,19 +285,54 @@ static void copy_str(char *dst, size_t cap, const struct zn_str *z)
 	dst[n] = 0;
 }
 
-/* Take one received datagram; returns 1 when it completed a pending query. */
-static int take_answer(struct nafc *c, size_t len, struct nafc_user_info *out, unsigned n)
+/* Index of the home address of slot s that equals from (family, address, port), or -1. */
+static int sender_index(const struct nafc *c, const struct nafc_slot *s, const struct sockaddr_storage *from,
+			socklen_t from_len)
+{
+	const struct nafc_home *h = &c->home[s->home];
+	for (unsigned a = 0; a < h->n_addr; a++) {
+		const struct sockaddr_storage *w = &h->addr[a];
+		if (!(s->sent_to & (1u << a)) || w->ss_family != from->ss_family)
+			continue;
+		if (w->ss_family == AF_INET && from_len >= (socklen_t)sizeof(struct sockaddr_in)) {
+			const struct sockaddr_in *x = (const void *)w, *y = (const void *)from;
+			if (x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr)
+				return (int)a;
+		} else if (w->ss_family == AF_INET6 && from_len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+			const struct sockaddr_in6 *x = (const void *)w, *y = (const void *)from;
+			if (x->sin6_port == y->sin6_port && !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)))
+				return (int)a;
+		}
+	}
+	return -1;
+}
+
+/* Take one received datagram from `from`; returns 1 when it completed a pending query. An answer
+ * is taken only when its hop-by-hop id names a pending query of this burst, it comes from an
+ * address and port that query was sent to, and its end-to-end id is the query's; anything else is
+ * dropped and counted (stray, wrong_source, wrong_e2e) before its AVPs are even parsed. */
+static int take_answer(struct nafc *c, size_t len, const struct sockaddr_storage *from, socklen_t from_len,
+		       struct nafc_user_info *out, unsigned n)
 {
 	struct dia_hdr h;
 	if (dia_hdr_parse(c->rx, len, &h) < 0)
 		goto stray;
-	uint32_t i = h.hbh - c->hbh_next;
-	if (i >= n || c->slot[i].done || c->slot[i].len == 0 || h.e2e != (h.hbh ^ c->e2e_salt))
+	uint32_t i = h.hbh - c->hbh_base;
+	if (i >= n || c->slot[i].done || c->slot[i].len == 0 || (h.flags & DIA_FLAG_R))
 		goto stray;
+	struct nafc_slot *s = &c->slot[i];
+	int from_a = sender_index(c, s, from, from_len);
+	if (from_a < 0) {
+		c->st.wrong_source++;
+		goto drop;
+	}
+	if (h.e2e != s->e2e) {
+		c->st.wrong_e2e++;
+		goto drop;
+	}
 	struct zn_bia_view v;
 	if (zn_bia_parse(c->rx, len, &v) < 0)
 		goto stray;
-	struct nafc_slot *s = &c->slot[i];
 	struct nafc_user_info *u = &out[i];
 	u->status = NAFC_ANSWERED;
 	u->result_code = v.result_code;
@@ -317,7 +356,7 @@ static int take_answer(struct nafc *c, size_t len, struct nafc_user_info *out, u
 		memcpy(u->uss, v.uss.p, u->uss_len);
 	}
 	u->attempts = s->attempts;
-	u->addr_index = (uint8_t)((s->attempts - 1) % c->home[s->home].n_addr);
+	u->addr_index = (uint8_t)from_a;
 	u->latency_us = (uint32_t)((now_ns() - s->first_ns) / 1000);
 	s->done = 1;
 	c->st.answered++;
@@ -325,6 +364,7 @@ static int take_answer(struct nafc *c, size_t len, struct nafc_user_info *out, u
 	return 1;
 stray:
 	c->st.stray++;
+drop:
 	explicit_bzero(c->rx, len);
 	return 0;
 }
@@ -333,6 +373,17 @@ int nafc_query_burst(struct nafc *c, const struct nafc_req *req, struct nafc_use
 {
 	if (c == NULL || req == NULL || out == NULL || n > NAFC_BURST_MAX)
 		return -EINVAL;
+	/* fresh unpredictable ids for this burst (kernel CSPRNG): a random hop-by-hop base and a
+	 * random end-to-end id per query, so an answer cannot be forged by guessing them */
+	size_t want = sizeof(c->rnd[0]) * (n + 1), got = 0;
+	while (got < want) {
+		ssize_t r = getrandom((uint8_t *)c->rnd + got, want - got, 0);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r > 0)
+			got += (size_t)r;
+	}
+	c->hbh_base = c->rnd[0];
 	unsigned pending = 0, answered = 0;
 	uint64_t now = now_ns();
 	for (unsigned i = 0; i < n; i++) {
@@ -378,10 +429,12 @@ int nafc_query_burst(struct nafc *c, const struct nafc_req *req, struct nafc_use
 			if (k == 1 && c->fd6 < 0)
 				break;
 			for (;;) {
-				ssize_t r = recv(pfd[k].fd, c->rx, sizeof(c->rx), 0);
+				struct sockaddr_storage from;
+				socklen_t fl = sizeof(from);
+				ssize_t r = recvfrom(pfd[k].fd, c->rx, sizeof(c->rx), 0, (struct sockaddr *)&from, &fl);
 				if (r <= 0)
 					break;
-				if (take_answer(c, (size_t)r, out, n)) {
+				if (take_answer(c, (size_t)r, &from, fl, out, n)) {
 					pending--;
 					answered++;
 				}
@@ -390,12 +443,15 @@ int nafc_query_burst(struct nafc *c, const struct nafc_req *req, struct nafc_use
 	}
 	for (unsigned i = 0; i < n; i++)
 		explicit_bzero(c->tx[i], c->slot[i].len);
-	c->hbh_next += NAFC_BURST_MAX; /* late answers of this burst never match the next one */
 	return (int)answered;
 }
 
 int nafc_query(struct nafc *c, const struct nafc_req *req, struct nafc_user_info *out)
 {
 	int r = nafc_query_burst(c, req, out, 1);
+	if (r < 0 && out != NULL) {
+		memset(out, 0, sizeof(*out));
+		local_answer(out, NAFC_BAD_REQ, 5004, false);
+	}
 	return r < 0 ? NAFC_BAD_REQ : out->status;
 }

@@ -7,7 +7,9 @@
  * flat struct nafc_user_info. No DPDK, no freeDiameter, no threads.
  *
  * Batch first: nafc_query_burst() sends a whole array of requests before waiting, and matches
- * answers by hop-by-hop id. A struct nafc is not thread-safe: use one per thread. Nothing is
+ * answers by hop-by-hop id. An answer is accepted only from an address and port its query was
+ * sent to, with the query's end-to-end id (32 bits from the kernel CSPRNG per query; the
+ * hop-by-hop ids of a burst start at a random base); everything else is dropped and counted. A struct nafc is not thread-safe: use one per thread. Nothing is
  * allocated after nafc_create(). Key material is wiped from internal buffers after use; wipe
  * your nafc_user_info with nafc_user_info_wipe() when done.
  */
@@ -71,9 +73,13 @@ struct nafc_user_info {
 	uint32_t latency_us;         /* first send -> answer */
 };
 
-/* Counters since nafc_create(). */
+/* Counters since nafc_create(). Dropped datagrams: stray = no pending query of the burst has
+ * its hop-by-hop id (late, duplicate, a request, unparseable); wrong_source = the hop-by-hop id
+ * is pending but the datagram did not come from an address/port that query was sent to;
+ * wrong_e2e = right source, wrong end-to-end id. */
 struct nafc_stats {
 	uint64_t queries, sent, answered, retries, failovers, timeouts, not_served, bad_btid, stray;
+	uint64_t wrong_source, wrong_e2e;
 };
 
 /* Create a client (two UDP sockets, IPv4 and IPv6 when available). Returns it, or NULL with
@@ -88,7 +94,8 @@ int nafc_home_add(struct nafc *c, const char *realm_pattern, const char *dest_re
 
 /* Send n (<= NAFC_BURST_MAX) queries at once and wait until each is answered or has used all
  * its attempts; out[i] answers req[i] (out[i].status says how). Returns the number answered
- * (status NAFC_ANSWERED), or -EINVAL (n too large, NULL arguments). */
+ * (status NAFC_ANSWERED), -EINVAL (n too large, NULL arguments), or -errno when getrandom(2)
+ * gives no ids (nothing sent). */
 int nafc_query_burst(struct nafc *c, const struct nafc_req *req, struct nafc_user_info *out, unsigned n);
 
 /* One query (a burst of one). Returns out->status. */

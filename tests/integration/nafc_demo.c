@@ -4,8 +4,9 @@
  * lib/zn's parser/builder, keys from OpenSSL HMAC over the TS 33.220 Annex B layout, not
  * lib/gba) and a silent socket; checks the reference key (gba-reference §3.2), 5403 relayed,
  * failover from a silent address to a live one, 3002 after every attempt, 3003 for a realm
- * with no home (nothing sent), 5403 for a B-TID that does not parse (nothing sent), and a burst
- * of 48 mixed queries each matched to its own answer.
+ * with no home (nothing sent), 5403 for a B-TID that does not parse (nothing sent), a burst
+ * of 48 mixed queries each matched to its own answer, and forged answers (from another socket,
+ * or with a wrong end-to-end id) dropped and counted while the real answer is taken.
  *
  * Suite "nafc_demo" (a real home BSF, e.g. gbakd; used by tests/integration/fd_gbakd.sh), from
  * the environment:
@@ -76,10 +77,33 @@ struct fake_bsf {
 	uint16_t port;
 	const char *name;
 	int silent;          /* never answers */
+	int forge;           /* first attempt of a query: forged answers only (see fake_bsf_forge) */
+	int forge_fd;        /* the forger's own socket (another port) */
+	uint32_t forged_e2e; /* the query whose first attempt was answered with forgeries */
 	atomic_int stop;
 	atomic_uint received;
 	pthread_t th;
 };
+
+/* The attacker's move on the first attempt of query q from `from`: a 2001 answer with the
+ * request's ids and a key of 0x66 octets, sent from another socket (wrong source), then the same
+ * with a wrong end-to-end id from the BSF's own socket (right source). Both precede any real
+ * answer on the wire (same thread, sent before the retry is even read). */
+static void fake_bsf_forge(struct fake_bsf *b, const struct zn_bir *q, const struct sockaddr_storage *from,
+			   socklen_t fl)
+{
+	uint8_t out[4096], fake[32];
+	memset(fake, 0x66, sizeof(fake));
+	struct zn_bia a = {.result_code = 2001, .origin_host = b->name, .origin_realm = "home1.net",
+			   .me_key = fake, .impi = (const uint8_t *)"victim@home1.net", .impi_len = 16,
+			   .key_expiry = KEY_EXPIRY, .gba_type = 0};
+	int len = zn_bia_build(out, sizeof(out), q, &a);
+	if (len <= 0)
+		return;
+	sendto(b->forge_fd, out, (size_t)len, 0, (const struct sockaddr *)from, fl);
+	out[19] ^= 1; /* end-to-end id, last octet */
+	sendto(b->fd, out, (size_t)len, 0, (const struct sockaddr *)from, fl);
+}
 
 static void *fake_bsf_run(void *arg)
 {
@@ -100,6 +124,11 @@ static void *fake_bsf_run(void *arg)
 		struct zn_bir q;
 		if (zn_bir_parse(in, (size_t)n, &q) != 0)
 			continue;
+		if (b->forge && q.hdr.e2e != b->forged_e2e) {
+			b->forged_e2e = q.hdr.e2e;
+			fake_bsf_forge(b, &q, &from, fl);
+			continue;
+		}
 		struct zn_bia a = {.origin_host = b->name, .origin_realm = "home1.net", .gba_type = -1};
 		uint8_t me[32], uicc[32];
 		/* the session is known under its RAND, whatever realm the B-TID names */
@@ -128,15 +157,17 @@ static void *fake_bsf_run(void *arg)
 	return NULL;
 }
 
-static int fake_bsf_start(struct fake_bsf *b, const char *name, int silent)
+static int fake_bsf_start(struct fake_bsf *b, const char *name, int silent, int forge)
 {
 	memset(b, 0, sizeof(*b));
 	b->name = name;
 	b->silent = silent;
+	b->forge = forge;
 	b->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	b->forge_fd = socket(AF_INET, SOCK_DGRAM, 0);
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t l = sizeof(a);
-	if (b->fd < 0 || bind(b->fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	if (b->fd < 0 || b->forge_fd < 0 || bind(b->fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
 	    getsockname(b->fd, (struct sockaddr *)&a, &l) != 0)
 		return -1;
 	b->port = ntohs(a.sin_port);
@@ -148,9 +179,10 @@ static void fake_bsf_stop(struct fake_bsf *b)
 	atomic_store(&b->stop, 1);
 	pthread_join(b->th, NULL);
 	close(b->fd);
+	close(b->forge_fd);
 }
 
-static struct fake_bsf live, live2, silent;
+static struct fake_bsf live, live2, silent, forger;
 /* Per-attempt timeout of the self-test client: the silent BSF costs it on purpose, and the live
  * ones must answer within it even on a busy machine, so it is generous. */
 #define SELF_TIMEOUT_MS 1000
@@ -158,8 +190,8 @@ static struct nafc *cli;
 
 static int self_init(void)
 {
-	if (fake_bsf_start(&live, "bsf.home1.net", 0) || fake_bsf_start(&live2, "bsf2.home1.net", 0) ||
-	    fake_bsf_start(&silent, "silent.home1.net", 1))
+	if (fake_bsf_start(&live, "bsf.home1.net", 0, 0) || fake_bsf_start(&live2, "bsf2.home1.net", 0, 0) ||
+	    fake_bsf_start(&silent, "silent.home1.net", 1, 0) || fake_bsf_start(&forger, "bsf.forged.example", 0, 1))
 		return 1;
 	struct nafc_conf conf = {.origin_host = "naf1.visited.net", .origin_realm = "visited.net",
 				 .timeout_ms = SELF_TIMEOUT_MS, .retries = 2};
@@ -178,7 +210,11 @@ static int self_init(void)
 		return 1;
 	/* dead.example: only the silent one */
 	snprintf(addrs, sizeof(addrs), "127.0.0.1:%u", silent.port);
-	return nafc_home_add(cli, "dead.example", NULL, addrs) != 0;
+	if (nafc_home_add(cli, "dead.example", NULL, addrs))
+		return 1;
+	/* forged.example: a BSF whose first answer to each query is preceded by forgeries */
+	snprintf(addrs, sizeof(addrs), "127.0.0.1:%u", forger.port);
+	return nafc_home_add(cli, "forged.example", NULL, addrs) != 0;
 }
 
 static int self_clean(void)
@@ -187,7 +223,23 @@ static int self_clean(void)
 	fake_bsf_stop(&live);
 	fake_bsf_stop(&live2);
 	fake_bsf_stop(&silent);
+	fake_bsf_stop(&forger);
 	return 0;
+}
+
+/* Wait (deadline 60 s, polling every ms, never a fixed sleep) until *counter reaches want; returns its value. */
+static unsigned wait_count(atomic_uint *counter, unsigned want)
+{
+	struct timespec t0, t, nap = {0, 1000000};
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	unsigned v;
+	while ((v = atomic_load(counter)) < want) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 60)
+			break;
+		nanosleep(&nap, NULL);
+	}
+	return v;
 }
 
 static struct nafc_req req(const char *btid, const char *fqdn)
@@ -233,7 +285,7 @@ static void test_reference_key_after_failover(void)
 	/* first attempt to the silent primary, second to the live secondary */
 	CU_ASSERT_EQUAL(u.attempts, 2);
 	CU_ASSERT_EQUAL(u.addr_index, 1);
-	CU_ASSERT_EQUAL(atomic_load(&silent.received), silent_before + 1);
+	CU_ASSERT_EQUAL(wait_count(&silent.received, silent_before + 1), silent_before + 1);
 	CU_ASSERT(u.latency_us >= SELF_TIMEOUT_MS * 1000); /* the silent primary's timeout came first */
 	nafc_user_info_wipe(&u);
 }
@@ -281,10 +333,32 @@ static void test_timeout_3002(void)
 	CU_ASSERT_EQUAL(u.result_code, 3002);
 	CU_ASSERT_EQUAL(u.attempts, 3); /* 1 + retries 2 */
 	CU_ASSERT(ms >= 3 * SELF_TIMEOUT_MS); /* never before 3 timeouts (no upper bound: machine speed) */
-	/* the silent BSF's thread counts the three attempts: wait for it (pacing 1 ms, 60 s bound) */
-	for (unsigned i = 0; i < 60000 && atomic_load(&silent.received) < before + 3; i++)
-		usleep(1000);
-	CU_ASSERT_EQUAL(atomic_load(&silent.received), before + 3);
+	/* the silent BSF's thread counts the three attempts: wait for it */
+	CU_ASSERT_EQUAL(wait_count(&silent.received, before + 3), before + 3);
+}
+
+/* Answers are taken only from the address the query went to, with its end-to-end id: a forged
+ * 2001 from another socket and one with a wrong end-to-end id from the BSF's own address both
+ * arrive first, are dropped and counted, and the real answer (after the retry) is taken. */
+static void test_forged_answers_dropped(void)
+{
+	struct nafc_stats a, b;
+	nafc_stats_get(cli, &a);
+	struct nafc_req r = req(BTID_1, "naf1.home1.net");
+	r.btid = "I1U8vpY3qJ0hiuZNrke/NQ==@bsf.forged.example";
+	struct nafc_user_info u;
+	CU_ASSERT_EQUAL(nafc_query(cli, &r, &u), NAFC_ANSWERED);
+	nafc_stats_get(cli, &b);
+	CU_ASSERT_EQUAL(u.result_code, 2001);
+	char h[65];
+	hex(u.ks_naf, 32, h);
+	CU_ASSERT_STRING_EQUAL(h, KS_NAF_1); /* not 6666... */
+	CU_ASSERT_STRING_EQUAL(u.impi, IMPI_1);
+	CU_ASSERT(u.attempts >= 2);
+	CU_ASSERT_EQUAL(b.wrong_source, a.wrong_source + 1);
+	CU_ASSERT_EQUAL(b.wrong_e2e, a.wrong_e2e + 1);
+	CU_ASSERT_EQUAL(b.answered, a.answered + 1);
+	nafc_user_info_wipe(&u);
 }
 
 static void test_burst_matches_answers(void)
@@ -404,6 +478,7 @@ static void add(void)
 		{"longest_suffix_and_5403", test_longest_suffix_and_5403},
 		{"not_served_and_bad_btid", test_not_served_and_bad_btid},
 		{"timeout_3002", test_timeout_3002},
+		{"forged_answers_dropped", test_forged_answers_dropped},
 		{"burst_matches_answers", test_burst_matches_answers},
 		{NULL, NULL}};
 	cu_add_suite("nafc_self", self_init, self_clean, self);
