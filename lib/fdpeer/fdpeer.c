@@ -565,6 +565,10 @@ static int build_bir(const struct fdpeer_bir *req, struct msg **out)
 	if ((r = add_os(m, FDPEER_AVP(401), req->btid, req->btid_len)) ||
 	    (r = add_os(m, FDPEER_AVP(402), req->naf_id, req->naf_id_len)))
 		goto fail;
+	if (req->dup_btid && (r = add_os(m, FDPEER_AVP(401), req->dup_btid, req->dup_btid_len)))
+		goto fail;
+	if (req->dup_naf_id && (r = add_os(m, FDPEER_AVP(402), req->dup_naf_id, req->dup_naf_id_len)))
+		goto fail;
 	if (req->gba_u_aware >= 0 && (r = add_i32(m, FDPEER_AVP(407), req->gba_u_aware)))
 		goto fail;
 	*out = m;

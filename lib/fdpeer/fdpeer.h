@@ -94,6 +94,12 @@ struct fdpeer_bir {
 	const char *const *gsids;      /* GAA-Service-Identifier strings */
 	unsigned n_gsids;
 	int gba_u_aware;               /* -1 = omit the AVP, 0 = NO, 1 = YES */
+	/* negative tests only: a second Transaction-Identifier / NAF-Id after the first (a BIR the
+	 * grammar forbids, answered 5009); NULL = none */
+	const uint8_t *dup_btid;
+	size_t dup_btid_len;
+	const uint8_t *dup_naf_id;
+	size_t dup_naf_id_len;
 };
 
 /* A received BIA, flattened (client side). */

@@ -297,6 +297,21 @@ check "4b: NAF addresses its own realm, the extension sets the home realm" DQ fb
 	--btid "$BTID" --naf-fqdn naf2.visited.net --dest-realm visited.net
 check_eq "4b: relayed to home1.net: key" "2001 $(t_ksnaf $KS $RAND $IMPI naf2.visited.net 0100000002)" \
 	"$(J fb_own result_code) $(J fb_own ks_naf)"
+# the extension applies gbakd's occurrence rules (lib/zn zn_bir_parse): a second NAF-Id or B-TID
+# is 5009 from the extension itself, never "the last one wins" (a foreign NAF-Id first and an
+# authorised one last must not get past the policy)
+check "4b: duplicated NAF-Id (foreign first, authorised last)" DQ fb_dupn --diameter 127.0.0.1:3873 \
+	--peer-id zn-aaa.visited.net --origin-host naf1.visited.net --btid "$BTID" \
+	--naf-fqdn naf1.elsewhere.example --dup-naf-fqdn naf1.visited.net
+check_eq "4b: duplicated NAF-Id -> 5009 (not experimental) from the extension, no key" \
+	"5009 false zn-aaa.visited.net " \
+	"$(J fb_dupn result_code) $(J fb_dupn experimental) $(J fb_dupn origin_host) $(J fb_dupn ks_naf)"
+check "4b: duplicated B-TID (unserved realm first, home1.net last)" DQ fb_dupb --diameter 127.0.0.1:3873 \
+	--peer-id zn-aaa.visited.net --origin-host naf1.visited.net --dest-realm visited.net \
+	--btid 'I1U8vpY3qJ0hiuZNrke/NQ==@bsf.unknown.example' --dup-btid "$BTID" --naf-fqdn naf1.visited.net
+check_eq "4b: duplicated B-TID -> 5009 from the extension, no key" "5009 zn-aaa.visited.net " \
+	"$(J fb_dupb result_code) $(J fb_dupb origin_host) $(J fb_dupb ks_naf)"
+check_eq "4b: the extension logged both 5009s" 2 "$(grep -c 'occurs too many times: 5009' $D/zaaa.log)"
 check_match "4b: extension log shows each decision" "relayed=|5402" "$(grep -c 'zn_proxy: BIR' $D/zaaa.log) $(grep 'not authorised' $D/zaaa.log | head -1)"
 
 # ---- (3c) claim 4 (c): the NAF links lib/nafclient and asks the home gbakd over UDP -------------
@@ -377,6 +392,8 @@ check_match "tshark: DPR/DPA pairs" '^([1-9][0-9]*) \1$' "$(cnt 282 1) $(cnt 282
 check_match "tshark: BIRs and BIAs decoded" '^[1-9][0-9]* [1-9][0-9]*$' "$(cnt 310 1) $(cnt 310 0)"
 check_eq "tshark: no malformed packets / expert errors" 0 \
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)"
+check_eq "tshark: the extension's 5009s follow the BIA grammar (VSAI, Auth-Session-State) with Failed-AVP" 2 \
+	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'tcp.srcport == 3873 && diameter.Result-Code == 5009 && diameter.Failed-AVP && diameter.Vendor-Specific-Application-Id && diameter.Auth-Session-State' 2>/dev/null | wc -l)"
 check_eq "tshark: the home gbakd's Ks_NAF on the wire (TCP to the NAF)" "$K_H" \
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.cmd.code == 310 && tcp.srcport == 3868' -T fields -e diameter.ME-Key-Material 2>/dev/null | grep -m1 -x "$K_H")"
 check_match "tshark: TLS handshakes (NAF->gbakd, visited gbakd->home gbakd, AAAs)" '^([3-9]|[1-9][0-9]+)$' \

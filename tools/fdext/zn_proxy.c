@@ -17,6 +17,13 @@
  *     that partner's realm and freeDiameter relays it on; action = reject, or no entry ->
  *     3003 DIAMETER_REALM_NOT_SERVED (E-bit). A B-TID that does not parse -> 5403.
  *     A BIR without B-TID or NAF-Id -> 5005 DIAMETER_MISSING_AVP.
+ *  0. Before both, the same occurrence rules as gbakd's parser (lib/zn zn_bir_parse): a second
+ *     Session-Id, Vendor-Specific-Application-Id, Origin-Host, Origin-Realm, Destination-Realm,
+ *     Destination-Host, Transaction-Identifier, NAF-Id or GBA_U-Awareness-Indicator, or more than
+ *     8 GAA-Service-Identifiers -> 5009 DIAMETER_AVP_OCCURS_TOO_MANY_TIMES with that AVP in
+ *     Failed-AVP (never "the last one wins": the policy must see what the home BSF would see).
+ * 5xxx answers follow the BIA grammar (Vendor-Specific-Application-Id, Auth-Session-State);
+ * 3xxx protocol errors the generic answer-message (E-bit).
  * Other messages are not touched. The Zn dictionary (AVPs 400-420) is loaded with lib/fdpeer's
  * fdpeer_dict_zn_load(), so the relay decodes Zn AVPs.
  *
@@ -51,8 +58,8 @@
 #include "gba/gba_btid.h"
 #include "route/route.h"
 
-enum zp_verdict { ZP_RELAYED, ZP_5402, ZP_3003, ZP_5403, ZP_5005, ZP_MAX };
-static const char *const zp_verdict_names[ZP_MAX] = {"relayed", "5402", "3003", "5403", "5005"};
+enum zp_verdict { ZP_RELAYED, ZP_5402, ZP_3003, ZP_5403, ZP_5005, ZP_5009, ZP_MAX };
+static const char *const zp_verdict_names[ZP_MAX] = {"relayed", "5402", "3003", "5403", "5005", "5009"};
 
 struct zp_state {
 	struct route_table realms;
@@ -220,20 +227,20 @@ static int parse_conf(const char *file)
 /* ---- the forwarding callback --------------------------------------------------------------- */
 
 /* Answer the request *pm with Experimental-Result code (vendor 10415), or with a base protocol
- * result by name (E-bit for 3xxx); sends it back and sets *pm = NULL. */
-static int answer(struct msg **pm, uint32_t exp_code, const char *base_name, const char *why)
+ * result by name (E-bit and the generic answer-message for 3xxx; the BIA grammar otherwise),
+ * with failed (an AVP of the request, or NULL) in Failed-AVP; sends it back, sets *pm = NULL. */
+static int answer_failed(struct msg **pm, uint32_t exp_code, const char *base_name, const char *why,
+			 struct avp *failed)
 {
 	int r;
-	if (base_name) {
-		int ebit = !strncmp(base_name, "DIAMETER_REALM", 14);
-		if ((r = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, pm, ebit ? MSGFL_ANSW_ERROR : 0)))
-			return r;
-		if ((r = fd_msg_rescode_set(*pm, (char *)base_name, (char *)why, NULL, 1)))
+	int ebit = base_name && !strncmp(base_name, "DIAMETER_REALM", 14);
+	if ((r = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, pm, ebit ? MSGFL_ANSW_ERROR : 0)))
+		return r;
+	if (ebit) {
+		if ((r = fd_msg_rescode_set(*pm, (char *)base_name, (char *)why, failed, 1)))
 			return r;
 		return fd_msg_send(pm, NULL, NULL);
 	}
-	if ((r = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, pm, 0)))
-		return r;
 	struct avp *vsai = NULL, *er = NULL, *a = NULL;
 	union avp_value v;
 	/* Vendor-Specific-Application-Id {10415, 16777220} */
@@ -248,6 +255,15 @@ static int answer(struct msg **pm, uint32_t exp_code, const char *base_name, con
 	    (r = fd_msg_avp_add(vsai, MSG_BRW_LAST_CHILD, a)) ||
 	    (r = fd_msg_avp_add(*pm, MSG_BRW_LAST_CHILD, vsai)))
 		return r;
+	if (base_name) {
+		/* Result-Code, Origin-Host/-Realm, Error-Message, Failed-AVP; then Auth-Session-State */
+		v.i32 = 1;
+		if ((r = fd_msg_rescode_set(*pm, (char *)base_name, (char *)why, failed, 1)) ||
+		    (r = fd_msg_avp_new(fdpeer_d.auth_session_state, 0, &a)) || (r = fd_msg_avp_setvalue(a, &v)) ||
+		    (r = fd_msg_avp_add(*pm, MSG_BRW_LAST_CHILD, a)))
+			return r;
+		return fd_msg_send(pm, NULL, NULL);
+	}
 	/* Experimental-Result {Vendor-Id 10415, Experimental-Result-Code} */
 	if ((r = fd_msg_avp_new(fdpeer_d.exp_result, 0, &er)))
 		return r;
@@ -265,6 +281,36 @@ static int answer(struct msg **pm, uint32_t exp_code, const char *base_name, con
 	    (r = fd_msg_avp_add(*pm, MSG_BRW_LAST_CHILD, a)) || (r = fd_msg_add_origin(*pm, 0)))
 		return r;
 	return fd_msg_send(pm, NULL, NULL);
+}
+
+static int answer(struct msg **pm, uint32_t exp_code, const char *base_name, const char *why)
+{
+	return answer_failed(pm, exp_code, base_name, why, NULL);
+}
+
+/* Bit of a top-level BIR AVP that may occur at most once (the same set as lib/zn zn_bir_parse),
+ * or 0. */
+static unsigned single_bit(const struct avp_hdr *h)
+{
+	if (!(h->avp_flags & AVP_FLAG_VENDOR)) {
+		switch (h->avp_code) {
+		case 263: return 1u << 0; /* Session-Id */
+		case 260: return 1u << 1; /* Vendor-Specific-Application-Id */
+		case 264: return 1u << 2; /* Origin-Host */
+		case 296: return 1u << 3; /* Origin-Realm */
+		case 283: return 1u << 4; /* Destination-Realm */
+		case 293: return 1u << 5; /* Destination-Host */
+		}
+		return 0;
+	}
+	if (h->avp_vendor != FDPEER_VENDOR_3GPP)
+		return 0;
+	switch (h->avp_code) {
+	case 401: return 1u << 6; /* Transaction-Identifier */
+	case 402: return 1u << 7; /* NAF-Id */
+	case 407: return 1u << 8; /* GBA_U-Awareness-Indicator */
+	}
+	return 0;
 }
 
 #define ZP_MAX_RR 8
@@ -285,7 +331,8 @@ static int fwd_cb(void *cbdata, struct msg **pm)
 	unsigned n_rr = 0, n_gsid = 0;
 	uint32_t gsid[FDPEER_GSID_MAX];
 	int bad_gsid = 0;
-	struct avp *dr_avp = NULL;
+	struct avp *dr_avp = NULL, *too_many = NULL;
+	unsigned seen = 0, n_gsid_avps = 0;
 	struct avp *a = NULL;
 	fd_msg_browse(*pm, MSG_BRW_FIRST_CHILD, &a, NULL);
 	for (; a; fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL)) {
@@ -293,6 +340,13 @@ static int fwd_cb(void *cbdata, struct msg **pm)
 		if (fd_msg_avp_hdr(a, &h))
 			continue;
 		int vendor = (h->avp_flags & AVP_FLAG_VENDOR) != 0;
+		unsigned bit = single_bit(h);
+		if ((bit && (seen & bit)) ||
+		    (vendor && h->avp_vendor == FDPEER_VENDOR_3GPP && h->avp_code == 403 && ++n_gsid_avps > FDPEER_GSID_MAX)) {
+			too_many = a; /* the first AVP past what the grammar allows */
+			break;
+		}
+		seen |= bit;
 		int want = (!vendor && (h->avp_code == 264 || h->avp_code == 282 || h->avp_code == 283)) ||
 			   (vendor && h->avp_vendor == FDPEER_VENDOR_3GPP &&
 			    (h->avp_code == 401 || h->avp_code == 402 || h->avp_code == 403));
@@ -343,6 +397,19 @@ static int fwd_cb(void *cbdata, struct msg **pm)
 	char oh[FDPEER_ID_MAX];
 	snprintf(oh, sizeof(oh), "%.*s", (int)(origin_len < sizeof(oh) ? origin_len : sizeof(oh) - 1),
 		 origin ? (const char *)origin : "");
+
+	if (too_many) {
+		struct avp_hdr *h = NULL;
+		struct fd_pei pei;
+		memset(&pei, 0, sizeof(pei));
+		fd_msg_parse_dict(too_many, fd_g_config->cnf_dict, &pei); /* its value, for Failed-AVP */
+		fd_msg_avp_hdr(too_many, &h);
+		atomic_fetch_add(&zp->verdicts[ZP_5009], 1);
+		LOG_N("zn_proxy: BIR from '%s': AVP %u (vendor %u) occurs too many times: 5009", oh,
+		      h ? h->avp_code : 0, h && (h->avp_flags & AVP_FLAG_VENDOR) ? h->avp_vendor : 0);
+		return answer_failed(pm, 0, "DIAMETER_AVP_OCCURS_TOO_MANY_TIMES",
+				     "Zn-Proxy: AVP occurs too many times", too_many);
+	}
 
 	if (btid == NULL || naf == NULL || naf_len <= 5 || dr_avp == NULL || origin == NULL) {
 		atomic_fetch_add(&zp->verdicts[ZP_5005], 1);
@@ -435,11 +502,12 @@ void fd_ext_fini(void)
 		return;
 	if (zp->fwd)
 		fd_rt_fwd_unregister(zp->fwd, NULL);
-	LOG_N("zn_proxy stats: %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu (5402: unknown_peer=%llu naf_domain=%llu gsid=%llu)",
+	LOG_N("zn_proxy stats: %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu (5402: unknown_peer=%llu naf_domain=%llu gsid=%llu)",
 	      zp_verdict_names[0], (unsigned long long)zp->verdicts[0], zp_verdict_names[1],
 	      (unsigned long long)zp->verdicts[1], zp_verdict_names[2], (unsigned long long)zp->verdicts[2],
 	      zp_verdict_names[3], (unsigned long long)zp->verdicts[3], zp_verdict_names[4],
-	      (unsigned long long)zp->verdicts[4], (unsigned long long)zp->deny[ROUTE_DENY_UNKNOWN_PEER],
+	      (unsigned long long)zp->verdicts[4], zp_verdict_names[5], (unsigned long long)zp->verdicts[5],
+	      (unsigned long long)zp->deny[ROUTE_DENY_UNKNOWN_PEER],
 	      (unsigned long long)zp->deny[ROUTE_DENY_NAF_DOMAIN], (unsigned long long)zp->deny[ROUTE_DENY_GSID]);
 	free(zp);
 	zp = NULL;

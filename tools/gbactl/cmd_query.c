@@ -58,6 +58,9 @@ static void usage(FILE *f)
 		"  --send-hex HEX        send these raw octets as the datagram instead (malformed tests)\n"
 		"  --source IP           send from this local address (UDP; the BSF identifies a UDP\n"
 		"                        NAF by its source address)\n"
+		"  --dup-btid B-TID, --dup-naf-fqdn FQDN\n"
+		"                        Diameter, negative tests: a second Transaction-Identifier / NAF-Id\n"
+		"                        (FQDN || --ua) after the first (the grammar allows one: 5009)\n"
 		"exit status: 0 answer printed, 1 no answer in time, 2 bad options\n");
 }
 
@@ -243,10 +246,12 @@ int cmd_query(int argc, char **argv)
 		{"tls", no_argument, NULL, 'T'},              {"ca", required_argument, NULL, 'A'},
 		{"cert", required_argument, NULL, 'C'},       {"key", required_argument, NULL, 'K'},
 		{"fd-log", required_argument, NULL, 'L'},     {"source", required_argument, NULL, 'S'},
+		{"dup-btid", required_argument, NULL, '2'},   {"dup-naf-fqdn", required_argument, NULL, '3'},
 		{NULL, 0, NULL, 0}};
 	const char *diameter = NULL, *peer_id = NULL, *ca = NULL, *cert = NULL, *key = NULL, *fd_log = NULL;
 	bool tls = false, realm_set = false, timeout_set = false;
 	const char *server = NULL, *btid = NULL, *fqdn = NULL, *ua_hex = NULL, *raw_hex = NULL, *source = NULL;
+	const char *dup_btid = NULL, *dup_fqdn = NULL;
 	const char *origin_host = "naf.gbactl.invalid", *origin_realm = "gbactl.invalid", *dest_realm = NULL;
 	const char *gsid[ZN_MAX_GSID];
 	unsigned n_gsid = 0, timeout_ms = 1000;
@@ -284,6 +289,8 @@ int cmd_query(int argc, char **argv)
 		case 'C': cert = optarg; break;
 		case 'K': key = optarg; break;
 		case 'L': fd_log = optarg; break;
+		case '2': dup_btid = optarg; break;
+		case '3': dup_fqdn = optarg; break;
 		case 'h': usage(stdout); return CLI_EXIT_OK;
 		default: usage(stderr); return CLI_EXIT_USAGE;
 		}
@@ -313,6 +320,16 @@ int cmd_query(int argc, char **argv)
 			cli_die_usage("--btid: at most %d octets", FDPEER_BTID_MAX - 1);
 		if (!realm_set && !strchr(origin_host, '.'))
 			cli_die_usage("--origin-host '%s' has no realm part: give --origin-realm", origin_host);
+		uint8_t dup_naf[FDPEER_NAFID_MAX];
+		size_t dflen = dup_fqdn ? strlen(dup_fqdn) : 0;
+		if (dup_fqdn && (dflen == 0 || dflen > 253))
+			cli_die_usage("--dup-naf-fqdn: 1 to 253 characters");
+		if (dup_fqdn) {
+			memcpy(dup_naf, dup_fqdn, dflen);
+			memcpy(dup_naf + dflen, naf_id + flen, 5);
+		}
+		if (dup_btid && (strlen(dup_btid) == 0 || strlen(dup_btid) >= FDPEER_BTID_MAX))
+			cli_die_usage("--dup-btid: 1 to %d octets", FDPEER_BTID_MAX - 1);
 		struct query_diameter_opts qo = {
 			.host = host, .port = port, .peer_id = peer_id, .identity = origin_host,
 			.realm = realm_set ? origin_realm : NULL, .dest_realm = dest_realm,
@@ -320,6 +337,8 @@ int cmd_query(int argc, char **argv)
 			.btid = (const uint8_t *)btid, .btid_len = strlen(btid),
 			.naf_id = naf_id, .naf_id_len = flen + 5, .gsids = gsid, .n_gsids = n_gsid,
 			.gba_u_aware = aware, .timeout_ms = timeout_set ? timeout_ms : 5000, .log_path = fd_log,
+			.dup_btid = (const uint8_t *)dup_btid, .dup_btid_len = dup_btid ? strlen(dup_btid) : 0,
+			.dup_naf_id = dup_fqdn ? dup_naf : NULL, .dup_naf_id_len = dup_fqdn ? dflen + 5 : 0,
 			.on_answer = print_diameter_now, .on_answer_arg = &json};
 		struct query_diameter_result *r = calloc(1, sizeof(*r));
 		if (r == NULL)
@@ -339,8 +358,8 @@ int cmd_query(int argc, char **argv)
 		free(r);
 		return CLI_EXIT_OK;
 	}
-	if (tls || ca || cert || key || peer_id || fd_log)
-		cli_die_usage("--peer-id, --tls, --ca, --cert, --key and --fd-log need --diameter");
+	if (tls || ca || cert || key || peer_id || fd_log || dup_btid || dup_fqdn)
+		cli_die_usage("--peer-id, --tls, --ca, --cert, --key, --fd-log and --dup-* need --diameter");
 	uint8_t src_ip[16];
 	int src_fam = 0;
 	if (source && (src_fam = net_parse_ip(source, src_ip)) == 0)

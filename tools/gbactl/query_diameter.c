@@ -208,6 +208,8 @@ int query_diameter_run(const struct query_diameter_opts *o, struct query_diamete
 				.btid = o->btid, .btid_len = o->btid_len,
 				.naf_id = o->naf_id, .naf_id_len = o->naf_id_len,
 				.gsids = o->gsids, .n_gsids = o->n_gsids, .gba_u_aware = o->gba_u_aware,
+				.dup_btid = o->dup_btid, .dup_btid_len = o->dup_btid_len,
+				.dup_naf_id = o->dup_naf_id, .dup_naf_id_len = o->dup_naf_id_len,
 			};
 			ret = fdpeer_client_query(&bir, &r->bia, timeout);
 			r->rtt_ms = now_ms() - t1;

@@ -31,6 +31,10 @@ struct query_diameter_opts {
 	const char *const *gsids;
 	unsigned n_gsids;
 	int gba_u_aware;         /* -1 omit, 0, 1 */
+	const uint8_t *dup_btid; /* negative tests: a second B-TID / NAF-Id AVP (NULL = none) */
+	size_t dup_btid_len;
+	const uint8_t *dup_naf_id;
+	size_t dup_naf_id_len;
 	unsigned timeout_ms;     /* connect + answer budget; 0 = 5000 */
 	const char *log_path;    /* freeDiameter's log file; NULL = discarded */
 	/* called once the answer is in, before the DPR/DPA teardown (libfdcore 1.2.1's teardown can
