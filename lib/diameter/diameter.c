@@ -188,6 +188,11 @@ int dia_avp_i64(const struct dia_avp *a, int64_t *v)
 
 uint32_t dia_time_to_ntp(int64_t unix_secs)
 {
+	if (unix_secs < DIA_TIME_MIN_UNIX)
+		unix_secs = DIA_TIME_MIN_UNIX;
+	if (unix_secs > DIA_TIME_MAX_UNIX)
+		unix_secs = DIA_TIME_MAX_UNIX;
+	/* seconds since 1900 in [2^31, 3 * 2^31); era 1 values wrap modulo 2^32 */
 	return (uint32_t)(unix_secs + DIA_NTP_UNIX_OFFSET);
 }
 

@@ -127,6 +127,10 @@
 
 /* seconds between the NTP epoch (1900-01-01) and the Unix epoch */
 #define DIA_NTP_UNIX_OFFSET 2208988800LL
+/* The Unix seconds a Time AVP can carry under the RFC 5905 era rule (dia_time_from_ntp): NTP
+ * 0x80000000 of era 0 (1968-01-20T03:14:08Z) .. 0x7fffffff of era 1 (2104-02-26T09:42:23Z). */
+#define DIA_TIME_MIN_UNIX (0x80000000LL - DIA_NTP_UNIX_OFFSET)
+#define DIA_TIME_MAX_UNIX (0x17fffffffLL - DIA_NTP_UNIX_OFFSET)
 
 /* ---- header ---------------------------------------------------------------------------- */
 
@@ -220,7 +224,13 @@ struct dia_address {
 };
 int dia_avp_address(const struct dia_avp *a, struct dia_address *out);
 
-/* Conversions for the Time type. */
+/* Conversions for the Time type (RFC 6733 §4.3.1: NTP seconds, 4 octets), the one place in the
+ * tree that converts Diameter Time (lib/zn, lib/fdpeer and the printer use these).
+ * dia_time_from_ntp: RFC 5905 / RFC 2030 §3 era rule: a value with the top bit set is era 0
+ * (1968-2036), one with it clear is era 1 (2036-02-07T06:28:16Z onwards); returns Unix seconds.
+ * dia_time_to_ntp: the inverse, Unix seconds clamped to [DIA_TIME_MIN_UNIX, DIA_TIME_MAX_UNIX] so
+ * that what is written always decodes to the nearest representable time (never, say, a time
+ * before 1968 read back as 2104). */
 uint32_t dia_time_to_ntp(int64_t unix_secs);
 int64_t dia_time_from_ntp(uint32_t ntp);
 

@@ -16,7 +16,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define NTP_OFFSET 2208988800LL /* seconds from 1900-01-01 to 1970-01-01 (Diameter Time) */
+#include "diameter/diameter.h"
+
 
 static struct {
 	atomic_int started;
@@ -117,10 +118,11 @@ static int add_i32(msg_or_avp *parent, struct dict_object *model, int32_t x)
 	return add_avp(parent, model, &v);
 }
 
-/* Diameter Time (RFC 6733 §4.3.1): 4 octets, seconds since 1900 (NTP), big-endian. */
+/* Diameter Time (RFC 6733 §4.3.1): 4 octets, seconds since 1900 (NTP), big-endian, with the
+ * RFC 5905 era rule past 2036 (lib/diameter dia_time_to_ntp / dia_time_from_ntp). */
 static int add_time(msg_or_avp *parent, struct dict_object *model, int64_t unix_s)
 {
-	uint32_t t = (uint32_t)(unix_s + NTP_OFFSET);
+	uint32_t t = dia_time_to_ntp(unix_s);
 	uint8_t b[4] = {t >> 24, t >> 16, t >> 8, t};
 	return add_os(parent, model, b, 4);
 }
@@ -131,7 +133,7 @@ static int64_t get_time(const union avp_value *v)
 		return 0;
 	uint32_t t = (uint32_t)v->os.data[0] << 24 | (uint32_t)v->os.data[1] << 16 |
 		     (uint32_t)v->os.data[2] << 8 | v->os.data[3];
-	return (int64_t)t - NTP_OFFSET;
+	return dia_time_from_ntp(t);
 }
 
 static int add_vsai(msg_or_avp *parent)

@@ -17,8 +17,9 @@
  *
  * Table: B-TID I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net (gba-reference §3.2: Ks = CK||IK of
  * 35.207 TS1, RAND, IMPI user1_private@home1.net) and c2xvdw==@bsf.home1.net (same session,
- * held until FD_BSF_RELEASE exists); any other B-TID -> 5403; a NAF-Id whose FQDN is not under
- * home1.net or visited.net -> 5402. */
+ * held until FD_BSF_RELEASE exists) and MjA0MGZ1dHVyZQ==@bsf.home1.net (same session, but
+ * created 2036-02-07T06:28:16Z, the first second of NTP era 1, and expiring 2040-01-01T00:00:00Z);
+ * any other B-TID -> 5403; a NAF-Id whose FQDN is not under home1.net or visited.net -> 5402. */
 #include "cu_runner.h"
 #include "fdpeer/fdpeer.h"
 
@@ -35,6 +36,9 @@
 
 #define BTID_1 "I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net"
 #define BTID_SLOW "c2xvdw==@bsf.home1.net"
+#define BTID_2040 "MjA0MGZ1dHVyZQ==@bsf.home1.net"
+#define KEY_EXPIRY_2040 2208988800LL /* 2040-01-01T00:00:00Z (NTP era 1) */
+#define BOOT_TIME_2036 2085978496LL  /* 2036-02-07T06:28:16Z = NTP 0 of era 1 */
 #define IMPI_1 "user1_private@home1.net"
 #define KEY_EXPIRY 1786968000   /* 2026-08-17T12:00:00Z */
 #define BOOT_TIME 1786924800    /* 2026-08-17T00:00:00Z */
@@ -131,7 +135,8 @@ static void serve_one(struct fdpeer_query *q)
 {
 	struct fdpeer_answer a = {.result_code = 2001, .gba_type = -1};
 	uint8_t ks[32], rnd[16], me[32], uicc[32];
-	int known = (q->btid_len == strlen(BTID_1) && !memcmp(q->btid, BTID_1, q->btid_len)) || is_slow(q);
+	int y2040 = q->btid_len == strlen(BTID_2040) && !memcmp(q->btid, BTID_2040, q->btid_len);
+	int known = (q->btid_len == strlen(BTID_1) && !memcmp(q->btid, BTID_1, q->btid_len)) || is_slow(q) || y2040;
 	if (!known) {
 		a.experimental_result = FDPEER_ERR_BTID_INVALID;
 	} else if (!naf_allowed(q)) {
@@ -148,8 +153,8 @@ static void serve_one(struct fdpeer_query *q)
 			a.uicc_key = uicc;
 			a.uicc_key_len = 32;
 		}
-		a.key_expiry = KEY_EXPIRY;
-		a.bootstrap_time = BOOT_TIME;
+		a.key_expiry = y2040 ? KEY_EXPIRY_2040 : KEY_EXPIRY;
+		a.bootstrap_time = y2040 ? BOOT_TIME_2036 : BOOT_TIME;
 		a.uss = (const uint8_t *)USS_1;
 		a.uss_len = strlen(USS_1);
 		a.gba_type = 0;

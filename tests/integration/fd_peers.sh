@@ -88,12 +88,21 @@ check_eq "independent KDF reproduces the gba-reference §3.2 vector" \
 	7c351b69c4910d2da5a312ad73ce3ac7be6f46165fdb9ffc3494d874aca8a501 "$KEY_ME"
 
 NQ=0
-# q OUTNAME VAR=VALUE...: run one query (a fresh Diameter node per run), JSON in $D/OUTNAME.json
+# q OUTNAME VAR=VALUE...: run one query (a fresh Diameter node per run), JSON in $D/OUTNAME.json.
+# libfdcore 1.2.1 may abort in its teardown after the answer (see README): retry once then, as
+# fd_gbakd.sh's DQ does. A try that got its answer put one more BIR/BIA pair on each TCP hop of
+# its path (2 for the chain through the visited AAA): BIR_EXTRA counts them for the tshark checks.
+BIR_EXTRA=0
 q() {
 	local out=$1; shift
+	local rc hops=1
+	[[ " $* " == *" FDQ_PORT=$P_VAAA "* ]] && hops=2
 	NQ=$((NQ+1))
-	env FDQ_LOG=$D/$out.fdlog "$@" "$BUILD/tests/fd_query" >$D/$out.out 2>&1
-	local rc=$?
+	for try in 1 2; do
+		env FDQ_LOG=$D/$out.fdlog "$@" "$BUILD/tests/fd_query" >$D/$out.out 2>&1
+		rc=$?; [ $rc -lt 128 ] && break
+		grep -q '^fdq rc=' $D/$out.out && BIR_EXTRA=$((BIR_EXTRA+hops))
+	done
 	sed -n 's/^fdq rc=[-0-9]* //p' $D/$out.out >$D/$out.json
 	return $rc
 }
@@ -109,6 +118,11 @@ check_eq "TCP: Key-ExpiryTime" 1786968000 "$(jget tcp key_expiry)"
 check_eq "TCP: BootstrapInfoCreationTime" 1786924800 "$(jget tcp bootstrap_time)"
 check_eq "TCP: no UICC key when the NAF is not GBA_U aware" "" "$(jget tcp uicc_key)"
 check_eq "TCP: Route-Record = the NAF" naf1.home1.net "$(jget tcp route_records)"
+
+# Time AVPs past 2036 (RFC 5905 era 1), encoded by fdpeer_answer and decoded by the client side
+check "BIR for the 2040 session" q y2040 "${DIRECT[@]}" FDQ_NAF=naf1.home1.net FDQ_BTID='MjA0MGZ1dHVyZQ==@bsf.home1.net'
+check_eq "era 1: Key-ExpiryTime 2040-01-01T00:00:00Z" 2208988800 "$(jget y2040 key_expiry)"
+check_eq "era 1: BootstrapInfoCreationTime 2036-02-07T06:28:16Z (NTP 0)" 2085978496 "$(jget y2040 bootstrap_time)"
 
 check "GBA_U-aware BIR" q gbau "${DIRECT[@]}" FDQ_NAF=naf1.home1.net FDQ_GBA_U=1
 check_eq "GBA_U: ME-Key-Material = Ks_ext_NAF" "$KEY_ME" "$(jget gbau me_key)"
@@ -206,10 +220,12 @@ for st, ms in msgs.items():
         elif i != len(ms) - 1: bad += 1
 print(ok, bad)' $D/dw.txt)"
 check_match "tshark: DPR/DPA seen and answered" "^([1-9][0-9]*) \\1$" "$(cnt 282 1) $(cnt 282 0)"
-# BIRs on the TCP links: 6 direct + the vanished NAF's + 2 chains x 2 TCP hops (the visited ->
+# BIRs on the TCP links: 7 direct + the vanished NAF's + 2 chains x 2 TCP hops (the visited ->
 # home AAA hop is TLS); every one answered except the vanished NAF's
-check_eq "tshark: BIR count on the TCP links" 11 "$(cnt 310 1)"
-check_eq "tshark: BIA count on the TCP links" 10 "$(cnt 310 0)"
+check_eq "tshark: BIR count on the TCP links" $((12 + BIR_EXTRA)) "$(cnt 310 1)"
+check_eq "tshark: BIA count on the TCP links" $((11 + BIR_EXTRA)) "$(cnt 310 0)"
+check_match "tshark (its own NTP decoding): the 2040 Key-ExpiryTime on the wire" '^Jan +1, 2040 00:00:00' \
+	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.Key-ExpiryTime && tcp.srcport == '$P_BSF -T fields -e diameter.Key-ExpiryTime 2>/dev/null | grep -m1 2040)"
 check_eq "tshark: no malformed packets / expert errors" 0 \
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)"
 check_eq "tshark: ME-Key-Material decoded on the wire" "$KEY_ME" \

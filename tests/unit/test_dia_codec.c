@@ -199,6 +199,34 @@ static void test_accessors(void)
 	CU_ASSERT_EQUAL(dia_time_from_ntp(0), 2085978496LL);
 	CU_ASSERT_EQUAL(dia_time_to_ntp(2085978496LL), 0u);
 	CU_ASSERT_EQUAL(dia_time_from_ntp(dia_time_to_ntp(2208988800LL)), 2208988800LL);
+	/* the 2036-02-07 boundary: 06:28:15Z is the last second of era 0, 06:28:16Z the first of era 1 */
+	CU_ASSERT_EQUAL(dia_time_to_ntp(2085978495LL), 0xffffffffu);
+	CU_ASSERT_EQUAL(dia_time_from_ntp(0xffffffffu), 2085978495LL);
+	CU_ASSERT_EQUAL(dia_time_to_ntp(2085978497LL), 1u);
+	CU_ASSERT_EQUAL(dia_time_from_ntp(1u), 2085978497LL);
+	/* 2040-01-01T00:00:00Z = Unix 2208988800 = 2 x 2208988800 - 2^32 = 123010304 of era 1 */
+	CU_ASSERT_EQUAL(dia_time_to_ntp(2208988800LL), 123010304u);
+	CU_ASSERT_EQUAL(dia_time_from_ntp(123010304u), 2208988800LL);
+	cu_hex("0754fd00", d, sizeof(d)); /* 123010304 on the wire */
+	CU_ASSERT_EQUAL(dia_avp_time(&a, &t), 0);
+	CU_ASSERT_EQUAL(t, 2208988800LL);
+	/* the edges of the window the era rule can express, and clamping outside it */
+	CU_ASSERT_EQUAL(DIA_TIME_MIN_UNIX, -61505152LL);  /* 1968-01-20T03:14:08Z */
+	CU_ASSERT_EQUAL(DIA_TIME_MAX_UNIX, 4233462143LL); /* 2104-02-26T09:42:23Z */
+	CU_ASSERT_EQUAL(dia_time_to_ntp(DIA_TIME_MIN_UNIX), 0x80000000u);
+	CU_ASSERT_EQUAL(dia_time_from_ntp(0x80000000u), DIA_TIME_MIN_UNIX);
+	CU_ASSERT_EQUAL(dia_time_to_ntp(DIA_TIME_MAX_UNIX), 0x7fffffffu);
+	CU_ASSERT_EQUAL(dia_time_from_ntp(0x7fffffffu), DIA_TIME_MAX_UNIX);
+	CU_ASSERT_EQUAL(dia_time_from_ntp(dia_time_to_ntp(DIA_TIME_MIN_UNIX - 1)), DIA_TIME_MIN_UNIX);
+	CU_ASSERT_EQUAL(dia_time_from_ntp(dia_time_to_ntp(DIA_TIME_MAX_UNIX + 1)), DIA_TIME_MAX_UNIX);
+	CU_ASSERT_EQUAL(dia_time_from_ntp(dia_time_to_ntp(INT64_MIN)), DIA_TIME_MIN_UNIX);
+	CU_ASSERT_EQUAL(dia_time_from_ntp(dia_time_to_ntp(INT64_MAX)), DIA_TIME_MAX_UNIX);
+	/* every second of a window around both boundaries round-trips */
+	for (int64_t s = 2085978495LL - 3600; s <= 2085978495LL + 3600; s++)
+		if (dia_time_from_ntp(dia_time_to_ntp(s)) != s) {
+			CU_FAIL("2036 round trip");
+			break;
+		}
 
 	struct dia_address ad;
 	cu_hex("0001 c0000201", d, sizeof(d));
