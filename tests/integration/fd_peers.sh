@@ -222,8 +222,11 @@ print(ok, bad)' $D/dw.txt)"
 check_match "tshark: DPR/DPA seen and answered" "^([1-9][0-9]*) \\1$" "$(cnt 282 1) $(cnt 282 0)"
 # BIRs on the TCP links: 7 direct + the vanished NAF's + 2 chains x 2 TCP hops (the visited ->
 # home AAA hop is TLS); every one answered except the vanished NAF's
-check_eq "tshark: BIR count on the TCP links" $((12 + BIR_EXTRA)) "$(cnt 310 1)"
-check_eq "tshark: BIA count on the TCP links" $((11 + BIR_EXTRA)) "$(cnt 310 0)"
+# (a query retried after libfdcore's teardown abort adds its BIR/BIA pairs: BIR_EXTRA counts those
+# whose answer was printed; the pairing check below holds whatever the retries were)
+N_BIR=$(cnt 310 1); N_BIA=$(cnt 310 0)
+check "tshark: BIR count on the TCP links (>= 12 + $BIR_EXTRA)" test "$N_BIR" -ge $((12 + BIR_EXTRA))
+check_eq "tshark: every BIR on the TCP links answered but the vanished NAF's" $((N_BIR - 1)) "$N_BIA"
 check_match "tshark (its own NTP decoding): the 2040 Key-ExpiryTime on the wire" '^Jan +1, 2040 00:00:00' \
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.Key-ExpiryTime && tcp.srcport == '$P_BSF -T fields -e diameter.Key-ExpiryTime 2>/dev/null | grep -m1 2040)"
 check_eq "tshark: no malformed packets / expert errors" 0 \
