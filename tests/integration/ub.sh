@@ -91,7 +91,7 @@ ref=$(REF milenage $K19 $OPC19 $RND "$(echo "$out" | J sqn)" c3ab)
 check_eq "Ks = CK || IK of an independent Milenage" "$(echo "$ref" | J ck)$(echo "$ref" | J ik)" "$KS"
 check_eq "the vector took SQN_HE + 1 (SEQ + 1, IND + 1)" "$(printf '%012x' $(( ((0x16f3b3f70fc2 >> 5) + 1) << 5 | 3 )))" "$(echo "$out" | J sqn)"
 check_eq "without --show-key the UE prints no Ks" "" "$(CLI ue bootstrap --bsf $BSF --impi $I19 --k $K19 --opc $OPC19 --state "$T_TMP/ue19.state" --json | J ks)"
-rec=$(DPX session get --redis $REDIS --btid "$BTID" --json)
+rec=$(DPX session get --redis $REDIS --btid "$BTID" --json --show-key)
 check_eq "session record: Ks, IMPI, GBA_ME" "$KS $I19 gba_me" "$(echo "$rec" | J ks) $(echo "$rec" | J impi) $(echo "$rec" | J uicc_type)"
 check_eq "session record: lifetime from GUSS bsfInfo/lifeTime (7200 s)" 7200 "$(( $(echo "$rec" | J key_expiry) - $(echo "$rec" | J bootstrap_time) ))"
 check_eq "200 OK lifetime = the record's expiry (xs:dateTime, Z)" \
