@@ -214,8 +214,18 @@ static void *cb_string(const redisReadTask *t, char *str, size_t len)
 	return p;
 }
 
+/* Arrays only come in CLUSTER SLOTS replies: at most one range per slot at the top, and a few
+ * entries per range (bounds, master, replicas) or node (address, port, id, metadata) below. hiredis
+ * 0.14 allocates the element table a reply announces before any element arrives, so a stream that
+ * announces "*111111000" would cost ~900 MB per reply: refuse anything larger than this (hiredis
+ * then fails the stream, the connection is closed and reopened, the lookups on it fail). */
+#define REPLY_ARRAY_MAX STORE_SLOTS
+#define REPLY_NESTED_ARRAY_MAX 64
+
 static void *cb_array(const redisReadTask *t, int n)
 {
+	if (n > (t->parent == NULL ? REPLY_ARRAY_MAX : REPLY_NESTED_ARRAY_MAX))
+		return NULL;
 	return ((struct store *)t->privdata)->orig_fns->createArray(t, n);
 }
 

@@ -181,10 +181,13 @@ int sconn_flush(struct store_conn *k)
 }
 
 /* Give the reader buffer at least `room` free octets: a new allocation, the live part copied, the
- * old one wiped and freed (never realloc, which could leave a copy behind). */
+ * old one wiped and freed (never realloc, which could leave a copy behind). Returns 0, -ENOMEM, or
+ * -EPROTO when there is no buffer (hiredis frees it itself on a protocol error). */
 static int rbuf_reserve(struct store_conn *k, size_t room)
 {
 	sds old = k->rd->buf;
+	if (old == NULL)
+		return -EPROTO; /* hiredis dropped it after a protocol error: the stream is unusable */
 	if (sdsavail(old) >= room)
 		return 0;
 	size_t len = sdslen(old);
@@ -205,8 +208,9 @@ int sconn_read(struct store_conn *k)
 {
 	if (k->fd < 0)
 		return -ENOTCONN;
-	if (rbuf_reserve(k, READ_CHUNK) < 0)
-		return -ENOMEM;
+	int rr = rbuf_reserve(k, READ_CHUNK);
+	if (rr < 0)
+		return rr; /* -ENOMEM, or -EPROTO after a protocol error */
 	sds b = k->rd->buf;
 	size_t len = sdslen(b);
 	ssize_t n = recv(k->fd, b + len, sdsavail(b), 0);
@@ -243,10 +247,20 @@ static void rbuf_scrub(struct store_conn *k)
 int sconn_reply(struct store_conn *k, void **reply)
 {
 	*reply = NULL;
-	if (redisReaderGetReply(k->rd, reply) != REDIS_OK)
+	if (k->rd->buf == NULL || redisReaderGetReply(k->rd, reply) != REDIS_OK)
 		return -EPROTO;
-	if (*reply != NULL)
+	if (*reply != NULL) {
+		/* a complete reply: wipe its octets (consumed, below pos) and whatever hiredis' sdsrange
+		 * left past the live data now, not only when the buffer runs empty: on a protocol
+		 * error hiredis frees its buffer itself, unwiped, and then only the broken reply's own
+		 * octets may still be in it */
+		redisReader *r = k->rd;
+		explicit_bzero(r->buf, r->pos);
+		if (k->rdirty > r->len)
+			explicit_bzero(r->buf + r->len, k->rdirty - r->len);
+		k->rdirty = r->len;
 		return 1;
+	}
 	rbuf_scrub(k);
 	return 0;
 }
@@ -257,8 +271,10 @@ void sconn_close(struct store_conn *k)
 		close(k->fd);
 	k->fd = -1;
 	if (k->rd != NULL) {
-		size_t d = sdslen(k->rd->buf);
-		explicit_bzero(k->rd->buf, k->rdirty > d ? k->rdirty : d);
+		if (k->rd->buf != NULL) { /* NULL: freed by hiredis after a protocol error */
+			size_t d = sdslen(k->rd->buf);
+			explicit_bzero(k->rd->buf, k->rdirty > d ? k->rdirty : d);
+		}
 		redisReaderFree(k->rd);
 		k->rd = NULL;
 	}
@@ -361,7 +377,7 @@ static unsigned count_in(const char *buf, size_t len, const void *needle, size_t
 unsigned sconn_count(const struct store_conn *k, const void *needle, size_t n)
 {
 	unsigned c = count_in(k->obuf, k->ocap, needle, n);
-	if (k->rd != NULL)
+	if (k->rd != NULL && k->rd->buf != NULL)
 		c += count_in(k->rd->buf, sdsalloc(k->rd->buf), needle, n);
 	return c;
 }
