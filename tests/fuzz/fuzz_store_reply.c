@@ -1,19 +1,22 @@
-/* libFuzzer target: Redis replies through lib/store's own client code. lib/store/store.c is
- * compiled into this file (its reply handling is static) with hiredis' transport replaced by a
- * fake that serves the fuzz input as the server's byte stream: everything above the socket is
- * the real code: the pooled reply objects of our hiredis reader callbacks, the seed CLUSTER SLOTS
- * reply and the cluster/standalone decision (store_create), AUTH replies, slot maps, MOVED/ASK
- * redirects (new nodes), TRYAGAIN/CLUSTERDOWN retries, the FIFO matching of pipelined GETs,
- * unsolicited replies, record decoding, timeouts and reconnects (on a fake clock), destroy.
+/* libFuzzer target: Redis replies through lib/store's own client code. Everything above the
+ * socket is the real code: lib/store/store.c (seed CLUSTER SLOTS reply and the cluster/standalone
+ * decision, AUTH replies, slot maps, MOVED/ASK redirects to new nodes, TRYAGAIN/CLUSTERDOWN
+ * retries, the FIFO matching of pipelined GETs, unsolicited replies, record decoding, timeouts and
+ * reconnects on a fake clock, destroy) with its pooled hiredis reply objects, and
+ * lib/store/store_conn.c with its reader-buffer management (both compiled into this file): reads
+ * straight into the hiredis reader's buffer, growth, the wiping scrub after each reply. Only the
+ * socket calls of store_conn.c are replaced: the fuzz input is the server's byte stream.
  *
  * Input: octet 0 = lookups (bits 0-1: 1..4), AUTH (bit 2), two seeds (bit 3), max_redirects
- * (bits 4-6); octet 1 = read chunk size (bits 0-6: 1..128 octets per read), max_inflight 2
- * (bit 7); then the server's replies, consumed in order by whichever connection reads. Hosts
- * named "down..." fail to connect, "null..." fail to allocate. Checked: every lookup completes
- * exactly once (by the reply deadline at the latest), with a known status and a sane record. */
-#include <hiredis/hiredis.h>
+ * (bits 4-6); octet 1 = read size (bits 0-6: 1..128 octets per recv), max_inflight 2 (bit 7);
+ * then the server's replies, consumed in order by whichever connection reads. Addresses: seeds
+ * "seed1"/"seed2" resolve to 127.0.0.1 (no DNS), no other name resolves; 192.0.2.1 refuses at
+ * connect(), 192.0.2.2 fails the handshake, 192.0.2.3 never completes it; any other numeric
+ * address connects. Checked: every lookup completes exactly once (by the reply deadline at the
+ * latest), with a known status and a sane record; nothing reads or writes out of bounds. */
+#include <errno.h>
+#include <netdb.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,88 +24,93 @@
 #include <time.h>
 #include <unistd.h>
 
+
 static const uint8_t *fz_data;
 static size_t fz_len, fz_off, fz_chunk;
 static int fz_sp[2] = {-1, -1};
 
-static redisContext *fz_context(const char *host)
-{
-	if (!strncmp(host, "null", 4))
-		return NULL;
-	redisContext *c = redisConnectFd(fz_sp[0]); /* no I/O: the reader is fed below */
-	if (c != NULL && !strncmp(host, "down", 4)) {
-		c->err = REDIS_ERR_IO;
-		strcpy(c->errstr, "fuzz: connection refused");
-	}
-	return c;
-}
+enum { FZ_UP, FZ_FAIL_HANDSHAKE, FZ_NEVER };
+#define FZ_FDS 4096
+static unsigned char fz_state[FZ_FDS];
 
-static redisContext *fz_connect_timeout(const char *host, int port, const struct timeval tv)
+/* A socket: a dup of one end of a socketpair that is always readable and writable, so the
+ * poll(2) calls in store.c never sleep; store_conn.c's I/O goes through the fakes below. */
+static int fz_socket(int domain, int type, int protocol)
 {
-	(void)port;
-	(void)tv;
-	return fz_context(host);
-}
-
-static redisContext *fz_connect_nonblock(const char *host, int port)
-{
-	(void)port;
-	return fz_context(host);
-}
-
-static int fz_set_timeout(redisContext *c, const struct timeval tv)
-{
-	(void)c;
-	(void)tv;
-	return REDIS_OK;
-}
-
-/* The next chunk of the server's output into c's reader; -1 at the end of the input (EOF). */
-static int fz_feed(redisContext *c)
-{
-	if (fz_off >= fz_len) {
-		c->err = REDIS_ERR_EOF;
-		strcpy(c->errstr, "fuzz: server closed the connection");
+	(void)domain;
+	(void)type;
+	(void)protocol;
+	int fd = dup(fz_sp[0]);
+	if (fd >= FZ_FDS) {
+		close(fd);
+		errno = EMFILE;
 		return -1;
 	}
-	size_t n = fz_len - fz_off < fz_chunk ? fz_len - fz_off : fz_chunk;
-	if (redisReaderFeed(c->reader, (const char *)fz_data + fz_off, n) != REDIS_OK)
-		return -1;
-	fz_off += n;
+	if (fd >= 0)
+		fz_state[fd] = FZ_UP;
+	return fd;
+}
+
+static int fz_setsockopt(int fd, int level, int name, const void *v, socklen_t l)
+{
+	(void)fd;
+	(void)level;
+	(void)name;
+	(void)v;
+	(void)l;
 	return 0;
 }
 
-static int fz_buffer_read(redisContext *c)
+static int fz_connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
-	return fz_feed(c) < 0 ? REDIS_ERR : REDIS_OK;
-}
-
-static int fz_get_reply(redisContext *c, void **reply)
-{
-	sdsclear(c->obuf); /* "written" */
-	for (;;) {
-		if (redisGetReplyFromReader(c, reply) != REDIS_OK)
-			return REDIS_ERR;
-		if (*reply != NULL)
-			return REDIS_OK;
-		if (fz_feed(c) < 0)
-			return REDIS_ERR;
+	(void)len;
+	const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
+	uint32_t ip = sa->sa_family == AF_INET ? ntohl(v4->sin_addr.s_addr) : 0;
+	if (ip == 0xc0000201) { /* 192.0.2.1 */
+		errno = ECONNREFUSED;
+		return -1;
 	}
+	fz_state[fd] = ip == 0xc0000202 ? FZ_FAIL_HANDSHAKE : ip == 0xc0000203 ? FZ_NEVER : FZ_UP;
+	errno = EINPROGRESS;
+	return -1;
 }
 
-static void *fz_command(redisContext *c, const char *fmt, ...)
+static int fz_poll(struct pollfd *p, nfds_t n, int timeout)
 {
-	(void)fmt;
-	void *r = NULL;
-	return fz_get_reply(c, &r) == REDIS_OK ? r : NULL;
+	(void)timeout;
+	int ready = 0;
+	for (nfds_t i = 0; i < n; i++) {
+		unsigned st = p[i].fd >= 0 && p[i].fd < FZ_FDS ? fz_state[p[i].fd] : FZ_UP;
+		p[i].revents = st == FZ_NEVER ? 0 : (short)(p[i].events & (POLLIN | POLLOUT));
+		if (st == FZ_FAIL_HANDSHAKE)
+			p[i].revents |= POLLERR;
+		ready += p[i].revents != 0;
+	}
+	return ready;
 }
 
-static void fz_free(redisContext *c)
+static int fz_getsockopt(int fd, int level, int name, void *v, socklen_t *l)
 {
-	if (c == NULL)
-		return;
-	c->fd = -1; /* the shared socketpair stays open */
-	redisFree(c);
+	(void)level;
+	(void)name;
+	if (*l >= sizeof(int))
+		*(int *)v = fd >= 0 && fd < FZ_FDS && fz_state[fd] == FZ_FAIL_HANDSHAKE ? ECONNREFUSED : 0;
+	return 0;
+}
+
+/* The server's output: the next read-size octets of the input; EOF (closed) at its end. */
+static ssize_t fz_recv(int fd, void *buf, size_t len, int flags)
+{
+	(void)fd;
+	(void)flags;
+	size_t n = fz_len - fz_off;
+	if (n > fz_chunk)
+		n = fz_chunk;
+	if (n > len)
+		n = len;
+	memcpy(buf, fz_data + fz_off, n);
+	fz_off += n;
+	return (ssize_t)n;
 }
 
 static ssize_t fz_send(int fd, const void *buf, size_t len, int flags)
@@ -113,11 +121,39 @@ static ssize_t fz_send(int fd, const void *buf, size_t len, int flags)
 	return (ssize_t)len;
 }
 
+/* No name lookups: the seeds are 127.0.0.1, other names do not exist. */
+static int fz_getaddrinfo(const char *host, const char *port, const struct addrinfo *hints, struct addrinfo **res)
+{
+	if (strncmp(host, "seed", 4) != 0)
+		return EAI_NONAME;
+	struct addrinfo h = *hints;
+	h.ai_flags |= AI_NUMERICHOST | AI_NUMERICSERV;
+	return getaddrinfo(h.ai_family == AF_INET6 ? "::1" : "127.0.0.1", port, &h, res);
+}
+
+#define socket fz_socket
+#define setsockopt fz_setsockopt
+#define connect fz_connect
+#define poll fz_poll
+#define getsockopt fz_getsockopt
+#define recv fz_recv
+#define send fz_send
+#define getaddrinfo fz_getaddrinfo
+#include "../../lib/store/store_conn.c"
+#undef socket
+#undef setsockopt
+#undef connect
+#undef poll
+#undef getsockopt
+#undef recv
+#undef send
+#undef getaddrinfo
+
 /* store_create allocates ~0.3 MB (request table, reply pool, slot maps) that a real client keeps
- * for its lifetime; per execution, fresh pages made the target page-fault bound (~250 exec/s).
- * store.c's calloc/free go through this cache: a block of the same size is handed out again,
- * zeroed (still a heap block of exactly that size, so ASan sees overflows past it); anything
- * else (hiredis' allocations, commands) passes through. */
+ * for its lifetime; fresh pages on every execution made this target page-fault bound. store.c
+ * (compiled in here too) gets its calloc/free through this cache: a block of the same size is
+ * handed out again, zeroed; it is still a heap block of exactly that size, so ASan still sees
+ * overflows past it. Everything else passes through. */
 #define FZ_CACHE 32
 static struct { void *p; size_t size; int used; } fz_cache[FZ_CACHE];
 
@@ -154,14 +190,6 @@ static void fz_free_mem(void *p)
 
 #define calloc fz_calloc
 #define free fz_free_mem
-#define redisConnectWithTimeout fz_connect_timeout
-#define redisConnectNonBlock fz_connect_nonblock
-#define redisSetTimeout fz_set_timeout
-#define redisBufferRead fz_buffer_read
-#define redisGetReply fz_get_reply
-#define redisCommand fz_command
-#define redisFree fz_free
-#define send fz_send
 #include "../../lib/store/store.c"
 #undef calloc
 #undef free
