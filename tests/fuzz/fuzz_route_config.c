@@ -1,6 +1,7 @@
 /* libFuzzer target: the DPDK-free parsers behind gbakd.ini values (app/config.c hands them the
  * strings): gsids (route_parse_u32_list), realm patterns and naf_domains (route_realm_add,
- * route_realm_lookup, route_dns_in), source prefixes (net_prefix_parse / net_prefix_match),
+ * route_realm_lookup, route_dns_in), source prefixes (net_prefix_parse / net_prefix_match /
+ * net_prefix_format / net_prefix_same),
  * addresses (net_parse_ip, net_parse_hostport, net_sockaddr_parse). The input is one value (a
  * NUL-terminated heap copy of exactly its size); values that parse must hold what they promise:
  * counts within bounds, a prefix that contains its own address, an address that survives
@@ -33,10 +34,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n > ROUTE_RULE_MAX_GSIDS || (n < 0 && n != -EINVAL && n != -ENOSPC))
 		abort();
 
-	struct net_prefix p;
+	struct net_prefix p, q;
 	if (net_prefix_parse(s, &p) == 0) {
 		if ((p.family != 4 && p.family != 6) || p.len > (p.family == 4 ? 32 : 128) ||
-		    !net_prefix_match(&p, p.family, p.addr))
+		    !net_prefix_match(&p, p.family, p.addr) || !net_prefix_same(&p, &p))
+			abort();
+		/* the text gbakd logs and reports for a prefix parses back to the same prefix */
+		char txt[64];
+		if (net_prefix_format(&p, txt, sizeof(txt)) == NULL || net_prefix_parse(txt, &q) != 0 ||
+		    !net_prefix_same(&p, &q))
 			abort();
 	}
 

@@ -1,10 +1,13 @@
 /* libFuzzer target: the Zn server path on arbitrary datagrams. zn_bir_parse must never read past
  * the input; a result code must come with an answerable request and a Failed-AVP inside the
  * input or a library example; a valid BIR must round-trip through zn_bia_build/zn_bia_parse and
- * zn_bir_forward_build/zn_bir_parse with the same values. zn_bia_parse runs on the input too. */
+ * zn_bir_forward_build/zn_bir_parse with the same values; a 5xxx answered with zn_bia_error_build
+ * (the BIA grammar) is a well-framed answer with the request's ids. zn_bia_parse runs on the input
+ * too. */
 #include "diameter/diameter.h"
 #include "zn/zn.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +37,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (zn_bia_parse(out, (size_t)n, &v) == 0 && v.result_code != (uint32_t)rc)
 			abort();
+		/* gbakd answers a BIR's 5xxx in the BIA grammar: it must parse as a BIA with that code,
+		 * the request's ids, and the Proxy-Info the parser accepted */
+		n = zn_bia_error_build(out, sizeof(out), data, size, (uint32_t)rc, r.failed_avp, r.failed_avp_len,
+				       "bsf.example", "example");
+		if (rc >= 5000 && rc <= 5999 && r.hdr.cmd == DIA_CMD_BI && r.hdr.app_id == DIA_APP_ZN) {
+			if (n < 0 || dia_hdr_parse(out, (size_t)n, &h) != 0 || h.hbh != r.hdr.hbh || h.e2e != r.hdr.e2e ||
+			    (h.flags & DIA_FLAG_R) || (h.flags & DIA_FLAG_E))
+				abort();
+			struct dia_avp_iter it;
+			struct dia_avp a;
+			int frc;
+			dia_avp_iter_msg(&it, out, (size_t)n);
+			while ((frc = dia_avp_next(&it, &a)) == 1)
+				;
+			if (frc != 0)
+				abort(); /* our answers are always well framed */
+		} else if (n != -EINVAL && (rc < 5000 || rc > 5999)) {
+			abort(); /* only 5xxx codes are answered this way */
+		}
 	} else if (rc == 0) {
 		static const uint8_t key[32] = {1, 2, 3};
 		struct zn_bia a = {.result_code = DIA_SUCCESS, .origin_host = "bsf.example", .origin_realm = "example",
