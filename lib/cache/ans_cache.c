@@ -3,14 +3,13 @@
 
 #include <string.h>
 
+#include "cache/cache_sets.h"
+
 #include <rte_hash_crc.h>
 
 static uint32_t nb_sets(unsigned entries)
 {
-	uint32_t sets = 1;
-	while (sets * ANS_CACHE_WAYS < entries)
-		sets <<= 1;
-	return sets;
+	return cache_sets_for(entries, ANS_CACHE_WAYS);
 }
 
 size_t ans_cache_mem_size(unsigned entries)

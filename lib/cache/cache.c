@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cache/cache_sets.h"
+
 #include <rte_hash_crc.h>
 
 uint64_t cache_hash(const char *btid, uint16_t len)
@@ -15,10 +17,7 @@ uint64_t cache_hash(const char *btid, uint16_t len)
 
 static uint32_t nb_sets(unsigned entries)
 {
-	uint32_t sets = 1;
-	while (sets * CACHE_WAYS < entries)
-		sets <<= 1;
-	return sets;
+	return cache_sets_for(entries, CACHE_WAYS);
 }
 
 size_t cache_mem_size(unsigned entries)
