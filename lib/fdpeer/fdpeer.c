@@ -30,7 +30,7 @@ static struct {
 	int log_level;
 	int log_registered;
 	pthread_mutex_t log_lock;
-	atomic_uint_fast64_t bir_rx, bir_refused, bia_tx, pending, cli_sent, cli_answered, cli_timeout;
+	atomic_uint_fast64_t bir_rx, bir_refused, bir_malformed, bia_tx, pending, cli_sent, cli_answered, cli_timeout;
 } g = {.log_lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* ---- logging ------------------------------------------------------------------------------- */
@@ -153,56 +153,125 @@ static int add_vsai(msg_or_avp *parent)
 
 /* ---- server side: BIR -> engine ---------------------------------------------------------- */
 
-static void flatten_bir(struct msg *m, struct fdpeer_query *q)
+/* Copy a DiameterIdentity exactly: 0, or -1 when it has a NUL or does not fit dst (with its NUL).
+ * A truncated or NUL-cut identity could equal another peer's: never hand one on. */
+static int copy_id(char *dst, size_t cap, const union avp_value *v)
+{
+	if (v->os.len >= cap || memchr(v->os.data, 0, v->os.len))
+		return -1;
+	memcpy(dst, v->os.data, v->os.len);
+	dst[v->os.len] = 0;
+	return 0;
+}
+
+/* Flatten BIR m into q. Returns 0, or the result code fdpeer answers itself (5004 a value q cannot
+ * hold exactly, 5009 a list over its limit) with *failed = the offending AVP. */
+static uint32_t flatten_bir(struct msg *m, struct fdpeer_query *q, struct avp **failed)
 {
 	struct avp *a = NULL;
 	DiamId_t src = NULL;
 	size_t srclen = 0;
+	uint32_t verdict = 0;
 	if (fd_msg_source_get(m, &src, &srclen) == 0 && src) {
 		size_t n = srclen < FDPEER_ID_MAX - 1 ? srclen : FDPEER_ID_MAX - 1;
 		memcpy(q->peer, src, n);
 		q->peer[n] = 0;
 	}
 	fd_msg_browse(m, MSG_BRW_FIRST_CHILD, &a, NULL);
-	for (; a; fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL)) {
+	for (; a && !verdict; fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL)) {
 		struct avp_hdr *h = NULL;
 		if (fd_msg_avp_hdr(a, &h) || h->avp_value == NULL)
 			continue;
 		const union avp_value *v = h->avp_value;
+		int bad = 0;
 		if (!(h->avp_flags & AVP_FLAG_VENDOR)) {
 			switch (h->avp_code) {
-			case 264: copy_str(q->origin_host, sizeof(q->origin_host), v); break;
-			case 296: copy_str(q->origin_realm, sizeof(q->origin_realm), v); break;
-			case 283: copy_str(q->dest_realm, sizeof(q->dest_realm), v); break;
+			case 264: bad = copy_id(q->origin_host, sizeof(q->origin_host), v); break;
+			case 296: bad = copy_id(q->origin_realm, sizeof(q->origin_realm), v); break;
+			case 283: bad = copy_id(q->dest_realm, sizeof(q->dest_realm), v); break;
 			case 282:
-				if (q->n_route_records < FDPEER_RR_MAX) {
-					copy_str(q->route_records[q->n_route_records], FDPEER_ID_MAX, v);
-					q->n_route_records++;
+				if (q->n_route_records >= FDPEER_RR_MAX) {
+					verdict = 5009; /* as lib/zn refuses it over UDP (ZN_MAX_ROUTE_RECORD) */
+					break;
 				}
+				bad = copy_id(q->route_records[q->n_route_records++], FDPEER_ID_MAX, v);
 				break;
 			}
-			continue;
+		} else if (h->avp_vendor == FDPEER_VENDOR_3GPP) {
+			switch (h->avp_code) {
+			case 401:
+				if ((bad = v->os.len > FDPEER_BTID_MAX) == 0) {
+					q->btid_len = (uint16_t)v->os.len;
+					memcpy(q->btid, v->os.data, q->btid_len);
+				}
+				break;
+			case 402:
+				if ((bad = v->os.len > FDPEER_NAFID_MAX) == 0) {
+					q->naf_id_len = (uint16_t)v->os.len;
+					memcpy(q->naf_id, v->os.data, q->naf_id_len);
+				}
+				break;
+			case 403:
+				if (q->n_gsids >= FDPEER_GSID_MAX) {
+					verdict = 5009;
+					break;
+				}
+				bad = copy_id(q->gsids[q->n_gsids++], FDPEER_GSID_LEN, v);
+				break;
+			case 407:
+				q->gba_u_aware = v->i32 == 1;
+				break;
+			}
 		}
-		if (h->avp_vendor != FDPEER_VENDOR_3GPP)
-			continue;
-		switch (h->avp_code) {
-		case 401:
-			q->btid_len = v->os.len < FDPEER_BTID_MAX ? v->os.len : FDPEER_BTID_MAX;
-			memcpy(q->btid, v->os.data, q->btid_len);
-			break;
-		case 402:
-			q->naf_id_len = v->os.len < FDPEER_NAFID_MAX ? v->os.len : FDPEER_NAFID_MAX;
-			memcpy(q->naf_id, v->os.data, q->naf_id_len);
-			break;
-		case 403:
-			if (q->n_gsids < FDPEER_GSID_MAX)
-				copy_str(q->gsids[q->n_gsids++], FDPEER_GSID_LEN, v);
-			break;
-		case 407:
-			q->gba_u_aware = v->i32 == 1;
-			break;
-		}
+		if (bad)
+			verdict = 5004;
+		if (verdict)
+			*failed = a;
 	}
+	return verdict;
+}
+
+/* Failed-AVP { a copy of AVP a } (a built afresh from its model and value: freeDiameter cannot
+ * copy an AVP it appended itself, which has no wire octets). Returns 0 or an errno. */
+static int add_failed_avp(struct msg *ans, struct avp *a)
+{
+	struct dict_object *model = NULL;
+	struct avp_hdr *h = NULL;
+	struct avp *fa = NULL, *copy = NULL;
+	int r;
+	if ((r = fd_msg_model(a, &model)) || model == NULL || (r = fd_msg_avp_hdr(a, &h)) ||
+	    h->avp_value == NULL)
+		return r ? r : EINVAL;
+	if ((r = fd_msg_avp_new(fdpeer_d.failed_avp, 0, &fa)))
+		return r;
+	if ((r = fd_msg_avp_new(model, 0, &copy)) || (r = fd_msg_avp_setvalue(copy, h->avp_value)) ||
+	    (r = fd_msg_avp_add(fa, MSG_BRW_LAST_CHILD, copy))) {
+		if (copy)
+			fd_msg_free(copy);
+		fd_msg_free(fa);
+		return r;
+	}
+	if ((r = fd_msg_avp_add(ans, MSG_BRW_LAST_CHILD, fa)))
+		fd_msg_free(fa);
+	return r;
+}
+
+/* Answer request *m (taken) with a 5xxx permanent failure in the BIA grammar (no 'E' bit; RFC 6733
+ * §7.1.5), the offending AVP in Failed-AVP. Returns 0 or an errno. */
+static int answer_malformed(struct msg **m, uint32_t code, struct avp *failed)
+{
+	int r;
+	if ((r = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, m, 0)))
+		return r;
+	if ((r = add_vsai(*m)) ||
+	    (r = fd_msg_rescode_set(*m, code == 5009 ? "DIAMETER_AVP_OCCURS_TOO_MANY_TIMES"
+						     : "DIAMETER_INVALID_AVP_VALUE", NULL, NULL, 1)) ||
+	    (r = add_i32(*m, fdpeer_d.auth_session_state, 1)) || (r = add_failed_avp(*m, failed))) {
+		fd_msg_free(*m);
+		*m = NULL;
+		return r;
+	}
+	return fd_msg_send(m, NULL, NULL);
 }
 
 static int answer_error(struct msg **m, uint32_t code)
@@ -232,7 +301,14 @@ static int bir_cb(struct msg **m, struct avp *avp, struct session *sess, void *o
 		atomic_fetch_add(&g.bir_refused, 1);
 		return answer_error(m, 3004);
 	}
-	flatten_bir(*m, q);
+	struct avp *failed = NULL;
+	uint32_t verdict = flatten_bir(*m, q, &failed);
+	if (verdict) {
+		atomic_fetch_add(&g.bir_malformed, 1);
+		explicit_bzero(q, sizeof(*q));
+		free(q);
+		return answer_malformed(m, verdict, failed);
+	}
 	q->pending = *m;
 	*m = NULL; /* the request now belongs to q */
 	atomic_fetch_add(&g.bir_rx, 1);
@@ -408,6 +484,7 @@ void fdpeer_stats_get(struct fdpeer_stats *st)
 {
 	st->bir_rx = atomic_load(&g.bir_rx);
 	st->bir_refused = atomic_load(&g.bir_refused);
+	st->bir_malformed = atomic_load(&g.bir_malformed);
 	st->bia_tx = atomic_load(&g.bia_tx);
 	st->pending = atomic_load(&g.pending);
 	st->cli_sent = atomic_load(&g.cli_sent);
@@ -573,6 +650,9 @@ static int build_bir(const struct fdpeer_bir *req, struct msg **out)
 		goto fail;
 	if (req->gba_u_aware >= 0 && (r = add_i32(m, FDPEER_AVP(407), req->gba_u_aware)))
 		goto fail;
+	for (unsigned i = 0; i < req->n_fake_rr; i++)
+		if ((r = add_os(m, fdpeer_d.route_record, req->fake_rr[i], req->fake_rr_len[i])))
+			goto fail;
 	*out = m;
 	return 0;
 fail:

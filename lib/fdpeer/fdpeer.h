@@ -100,6 +100,11 @@ struct fdpeer_bir {
 	size_t dup_btid_len;
 	const uint8_t *dup_naf_id;
 	size_t dup_naf_id_len;
+	/* negative tests only: Route-Record values the client itself claims (a forged relay path);
+	 * octets, so an embedded NUL can be sent; NULL = none */
+	const uint8_t *const *fake_rr;
+	const size_t *fake_rr_len;
+	unsigned n_fake_rr;
 };
 
 /* A received BIA, flattened (client side). */
@@ -127,6 +132,11 @@ struct fdpeer_bia {
 struct fdpeer_stats {
 	uint64_t bir_rx;       /* BIRs handed to the engine */
 	uint64_t bir_refused;  /* submit() refused -> 3004 */
+	uint64_t bir_malformed; /* answered by fdpeer itself: a value we cannot hold exactly (an
+				 * identity with a NUL or longer than FDPEER_ID_MAX - 1, a B-TID or NAF-Id
+				 * over its buffer: 5004) or a list over its limit (more than FDPEER_RR_MAX
+				 * Route-Record or FDPEER_GSID_MAX GAA-Service-Identifier: 5009), never
+				 * truncated and handed on */
 	uint64_t bia_tx;       /* answers sent by fdpeer_answer */
 	uint64_t pending;      /* submitted, not yet answered */
 	uint64_t cli_sent;     /* client BIRs sent */

@@ -150,6 +150,7 @@ int fdpeer_dict_zn_load(void)
 		{"Experimental-Result", &fdpeer_d.exp_result},
 		{"Experimental-Result-Code", &fdpeer_d.exp_result_code},
 		{"Route-Record", &fdpeer_d.route_record},
+		{"Failed-AVP", &fdpeer_d.failed_avp},
 	};
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		if ((r = base_avp(base[i].n, base[i].o)))

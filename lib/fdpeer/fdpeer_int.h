@@ -11,7 +11,7 @@ struct fdpeer_dict {
 	/* base */
 	struct dict_object *session_id, *vsai, *vendor_id, *auth_app_id, *auth_session_state;
 	struct dict_object *origin_host, *origin_realm, *dest_host, *dest_realm, *user_name;
-	struct dict_object *result_code, *exp_result, *exp_result_code, *route_record;
+	struct dict_object *result_code, *exp_result, *exp_result_code, *route_record, *failed_avp;
 	/* Zn (index = code - 400) */
 	struct dict_object *zn[21];
 };

@@ -244,9 +244,10 @@ static void test_serve(void)
 	fdpeer_stats_get(&st);
 	if (r == 0)
 		CU_ASSERT_EQUAL(fdpeer_stop(), 0);
-	printf("\nfd_bsf stats: bir_rx=%llu bia_tx=%llu refused=%llu pending=%llu answered=%u\n",
+	printf("\nfd_bsf stats: bir_rx=%llu bia_tx=%llu refused=%llu pending=%llu malformed=%llu answered=%u\n",
 	       (unsigned long long)st.bir_rx, (unsigned long long)st.bia_tx,
-	       (unsigned long long)st.bir_refused, (unsigned long long)st.pending, eng.answered);
+	       (unsigned long long)st.bir_refused, (unsigned long long)st.pending,
+	       (unsigned long long)st.bir_malformed, eng.answered);
 	CU_ASSERT_EQUAL(st.pending, 0);
 	CU_ASSERT_EQUAL(st.bir_rx, st.bia_tx + st.bir_refused);
 	if (eng.events)

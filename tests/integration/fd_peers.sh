@@ -133,6 +133,18 @@ check_eq "GBA_U: UICC-Key-Material = Ks_int_NAF" "$KEY_U" "$(jget gbau uicc_key)
 
 check "unknown B-TID query" q unk "${DIRECT[@]}" FDQ_BTID='AAAAAAAAAAAAAAAAAAAAAA==@bsf.home1.net'
 check_eq "unknown B-TID -> Experimental-Result 5403" 5403 "$(jget unk experimental_result)"
+
+# Route-Records the NAF claims itself: fdpeer keeps FDPEER_RR_MAX (8) exactly and never truncates
+# or NUL-cuts an identity (one could then equal another peer's): 7 claimed + the one our
+# freeDiameter appends on receipt still fit; 8 + 1 is refused with 5009 as lib/zn refuses it over
+# UDP, a NUL inside one with 5004, both with the offending AVP in Failed-AVP and no 'E' bit
+check "7 claimed Route-Records" q rr7 "${DIRECT[@]}" FDQ_NAF=naf1.home1.net FDQ_RR=r1.x,r2.x,r3.x,r4.x,r5.x,r6.x,r7.x
+check_eq "7 + 1 Route-Records fit: 2001" 2001 "$(jget rr7 result_code)"
+check_eq "7 + 1: echoed in order" r1.x,r2.x,r3.x,r4.x,r5.x,r6.x,r7.x,naf1.home1.net "$(jget rr7 route_records)"
+check "8 claimed Route-Records" q rr8 "${DIRECT[@]}" FDQ_NAF=naf1.home1.net FDQ_RR=r1.x,r2.x,r3.x,r4.x,r5.x,r6.x,r7.x,r8.x
+check_eq "8 + 1 Route-Records: 5009 DIAMETER_AVP_OCCURS_TOO_MANY_TIMES" "5009 0" "$(jget rr8 result_code) $(jget rr8 experimental_result)"
+check "a Route-Record with a NUL" q rrnul "${DIRECT[@]}" FDQ_NAF=naf1.home1.net 'FDQ_RR=relay.home1.net%00.evil'
+check_eq "NUL inside a DiameterIdentity: 5004 DIAMETER_INVALID_AVP_VALUE" "5004 0" "$(jget rrnul result_code) $(jget rrnul experimental_result)"
 check_eq "5403 carries no key" "" "$(jget unk me_key)"
 check "foreign NAF query" q evil "${DIRECT[@]}" FDQ_NAF=naf.evil.example
 check_eq "NAF-Id outside the allowed domains -> 5402" 5402 "$(jget evil experimental_result)"
@@ -192,7 +204,7 @@ check "watchdog: a DWR/DWA exchange on an idle link" \
 # ---- clean shutdown of the BSF: DPR to the home AAA -------------------------------------------
 kill -TERM $BSF_PID; wait $BSF_PID; BSF_RC=$?
 check_eq "fd_bsf stops cleanly (fdpeer_stop) and its asserts pass" 0 "$BSF_RC"
-check_match "fd_bsf: every BIR answered" "bir_rx=([0-9]+) bia_tx=\\1 refused=0 pending=0" "$(grep 'fd_bsf stats' $D/bsf.out)"
+check_match "fd_bsf: every BIR answered" "bir_rx=([0-9]+) bia_tx=\\1 refused=0 pending=0 malformed=2 " "$(grep 'fd_bsf stats' $D/bsf.out)"
 check "home AAA saw the BSF's DPR" wait_log $D/haaa.log "Peer 'bsf.home1.net' sent a DPR"
 check "the DPA to the BSF is in the capture" \
 	t_wait "a DPA on the wire" "" t_cap_has $D/cap.pcapng 'diameter.cmd.code == 282 && diameter.flags.request == 0' "${DEC[@]}"
@@ -234,6 +246,10 @@ check_match "tshark (its own NTP decoding): the 2040 Key-ExpiryTime on the wire"
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.Key-ExpiryTime && tcp.srcport == '$P_BSF -T fields -e diameter.Key-ExpiryTime 2>/dev/null | grep -m1 2040)"
 check_eq "tshark: no malformed packets / expert errors" 0 \
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)"
+for c in 5009 5004; do
+	check_eq "tshark: the $c BIA carries Failed-AVP, Auth-Session-State and VSAI, no 'E' bit" 1 \
+		"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y "diameter.Result-Code == $c && diameter.flags.error == 0 && diameter.Failed-AVP && diameter.Auth-Session-State && diameter.Vendor-Specific-Application-Id" 2>/dev/null | wc -l)"
+done
 check_eq "tshark: ME-Key-Material decoded on the wire" "$KEY_ME" \
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.cmd.code == 310 && tcp.srcport == '$P_BSF -T fields -e diameter.ME-Key-Material 2>/dev/null | head -1)"
 TLS_HS=$(tshark -r $D/cap.pcapng -d tcp.port==$P_BSF_TLS,tls -d tcp.port==$P_HAAA_TLS,tls -Y 'tls.handshake.type == 1' 2>/dev/null | wc -l)

@@ -4,7 +4,9 @@
  * Environment: FDQ_HOST, FDQ_PORT, FDQ_PEER, FDQ_ID, FDQ_REALM (opt), FDQ_DEST_REALM (opt),
  * FDQ_BTID, FDQ_NAF (FQDN; Ua id 01 00 00 00 02 appended), FDQ_GBA_U (0/1, opt),
  * FDQ_TLS_CA/CERT/KEY (TLS when CERT is set), FDQ_TIMEOUT_MS, FDQ_LOG,
- * FDQ_EXPECT_RC (expected return of query_diameter_run, default 0). */
+ * FDQ_EXPECT_RC (expected return of query_diameter_run, default 0),
+ * FDQ_RR (negative tests: comma-separated Route-Record values the NAF claims itself; "%00" in one
+ * stands for a NUL octet). */
 #include "../../tools/gbactl/query_diameter.c"
 
 #include "cu_runner.h"
@@ -52,6 +54,27 @@ static void test_query(void)
 	o.ca = env("FDQ_TLS_CA", NULL);
 	o.tls = o.cert != NULL;
 	o.timeout_ms = (unsigned)atoi(env("FDQ_TIMEOUT_MS", "15000"));
+	static uint8_t rr_buf[16][FDPEER_ID_MAX + 8];
+	static const uint8_t *rr[16];
+	static size_t rr_len[16];
+	const char *rrs = env("FDQ_RR", NULL);
+	for (unsigned n = 0; rrs && *rrs && n < 16; n++) {
+		size_t l = 0;
+		for (; *rrs && *rrs != ',' && l < sizeof(rr_buf[n]); rrs++)
+			if (!strncmp(rrs, "%00", 3)) {
+				rr_buf[n][l++] = 0;
+				rrs += 2;
+			} else {
+				rr_buf[n][l++] = (uint8_t)*rrs;
+			}
+		rr[n] = rr_buf[n];
+		rr_len[n] = l;
+		o.n_fake_rr = n + 1;
+		if (*rrs == ',')
+			rrs++;
+	}
+	o.fake_rr = rr;
+	o.fake_rr_len = rr_len;
 	o.log_path = env("FDQ_LOG", NULL);
 
 	struct query_diameter_result r;

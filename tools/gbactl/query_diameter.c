@@ -213,6 +213,7 @@ int query_diameter_run(const struct query_diameter_opts *o, struct query_diamete
 				.gsids = o->gsids, .n_gsids = o->n_gsids, .gba_u_aware = o->gba_u_aware,
 				.dup_btid = o->dup_btid, .dup_btid_len = o->dup_btid_len,
 				.dup_naf_id = o->dup_naf_id, .dup_naf_id_len = o->dup_naf_id_len,
+				.fake_rr = o->fake_rr, .fake_rr_len = o->fake_rr_len, .n_fake_rr = o->n_fake_rr,
 			};
 			ret = fdpeer_client_query(&bir, &r->bia, timeout);
 			r->rtt_ms = now_ms() - t1;

@@ -35,6 +35,9 @@ struct query_diameter_opts {
 	size_t dup_btid_len;
 	const uint8_t *dup_naf_id;
 	size_t dup_naf_id_len;
+	const uint8_t *const *fake_rr; /* negative tests: Route-Records we claim ourselves (octets) */
+	const size_t *fake_rr_len;
+	unsigned n_fake_rr;
 	unsigned timeout_ms;     /* connect + answer budget; 0 = 5000 */
 	const char *log_path;    /* freeDiameter's log file; NULL = discarded */
 	/* called once the answer is in, before the DPR/DPA teardown (libfdcore 1.2.1's teardown can
