@@ -429,6 +429,7 @@ static int cmd_diameter(const char *c __rte_unused, const char *p __rte_unused, 
 	rte_tel_data_add_dict_u64(d, "enabled", (uint64_t)enabled);
 	rte_tel_data_add_dict_u64(d, "bir_rx", fs.bir_rx);
 	rte_tel_data_add_dict_u64(d, "bir_refused", fs.bir_refused + __atomic_load_n(&st.refused, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "bir_malformed", fs.bir_malformed);
 	rte_tel_data_add_dict_u64(d, "bia_tx", fs.bia_tx);
 	rte_tel_data_add_dict_u64(d, "pending", fs.pending);
 	rte_tel_data_add_dict_u64(d, "answer_errors", __atomic_load_n(&st.answer_errors, __ATOMIC_RELAXED));
