@@ -24,7 +24,7 @@
 #define MAX_WORKERS 64 /* = FWD_WORKERS_MAX: the worker field of our hop-by-hop ids */
 #define FWD_ATTEMPTS_MAX 17 /* [hop] retries <= 16 */
 
-enum slot_state { SLOT_FREE = 0, SLOT_STORE, SLOT_READY, SLOT_PARTNER };
+enum slot_state { SLOT_FREE = 0, SLOT_STORE, SLOT_READY, SLOT_FORWARD };
 
 /* One query the worker holds while it waits (store lookup, partner answer) or derives keys. */
 struct slot {
@@ -33,7 +33,7 @@ struct slot {
 	struct zn_bir bir;     /* points into m */
 	uint64_t t_in;         /* TSC at RX */
 	uint8_t state;
-	/* partner forwarding (proxy.c) */
+	/* partner forwarding (forward.c) */
 	uint8_t attempt;       /* attempts made after the first */
 	uint8_t addr_idx;      /* address of the current attempt */
 	uint16_t hop;          /* next hop */
@@ -48,14 +48,14 @@ struct slot {
 	uint16_t tok[FWD_ATTEMPTS_MAX];     /* hop-by-hop token of each attempt */
 	uint8_t transport;     /* SLOT_TRANSPORT_*: where the answer goes */
 	int16_t rule;          /* the policy rule that authorised the query */
-	struct peer_query *peer_query; /* SLOT_TRANSPORT_DIAMETER: peers.c's context */
+	struct peer_query *peer_query; /* SLOT_TRANSPORT_DIAMETER: dia_node.c's context */
 };
 
 #define SLOT_TRANSPORT_UDP 0
 #define SLOT_TRANSPORT_DIAMETER 1
 struct peer_query;
 
-struct proxy_worker; /* proxy.c */
+struct forward_worker; /* forward.c */
 
 struct worker {
 	unsigned idx;       /* 0..nb_workers-1 */
@@ -75,7 +75,7 @@ struct worker {
 	unsigned nb_free, nb_slots;
 	struct rte_mempool *pool;
 	struct rte_ring *handoff;          /* answers from partners that RSS gave another worker */
-	struct proxy_worker *proxy;
+	struct forward_worker *fwd;
 	uint64_t deny[ROUTE_MAX_RULES + 1][ROUTE_DENY_MAX]; /* [rule or last = none][reason] */
 	uint64_t tsc_hz;
 	uint64_t now_ns;   /* CLOCK_MONOTONIC of this iteration */
@@ -116,28 +116,28 @@ struct slot *worker_slot_alloc(struct worker *w);
 /* Return a slot to the free list (a forwarded query's deadline and ids are released first). */
 void worker_slot_free(struct worker *w, struct slot *s);
 
-/* proxy.c: roaming (Zn' over UDP). */
-int proxy_worker_init(struct worker *w);
+/* forward.c: roaming (Zn' over UDP). */
+int forward_worker_init(struct worker *w);
 /* Forward slot s (a validated BIR for a partner realm) to next hop `hop`. */
-void proxy_forward(struct worker *w, struct slot *s, uint16_t hop);
+void forward_forward(struct worker *w, struct slot *s, uint16_t hop);
 /* A Diameter answer arrived on the Zn port: relay it if it answers one of our forwards (on any
  * worker: hands it over through that worker's ring). Consumes m. */
-void proxy_answer_rx(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np);
+void forward_answer_rx(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np);
 /* Timers, retries, handoff ring, probes. Returns work done (0 = idle). */
-unsigned proxy_poll(struct worker *w);
+unsigned forward_poll(struct worker *w);
 /* Answer every forwarded query still waiting with 3002 (shutdown). */
-void proxy_abort_all(struct worker *w);
-/* Slot s (SLOT_PARTNER) is done: take it off its deadline queue and remember its end-to-end id,
+void forward_abort_all(struct worker *w);
+/* Slot s (SLOT_FORWARD) is done: take it off its deadline queue and remember its end-to-end id,
  * so that a late answer is told from a forged one (called by worker_slot_free). */
-void proxy_slot_release(struct worker *w, struct slot *s);
+void forward_slot_release(struct worker *w, struct slot *s);
 /* Revocation: drop every cached answer for btid[0..len). Returns how many. */
-unsigned proxy_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_t len);
-int proxy_register_telemetry(void);
+unsigned forward_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_t len);
+int forward_register_telemetry(void);
 /* A Diameter hop's completion for slot s: z (the home's answer) or NULL (answer rc, 3002). */
-void proxy_diameter_result(struct worker *w, struct slot *s, uint32_t rc, const struct zn_bia *z);
+void forward_diameter_result(struct worker *w, struct slot *s, uint32_t rc, const struct zn_bia *z);
 /* Learn a hop address's MAC from an ARP request or reply (any worker). */
-void proxy_arp_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np);
+void forward_arp_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np);
 /* Learn a hop address's MAC from an IPv6 neighbour advertisement (any worker). */
-void proxy_nd_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np);
+void forward_nd_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np);
 
 #endif

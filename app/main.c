@@ -27,7 +27,7 @@
 #include <rte_telemetry.h>
 
 #include "diameter/diameter.h"
-#include "peers.h"
+#include "dia_node.h"
 #include "ub.h"
 
 #define GBAKD_VERSION "0.1.0"
@@ -192,7 +192,7 @@ static struct worker *worker_new(unsigned idx, struct cfg_port *p, uint16_t q, i
 	w->handoff = rte_ring_create(rn, 1024, socket, RING_F_SC_DEQ);
 	if (w->handoff == NULL)
 		rte_exit(EXIT_FAILURE, "cannot create handoff ring: %s\n", rte_strerror(rte_errno));
-	if (proxy_worker_init(w) < 0)
+	if (forward_worker_init(w) < 0)
 		rte_exit(EXIT_FAILURE, "cannot initialise roaming state for worker %u\n", idx);
 	if (tel_register_lcore(&w->tel) < 0)
 		rte_exit(EXIT_FAILURE, "too many workers for telemetry\n");
@@ -363,7 +363,7 @@ int main(int argc, char **argv)
 		idx += cfg->port[p].nb_queues;
 	}
 
-	peers_init(); /* [diameter]: freeDiameter on its own threads */
+	dia_node_init(); /* [diameter]: freeDiameter on its own threads */
 	ub_start(cfg); /* [ub]: the bootstrapping HTTP server on a control thread */
 
 	char info[768];
@@ -372,7 +372,7 @@ int main(int argc, char **argv)
 	if (tel_register_commands(info) < 0 || worker_register_telemetry() < 0 ||
 	    rte_telemetry_register_cmd("/gbakd/shards", cmd_shards, "gbakd store shards (summed over workers)") ||
 	    rte_telemetry_register_cmd("/gbakd/policy", cmd_policy, "gbakd authorised queries and 5402 denials per rule and reason") ||
-	    proxy_register_telemetry() < 0 || peers_register_telemetry() < 0 || ub_register_telemetry() < 0)
+	    forward_register_telemetry() < 0 || dia_node_register_telemetry() < 0 || ub_register_telemetry() < 0)
 		rte_exit(EXIT_FAILURE, "cannot register telemetry commands\n");
 
 	signal(SIGINT, on_signal);
@@ -409,17 +409,17 @@ int main(int argc, char **argv)
 		}
 		/* the main lcore supervises and carries Diameter answers/forwards to freeDiameter */
 		for (;;) {
-			unsigned busy = peers_control_poll();
+			unsigned busy = dia_node_control_poll();
 			unsigned running = 0;
 			for (unsigned i = 0; i < need; i++)
 				running += !gbakd_workers[i]->done;
 			if (running == 0)
 				break;
 			if (!busy)
-				usleep(peers_enabled() ? 20 : 100000);
+				usleep(dia_node_enabled() ? 20 : 100000);
 		}
 		rte_eal_mp_wait_lcore();
-		peers_stop();
+		dia_node_stop();
 	}
 	ub_stop();
 	printf("gbakd: stopping\n");

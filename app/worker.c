@@ -5,7 +5,7 @@
  *      unanswered (unknown_source: no reflection); DWR answered; BIR parsed in place (protocol
  *      errors answered with Result-Code / Failed-AVP)
  *   -> NAF authorisation (5402; UDP: source address, Diameter: the authenticated peer through
- *      trusted relays, README "Trust model") -> B-TID realm: local / partner (proxy.c) / 3003
+ *      trusted relays, README "Trust model") -> B-TID realm: local / partner (forward.c) / 3003
  *   -> local: per-worker cache hit -> ready; miss -> pipelined store lookup (in-flight slot)
  *      (the cache is used only while the revocation subscription is proven fresh: revocations())
  *   -> ready queries: one multi-buffer KDF burst -> BIA written into the query's mbuf -> tx burst
@@ -28,7 +28,7 @@
 
 #include "diameter/diameter.h"
 #include "gba/gba_btid.h"
-#include "peers.h"
+#include "dia_node.h"
 #include "route/route.h"
 
 #define SLOT_NONE UINT32_MAX
@@ -78,8 +78,8 @@ struct slot *worker_slot_alloc(struct worker *w)
 
 void worker_slot_free(struct worker *w, struct slot *s)
 {
-	if (s->state == SLOT_PARTNER)
-		proxy_slot_release(w, s);
+	if (s->state == SLOT_FORWARD)
+		forward_slot_release(w, s);
 	s->state = SLOT_FREE;
 	s->m = NULL;
 	w->free_stack[w->nb_free++] = (uint32_t)(s - w->slots);
@@ -147,7 +147,7 @@ static inline void scrub(struct worker *w, int len)
 void worker_send_answer(struct worker *w, struct slot *s, int len, uint32_t rc)
 {
 	if (s->transport == SLOT_TRANSPORT_DIAMETER) {
-		peers_post_answer(w, s, len, rc); /* copies what it needs and wipes the scratch */
+		dia_node_post_answer(w, s, len, rc); /* copies what it needs and wipes the scratch */
 		if (len < 0)
 			scrub(w, len);
 		return;
@@ -364,7 +364,7 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 	};
 	if (s->transport == SLOT_TRANSPORT_DIAMETER) {
 		/* the adjacent peer freeDiameter authenticated, and the path as freeDiameter got it */
-		peers_query_origin(s, &q, rr, rr_len, ZN_MAX_ROUTE_RECORD);
+		dia_node_query_origin(s, &q, rr, rr_len, ZN_MAX_ROUTE_RECORD);
 	} else {
 		/* the source address (NDS/IP), Origin-Host and the last Route-Record as defence in depth */
 		const uint8_t *pkt = rte_pktmbuf_mtod(s->m, const uint8_t *);
@@ -402,7 +402,7 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 		return;
 	}
 	if (rt->action == ROUTE_PARTNER) {
-		proxy_forward(w, s, rt->hop);
+		forward_forward(w, s, rt->hop);
 		return;
 	}
 	/* local session table; a B-TID longer than any stored one cannot name a session */
@@ -460,7 +460,7 @@ static void handle_zn(struct worker *w, struct rte_mbuf *m, const struct net_pkt
 		return;
 	}
 	if (!(h.flags & DIA_FLAG_R)) {
-		proxy_answer_rx(w, m, np);
+		forward_answer_rx(w, m, np);
 		return;
 	}
 	/* reflection: a request from a source no rule or hop names gets nothing back (no DWA, no
@@ -534,8 +534,8 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 		handle_zn(w, m, &np, t_in, rd, nb_rd);
 		return;
 	case NET_ARP_REQUEST:
-		if (w->proxy)
-			proxy_arp_learn(w, pkt, &np);
+		if (w->fwd)
+			forward_arp_learn(w, pkt, &np);
 		len = net_arp_reply(&w->port->ifc, pkt, &np);
 		w->tel.ctr[TEL_arp_replies]++;
 		break;
@@ -556,16 +556,16 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 		w->tel.ctr[TEL_nd_adverts]++;
 		break;
 	case NET_ND_ADVERT: /* learned for partner next hops, then freed */
-		if (w->proxy) {
-			proxy_nd_learn(w, pkt, &np);
+		if (w->fwd) {
+			forward_nd_learn(w, pkt, &np);
 			rte_pktmbuf_free(m);
 		} else {
 			drop(w, m, TEL_DROP_icmp_other);
 		}
 		return;
 	default: /* ARP replies: learned for partner next hops, then freed */
-		if (w->proxy) {
-			proxy_arp_learn(w, pkt, &np);
+		if (w->fwd) {
+			forward_arp_learn(w, pkt, &np);
 			rte_pktmbuf_free(m);
 		} else {
 			drop(w, m, TEL_DROP_arp_other);
@@ -709,7 +709,7 @@ static unsigned revocations(struct worker *w)
 					w->tel.ctr[TEL_revoke_invalidated]++;
 				/* and the visited side's cached answers for it (an operator's purge) */
 				w->tel.ctr[TEL_revoke_invalidated] +=
-					proxy_cache_invalidate(w, (const uint8_t *)ev[i].btid, ev[i].len);
+					forward_cache_invalidate(w, (const uint8_t *)ev[i].btid, ev[i].len);
 				break;
 			case STORE_SUB_FLUSH:
 				cache_flush(&w->cache);
@@ -737,7 +737,7 @@ static unsigned iterate(struct worker *w, bool rx)
 	unsigned nb_rd = 0, work = 0;
 	clocks(w);
 	work += revocations(w); /* before any query of this iteration looks at the cache */
-	work += peers_worker_poll(w); /* queries from Diameter peers, Diameter hop completions */
+	work += dia_node_worker_poll(w); /* queries from Diameter peers, Diameter hop completions */
 	uint16_t n = rx ? rte_eth_rx_burst(w->port_id, w->queue_id, pkts, BURST) : 0;
 	if (n) {
 		uint64_t t_in = rte_rdtsc();
@@ -752,8 +752,8 @@ static unsigned iterate(struct worker *w, bool rx)
 		store_poll(w->store, w->now_ns);
 		work += drain_store(w);
 	}
-	if (w->proxy)
-		work += proxy_poll(w);
+	if (w->fwd)
+		work += forward_poll(w);
 	tx_flush(w);
 	return work;
 }
@@ -796,8 +796,8 @@ int worker_main(void *arg)
 			store_cancel_all(w->store);
 			drain_store(w);
 		}
-		if (w->proxy)
-			proxy_abort_all(w);
+		if (w->fwd)
+			forward_abort_all(w);
 	}
 	tx_flush(w);
 	/* anything still held (cannot happen unless the store lost a completion) is counted */
@@ -805,7 +805,7 @@ int worker_main(void *arg)
 		if (w->slots[i].state != SLOT_FREE && w->slots[i].m) {
 			w->tel.drop[TEL_DROP_shutdown]++;
 			if (w->slots[i].transport == SLOT_TRANSPORT_DIAMETER) { /* its peer still gets an answer */
-				peers_post_answer(w, &w->slots[i], 0, DIA_UNABLE_TO_DELIVER);
+				dia_node_post_answer(w, &w->slots[i], 0, DIA_UNABLE_TO_DELIVER);
 				continue;
 			}
 			rte_pktmbuf_free(w->slots[i].m);

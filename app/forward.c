@@ -30,7 +30,7 @@
  * or the hop's gateway_mac.
  * Optional answer cache (config [proxy] cache_entries, cache_ttl_s; lib/cache): successful answers
  * keyed by (B-TID, NAF-Id, GSIDs, GBA_U awareness), used for at most cache_ttl_s (monotonic) and
- * never past Key-ExpiryTime; proxy_cache_invalidate() drops a B-TID's answers (revocation).
+ * never past Key-ExpiryTime; forward_cache_invalidate() drops a B-TID's answers (revocation).
  */
 #include "gbakd.h"
 
@@ -48,7 +48,7 @@
 
 #include "cache/ans_cache.h"
 #include "diameter/diameter.h"
-#include "peers.h"
+#include "dia_node.h"
 #include "route/route.h"
 
 #define PROBE_MISSES_DOWN 3
@@ -73,7 +73,7 @@ struct hop_stats {
 	struct tel_hist rtt;
 };
 
-struct proxy_worker {
+struct forward_worker {
 	struct fwd_tq tq;           /* attempt deadlines, one list per hop */
 	struct fwd_tq_link *links;  /* one per slot */
 	struct hop_stats st[CFG_MAX_HOPS];
@@ -104,17 +104,17 @@ static inline uint32_t rd32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-int proxy_worker_init(struct worker *w)
+int forward_worker_init(struct worker *w)
 {
 	const struct gbakd_config *c = w->cfg;
-	w->proxy = NULL;
+	w->fwd = NULL;
 	if (c->nb_hops == 0)
 		return 0;
 	if (w->nb_slots > FWD_SLOTS_MAX) {
 		fprintf(stderr, "[gbakd] max_inflight: at most %u when partner hops are configured\n", FWD_SLOTS_MAX);
 		return -EINVAL;
 	}
-	struct proxy_worker *p = rte_zmalloc_socket("gbakd_proxy", sizeof(*p), RTE_CACHE_LINE_SIZE,
+	struct forward_worker *p = rte_zmalloc_socket("gbakd_proxy", sizeof(*p), RTE_CACHE_LINE_SIZE,
 						     (int)rte_socket_id());
 	if (p == NULL)
 		return -ENOMEM;
@@ -142,7 +142,7 @@ int proxy_worker_init(struct worker *w)
 	}
 	for (unsigned i = 0; i < w->nb_slots; i++)
 		memset(w->slots[i].att_addr, 0xff, sizeof(w->slots[i].att_addr));
-	w->proxy = p;
+	w->fwd = p;
 	return 0;
 }
 
@@ -170,7 +170,7 @@ static int pcache_key(const struct zn_bir *b, uint8_t *key)
 /* answer s from the cache; returns 1 when answered */
 static int pcache_answer(struct worker *w, struct slot *s, uint16_t hop)
 {
-	struct proxy_worker *p = w->proxy;
+	struct forward_worker *p = w->fwd;
 	uint8_t key[ANS_CACHE_KEY_MAX];
 	int klen = pcache_key(&s->bir, key);
 	if (klen < 0)
@@ -208,13 +208,13 @@ static void pcache_store(struct worker *w, const struct slot *s, const uint8_t *
 	uint8_t key[ANS_CACHE_KEY_MAX];
 	int klen = pcache_key(&s->bir, key);
 	if (klen >= 0)
-		ans_cache_store(&w->proxy->pc, key, (uint16_t)klen, s->bir.btid.len, ans, len, w->now_ns, w->now_s,
+		ans_cache_store(&w->fwd->pc, key, (uint16_t)klen, s->bir.btid.len, ans, len, w->now_ns, w->now_s,
 				key_expiry);
 }
 
-unsigned proxy_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_t len)
+unsigned forward_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_t len)
 {
-	return w->proxy ? ans_cache_invalidate(&w->proxy->pc, btid, len) : 0;
+	return w->fwd ? ans_cache_invalidate(&w->fwd->pc, btid, len) : 0;
 }
 
 /* ---- who sent it ---------------------------------------------------------------------------- */
@@ -251,7 +251,7 @@ enum forged_why { FORGED_IDS, FORGED_SOURCE, FORGED_REALM };
 static void forged(struct worker *w, struct rte_mbuf *m, int hop, enum forged_why why)
 {
 	if (hop >= 0) {
-		struct hop_stats *st = &w->proxy->st[hop];
+		struct hop_stats *st = &w->fwd->st[hop];
 		st->forged++;
 		if (why == FORGED_SOURCE)
 			st->forged_source++;
@@ -331,20 +331,20 @@ static int attempt(struct worker *w, struct slot *s)
 	const struct cfg_hop *h = &w->cfg->hop[s->hop];
 	int a = pick_addr(s->hop, s->addr_idx, h->nb_addrs);
 	if (a < 0) {
-		w->proxy->st[s->hop].no_neighbour++;
+		w->fwd->st[s->hop].no_neighbour++;
 		return -EHOSTUNREACH;
 	}
 	if (s->attempt >= FWD_ATTEMPTS_MAX)
 		return -E2BIG;
 	s->addr_idx = (uint8_t)a;
 	uint32_t idx = (uint32_t)(s - w->slots);
-	uint16_t tok = (uint16_t)(fwd_rng_u32(&w->proxy->rng) & FWD_QTOKEN_MASK);
+	uint16_t tok = (uint16_t)(fwd_rng_u32(&w->fwd->rng) & FWD_QTOKEN_MASK);
 	const uint8_t *pkt = rte_pktmbuf_mtod(s->m, const uint8_t *);
 	int len = zn_bir_forward_build(w->scratch, sizeof(w->scratch), pkt + s->np.payload_off,
 				       s->np.payload_len, fwd_hbh_query(w->idx, idx, tok), w->cfg->origin_host);
 	if (len < 0) {
 		explicit_bzero(w->scratch, sizeof(w->scratch)); /* whatever the build got to */
-		w->proxy->st[s->hop].errors++;
+		w->fwd->st[s->hop].errors++;
 		return len;
 	}
 	dia_hdr_set_e2e(w->scratch, s->fwd_e2e);
@@ -352,19 +352,19 @@ static int attempt(struct worker *w, struct slot *s)
 		w->scratch[4] |= DIA_FLAG_T; /* potentially retransmitted: same end-to-end id */
 	int r = send_to_hop(w, s->hop, (unsigned)a, len);
 	if (r < 0) {
-		w->proxy->st[s->hop].errors++;
+		w->fwd->st[s->hop].errors++;
 		return r;
 	}
 	s->tok[s->attempt] = tok;
 	s->att_addr[s->attempt] = (uint8_t)a;
 	s->deadline_ns = w->now_ns + (uint64_t)h->timeout_ms * 1000000ull;
-	fwd_tq_push(&w->proxy->tq, s->hop, idx, s->deadline_ns);
+	fwd_tq_push(&w->fwd->tq, s->hop, idx, s->deadline_ns);
 	return 0;
 }
 
-void proxy_forward(struct worker *w, struct slot *s, uint16_t hop)
+void forward_forward(struct worker *w, struct slot *s, uint16_t hop)
 {
-	if (w->proxy == NULL) {
+	if (w->fwd == NULL) {
 		worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
 		return;
 	}
@@ -374,7 +374,7 @@ void proxy_forward(struct worker *w, struct slot *s, uint16_t hop)
 			worker_answer_code(w, s, DIA_LOOP_DETECTED);
 			return;
 		}
-	if (w->proxy->pc.e && pcache_answer(w, s, hop))
+	if (w->fwd->pc.e && pcache_answer(w, s, hop))
 		return;
 	s->hop = hop;
 	s->gen = (uint16_t)(s->gen + 1);
@@ -382,34 +382,34 @@ void proxy_forward(struct worker *w, struct slot *s, uint16_t hop)
 	s->addr_idx = 0;
 	s->orig_hbh = s->bir.hdr.hbh;
 	s->orig_e2e = s->bir.hdr.e2e;
-	s->fwd_e2e = fwd_rng_u32(&w->proxy->rng);
+	s->fwd_e2e = fwd_rng_u32(&w->fwd->rng);
 	memset(s->att_addr, 0xff, sizeof(s->att_addr));
-	s->state = SLOT_PARTNER;
+	s->state = SLOT_FORWARD;
 	w->tel.ctr[TEL_forwarded]++;
-	w->proxy->st[hop].forwarded++;
+	w->fwd->st[hop].forwarded++;
 	if (w->cfg->hop[hop].diameter) {
 		/* freeDiameter expires the request after timeout_ms; our timer is the backstop */
 		s->deadline_ns = w->now_ns + ((uint64_t)w->cfg->hop[hop].timeout_ms + 1000) * 1000000ull;
-		if (peers_forward(w, s, hop) < 0) {
-			w->proxy->st[hop].errors++;
-			w->proxy->st[hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
+		if (dia_node_forward(w, s, hop) < 0) {
+			w->fwd->st[hop].errors++;
+			w->fwd->st[hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
 			worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
 			return;
 		}
-		fwd_tq_push(&w->proxy->tq, hop, (uint32_t)(s - w->slots), s->deadline_ns);
+		fwd_tq_push(&w->fwd->tq, hop, (uint32_t)(s - w->slots), s->deadline_ns);
 		return;
 	}
 	if (attempt(w, s) < 0) {
-		w->proxy->st[hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
+		w->fwd->st[hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
 		worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
 	}
 }
 
-void proxy_slot_release(struct worker *w, struct slot *s)
+void forward_slot_release(struct worker *w, struct slot *s)
 {
-	if (w->proxy == NULL)
+	if (w->fwd == NULL)
 		return;
-	fwd_tq_cancel(&w->proxy->tq, (uint32_t)(s - w->slots));
+	fwd_tq_cancel(&w->fwd->tq, (uint32_t)(s - w->slots));
 	s->prev_e2e = s->fwd_e2e;
 	s->prev_hop = s->hop;
 	s->prev_valid = !w->cfg->hop[s->hop].diameter;
@@ -429,14 +429,14 @@ static void query_answer(struct worker *w, struct rte_mbuf *m, const struct net_
 		forged(w, m, hop_of_source(c, pkt, np), FORGED_IDS);
 		return;
 	}
-	bool live = s->state == SLOT_PARTNER && !c->hop[s->hop].diameter;
+	bool live = s->state == SLOT_FORWARD && !c->hop[s->hop].diameter;
 	if (!live || e2e != s->fwd_e2e) {
 		const struct cfg_hop *ph = s->prev_valid ? &c->hop[s->prev_hop] : NULL;
 		bool from_prev = false;
 		for (unsigned a = 0; ph && a < ph->nb_addrs && !from_prev; a++)
 			from_prev = from_addr(ph, a, pkt, np);
 		if (from_prev && e2e == s->prev_e2e) { /* the previous query of this slot: answered already */
-			w->proxy->st[s->prev_hop].late++;
+			w->fwd->st[s->prev_hop].late++;
 			w->tel.ctr[TEL_forward_late]++;
 			rte_pktmbuf_free(m);
 			return;
@@ -445,7 +445,7 @@ static void query_answer(struct worker *w, struct rte_mbuf *m, const struct net_
 		return;
 	}
 	const struct cfg_hop *h = &c->hop[s->hop];
-	struct hop_stats *st = &w->proxy->st[s->hop];
+	struct hop_stats *st = &w->fwd->st[s->hop];
 	int k = -1;
 	bool tok_seen = false;
 	for (unsigned i = 0; i <= s->attempt && i < FWD_ATTEMPTS_MAX && k < 0; i++)
@@ -477,7 +477,7 @@ static void query_answer(struct worker *w, struct rte_mbuf *m, const struct net_
 	uint64_t sent = s->deadline_ns - (uint64_t)h->timeout_ms * 1000000ull;
 	tel_hist_add(&st->rtt, w->now_ns > sent ? w->now_ns - sent : 0);
 	w->tel.ctr[TEL_forward_answers]++;
-	if (w->proxy->pc.e && v.result_code == DIA_SUCCESS && !v.experimental)
+	if (w->fwd->pc.e && v.result_code == DIA_SUCCESS && !v.experimental)
 		pcache_store(w, s, ans, np->payload_len, v.key_expiry);
 	memcpy(w->scratch, ans, np->payload_len);
 	dia_hdr_set_hbh(w->scratch, s->orig_hbh);
@@ -520,11 +520,11 @@ static void probe_answer(struct worker *w, struct rte_mbuf *m, const struct net_
 	rte_pktmbuf_free(m);
 }
 
-void proxy_answer_rx(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np)
+void forward_answer_rx(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np)
 {
 	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t hbh = rd32(pkt + np->payload_off + 12);
-	if (w->proxy == NULL) {
+	if (w->fwd == NULL) {
 		w->tel.drop[TEL_DROP_diameter_answer]++;
 		rte_pktmbuf_free(m);
 		return;
@@ -555,7 +555,7 @@ void proxy_answer_rx(struct worker *w, struct rte_mbuf *m, const struct net_pkt 
 static void send_probes(struct worker *w)
 {
 	const struct gbakd_config *c = w->cfg;
-	struct proxy_worker *p = w->proxy;
+	struct forward_worker *p = w->fwd;
 	for (unsigned h = 0; h < c->nb_hops; h++) {
 		if (c->hop[h].probe_interval_ms == 0 || c->hop[h].diameter || w->now_ns < p->next_probe_ns[h])
 			continue;
@@ -566,8 +566,8 @@ static void send_probes(struct worker *w)
 				continue;
 			if (++rt->probe_misses > PROBE_MISSES_DOWN)
 				__atomic_store_n(&rt->healthy, 0, __ATOMIC_RELAXED);
-			uint32_t hbh = fwd_hbh_probe(h, a, fwd_rng_u32(&w->proxy->rng));
-			uint32_t e2e = fwd_rng_u32(&w->proxy->rng);
+			uint32_t hbh = fwd_hbh_probe(h, a, fwd_rng_u32(&w->fwd->rng));
+			uint32_t e2e = fwd_rng_u32(&w->fwd->rng);
 			rt->probe_hbh[rt->probe_next] = hbh;
 			rt->probe_e2e[rt->probe_next] = e2e;
 			rt->probe_next = (rt->probe_next + 1) % PROBE_IDS;
@@ -626,7 +626,7 @@ static void send_arp_requests(struct worker *w)
 }
 
 /* Learn next-hop MACs from ARP frames (requests and replies) whose sender is a hop address. */
-void proxy_arp_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np)
+void forward_arp_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np)
 {
 	const struct rte_arp_hdr *arp = (const void *)(pkt + np->l3_off);
 	const struct gbakd_config *c = w->cfg;
@@ -639,7 +639,7 @@ void proxy_arp_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt 
 }
 
 /* Learn next-hop MACs from neighbour advertisements whose target is a hop address. */
-void proxy_nd_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np)
+void forward_nd_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np)
 {
 	uint8_t target[16], mac[6];
 	if (net_nd_advert_parse(pkt, np, target, mac) < 0)
@@ -651,9 +651,9 @@ void proxy_nd_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *
 				__atomic_store_n(&hop_rt[h][a].mac, mac_pack(mac), __ATOMIC_RELAXED);
 }
 
-unsigned proxy_poll(struct worker *w)
+unsigned forward_poll(struct worker *w)
 {
-	struct proxy_worker *p = w->proxy;
+	struct forward_worker *p = w->fwd;
 	if (p == NULL)
 		return 0;
 	unsigned work = 0;
@@ -666,7 +666,7 @@ unsigned proxy_poll(struct worker *w)
 		np.payload_len = (uint16_t)(ms[i]->hash.usr & 0xffff);
 		np.l3_off = ms[i]->l2_len;
 		np.l4_off = (uint16_t)(np.payload_off - 8);
-		proxy_answer_rx(w, ms[i], &np);
+		forward_answer_rx(w, ms[i], &np);
 	}
 	work += n;
 	/* deadlines: one list per hop, in deadline order; answered queries are no longer on it */
@@ -674,7 +674,7 @@ unsigned proxy_poll(struct worker *w)
 		uint32_t i;
 		while ((i = fwd_tq_pop_expired(&p->tq, h, w->now_ns)) != FWD_TQ_NONE) {
 			struct slot *s = &w->slots[i];
-			if (s->state != SLOT_PARTNER)
+			if (s->state != SLOT_FORWARD)
 				continue; /* cannot happen: released slots leave the list */
 			work++;
 			if (w->cfg->hop[h].diameter) { /* freeDiameter never completed it */
@@ -714,9 +714,9 @@ unsigned proxy_poll(struct worker *w)
 	return work;
 }
 
-void proxy_diameter_result(struct worker *w, struct slot *s, uint32_t rc, const struct zn_bia *z)
+void forward_diameter_result(struct worker *w, struct slot *s, uint32_t rc, const struct zn_bia *z)
 {
-	struct hop_stats *st = &w->proxy->st[s->hop];
+	struct hop_stats *st = &w->fwd->st[s->hop];
 	uint64_t sent = s->deadline_ns - ((uint64_t)w->cfg->hop[s->hop].timeout_ms + 1000) * 1000000ull;
 	tel_hist_add(&st->rtt, w->now_ns > sent ? w->now_ns - sent : 0);
 	st->rc[tel_rc_slot(rc)]++;
@@ -732,14 +732,14 @@ void proxy_diameter_result(struct worker *w, struct slot *s, uint32_t rc, const 
 	worker_send_answer(w, s, len, rc); /* wipes the scratch */
 }
 
-void proxy_abort_all(struct worker *w)
+void forward_abort_all(struct worker *w)
 {
-	if (w->proxy == NULL)
+	if (w->fwd == NULL)
 		return;
 	for (unsigned i = 0; i < w->nb_slots; i++) {
 		struct slot *s = &w->slots[i];
-		if (s->state == SLOT_PARTNER) {
-			w->proxy->st[s->hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
+		if (s->state == SLOT_FORWARD) {
+			w->fwd->st[s->hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
 			worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
 		}
 	}
@@ -755,7 +755,7 @@ static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused
 		struct hop_stats sum;
 		memset(&sum, 0, sizeof(sum));
 		for (unsigned k = 0; k < gbakd_nb_workers; k++) {
-			const struct proxy_worker *p = gbakd_workers[k]->proxy;
+			const struct forward_worker *p = gbakd_workers[k]->fwd;
 			if (p == NULL)
 				continue;
 			const struct hop_stats *s = &p->st[h];
@@ -825,7 +825,7 @@ static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused
 	return 0;
 }
 
-int proxy_register_telemetry(void)
+int forward_register_telemetry(void)
 {
 	return rte_telemetry_register_cmd("/gbakd/partners", cmd_partners,
 					  "gbakd roaming: per partner next hop, forwarded / answers / timeouts / forged / health");

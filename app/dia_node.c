@@ -1,5 +1,5 @@
-/* gbakd as a Diameter node; see peers.h. */
-#include "peers.h"
+/* gbakd as a Diameter node; see dia_node.h. */
+#include "dia_node.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -62,7 +62,7 @@ static struct {
 		forward_refused;
 } st; /* main lcore / freeDiameter threads: updated with atomics */
 
-int peers_enabled(void)
+int dia_node_enabled(void)
 {
 	return enabled;
 }
@@ -89,7 +89,7 @@ static int submit(void *ctx, struct fdpeer_query *q)
 	return 0;
 }
 
-void peers_init(void)
+void dia_node_init(void)
 {
 	const struct gbakd_config *cfg = gbakd_workers[0]->cfg;
 	if (cfg->dia_conf[0] == '\0')
@@ -130,7 +130,7 @@ static void take_query(struct worker *w, struct peer_query *pq);
 
 static void take_completion(struct worker *w, struct peer_fwd *f);
 
-unsigned peers_worker_poll(struct worker *w)
+unsigned dia_node_worker_poll(struct worker *w)
 {
 	if (!enabled)
 		return 0;
@@ -215,7 +215,7 @@ static void take_query(struct worker *w, struct peer_query *pq)
 	worker_handle_bir(w, s);
 }
 
-void peers_query_origin(const struct slot *s, struct route_query *q, const uint8_t **rr, uint16_t *rr_len,
+void dia_node_query_origin(const struct slot *s, struct route_query *q, const uint8_t **rr, uint16_t *rr_len,
 			unsigned max)
 {
 	const struct fdpeer_query *fq = s->peer_query->q;
@@ -238,7 +238,7 @@ void peers_query_origin(const struct slot *s, struct route_query *q, const uint8
 	q->route_record_truncated = fq->n_route_records >= FDPEER_RR_MAX || n < fq->n_route_records;
 }
 
-void peers_post_answer(struct worker *w, struct slot *s, int len, uint32_t rc)
+void dia_node_post_answer(struct worker *w, struct slot *s, int len, uint32_t rc)
 {
 	struct peer_query *pq = s->peer_query;
 	struct zn_bia_view v;
@@ -301,7 +301,7 @@ static void fwd_done(void *arg, int status, const struct fdpeer_bia *ans)
 	}
 }
 
-int peers_forward(struct worker *w, struct slot *s, uint16_t hop)
+int dia_node_forward(struct worker *w, struct slot *s, uint16_t hop)
 {
 	if (!enabled)
 		return -ENOTCONN;
@@ -336,10 +336,10 @@ int peers_forward(struct worker *w, struct slot *s, uint16_t hop)
 static void take_completion(struct worker *w, struct peer_fwd *f)
 {
 	struct slot *s = f->slot < w->nb_slots ? &w->slots[f->slot] : NULL;
-	if (s == NULL || s->state != SLOT_PARTNER || s->gen != f->gen) {
+	if (s == NULL || s->state != SLOT_FORWARD || s->gen != f->gen) {
 		w->tel.ctr[TEL_forward_late]++;
 	} else if (f->status != 0) {
-		proxy_diameter_result(w, s, DIA_UNABLE_TO_DELIVER, NULL);
+		forward_diameter_result(w, s, DIA_UNABLE_TO_DELIVER, NULL);
 	} else {
 		const struct fdpeer_bia *a = &f->bia;
 		uint32_t rc = a->experimental_result ? a->experimental_result : a->result_code;
@@ -352,14 +352,14 @@ static void take_completion(struct worker *w, struct peer_fwd *f)
 			.uicc_key = a->uicc_key_len == ZN_KEY_LEN ? a->uicc_key : NULL,
 			.key_expiry = a->key_expiry, .bootstrap_time = a->bootstrap_time,
 			.uss = a->uss_len ? a->uss : NULL, .uss_len = a->uss_len, .gba_type = a->gba_type};
-		proxy_diameter_result(w, s, rc, &z);
+		forward_diameter_result(w, s, rc, &z);
 	}
 	explicit_bzero(&f->bia, sizeof(f->bia));
 	rte_mempool_put(fwd_pool, f);
 }
 
 /* ---- main lcore ------------------------------------------------------------------------------ */
-unsigned peers_control_poll(void)
+unsigned dia_node_control_poll(void)
 {
 	if (!enabled)
 		return 0;
@@ -395,7 +395,7 @@ unsigned peers_control_poll(void)
 	return n + k;
 }
 
-void peers_stop(void)
+void dia_node_stop(void)
 {
 	if (!enabled)
 		return;
@@ -413,7 +413,7 @@ void peers_stop(void)
 			}
 		}
 	}
-	while (peers_control_poll())
+	while (dia_node_control_poll())
 		;
 	fdpeer_stop();
 	enabled = 0;
@@ -440,7 +440,7 @@ static int cmd_diameter(const char *c __rte_unused, const char *p __rte_unused, 
 	return 0;
 }
 
-int peers_register_telemetry(void)
+int dia_node_register_telemetry(void)
 {
 	return rte_telemetry_register_cmd("/gbakd/diameter", cmd_diameter,
 					  "gbakd Diameter peers (freeDiameter): BIRs received/answered, forwards");
