@@ -16,12 +16,11 @@
 #include "fdpeer/fdpeer.h"
 #include "gbakd.h"
 #include "route/route.h"
-#include "route/route.h"
 
 #define PEER_PAYLOAD_OFF 64 /* where the rebuilt BIR sits in its mbuf (no L2-L4 headers) */
 
 /* a query from a Diameter peer, from submit() to fdpeer_answer() */
-struct peer_query {
+struct dia_query {
 	struct fdpeer_query *q;
 	uint64_t t_in;
 	struct fdpeer_answer a;
@@ -31,25 +30,7 @@ struct peer_query {
 	uint8_t uss[FDPEER_USS_MAX];
 };
 
-/* a query forwarded over a Diameter hop, and its completion */
-struct peer_fwd {
-	uint16_t worker, gen;
-	uint32_t slot;
-	uint16_t hop;
-	int status;
-	char dest_realm[ROUTE_DNS_MAX + 1];
-	uint8_t btid[FDPEER_BTID_MAX];
-	uint16_t btid_len;
-	uint8_t naf_id[FDPEER_NAFID_MAX];
-	uint16_t naf_id_len;
-	char gsid[ZN_MAX_GSID][FDPEER_GSID_LEN];
-	unsigned n_gsid;
-	int aware;
-	unsigned timeout_ms;
-	struct fdpeer_bia bia;
-};
-
-/* ring items are tagged: low bit 1 = struct peer_fwd completion, 0 = struct peer_query */
+/* ring items are tagged: low bit 1 = struct dia_hop_req completion, 0 = struct dia_query */
 #define TAG_FWD 1ul
 
 static struct rte_mempool *pq_pool, *fwd_pool;
@@ -75,7 +56,7 @@ static int submit(void *ctx, struct fdpeer_query *q)
 		__atomic_fetch_add(&st.refused, 1, __ATOMIC_RELAXED);
 		return -EBUSY; /* fdpeer answers 3004 */
 	}
-	struct peer_query *pq = obj;
+	struct dia_query *pq = obj;
 	memset(&pq->a, 0, sizeof(pq->a));
 	pq->q = q;
 	pq->t_in = rte_rdtsc();
@@ -97,9 +78,9 @@ void dia_node_init(void)
 	if (rte_lcore_count() < 2)
 		rte_exit(EXIT_FAILURE, "[diameter]: needs a worker lcore besides the main lcore (-l)\n");
 	unsigned n = cfg->dia_max_pending;
-	pq_pool = rte_mempool_create("gbakd_pq", n, sizeof(struct peer_query), 0, 0, NULL, NULL, NULL, NULL,
+	pq_pool = rte_mempool_create("gbakd_pq", n, sizeof(struct dia_query), 0, 0, NULL, NULL, NULL, NULL,
 				     (int)rte_socket_id(), 0);
-	fwd_pool = rte_mempool_create("gbakd_pfwd", n, sizeof(struct peer_fwd), 0, 0, NULL, NULL, NULL, NULL,
+	fwd_pool = rte_mempool_create("gbakd_pfwd", n, sizeof(struct dia_hop_req), 0, 0, NULL, NULL, NULL, NULL,
 				      (int)rte_socket_id(), 0);
 	unsigned rs = 1;
 	while (rs < 2 * n)
@@ -125,40 +106,23 @@ void dia_node_init(void)
 	enabled = 1;
 }
 
-/* rebuild pq's BIR as a Diameter message in an mbuf and run it through the pipeline */
-static void take_query(struct worker *w, struct peer_query *pq);
-
-static void take_completion(struct worker *w, struct peer_fwd *f);
-
-unsigned dia_node_worker_poll(struct worker *w)
-{
-	if (!enabled)
-		return 0;
-	void *objs[BURST];
-	unsigned n = rte_ring_sc_dequeue_burst(in_ring[w->idx], objs, BURST, NULL);
-	for (unsigned i = 0; i < n; i++) {
-		if ((uintptr_t)objs[i] & TAG_FWD)
-			take_completion(w, (struct peer_fwd *)((uintptr_t)objs[i] & ~TAG_FWD));
-		else
-			take_query(w, objs[i]);
-	}
-	return n;
-}
-
-static void post(struct peer_query *pq)
+static void post(struct dia_query *pq)
 {
 	while (rte_ring_mp_enqueue(answers_ring, pq) < 0) /* sized for every pending query: cannot stay full */
 		rte_pause();
 }
 
-static void answer_now(struct peer_query *pq, uint32_t rc)
+static void answer_now(struct dia_query *pq, uint32_t rc)
 {
 	pq->a.result_code = rc;
 	pq->a.gba_type = -1;
 	post(pq);
 }
 
-static void take_query(struct worker *w, struct peer_query *pq)
+/* Rebuild pq's BIR as a Diameter message in an mbuf, in a fresh slot: returns the slot with *rc = 0
+ * (a parsed BIR for the decision) or *rc = the answer's result code, or NULL when pq was answered
+ * at once (no mbuf, no slot). */
+static struct slot *take_query(struct worker *w, struct dia_query *pq, uint32_t *rc)
 {
 	const struct fdpeer_query *q = pq->q;
 	w->tel.ctr[TEL_diameter_queries]++;
@@ -166,7 +130,7 @@ static void take_query(struct worker *w, struct peer_query *pq)
 	if (m == NULL) {
 		w->tel.drop[TEL_DROP_no_mbuf]++;
 		answer_now(pq, DIA_TOO_BUSY);
-		return;
+		return NULL;
 	}
 	uint8_t *buf = rte_pktmbuf_mtod(m, uint8_t *) + PEER_PAYLOAD_OFF;
 	size_t cap = rte_pktmbuf_tailroom(m) - PEER_PAYLOAD_OFF;
@@ -192,11 +156,11 @@ static void take_query(struct worker *w, struct peer_query *pq)
 			dia_build_avp_str(&b, DIA_AVP_ROUTE_RECORD, DIA_AVP_M, 0, q->peer);
 		len = dia_build_finish(&b);
 	}
-	struct slot *s = len > 0 ? worker_slot_alloc(w) : NULL;
+	struct slot *s = len > 0 ? gbakd_slot_alloc(w) : NULL;
 	if (s == NULL) {
 		rte_pktmbuf_free(m);
 		answer_now(pq, len > 0 ? DIA_TOO_BUSY : DIA_UNABLE_TO_COMPLY);
-		return;
+		return NULL;
 	}
 	m->data_len = m->pkt_len = (uint32_t)(PEER_PAYLOAD_OFF + len);
 	s->m = m;
@@ -206,19 +170,37 @@ static void take_query(struct worker *w, struct peer_query *pq)
 	s->np.payload_len = (uint16_t)len;
 	s->t_in = pq->t_in;
 	s->transport = SLOT_TRANSPORT_DIAMETER;
-	s->peer_query = pq;
+	s->dia = pq;
 	int r = zn_bir_parse(buf, (size_t)len, &s->bir);
-	if (r != 0) {
-		worker_answer_code(w, s, r > 0 ? (uint32_t)r : DIA_UNABLE_TO_COMPLY);
-		return;
+	*rc = r == 0 ? 0 : r > 0 ? (uint32_t)r : DIA_UNABLE_TO_COMPLY;
+	return s;
+}
+
+
+unsigned dia_node_poll(struct worker *w, struct slot **sl, uint32_t *rc, unsigned *nb_sl,
+		       struct dia_hop_req **done, unsigned *nb_done)
+{
+	*nb_sl = *nb_done = 0;
+	if (!enabled)
+		return 0;
+	void *objs[BURST];
+	unsigned n = rte_ring_sc_dequeue_burst(in_ring[w->idx], objs, BURST, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		if ((uintptr_t)objs[i] & TAG_FWD) {
+			done[(*nb_done)++] = (struct dia_hop_req *)((uintptr_t)objs[i] & ~TAG_FWD);
+			continue;
+		}
+		struct slot *s = take_query(w, objs[i], &rc[*nb_sl]);
+		if (s)
+			sl[(*nb_sl)++] = s;
 	}
-	worker_handle_bir(w, s);
+	return n;
 }
 
 void dia_node_query_origin(const struct slot *s, struct route_query *q, const uint8_t **rr, uint16_t *rr_len,
 			unsigned max)
 {
-	const struct fdpeer_query *fq = s->peer_query->q;
+	const struct fdpeer_query *fq = s->dia->q;
 	q->via = ROUTE_VIA_DIAMETER;
 	q->origin_host = NULL; /* claimed by the sender: never an identity */
 	q->origin_host_len = 0;
@@ -238,9 +220,9 @@ void dia_node_query_origin(const struct slot *s, struct route_query *q, const ui
 	q->route_record_truncated = fq->n_route_records >= FDPEER_RR_MAX || n < fq->n_route_records;
 }
 
-void dia_node_post_answer(struct worker *w, struct slot *s, int len, uint32_t rc)
+void dia_node_post_answer(struct worker *w, const struct slot *s, int len, uint32_t rc)
 {
-	struct peer_query *pq = s->peer_query;
+	struct dia_query *pq = s->dia;
 	struct zn_bia_view v;
 	memset(&pq->a, 0, sizeof(pq->a));
 	pq->a.gba_type = -1;
@@ -276,22 +258,13 @@ void dia_node_post_answer(struct worker *w, struct slot *s, int len, uint32_t rc
 	} else {
 		pq->a.result_code = rc;
 	}
-	explicit_bzero(w->scratch, len > 0 ? (size_t)len : 0);
-	w->tel.ctr[TEL_diameter_answers]++;
-	w->tel.ctr[TEL_answers]++;
-	w->tel.rc[tel_rc_slot(rc)]++;
-	tel_hist_add(&w->tel.lat, (uint64_t)((double)(rte_rdtsc() - s->t_in) * 1e9 / (double)w->tsc_hz));
-	rte_pktmbuf_free(s->m);
-	s->peer_query = NULL;
-	s->transport = SLOT_TRANSPORT_UDP;
-	worker_slot_free(w, s);
 	post(pq);
 }
 
 /* ---- forwarding over Diameter hops ----------------------------------------------------------- */
 static void fwd_done(void *arg, int status, const struct fdpeer_bia *ans)
 {
-	struct peer_fwd *f = arg;
+	struct dia_hop_req *f = arg;
 	f->status = status;
 	if (status == 0 && ans)
 		f->bia = *ans;
@@ -301,19 +274,19 @@ static void fwd_done(void *arg, int status, const struct fdpeer_bia *ans)
 	}
 }
 
-int dia_node_forward(struct worker *w, struct slot *s, uint16_t hop)
+int dia_node_forward(struct worker *w, const struct slot *s, uint16_t gen, uint16_t hop)
 {
 	if (!enabled)
 		return -ENOTCONN;
 	void *obj;
 	if (rte_mempool_get(fwd_pool, &obj) < 0)
 		return -ENOBUFS;
-	struct peer_fwd *f = obj;
+	struct dia_hop_req *f = obj;
 	const struct zn_bir *b = &s->bir;
 	const struct cfg_hop *h = &w->cfg->hop[hop];
 	f->worker = (uint16_t)w->idx;
-	f->gen = s->gen;
-	f->slot = (uint32_t)(s - w->slots);
+	f->gen = gen;
+	f->slot = gbakd_slot_idx(w, s);
 	f->hop = hop;
 	f->status = 0;
 	snprintf(f->dest_realm, sizeof(f->dest_realm), "%s", h->dest_realm);
@@ -333,27 +306,8 @@ int dia_node_forward(struct worker *w, struct slot *s, uint16_t hop)
 	return 0;
 }
 
-static void take_completion(struct worker *w, struct peer_fwd *f)
+void dia_node_hop_put(struct dia_hop_req *f)
 {
-	struct slot *s = f->slot < w->nb_slots ? &w->slots[f->slot] : NULL;
-	if (s == NULL || s->state != SLOT_FORWARD || s->gen != f->gen) {
-		w->tel.ctr[TEL_forward_late]++;
-	} else if (f->status != 0) {
-		forward_diameter_result(w, s, DIA_UNABLE_TO_DELIVER, NULL);
-	} else {
-		const struct fdpeer_bia *a = &f->bia;
-		uint32_t rc = a->experimental_result ? a->experimental_result : a->result_code;
-		struct zn_bia z = {
-			.result_code = rc, .experimental = a->experimental_result != 0,
-			.origin_host = a->origin_host[0] ? a->origin_host : w->cfg->origin_host,
-			.origin_realm = a->origin_realm[0] ? a->origin_realm : w->cfg->origin_realm,
-			.impi = a->impi[0] ? (const uint8_t *)a->impi : NULL, .impi_len = (uint16_t)strlen(a->impi),
-			.me_key = a->me_key_len == ZN_KEY_LEN ? a->me_key : NULL,
-			.uicc_key = a->uicc_key_len == ZN_KEY_LEN ? a->uicc_key : NULL,
-			.key_expiry = a->key_expiry, .bootstrap_time = a->bootstrap_time,
-			.uss = a->uss_len ? a->uss : NULL, .uss_len = a->uss_len, .gba_type = a->gba_type};
-		forward_diameter_result(w, s, rc, &z);
-	}
 	explicit_bzero(&f->bia, sizeof(f->bia));
 	rte_mempool_put(fwd_pool, f);
 }
@@ -366,7 +320,7 @@ unsigned dia_node_control_poll(void)
 	void *objs[BURST];
 	unsigned n = rte_ring_sc_dequeue_burst(answers_ring, objs, BURST, NULL);
 	for (unsigned i = 0; i < n; i++) {
-		struct peer_query *pq = objs[i];
+		struct dia_query *pq = objs[i];
 		if (fdpeer_answer(pq->q, &pq->a) < 0)
 			__atomic_fetch_add(&st.answer_errors, 1, __ATOMIC_RELAXED);
 		else
@@ -377,7 +331,7 @@ unsigned dia_node_control_poll(void)
 	}
 	unsigned k = rte_ring_sc_dequeue_burst(fwd_out_ring, objs, BURST, NULL);
 	for (unsigned i = 0; i < k; i++) {
-		struct peer_fwd *f = objs[i];
+		struct dia_hop_req *f = objs[i];
 		const char *gs[ZN_MAX_GSID];
 		for (unsigned g = 0; g < f->n_gsid; g++)
 			gs[g] = f->gsid[g];
@@ -405,7 +359,7 @@ void dia_node_stop(void)
 		void *obj;
 		while (rte_ring_sc_dequeue(in_ring[w], &obj) == 0) {
 			if ((uintptr_t)obj & TAG_FWD) {
-				struct peer_fwd *f = (struct peer_fwd *)((uintptr_t)obj & ~TAG_FWD);
+				struct dia_hop_req *f = (struct dia_hop_req *)((uintptr_t)obj & ~TAG_FWD);
 				explicit_bzero(&f->bia, sizeof(f->bia));
 				rte_mempool_put(fwd_pool, f);
 			} else {

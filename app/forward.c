@@ -1,10 +1,12 @@
-/* Roaming: the visited network's Zn-Proxy (TS 33.220 Annex K) on the fast path.
+/* The forward stage (see forward.h): the visited network's Zn-Proxy (TS 33.220 Annex K) on the
+ * fast path. It answers nothing itself: it returns verdicts to the loop (worker.c).
  *
  * A validated BIR whose B-TID realm belongs to a partner is forwarded over UDP Zn' to that
  * partner's home BSF: a copy of the request with our own hop-by-hop and end-to-end ids and a
  * Route-Record carrying our identity, built into a fresh mbuf, while the NAF's own query stays in
- * its slot. The home's answer is relayed to the NAF with the NAF's ids restored (Session-Id and
- * Proxy-Info untouched).
+ * its slot; what the stage keeps per query is in its own per-slot array (struct fwd_slot). The
+ * home's answer is relayed to the NAF with the NAF's ids restored (Session-Id and Proxy-Info
+ * untouched).
  *
  * Who may answer (the trust model): an answer is accepted only from the address and UDP port the
  * attempt was sent to, with the hop-by-hop id of one of the query's attempts (lib/fwd layout:
@@ -32,7 +34,7 @@
  * keyed by (B-TID, NAF-Id, GSIDs, GBA_U awareness), used for at most cache_ttl_s (monotonic) and
  * never past Key-ExpiryTime; forward_cache_invalidate() drops a B-TID's answers (revocation).
  */
-#include "gbakd.h"
+#include "forward.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -49,9 +51,11 @@
 #include "cache/ans_cache.h"
 #include "diameter/diameter.h"
 #include "dia_node.h"
+#include "gbakd.h"
 #include "route/route.h"
 
 #define PROBE_MISSES_DOWN 3
+#define FWD_ATTEMPTS_MAX 17 /* [hop] retries <= 16 */
 #define PROBE_IDS 8 /* a DWA may answer any of the last 8 probes of its address (a slow peer) */
 
 /* ---- state shared by all workers (written with relaxed atomics) ------------------------------ */
@@ -73,7 +77,26 @@ struct hop_stats {
 	struct tel_hist rtt;
 };
 
+/* What the stage keeps per forwarded query (one per slot, indexed like w->slots). */
+struct fwd_slot {
+	uint8_t attempt;       /* attempts made after the first */
+	uint8_t addr_idx;      /* address of the current attempt */
+	uint8_t prev_valid;    /* prev_e2e / prev_hop name this slot's previous forward (UDP hop) */
+	uint16_t hop;          /* next hop */
+	uint16_t gen;          /* bumped per forward: Diameter-hop completions must carry it */
+	uint16_t prev_hop;
+	uint32_t orig_hbh, orig_e2e; /* the NAF's ids, restored in the relayed answer */
+	uint32_t fwd_e2e;      /* end-to-end id of our forwarded request (32 random bits per query) */
+	uint32_t prev_e2e;     /* fwd_e2e of the slot's previous forwarded query (late answers) */
+	uint64_t deadline_ns;  /* deadline of the current attempt */
+	uint64_t sent_ns;      /* when the current attempt left (round-trip times) */
+	uint8_t att_addr[FWD_ATTEMPTS_MAX]; /* address of each attempt (0xff: none) */
+	uint16_t tok[FWD_ATTEMPTS_MAX];     /* hop-by-hop token of each attempt */
+};
+
 struct forward_worker {
+	struct fwd_slot *fs;        /* one per slot */
+	unsigned abort_next;        /* forward_abort_next's scan position */
 	struct fwd_tq tq;           /* attempt deadlines, one list per hop */
 	struct fwd_tq_link *links;  /* one per slot */
 	struct hop_stats st[CFG_MAX_HOPS];
@@ -114,13 +137,17 @@ int forward_worker_init(struct worker *w)
 		fprintf(stderr, "[gbakd] max_inflight: at most %u when partner hops are configured\n", FWD_SLOTS_MAX);
 		return -EINVAL;
 	}
-	struct forward_worker *p = rte_zmalloc_socket("gbakd_proxy", sizeof(*p), RTE_CACHE_LINE_SIZE,
+	struct forward_worker *p = rte_zmalloc_socket("gbakd_forward", sizeof(*p), RTE_CACHE_LINE_SIZE,
 						     (int)rte_socket_id());
 	if (p == NULL)
 		return -ENOMEM;
 	p->links = rte_zmalloc_socket("gbakd_ptimer", sizeof(struct fwd_tq_link) * w->nb_slots,
 				      RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
 	if (p->links == NULL || fwd_tq_init(&p->tq, p->links, w->nb_slots, c->nb_hops) < 0)
+		return -ENOMEM;
+	p->fs = rte_zmalloc_socket("gbakd_fslot", sizeof(struct fwd_slot) * w->nb_slots, RTE_CACHE_LINE_SIZE,
+				   (int)rte_socket_id());
+	if (p->fs == NULL)
 		return -ENOMEM;
 	int r = fwd_rng_seed(&p->rng);
 	if (r < 0) {
@@ -141,7 +168,7 @@ int forward_worker_init(struct worker *w)
 		ans_cache_init_mem(&p->pc, mem, c->proxy_cache_entries, c->proxy_cache_ttl_s);
 	}
 	for (unsigned i = 0; i < w->nb_slots; i++)
-		memset(w->slots[i].att_addr, 0xff, sizeof(w->slots[i].att_addr));
+		memset(p->fs[i].att_addr, 0xff, sizeof(p->fs[i].att_addr));
 	w->fwd = p;
 	return 0;
 }
@@ -167,8 +194,8 @@ static int pcache_key(const struct zn_bir *b, uint8_t *key)
 	return (int)n;
 }
 
-/* answer s from the cache; returns 1 when answered */
-static int pcache_answer(struct worker *w, struct slot *s, uint16_t hop)
+/* A cached answer for s's BIR: built into w->scratch; returns its length, with *rc, or 0 (none). */
+static int pcache_answer(struct worker *w, struct slot *s, uint16_t hop, uint32_t *rc)
 {
 	struct forward_worker *p = w->fwd;
 	uint8_t key[ANS_CACHE_KEY_MAX];
@@ -197,9 +224,13 @@ static int pcache_answer(struct worker *w, struct slot *s, uint16_t hop)
 	a.origin_host = oh;
 	a.origin_realm = orr;
 	int len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, &a);
+	if (len <= 0) {
+		explicit_bzero(w->scratch, sizeof(w->scratch));
+		return 0;
+	}
 	p->st[hop].cache_hits++;
-	worker_send_answer(w, s, len, v.result_code); /* wipes the scratch */
-	return 1;
+	*rc = v.result_code;
+	return len;
 }
 
 static void pcache_store(struct worker *w, const struct slot *s, const uint8_t *ans, uint16_t len,
@@ -319,105 +350,126 @@ static int send_to_hop(struct worker *w, uint16_t hop, unsigned a, int len)
 				      h->port[a], (uint16_t)len);
 	m->data_len = (uint16_t)flen;
 	m->pkt_len = flen;
-	worker_tx(w, m);
+	gbakd_tx(w, m);
 out:
 	explicit_bzero(w->scratch, len > 0 ? (size_t)len : 0);
 	return r;
 }
 
-/* send attempt s->attempt of slot s; returns 0 or <0 (no address could be used) */
-static int attempt(struct worker *w, struct slot *s)
+/* send attempt f->attempt of slot s; returns 0 or <0 (no address could be used) */
+static int attempt(struct worker *w, struct slot *s, struct fwd_slot *f)
 {
-	const struct cfg_hop *h = &w->cfg->hop[s->hop];
-	int a = pick_addr(s->hop, s->addr_idx, h->nb_addrs);
+	const struct cfg_hop *h = &w->cfg->hop[f->hop];
+	int a = pick_addr(f->hop, f->addr_idx, h->nb_addrs);
 	if (a < 0) {
-		w->fwd->st[s->hop].no_neighbour++;
+		w->fwd->st[f->hop].no_neighbour++;
 		return -EHOSTUNREACH;
 	}
-	if (s->attempt >= FWD_ATTEMPTS_MAX)
+	if (f->attempt >= FWD_ATTEMPTS_MAX)
 		return -E2BIG;
-	s->addr_idx = (uint8_t)a;
-	uint32_t idx = (uint32_t)(s - w->slots);
+	f->addr_idx = (uint8_t)a;
+	uint32_t idx = gbakd_slot_idx(w, s);
 	uint16_t tok = (uint16_t)(fwd_rng_u32(&w->fwd->rng) & FWD_QTOKEN_MASK);
 	const uint8_t *pkt = rte_pktmbuf_mtod(s->m, const uint8_t *);
 	int len = zn_bir_forward_build(w->scratch, sizeof(w->scratch), pkt + s->np.payload_off,
 				       s->np.payload_len, fwd_hbh_query(w->idx, idx, tok), w->cfg->origin_host);
 	if (len < 0) {
 		explicit_bzero(w->scratch, sizeof(w->scratch)); /* whatever the build got to */
-		w->fwd->st[s->hop].errors++;
+		w->fwd->st[f->hop].errors++;
 		return len;
 	}
-	dia_hdr_set_e2e(w->scratch, s->fwd_e2e);
-	if (s->attempt > 0)
+	dia_hdr_set_e2e(w->scratch, f->fwd_e2e);
+	if (f->attempt > 0)
 		w->scratch[4] |= DIA_FLAG_T; /* potentially retransmitted: same end-to-end id */
-	int r = send_to_hop(w, s->hop, (unsigned)a, len);
+	int r = send_to_hop(w, f->hop, (unsigned)a, len);
 	if (r < 0) {
-		w->fwd->st[s->hop].errors++;
+		w->fwd->st[f->hop].errors++;
 		return r;
 	}
-	s->tok[s->attempt] = tok;
-	s->att_addr[s->attempt] = (uint8_t)a;
-	s->deadline_ns = w->now_ns + (uint64_t)h->timeout_ms * 1000000ull;
-	fwd_tq_push(&w->fwd->tq, s->hop, idx, s->deadline_ns);
+	f->tok[f->attempt] = tok;
+	f->att_addr[f->attempt] = (uint8_t)a;
+	f->sent_ns = w->now_ns;
+	f->deadline_ns = w->now_ns + (uint64_t)h->timeout_ms * 1000000ull;
+	fwd_tq_push(&w->fwd->tq, f->hop, idx, f->deadline_ns);
 	return 0;
 }
 
-void forward_forward(struct worker *w, struct slot *s, uint16_t hop)
+/* Slot s leaves the stage (answered, failed, aborted): off its deadline queue, and its
+ * end-to-end id remembered so that a late answer is told from a forged one. */
+static void release(struct worker *w, struct slot *s, struct fwd_slot *f)
 {
-	if (w->fwd == NULL) {
-		worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
-		return;
-	}
+	fwd_tq_cancel(&w->fwd->tq, gbakd_slot_idx(w, s));
+	f->prev_e2e = f->fwd_e2e;
+	f->prev_hop = f->hop;
+	f->prev_valid = !w->cfg->hop[f->hop].diameter;
+	s->state = SLOT_DONE;
+}
+
+static enum fwd_verdict fail(struct fwd_result *o, struct slot *s, uint32_t rc)
+{
+	o->s = s;
+	o->len = 0;
+	o->rc = rc;
+	return FWD_FAIL;
+}
+
+static enum fwd_verdict answered(struct fwd_result *o, struct slot *s, int len, uint32_t rc)
+{
+	o->s = s;
+	o->len = len;
+	o->rc = rc;
+	return FWD_ANSWER;
+}
+
+enum fwd_verdict forward_submit(struct worker *w, struct slot *s, uint16_t hop, struct fwd_result *o)
+{
+	if (w->fwd == NULL)
+		return fail(o, s, DIA_UNABLE_TO_DELIVER);
 	/* loop: our own identity already in the path (DiameterIdentity: case-insensitive FQDN) */
 	for (unsigned i = 0; i < s->bir.n_route_record; i++)
-		if (route_id_eq(s->bir.route_record[i].p, s->bir.route_record[i].len, w->cfg->origin_host)) {
-			worker_answer_code(w, s, DIA_LOOP_DETECTED);
-			return;
-		}
-	if (w->fwd->pc.e && pcache_answer(w, s, hop))
-		return;
-	s->hop = hop;
-	s->gen = (uint16_t)(s->gen + 1);
-	s->attempt = 0;
-	s->addr_idx = 0;
-	s->orig_hbh = s->bir.hdr.hbh;
-	s->orig_e2e = s->bir.hdr.e2e;
-	s->fwd_e2e = fwd_rng_u32(&w->fwd->rng);
-	memset(s->att_addr, 0xff, sizeof(s->att_addr));
+		if (route_id_eq(s->bir.route_record[i].p, s->bir.route_record[i].len, w->cfg->origin_host))
+			return fail(o, s, DIA_LOOP_DETECTED);
+	uint32_t rc;
+	int len;
+	if (w->fwd->pc.e && (len = pcache_answer(w, s, hop, &rc)) > 0)
+		return answered(o, s, len, rc);
+	struct fwd_slot *f = &w->fwd->fs[gbakd_slot_idx(w, s)];
+	f->hop = hop;
+	f->gen = (uint16_t)(f->gen + 1);
+	f->attempt = 0;
+	f->addr_idx = 0;
+	f->orig_hbh = s->bir.hdr.hbh;
+	f->orig_e2e = s->bir.hdr.e2e;
+	f->fwd_e2e = fwd_rng_u32(&w->fwd->rng);
+	memset(f->att_addr, 0xff, sizeof(f->att_addr));
 	s->state = SLOT_FORWARD;
 	w->tel.ctr[TEL_forwarded]++;
 	w->fwd->st[hop].forwarded++;
 	if (w->cfg->hop[hop].diameter) {
 		/* freeDiameter expires the request after timeout_ms; our timer is the backstop */
-		s->deadline_ns = w->now_ns + ((uint64_t)w->cfg->hop[hop].timeout_ms + 1000) * 1000000ull;
-		if (dia_node_forward(w, s, hop) < 0) {
+		f->sent_ns = w->now_ns;
+		f->deadline_ns = w->now_ns + ((uint64_t)w->cfg->hop[hop].timeout_ms + 1000) * 1000000ull;
+		if (dia_node_forward(w, s, f->gen, hop) < 0) {
 			w->fwd->st[hop].errors++;
 			w->fwd->st[hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
-			worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
-			return;
+			release(w, s, f);
+			return fail(o, s, DIA_UNABLE_TO_DELIVER);
 		}
-		fwd_tq_push(&w->fwd->tq, hop, (uint32_t)(s - w->slots), s->deadline_ns);
-		return;
+		fwd_tq_push(&w->fwd->tq, hop, gbakd_slot_idx(w, s), f->deadline_ns);
+		return FWD_PENDING;
 	}
-	if (attempt(w, s) < 0) {
+	if (attempt(w, s, f) < 0) {
 		w->fwd->st[hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
-		worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
+		release(w, s, f);
+		return fail(o, s, DIA_UNABLE_TO_DELIVER);
 	}
-}
-
-void forward_slot_release(struct worker *w, struct slot *s)
-{
-	if (w->fwd == NULL)
-		return;
-	fwd_tq_cancel(&w->fwd->tq, (uint32_t)(s - w->slots));
-	s->prev_e2e = s->fwd_e2e;
-	s->prev_hop = s->hop;
-	s->prev_valid = !w->cfg->hop[s->hop].diameter;
+	return FWD_PENDING;
 }
 
 /* An answer to one of our forwards (hop-by-hop hbh), on its owning worker: relay it if it comes
  * from the hop asked with the ids of one of the query's attempts. */
-static void query_answer(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, uint32_t hbh)
+static enum fwd_verdict query_answer(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np,
+				     uint32_t hbh, struct fwd_result *o)
 {
 	const struct gbakd_config *c = w->cfg;
 	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -427,36 +479,37 @@ static void query_answer(struct worker *w, struct rte_mbuf *m, const struct net_
 	struct slot *s = idx < w->nb_slots ? &w->slots[idx] : NULL;
 	if (s == NULL) {
 		forged(w, m, hop_of_source(c, pkt, np), FORGED_IDS);
-		return;
+		return FWD_CONSUMED;
 	}
-	bool live = s->state == SLOT_FORWARD && !c->hop[s->hop].diameter;
-	if (!live || e2e != s->fwd_e2e) {
-		const struct cfg_hop *ph = s->prev_valid ? &c->hop[s->prev_hop] : NULL;
+	struct fwd_slot *f = &w->fwd->fs[idx];
+	bool live = s->state == SLOT_FORWARD && !c->hop[f->hop].diameter;
+	if (!live || e2e != f->fwd_e2e) {
+		const struct cfg_hop *ph = f->prev_valid ? &c->hop[f->prev_hop] : NULL;
 		bool from_prev = false;
 		for (unsigned a = 0; ph && a < ph->nb_addrs && !from_prev; a++)
 			from_prev = from_addr(ph, a, pkt, np);
-		if (from_prev && e2e == s->prev_e2e) { /* the previous query of this slot: answered already */
-			w->fwd->st[s->prev_hop].late++;
+		if (from_prev && e2e == f->prev_e2e) { /* the previous query of this slot: answered already */
+			w->fwd->st[f->prev_hop].late++;
 			w->tel.ctr[TEL_forward_late]++;
 			rte_pktmbuf_free(m);
-			return;
+			return FWD_CONSUMED;
 		}
-		forged(w, m, live ? s->hop : hop_of_source(c, pkt, np), FORGED_IDS);
-		return;
+		forged(w, m, live ? f->hop : hop_of_source(c, pkt, np), FORGED_IDS);
+		return FWD_CONSUMED;
 	}
-	const struct cfg_hop *h = &c->hop[s->hop];
-	struct hop_stats *st = &w->fwd->st[s->hop];
+	const struct cfg_hop *h = &c->hop[f->hop];
+	struct hop_stats *st = &w->fwd->st[f->hop];
 	int k = -1;
 	bool tok_seen = false;
-	for (unsigned i = 0; i <= s->attempt && i < FWD_ATTEMPTS_MAX && k < 0; i++)
-		if (s->tok[i] == fwd_hbh_qtoken(hbh) && s->att_addr[i] != 0xff) {
+	for (unsigned i = 0; i <= f->attempt && i < FWD_ATTEMPTS_MAX && k < 0; i++)
+		if (f->tok[i] == fwd_hbh_qtoken(hbh) && f->att_addr[i] != 0xff) {
 			tok_seen = true;
-			if (from_addr(h, s->att_addr[i], pkt, np))
+			if (from_addr(h, f->att_addr[i], pkt, np))
 				k = (int)i;
 		}
 	if (k < 0) { /* right end-to-end id, but not an attempt's token from its address */
-		forged(w, m, s->hop, tok_seen ? FORGED_SOURCE : FORGED_IDS);
-		return;
+		forged(w, m, f->hop, tok_seen ? FORGED_SOURCE : FORGED_IDS);
+		return FWD_CONSUMED;
 	}
 	struct zn_bia_view v;
 	if (np->payload_len > SCRATCH_LEN || zn_bia_parse(ans, np->payload_len, &v) < 0) {
@@ -464,28 +517,28 @@ static void query_answer(struct worker *w, struct rte_mbuf *m, const struct net_
 		st->errors++;
 		rte_pktmbuf_free(m);
 		st->rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
-		worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
-		return;
+		release(w, s, f);
+		return fail(o, s, DIA_UNABLE_TO_DELIVER);
 	}
 	if (!realm_is(v.origin_realm.p, v.origin_realm.len, h->dest_realm)) {
-		forged(w, m, s->hop, FORGED_REALM); /* not the home realm's answer: keep waiting for it */
-		return;
+		forged(w, m, f->hop, FORGED_REALM); /* not the home realm's answer: keep waiting for it */
+		return FWD_CONSUMED;
 	}
-	__atomic_store_n(&hop_rt[s->hop][s->att_addr[k]].healthy, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&hop_rt[f->hop][f->att_addr[k]].healthy, 1, __ATOMIC_RELAXED);
 	st->answers++;
 	st->rc[tel_rc_slot(v.result_code)]++;
-	uint64_t sent = s->deadline_ns - (uint64_t)h->timeout_ms * 1000000ull;
-	tel_hist_add(&st->rtt, w->now_ns > sent ? w->now_ns - sent : 0);
+	tel_hist_add(&st->rtt, w->now_ns > f->sent_ns ? w->now_ns - f->sent_ns : 0);
 	w->tel.ctr[TEL_forward_answers]++;
 	if (w->fwd->pc.e && v.result_code == DIA_SUCCESS && !v.experimental)
 		pcache_store(w, s, ans, np->payload_len, v.key_expiry);
 	memcpy(w->scratch, ans, np->payload_len);
-	dia_hdr_set_hbh(w->scratch, s->orig_hbh);
-	dia_hdr_set_e2e(w->scratch, s->orig_e2e);
+	dia_hdr_set_hbh(w->scratch, f->orig_hbh);
+	dia_hdr_set_e2e(w->scratch, f->orig_e2e);
 	int len = np->payload_len;
 	explicit_bzero((uint8_t *)(uintptr_t)ans, (size_t)len); /* the home's copy of the keys */
 	rte_pktmbuf_free(m);
-	worker_send_answer(w, s, len, v.result_code); /* wipes the scratch */
+	release(w, s, f);
+	return answered(o, s, len, v.result_code);
 }
 
 /* A DWA to one of worker 0's probes: the address is healthy if it really comes from it. */
@@ -520,35 +573,49 @@ static void probe_answer(struct worker *w, struct rte_mbuf *m, const struct net_
 	rte_pktmbuf_free(m);
 }
 
-void forward_answer_rx(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np)
+enum fwd_verdict forward_answer_rx(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np,
+				   struct fwd_result *o)
 {
 	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t hbh = rd32(pkt + np->payload_off + 12);
 	if (w->fwd == NULL) {
-		w->tel.drop[TEL_DROP_diameter_answer]++;
-		rte_pktmbuf_free(m);
-		return;
+		gbakd_drop(w, m, TEL_DROP_diameter_answer);
+		return FWD_CONSUMED;
 	}
 	unsigned owner = fwd_hbh_is_probe(hbh) ? 0 : fwd_hbh_worker(hbh);
 	if (owner >= gbakd_nb_workers) { /* no id of ours */
 		forged(w, m, hop_of_source(w->cfg, pkt, np), FORGED_IDS);
-		return;
+		return FWD_CONSUMED;
 	}
 	if (owner != w->idx) {
 		/* RSS gave us another worker's answer: hand it over (np travels in the mbuf) */
 		m->hash.usr = (uint32_t)np->payload_off << 16 | np->payload_len;
 		m->packet_type = np->ip6;
 		m->l2_len = np->l3_off;
-		if (rte_ring_mp_enqueue(gbakd_workers[owner]->handoff, m) != 0) {
-			w->tel.drop[TEL_DROP_diameter_answer]++;
-			rte_pktmbuf_free(m);
-		}
-		return;
+		if (rte_ring_mp_enqueue(gbakd_workers[owner]->handoff, m) != 0)
+			gbakd_drop(w, m, TEL_DROP_diameter_answer);
+		return FWD_CONSUMED;
 	}
-	if (fwd_hbh_is_probe(hbh))
+	if (fwd_hbh_is_probe(hbh)) {
 		probe_answer(w, m, np, hbh);
-	else
-		query_answer(w, m, np, hbh);
+		return FWD_CONSUMED;
+	}
+	return query_answer(w, m, np, hbh, o);
+}
+
+unsigned forward_handoff_burst(struct worker *w, struct rte_mbuf **ms, struct net_pkt *np, unsigned max)
+{
+	if (w->fwd == NULL)
+		return 0;
+	unsigned n = rte_ring_sc_dequeue_burst(w->handoff, (void **)ms, max, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		np[i] = (struct net_pkt){.kind = NET_UDP, .ip6 = ms[i]->packet_type != 0};
+		np[i].payload_off = (uint16_t)(ms[i]->hash.usr >> 16);
+		np[i].payload_len = (uint16_t)(ms[i]->hash.usr & 0xffff);
+		np[i].l3_off = ms[i]->l2_len;
+		np[i].l4_off = (uint16_t)(np[i].payload_off - 8);
+	}
+	return n;
 }
 
 /* Worker 0: one DWR to every resolved address of each hop whose probe_interval_ms has passed. */
@@ -596,7 +663,7 @@ static void send_arp_requests(struct worker *w)
 				uint32_t n = net_nd_solicit_build(ifc, c->hop[h].addr[a], rte_pktmbuf_mtod(m, uint8_t *));
 				m->data_len = (uint16_t)n;
 				m->pkt_len = n;
-				worker_tx(w, m);
+				gbakd_tx(w, m);
 				continue;
 			}
 			if (!ifc->has_ip4)
@@ -621,7 +688,7 @@ static void send_arp_requests(struct worker *w)
 			memcpy(&arp->arp_data.arp_tip, c->hop[h].addr[a], 4);
 			m->data_len = m->pkt_len = 60;
 			memset(pkt + sizeof(*eth) + sizeof(*arp), 0, 60 - sizeof(*eth) - sizeof(*arp));
-			worker_tx(w, m);
+			gbakd_tx(w, m);
 		}
 }
 
@@ -651,29 +718,19 @@ void forward_nd_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt
 				__atomic_store_n(&hop_rt[h][a].mac, mac_pack(mac), __ATOMIC_RELAXED);
 }
 
-unsigned forward_poll(struct worker *w)
+unsigned forward_poll(struct worker *w, struct fwd_result *out, unsigned max, unsigned *nb_out)
 {
 	struct forward_worker *p = w->fwd;
+	*nb_out = 0;
 	if (p == NULL)
 		return 0;
 	unsigned work = 0;
-	/* answers handed over by other workers */
-	struct rte_mbuf *ms[BURST];
-	unsigned n = rte_ring_sc_dequeue_burst(w->handoff, (void **)ms, BURST, NULL);
-	for (unsigned i = 0; i < n; i++) {
-		struct net_pkt np = {.kind = NET_UDP, .ip6 = ms[i]->packet_type != 0};
-		np.payload_off = (uint16_t)(ms[i]->hash.usr >> 16);
-		np.payload_len = (uint16_t)(ms[i]->hash.usr & 0xffff);
-		np.l3_off = ms[i]->l2_len;
-		np.l4_off = (uint16_t)(np.payload_off - 8);
-		forward_answer_rx(w, ms[i], &np);
-	}
-	work += n;
 	/* deadlines: one list per hop, in deadline order; answered queries are no longer on it */
-	for (unsigned h = 0; h < w->cfg->nb_hops; h++) {
+	for (unsigned h = 0; h < w->cfg->nb_hops && *nb_out < max; h++) {
 		uint32_t i;
-		while ((i = fwd_tq_pop_expired(&p->tq, h, w->now_ns)) != FWD_TQ_NONE) {
+		while (*nb_out < max && (i = fwd_tq_pop_expired(&p->tq, h, w->now_ns)) != FWD_TQ_NONE) {
 			struct slot *s = &w->slots[i];
+			struct fwd_slot *f = &p->fs[i];
 			if (s->state != SLOT_FORWARD)
 				continue; /* cannot happen: released slots leave the list */
 			work++;
@@ -681,18 +738,19 @@ unsigned forward_poll(struct worker *w)
 				p->st[h].timeouts++;
 				p->st[h].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
 				w->tel.ctr[TEL_forward_timeouts]++;
-				worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
+				release(w, s, f);
+				fail(&out[(*nb_out)++], s, DIA_UNABLE_TO_DELIVER);
 				continue;
 			}
-			__atomic_store_n(&hop_rt[h][s->addr_idx].healthy, 0, __ATOMIC_RELAXED);
-			if (s->attempt < w->cfg->hop[h].retries) {
-				uint8_t prev = s->addr_idx;
-				s->attempt++;
-				s->addr_idx = (uint8_t)((s->addr_idx + 1) % w->cfg->hop[h].nb_addrs);
+			__atomic_store_n(&hop_rt[h][f->addr_idx].healthy, 0, __ATOMIC_RELAXED);
+			if (f->attempt < w->cfg->hop[h].retries) {
+				uint8_t prev = f->addr_idx;
+				f->attempt++;
+				f->addr_idx = (uint8_t)((f->addr_idx + 1) % w->cfg->hop[h].nb_addrs);
 				p->st[h].retries++;
 				w->tel.ctr[TEL_forward_retries]++;
-				if (attempt(w, s) == 0) {
-					if (s->addr_idx != prev)
+				if (attempt(w, s, f) == 0) {
+					if (f->addr_idx != prev)
 						p->st[h].failovers++;
 					continue;
 				}
@@ -700,7 +758,8 @@ unsigned forward_poll(struct worker *w)
 			p->st[h].timeouts++;
 			p->st[h].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
 			w->tel.ctr[TEL_forward_timeouts]++;
-			worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
+			release(w, s, f);
+			fail(&out[(*nb_out)++], s, DIA_UNABLE_TO_DELIVER);
 		}
 	}
 	/* worker 0: ARP for unresolved hop addresses, DWR probes */
@@ -714,35 +773,61 @@ unsigned forward_poll(struct worker *w)
 	return work;
 }
 
-void forward_diameter_result(struct worker *w, struct slot *s, uint32_t rc, const struct zn_bia *z)
+enum fwd_verdict forward_dia_complete(struct worker *w, struct dia_hop_req *req, struct fwd_result *o)
 {
-	struct hop_stats *st = &w->fwd->st[s->hop];
-	uint64_t sent = s->deadline_ns - ((uint64_t)w->cfg->hop[s->hop].timeout_ms + 1000) * 1000000ull;
-	tel_hist_add(&st->rtt, w->now_ns > sent ? w->now_ns - sent : 0);
-	st->rc[tel_rc_slot(rc)]++;
-	if (z == NULL) {
+	struct slot *s = w->fwd && req->slot < w->nb_slots ? &w->slots[req->slot] : NULL;
+	struct fwd_slot *f = s ? &w->fwd->fs[req->slot] : NULL;
+	enum fwd_verdict v = FWD_CONSUMED;
+	if (s == NULL || s->state != SLOT_FORWARD || f->gen != req->gen) {
+		w->tel.ctr[TEL_forward_late]++;
+		dia_node_hop_put(req);
+		return v;
+	}
+	struct hop_stats *st = &w->fwd->st[f->hop];
+	tel_hist_add(&st->rtt, w->now_ns > f->sent_ns ? w->now_ns - f->sent_ns : 0);
+	release(w, s, f);
+	if (req->status != 0) {
+		st->rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
 		st->timeouts++;
 		w->tel.ctr[TEL_forward_timeouts]++;
-		worker_answer_code(w, s, rc);
-		return;
+		v = fail(o, s, DIA_UNABLE_TO_DELIVER);
+	} else {
+		const struct fdpeer_bia *a = &req->bia;
+		uint32_t rc = a->experimental_result ? a->experimental_result : a->result_code;
+		struct zn_bia z = {
+			.result_code = rc, .experimental = a->experimental_result != 0,
+			.origin_host = a->origin_host[0] ? a->origin_host : w->cfg->origin_host,
+			.origin_realm = a->origin_realm[0] ? a->origin_realm : w->cfg->origin_realm,
+			.impi = a->impi[0] ? (const uint8_t *)a->impi : NULL, .impi_len = (uint16_t)strlen(a->impi),
+			.me_key = a->me_key_len == ZN_KEY_LEN ? a->me_key : NULL,
+			.uicc_key = a->uicc_key_len == ZN_KEY_LEN ? a->uicc_key : NULL,
+			.key_expiry = a->key_expiry, .bootstrap_time = a->bootstrap_time,
+			.uss = a->uss_len ? a->uss : NULL, .uss_len = a->uss_len, .gba_type = a->gba_type};
+		st->rc[tel_rc_slot(rc)]++;
+		st->answers++;
+		w->tel.ctr[TEL_forward_answers]++;
+		int len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, &z);
+		v = answered(o, s, len, rc);
 	}
-	st->answers++;
-	w->tel.ctr[TEL_forward_answers]++;
-	int len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, z);
-	worker_send_answer(w, s, len, rc); /* wipes the scratch */
+	dia_node_hop_put(req); /* wipes its copy of the keys */
+	return v;
 }
 
-void forward_abort_all(struct worker *w)
+struct slot *forward_abort_next(struct worker *w)
 {
-	if (w->fwd == NULL)
-		return;
-	for (unsigned i = 0; i < w->nb_slots; i++) {
-		struct slot *s = &w->slots[i];
+	struct forward_worker *p = w->fwd;
+	if (p == NULL)
+		return NULL;
+	for (; p->abort_next < w->nb_slots; p->abort_next++) {
+		struct slot *s = &w->slots[p->abort_next];
 		if (s->state == SLOT_FORWARD) {
-			w->fwd->st[s->hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
-			worker_answer_code(w, s, DIA_UNABLE_TO_DELIVER);
+			struct fwd_slot *f = &p->fs[p->abort_next];
+			p->st[f->hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
+			release(w, s, f);
+			return s;
 		}
 	}
+	return NULL;
 }
 
 static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused, struct rte_tel_data *d)

@@ -28,13 +28,11 @@
 
 #include "diameter/diameter.h"
 #include "dia_node.h"
+#include "forward.h"
 #include "ub.h"
 
 #define GBAKD_VERSION "0.1.0"
 
-volatile int gbakd_quit;
-struct worker *gbakd_workers[MAX_WORKERS];
-unsigned gbakd_nb_workers;
 static struct gbakd_config *cfg;
 
 static void on_signal(int sig)

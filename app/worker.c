@@ -1,17 +1,28 @@
-/* gbakd worker lcore: the Zn fast path (run to completion, one asynchronous stage).
+/* gbakd worker lcore: the Zn fast path, run to completion. The loop (iterate) is the only caller
+ * of the stages; a stage returns verdicts and completions and the loop acts on them:
  *
- *   rx burst -> classify (ARP / ND / ICMP echo answered in place, other frames counted + dropped)
- *   -> Diameter: answers relayed (roaming); requests from a source no rule or hop names dropped
- *      unanswered (unknown_source: no reflection); DWR answered; BIR parsed in place (protocol
- *      errors answered with Result-Code / Failed-AVP)
- *   -> NAF authorisation (5402; UDP: source address, Diameter: the authenticated peer through
- *      trusted relays, README "Trust model") -> B-TID realm: local / partner (forward.c) / 3003
- *   -> local: per-worker cache hit -> ready; miss -> pipelined store lookup (in-flight slot)
- *      (the cache is used only while the revocation subscription is proven fresh: revocations())
- *   -> ready queries: one multi-buffer KDF burst -> BIA written into the query's mbuf -> tx burst
+ *   sources: Diameter peers (dia_node_poll: queries in slots, Diameter-hop completions)
+ *            the port (rx burst -> classify: ARP / ND / ICMP echo answered in place, other
+ *            frames counted + dropped; Diameter answers -> the forward stage; requests from a
+ *            source no rule or hop names dropped unanswered (unknown_source: no reflection);
+ *            DWR answered; BIR parsed in place, protocol errors answered with Result-Code /
+ *            Failed-AVP)
+ *   -> decide: NAF authorisation (5402; UDP: source address, Diameter: the authenticated peer
+ *      through trusted relays, README "Trust model") -> B-TID realm: local / forward over a hop
+ *      (forward.c) / 3003
+ *   -> resolvers: local cache hit -> ready; miss -> pipelined store lookup (in-flight slot; the
+ *      cache is used only while the revocation subscription is proven fresh: revocations());
+ *      forward_submit (UDP or Diameter hop)
+ *   -> the ready queries of both sources: one multi-buffer KDF burst -> the answer sink
+ *      (answer.c: BIA into the query's mbuf -> tx burst, or to the Diameter peer)
+ *   -> drain: store completions (-> KDF burst -> sink), forward answers handed over by other
+ *      workers and forward deadlines (-> sink)
  * Every query that reaches the Zn parser gets exactly one answer or one named drop counter.
  */
 #include "gbakd.h"
+
+#include "answer.h"
+#include "forward.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -27,8 +38,8 @@
 #include <rte_telemetry.h>
 
 #include "diameter/diameter.h"
-#include "gba/gba_btid.h"
 #include "dia_node.h"
+#include "gba/gba_btid.h"
 #include "route/route.h"
 
 #define SLOT_NONE UINT32_MAX
@@ -38,159 +49,18 @@ struct ready {
 	struct sess_view v;
 };
 
-static inline void tx_flush(struct worker *w)
+/* Ready queries (cache hits) one iteration collects from its sources before one KDF burst. */
+#define READY_MAX (GBAKD_SOURCES * BURST)
+
+/* Act on a forward-stage verdict: answer the slot it returns (the stage answers nothing itself). */
+static inline void fwd_act(struct worker *w, enum fwd_verdict v, const struct fwd_result *o)
 {
-	if (w->nb_tx == 0)
-		return;
-	uint16_t sent = rte_eth_tx_burst(w->port_id, w->queue_id, w->tx, (uint16_t)w->nb_tx);
-	w->tel.ctr[TEL_tx_packets] += sent;
-	for (unsigned i = 0; i < sent; i++)
-		w->tel.ctr[TEL_tx_bytes] += w->tx[i]->pkt_len;
-	for (unsigned i = sent; i < w->nb_tx; i++) {
-		rte_pktmbuf_free(w->tx[i]);
-		w->tel.drop[TEL_DROP_tx_full]++;
-	}
-	w->nb_tx = 0;
+	if (v == FWD_ANSWER)
+		answer_send(w, o->s, o->len, o->rc);
+	else if (v == FWD_FAIL)
+		answer_code(w, o->s, o->rc);
 }
 
-void worker_tx(struct worker *w, struct rte_mbuf *m)
-{
-	w->tx[w->nb_tx++] = m;
-	if (w->nb_tx == TX_BUF)
-		tx_flush(w);
-}
-
-static inline void drop(struct worker *w, struct rte_mbuf *m, enum tel_drop why)
-{
-	w->tel.drop[why]++;
-	rte_pktmbuf_free(m);
-}
-
-struct slot *worker_slot_alloc(struct worker *w)
-{
-	if (w->nb_free == 0)
-		return NULL;
-	struct slot *s = &w->slots[w->free_stack[--w->nb_free]];
-	w->tel.inflight++;
-	s->rule = -1;
-	return s;
-}
-
-void worker_slot_free(struct worker *w, struct slot *s)
-{
-	if (s->state == SLOT_FORWARD)
-		forward_slot_release(w, s);
-	s->state = SLOT_FREE;
-	s->m = NULL;
-	w->free_stack[w->nb_free++] = (uint32_t)(s - w->slots);
-	w->tel.inflight--;
-}
-
-static inline uint64_t tsc_to_ns(const struct worker *w, uint64_t cycles)
-{
-	return (uint64_t)((double)cycles * 1e9 / (double)w->tsc_hz);
-}
-
-/* Largest answer payload the port's MTU carries to the query's address family. */
-static inline int max_payload(const struct worker *w, const struct net_pkt *np)
-{
-	return np->ip6 ? w->max_payload6 : w->max_payload4;
-}
-
-/* Write answer payload (w->scratch) into the query mbuf and queue it. The caller wipes the
- * scratch. */
-static int emit(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, int len)
-{
-	if (len > max_payload(w, np)) { /* never an oversized frame */
-		drop(w, m, TEL_DROP_too_big);
-		return -1;
-	}
-	if (len < 0 || (uint32_t)np->payload_off + (uint32_t)len > (uint32_t)(m->buf_len - m->data_off) ||
-	    m->nb_segs != 1) {
-		drop(w, m, TEL_DROP_no_room);
-		return -1;
-	}
-	uint8_t *pkt = rte_pktmbuf_mtod(m, uint8_t *);
-	memcpy(pkt + np->payload_off, w->scratch, (size_t)len);
-	uint32_t flen;
-	if (w->port->csum_offload) {
-		flen = net_udp_reply_offload(pkt, np, (uint16_t)len);
-		m->l2_len = np->l3_off;
-		m->l3_len = (uint16_t)(np->l4_off - np->l3_off);
-		m->ol_flags = RTE_MBUF_F_TX_UDP_CKSUM |
-			      (np->ip6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM);
-	} else {
-		flen = net_udp_reply(pkt, np, (uint16_t)len);
-		m->ol_flags = 0;
-	}
-	m->data_len = (uint16_t)flen;
-	m->pkt_len = flen;
-	worker_tx(w, m);
-	return 0;
-}
-
-static void count_answer(struct worker *w, uint32_t rc, uint64_t t_in)
-{
-	w->tel.ctr[TEL_answers]++;
-	w->tel.rc[tel_rc_slot(rc)]++;
-	tel_hist_add(&w->tel.lat, tsc_to_ns(w, rte_rdtsc() - t_in));
-}
-
-/* Wipe what the last build wrote into the answer scratch (len octets; all of it when the build
- * failed part way, len < 0): between packets it holds nothing, no key. */
-static inline void scrub(struct worker *w, int len)
-{
-	size_t n = len < 0 || (size_t)len > sizeof(w->scratch) ? sizeof(w->scratch) : (size_t)len;
-	explicit_bzero(w->scratch, n);
-}
-
-void worker_send_answer(struct worker *w, struct slot *s, int len, uint32_t rc)
-{
-	if (s->transport == SLOT_TRANSPORT_DIAMETER) {
-		dia_node_post_answer(w, s, len, rc); /* copies what it needs and wipes the scratch */
-		if (len < 0)
-			scrub(w, len);
-		return;
-	}
-	if (len > max_payload(w, &s->np)) {
-		/* it would leave as an oversized frame: DIAMETER_UNABLE_TO_COMPLY instead */
-		scrub(w, len);
-		w->tel.ctr[TEL_answer_too_big]++;
-		struct zn_bia a = {.result_code = DIA_UNABLE_TO_COMPLY, .origin_host = w->cfg->origin_host,
-				   .origin_realm = w->cfg->origin_realm, .gba_type = -1};
-		len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, &a);
-		rc = DIA_UNABLE_TO_COMPLY;
-	}
-	if (emit(w, s->m, &s->np, len) == 0)
-		count_answer(w, rc, s->t_in);
-	scrub(w, len);
-	worker_slot_free(w, s);
-}
-
-void worker_answer_code(struct worker *w, struct slot *s, uint32_t rc)
-{
-	struct zn_bia a = {
-		.result_code = rc,
-		.experimental = rc >= 5400 && rc < 5500,
-		.origin_host = w->cfg->origin_host,
-		.origin_realm = w->cfg->origin_realm,
-		.gba_type = -1,
-	};
-	int len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, &a);
-	worker_send_answer(w, s, len, rc);
-}
-
-/* Answer a query we could not even give a slot to (table full): 3004 from a stack BIR. */
-static void answer_busy_noslot(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np,
-			       const struct zn_bir *bir, uint64_t t_in)
-{
-	struct zn_bia a = {.result_code = DIA_TOO_BUSY, .origin_host = w->cfg->origin_host,
-			   .origin_realm = w->cfg->origin_realm, .gba_type = -1};
-	int len = zn_bia_build(w->scratch, sizeof(w->scratch), bir, &a);
-	if (emit(w, m, np, len) == 0)
-		count_answer(w, DIA_TOO_BUSY, t_in);
-	scrub(w, len);
-}
 
 /* GAA service id string -> number ("01" and "1" are the same service). Returns 0 or -1. */
 static int gsid_value(const struct zn_str *g, uint32_t *out)
@@ -264,9 +134,9 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 {
 	if (n == 0)
 		return;
-	struct gba_kdf_job jobs[2 * BURST];
-	uint8_t keys[2 * BURST][GBA_KEY_LEN];
-	int8_t uicc[BURST];
+	struct gba_kdf_job jobs[2 * READY_MAX];
+	uint8_t keys[2 * READY_MAX][GBA_KEY_LEN];
+	int8_t uicc[READY_MAX];
 	unsigned nj = 0;
 	for (unsigned i = 0; i < n; i++) {
 		const struct zn_bir *b = &rd[i].s->bir;
@@ -298,12 +168,12 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 			k++;
 		if (jobs[me].status != 0 || (ui >= 0 && jobs[ui].status != 0)) {
 			w->tel.ctr[TEL_kdf_errors]++;
-			worker_answer_code(w, s, DIA_UNABLE_TO_COMPLY);
+			answer_code(w, s, DIA_UNABLE_TO_COMPLY);
 			continue;
 		}
 		if (s->rule >= 0 && !has_required_uss(&w->cfg->policy.rule[s->rule], v)) {
 			w->deny[s->rule][ROUTE_DENY_USS]++;
-			worker_answer_code(w, s, DIA_ERROR_NOT_AUTHORIZED);
+			answer_code(w, s, DIA_ERROR_NOT_AUTHORIZED);
 			continue;
 		}
 		int ulen = select_uss(w, s, v);
@@ -322,7 +192,7 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 			.gba_type = v->gba_type,
 		};
 		int len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, &a);
-		worker_send_answer(w, s, len, DIA_SUCCESS); /* wipes exactly what was built */
+		answer_send(w, s, len, DIA_SUCCESS); /* wipes exactly what was built */
 		if (ulen > 0)
 			explicit_bzero(w->uss_buf, (size_t)ulen);
 	}
@@ -343,12 +213,12 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 	const struct zn_bir *b = &s->bir;
 	w->tel.ctr[TEL_queries_bir]++;
 	if (b->naf_id.len <= GBA_UA_ID_LEN) {
-		worker_answer_code(w, s, DIA_INVALID_AVP_VALUE);
+		answer_code(w, s, DIA_INVALID_AVP_VALUE);
 		return;
 	}
 	uint32_t gsid[ZN_MAX_GSID];
 	if (parse_gsids(b, gsid) < 0) {
-		worker_answer_code(w, s, DIA_INVALID_AVP_VALUE);
+		answer_code(w, s, DIA_INVALID_AVP_VALUE);
 		return;
 	}
 	/* NAF authorisation: by what the sender cannot forge (README "Trust model") */
@@ -383,7 +253,7 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 	int r = route_policy_check(&w->cfg->policy, &q, &hint);
 	if (r < 0) {
 		w->deny[hint >= 0 ? (unsigned)hint : ROUTE_MAX_RULES][-r]++;
-		worker_answer_code(w, s, DIA_ERROR_NOT_AUTHORIZED);
+		answer_code(w, s, DIA_ERROR_NOT_AUTHORIZED);
 		return;
 	}
 	s->rule = (int16_t)r;
@@ -392,22 +262,23 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 	uint8_t rand[GBA_RAND_LEN];
 	size_t realm_off;
 	if (gba_btid_parse((const char *)b->btid.p, b->btid.len, rand, &realm_off) != GBA_BTID_OK) {
-		worker_answer_code(w, s, DIA_ERROR_TRANSACTION_IDENTIFIER_INVALID);
+		answer_code(w, s, DIA_ERROR_TRANSACTION_IDENTIFIER_INVALID);
 		return;
 	}
 	const struct route_realm *rt = route_realm_lookup(
 		&w->cfg->realms, (const char *)b->btid.p + realm_off, b->btid.len - realm_off);
 	if (rt == NULL || rt->action == ROUTE_NOT_SERVED) {
-		worker_answer_code(w, s, DIA_REALM_NOT_SERVED);
+		answer_code(w, s, DIA_REALM_NOT_SERVED);
 		return;
 	}
 	if (rt->action == ROUTE_PARTNER) {
-		forward_forward(w, s, rt->hop);
+		struct fwd_result o;
+		fwd_act(w, forward_submit(w, s, rt->hop, &o), &o);
 		return;
 	}
 	/* local session table; a B-TID longer than any stored one cannot name a session */
 	if (b->btid.len > STORE_BTID_MAX) {
-		worker_answer_code(w, s, DIA_ERROR_TRANSACTION_IDENTIFIER_INVALID);
+		answer_code(w, s, DIA_ERROR_TRANSACTION_IDENTIFIER_INVALID);
 		return;
 	}
 	struct sess_view v;
@@ -436,56 +307,47 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 	w->nb_lk++;
 }
 
-void worker_handle_bir(struct worker *w, struct slot *s)
-{
-	struct ready rd[1];
-	unsigned n = 0;
-	handle_bir(w, s, rd, &n);
-	process_ready(w, rd, n); /* a cache hit: answer now, before any insert can replace the entry */
-}
-
 static void handle_zn(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, uint64_t t_in,
 		      struct ready *rd, unsigned *nb_rd)
 {
 	uint8_t *pkt = rte_pktmbuf_mtod(m, uint8_t *);
 	const uint8_t *msg = pkt + np->payload_off;
 	if (w->draining && np->payload_len >= DIA_HDR_LEN && (msg[4] & DIA_FLAG_R)) {
-		drop(w, m, TEL_DROP_draining); /* shutdown: no new request is accepted */
+		gbakd_drop(w, m, TEL_DROP_draining); /* shutdown: no new request is accepted */
 		return;
 	}
 	w->tel.ctr[TEL_queries]++;
 	struct dia_hdr h;
 	if (np->payload_len < DIA_HDR_LEN || dia_hdr_parse(msg, np->payload_len, &h) < 0) {
-		drop(w, m, TEL_DROP_diameter_garbage);
+		gbakd_drop(w, m, TEL_DROP_diameter_garbage);
 		return;
 	}
-	if (!(h.flags & DIA_FLAG_R)) {
-		forward_answer_rx(w, m, np);
+	if (!(h.flags & DIA_FLAG_R)) { /* an answer: the forward stage's */
+		struct fwd_result o;
+		fwd_act(w, forward_answer_rx(w, m, np, &o), &o);
 		return;
 	}
 	/* reflection: a request from a source no rule or hop names gets nothing back (no DWA, no
 	 * error answer, no 5402), so gbakd cannot be used to send traffic at a forged address */
 	if (!route_sources_match(&w->cfg->sources, np->ip6 ? 6 : 4, pkt + np->l3_off + (np->ip6 ? 8 : 12))) {
-		drop(w, m, TEL_DROP_unknown_source);
+		gbakd_drop(w, m, TEL_DROP_unknown_source);
 		return;
 	}
 	if (h.cmd == DIA_CMD_DW && h.app_id == DIA_APP_BASE) {
 		int len = dia_dwa_build(w->scratch, sizeof(w->scratch), msg, np->payload_len, DIA_SUCCESS,
 					w->cfg->origin_host, w->cfg->origin_realm, 0);
 		w->tel.ctr[TEL_queries_dwr]++;
-		if (emit(w, m, np, len) == 0)
-			count_answer(w, DIA_SUCCESS, t_in);
-		scrub(w, len);
+		answer_slotless(w, m, np, len, DIA_SUCCESS, t_in);
 		return;
 	}
-	struct slot *s = worker_slot_alloc(w);
+	struct slot *s = gbakd_slot_alloc(w);
 	struct zn_bir tmp;
 	struct zn_bir *b = s ? &s->bir : &tmp;
 	int r = zn_bir_parse(msg, np->payload_len, b);
 	if (r < 0) {
 		if (s)
-			worker_slot_free(w, s);
-		drop(w, m, TEL_DROP_diameter_garbage);
+			gbakd_slot_free(w, s);
+		gbakd_drop(w, m, TEL_DROP_diameter_garbage);
 		return;
 	}
 	if (r > 0) {
@@ -499,10 +361,8 @@ static void handle_zn(struct worker *w, struct rte_mbuf *m, const struct net_pkt
 							   (uint32_t)r, b->failed_avp, b->failed_avp_len,
 							   w->cfg->origin_host, w->cfg->origin_realm);
 		if (s)
-			worker_slot_free(w, s);
-		if (emit(w, m, np, len) == 0)
-			count_answer(w, (uint32_t)r, t_in);
-		scrub(w, len);
+			gbakd_slot_free(w, s);
+		answer_slotless(w, m, np, len, (uint32_t)r, t_in);
 		return;
 	}
 	if (s == NULL) {
@@ -525,7 +385,7 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 	w->tel.ctr[TEL_rx_bytes] += m->pkt_len;
 	int k = net_classify(&w->port->ifc, pkt, rte_pktmbuf_data_len(m), &np);
 	if (k < 0) {
-		drop(w, m, (enum tel_drop)(-k));
+		gbakd_drop(w, m, (enum tel_drop)(-k));
 		return;
 	}
 	uint32_t len;
@@ -549,7 +409,7 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 		break;
 	case NET_ND_SOLICIT:
 		if ((uint32_t)(m->buf_len - m->data_off) < NET_ND_ADVERT_LEN || m->nb_segs != 1) {
-			drop(w, m, TEL_DROP_no_room);
+			gbakd_drop(w, m, TEL_DROP_no_room);
 			return;
 		}
 		len = net_nd_advert(&w->port->ifc, pkt, &np);
@@ -560,7 +420,7 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 			forward_nd_learn(w, pkt, &np);
 			rte_pktmbuf_free(m);
 		} else {
-			drop(w, m, TEL_DROP_icmp_other);
+			gbakd_drop(w, m, TEL_DROP_icmp_other);
 		}
 		return;
 	default: /* ARP replies: learned for partner next hops, then freed */
@@ -568,14 +428,14 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 			forward_arp_learn(w, pkt, &np);
 			rte_pktmbuf_free(m);
 		} else {
-			drop(w, m, TEL_DROP_arp_other);
+			gbakd_drop(w, m, TEL_DROP_arp_other);
 		}
 		return;
 	}
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
 	m->ol_flags = 0;
-	worker_tx(w, m);
+	gbakd_tx(w, m);
 }
 
 static uint32_t store_status_rc(enum store_status st)
@@ -623,7 +483,7 @@ static unsigned drain_store(struct worker *w)
 			struct slot *s = &w->slots[(uint32_t)c->cookie];
 			count_store(w, c->status);
 			if (c->status != STORE_FOUND) {
-				worker_answer_code(w, s, store_status_rc(c->status));
+				answer_code(w, s, store_status_rc(c->status));
 				continue;
 			}
 			struct store_record *r = &c->rec;
@@ -675,7 +535,7 @@ static void submit_lookups(struct worker *w)
 	w->tel.ctr[TEL_store_lookups] += (unsigned)acc;
 	for (unsigned i = (unsigned)acc; i < w->nb_lk; i++) {
 		w->tel.ctr[TEL_store_rejected]++;
-		worker_answer_code(w, &w->slots[(uint32_t)w->lk[i].cookie], DIA_TOO_BUSY);
+		answer_code(w, &w->slots[(uint32_t)w->lk[i].cookie], DIA_TOO_BUSY);
 	}
 	w->nb_lk = 0;
 }
@@ -729,32 +589,83 @@ static unsigned revocations(struct worker *w)
 	return total;
 }
 
-/* One loop iteration; returns the amount of work done (0 = idle). */
-static unsigned iterate(struct worker *w, bool rx)
+/* Source: Diameter peers. Their queries go to the decision like the port's (cache hits join rd,
+ * so both sources share one KDF burst); completions of Diameter-hop forwards go to the forward
+ * stage. Returns work done. */
+static unsigned from_dia_peers(struct worker *w, struct ready *rd, unsigned *nb_rd)
+{
+	struct slot *sl[BURST];
+	uint32_t rc[BURST];
+	struct dia_hop_req *done[BURST];
+	unsigned nb_sl, nb_done;
+	unsigned n = dia_node_poll(w, sl, rc, &nb_sl, done, &nb_done);
+	for (unsigned i = 0; i < nb_done; i++) {
+		struct fwd_result o;
+		fwd_act(w, forward_dia_complete(w, done[i], &o), &o);
+	}
+	for (unsigned i = 0; i < nb_sl; i++) {
+		if (rc[i] != 0) {
+			answer_code(w, sl[i], rc[i]);
+			continue;
+		}
+		handle_bir(w, sl[i], rd, nb_rd);
+	}
+	return n;
+}
+
+/* Source: the port (RX burst -> classify -> Zn). Returns work done. */
+static unsigned from_port(struct worker *w, struct ready *rd, unsigned *nb_rd)
 {
 	struct rte_mbuf *pkts[BURST];
-	struct ready rd[BURST];
+	uint16_t n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, BURST);
+	if (n == 0)
+		return 0;
+	uint64_t t_in = rte_rdtsc();
+	w->tel.ctr[TEL_rx_packets] += n;
+	for (unsigned i = 0; i < n; i++)
+		handle_pkt(w, pkts[i], t_in, rd, nb_rd);
+	return n;
+}
+
+/* Drain the forward stage: answers other workers handed over, then deadlines. Returns work. */
+static unsigned drain_forward(struct worker *w)
+{
+	struct rte_mbuf *ms[BURST];
+	struct net_pkt np[BURST];
+	struct fwd_result o[BURST];
+	unsigned n = forward_handoff_burst(w, ms, np, BURST), work = n, nb;
+	for (unsigned i = 0; i < n; i++)
+		fwd_act(w, forward_answer_rx(w, ms[i], &np[i], &o[0]), &o[0]);
+	do {
+		work += forward_poll(w, o, BURST, &nb);
+		for (unsigned i = 0; i < nb; i++)
+			fwd_act(w, FWD_FAIL, &o[i]);
+	} while (nb == BURST);
+	return work;
+}
+
+/* One loop iteration; returns the amount of work done (0 = idle). The loop is the only caller of
+ * the stages: sources (Diameter peers, the port) -> classify -> decide -> resolvers (cache hit,
+ * store, forward) -> one KDF burst for the ready queries -> the answer sink; then it drains the
+ * asynchronous resolvers (store completions, forward answers and deadlines). */
+static unsigned iterate(struct worker *w, bool rx)
+{
+	struct ready rd[READY_MAX];
 	unsigned nb_rd = 0, work = 0;
 	clocks(w);
 	work += revocations(w); /* before any query of this iteration looks at the cache */
-	work += dia_node_worker_poll(w); /* queries from Diameter peers, Diameter hop completions */
-	uint16_t n = rx ? rte_eth_rx_burst(w->port_id, w->queue_id, pkts, BURST) : 0;
-	if (n) {
-		uint64_t t_in = rte_rdtsc();
-		w->tel.ctr[TEL_rx_packets] += n;
-		for (unsigned i = 0; i < n; i++)
-			handle_pkt(w, pkts[i], t_in, rd, &nb_rd);
-		process_ready(w, rd, nb_rd); /* hits first: later cache inserts may replace entries */
-		work += n;
-	}
+	work += from_dia_peers(w, rd, &nb_rd);
+	if (rx)
+		work += from_port(w, rd, &nb_rd);
+	process_ready(w, rd, nb_rd); /* hits first: later cache inserts may replace entries */
 	if (w->store) {
 		submit_lookups(w);
 		store_poll(w->store, w->now_ns);
 		work += drain_store(w);
 	}
 	if (w->fwd)
-		work += forward_poll(w);
-	tx_flush(w);
+		work += drain_forward(w);
+	gbakd_tx_flush(w);
 	return work;
 }
 
@@ -796,20 +707,21 @@ int worker_main(void *arg)
 			store_cancel_all(w->store);
 			drain_store(w);
 		}
-		if (w->fwd)
-			forward_abort_all(w);
+		struct slot *s;
+		while ((s = forward_abort_next(w)) != NULL)
+			answer_code(w, s, DIA_UNABLE_TO_DELIVER);
 	}
-	tx_flush(w);
+	gbakd_tx_flush(w);
 	/* anything still held (cannot happen unless the store lost a completion) is counted */
 	for (unsigned i = 0; i < w->nb_slots; i++)
 		if (w->slots[i].state != SLOT_FREE && w->slots[i].m) {
 			w->tel.drop[TEL_DROP_shutdown]++;
 			if (w->slots[i].transport == SLOT_TRANSPORT_DIAMETER) { /* its peer still gets an answer */
-				dia_node_post_answer(w, &w->slots[i], 0, DIA_UNABLE_TO_DELIVER);
+				answer_send(w, &w->slots[i], 0, DIA_UNABLE_TO_DELIVER);
 				continue;
 			}
 			rte_pktmbuf_free(w->slots[i].m);
-			worker_slot_free(w, &w->slots[i]);
+			gbakd_slot_free(w, &w->slots[i]);
 		}
 	w->done = 1;
 	return 0;
