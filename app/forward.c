@@ -28,8 +28,7 @@
  * (lib/fwd): an answered query leaves it at once, so it can never fill up or lose a live deadline.
  * Health: worker 0 probes every address with Device-Watchdog-Requests; an address is healthy after
  * a DWA or an answer, unhealthy after a timeout or three unanswered probes. Next-hop MACs come from
- * ARP (IPv4) or neighbour discovery (IPv6) — worker 0 asks every second, every worker learns —
- * or the hop's gateway_mac.
+ * neigh.c (ARP, neighbour discovery, or the hop's gateway_mac).
  * Optional answer cache (config [proxy] cache_entries, cache_ttl_s; lib/cache): successful answers
  * keyed by (B-TID, NAF-Id, GSIDs, GBA_U awareness), used for at most cache_ttl_s (monotonic) and
  * never past Key-ExpiryTime; forward_cache_invalidate() drops a B-TID's answers (revocation).
@@ -40,7 +39,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_arp.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_hash_crc.h>
@@ -52,6 +50,7 @@
 #include "diameter/diameter.h"
 #include "dia_node.h"
 #include "gbakd.h"
+#include "neigh.h"
 #include "route/route.h"
 
 #define PROBE_MISSES_DOWN 3
@@ -60,7 +59,6 @@
 
 /* ---- state shared by all workers (written with relaxed atomics) ------------------------------ */
 struct hop_addr_rt {
-	uint64_t mac;          /* 0 unknown; else 1 << 63 | 48-bit MAC */
 	uint32_t healthy;      /* 1 healthy (start optimistic) */
 	uint32_t probe_misses; /* worker 0 only */
 	uint64_t last_ok_ns;
@@ -100,27 +98,13 @@ struct forward_worker {
 	struct fwd_tq tq;           /* attempt deadlines, one list per hop */
 	struct fwd_tq_link *links;  /* one per slot */
 	struct hop_stats st[CFG_MAX_HOPS];
-	uint64_t next_probe_ns[CFG_MAX_HOPS], next_arp_ns; /* worker 0 */
+	uint64_t next_probe_ns[CFG_MAX_HOPS]; /* worker 0 */
 	struct ans_cache pc;
 	struct fwd_rng rng;         /* tokens and end-to-end ids */
 };
 
 _Static_assert(MAX_WORKERS <= FWD_WORKERS_MAX, "worker field of the hop-by-hop id");
 _Static_assert(CFG_MAX_HOPS <= FWD_HOPS_MAX && CFG_MAX_HOP_ADDRS <= FWD_ADDRS_MAX, "probe hop-by-hop id");
-
-static inline uint64_t mac_pack(const uint8_t *m)
-{
-	uint64_t v = 1ull << 63;
-	for (int i = 0; i < 6; i++)
-		v |= (uint64_t)m[i] << (8 * i);
-	return v;
-}
-
-static inline void mac_unpack(uint64_t v, struct rte_ether_addr *a)
-{
-	for (int i = 0; i < 6; i++)
-		a->addr_bytes[i] = (uint8_t)(v >> (8 * i));
-}
 
 static inline uint32_t rd32(const uint8_t *p)
 {
@@ -155,11 +139,9 @@ int forward_worker_init(struct worker *w)
 		return r;
 	}
 	for (unsigned h = 0; h < c->nb_hops; h++)
-		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++) {
+		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++)
 			hop_rt[h][a].healthy = 1;
-			if (c->hop[h].has_gw_mac)
-				hop_rt[h][a].mac = mac_pack(c->hop[h].gw_mac);
-		}
+	neigh_init(c);
 	if (c->proxy_cache_entries) {
 		void *mem = rte_zmalloc_socket("gbakd_pcache", ans_cache_mem_size(c->proxy_cache_entries),
 					       RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
@@ -300,13 +282,12 @@ static int pick_addr(uint16_t hop, unsigned from, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
 		unsigned a = (from + k) % n;
-		if (__atomic_load_n(&hop_rt[hop][a].healthy, __ATOMIC_RELAXED) &&
-		    __atomic_load_n(&hop_rt[hop][a].mac, __ATOMIC_RELAXED))
+		if (__atomic_load_n(&hop_rt[hop][a].healthy, __ATOMIC_RELAXED) && neigh_mac(hop, a, NULL))
 			return (int)a;
 	}
 	for (unsigned k = 0; k < n; k++) { /* nobody healthy: try in order anyway */
 		unsigned a = (from + k) % n;
-		if (__atomic_load_n(&hop_rt[hop][a].mac, __ATOMIC_RELAXED))
+		if (neigh_mac(hop, a, NULL))
 			return (int)a;
 	}
 	return -1;
@@ -344,7 +325,11 @@ static int send_to_hop(struct worker *w, uint16_t hop, unsigned a, int len)
 	uint8_t *pkt = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(pkt + off, w->scratch, (size_t)len);
 	struct rte_ether_addr dst;
-	mac_unpack(__atomic_load_n(&hop_rt[hop][a].mac, __ATOMIC_RELAXED), &dst);
+	if (!neigh_mac(hop, a, &dst)) { /* pick_addr saw one: cannot be forgotten since */
+		rte_pktmbuf_free(m);
+		r = -EHOSTUNREACH;
+		goto out;
+	}
 	const void *src_ip = v6 ? (const void *)ifc->ip6 : (const void *)&ifc->ip4;
 	uint32_t flen = net_udp_build(pkt, v6, &ifc->mac, &dst, src_ip, h->addr[a], ifc->udp_port,
 				      h->port[a], (uint16_t)len);
@@ -629,7 +614,7 @@ static void send_probes(struct worker *w)
 		p->next_probe_ns[h] = w->now_ns + (uint64_t)c->hop[h].probe_interval_ms * 1000000ull;
 		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++) {
 			struct hop_addr_rt *rt = &hop_rt[h][a];
-			if (rt->mac == 0)
+			if (!neigh_mac(h, a, NULL))
 				continue;
 			if (++rt->probe_misses > PROBE_MISSES_DOWN)
 				__atomic_store_n(&rt->healthy, 0, __ATOMIC_RELAXED);
@@ -646,76 +631,6 @@ static void send_probes(struct worker *w)
 				explicit_bzero(w->scratch, sizeof(w->scratch));
 		}
 	}
-}
-
-static void send_arp_requests(struct worker *w)
-{
-	const struct gbakd_config *c = w->cfg;
-	const struct net_iface *ifc = &w->port->ifc;
-	for (unsigned h = 0; h < c->nb_hops; h++)
-		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++) {
-			if (c->hop[h].has_gw_mac)
-				continue;
-			if (c->hop[h].family[a] == 6) { /* IPv6: neighbour solicitation (RFC 4861) */
-				struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
-				if (m == NULL)
-					return;
-				uint32_t n = net_nd_solicit_build(ifc, c->hop[h].addr[a], rte_pktmbuf_mtod(m, uint8_t *));
-				m->data_len = (uint16_t)n;
-				m->pkt_len = n;
-				gbakd_tx(w, m);
-				continue;
-			}
-			if (!ifc->has_ip4)
-				continue;
-			struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
-			if (m == NULL)
-				return;
-			uint8_t *pkt = rte_pktmbuf_mtod(m, uint8_t *);
-			struct rte_ether_hdr *eth = (void *)pkt;
-			memset(&eth->dst_addr, 0xff, 6);
-			rte_ether_addr_copy(&ifc->mac, &eth->src_addr);
-			eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
-			struct rte_arp_hdr *arp = (void *)(eth + 1);
-			arp->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
-			arp->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-			arp->arp_hlen = 6;
-			arp->arp_plen = 4;
-			arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
-			rte_ether_addr_copy(&ifc->mac, &arp->arp_data.arp_sha);
-			arp->arp_data.arp_sip = ifc->ip4;
-			memset(&arp->arp_data.arp_tha, 0, 6);
-			memcpy(&arp->arp_data.arp_tip, c->hop[h].addr[a], 4);
-			m->data_len = m->pkt_len = 60;
-			memset(pkt + sizeof(*eth) + sizeof(*arp), 0, 60 - sizeof(*eth) - sizeof(*arp));
-			gbakd_tx(w, m);
-		}
-}
-
-/* Learn next-hop MACs from ARP frames (requests and replies) whose sender is a hop address. */
-void forward_arp_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np)
-{
-	const struct rte_arp_hdr *arp = (const void *)(pkt + np->l3_off);
-	const struct gbakd_config *c = w->cfg;
-	for (unsigned h = 0; h < c->nb_hops; h++)
-		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++)
-			if (c->hop[h].family[a] == 4 && !c->hop[h].has_gw_mac &&
-			    !memcmp(&arp->arp_data.arp_sip, c->hop[h].addr[a], 4))
-				__atomic_store_n(&hop_rt[h][a].mac, mac_pack(arp->arp_data.arp_sha.addr_bytes),
-						 __ATOMIC_RELAXED);
-}
-
-/* Learn next-hop MACs from neighbour advertisements whose target is a hop address. */
-void forward_nd_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np)
-{
-	uint8_t target[16], mac[6];
-	if (net_nd_advert_parse(pkt, np, target, mac) < 0)
-		return;
-	const struct gbakd_config *c = w->cfg;
-	for (unsigned h = 0; h < c->nb_hops; h++)
-		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++)
-			if (c->hop[h].family[a] == 6 && !c->hop[h].has_gw_mac && !memcmp(target, c->hop[h].addr[a], 16))
-				__atomic_store_n(&hop_rt[h][a].mac, mac_pack(mac), __ATOMIC_RELAXED);
 }
 
 unsigned forward_poll(struct worker *w, struct fwd_result *out, unsigned max, unsigned *nb_out)
@@ -762,14 +677,9 @@ unsigned forward_poll(struct worker *w, struct fwd_result *out, unsigned max, un
 			fail(&out[(*nb_out)++], s, DIA_UNABLE_TO_DELIVER);
 		}
 	}
-	/* worker 0: ARP for unresolved hop addresses, DWR probes */
-	if (w->idx == 0) {
-		if (w->now_ns >= p->next_arp_ns) {
-			send_arp_requests(w);
-			p->next_arp_ns = w->now_ns + 1000000000ull;
-		}
-		send_probes(w); /* each hop at its own probe_interval_ms */
-	}
+	/* worker 0: DWR probes, each hop at its own probe_interval_ms */
+	if (w->idx == 0)
+		send_probes(w);
 	return work;
 }
 
@@ -894,8 +804,7 @@ static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused
 		for (unsigned a = 0; a < cfg->hop[h].nb_addrs; a++) {
 			char k[32];
 			snprintf(k, sizeof(k), "addr%u_healthy", a);
-			uint32_t hv = __atomic_load_n(&hop_rt[h][a].healthy, __ATOMIC_RELAXED) &&
-				      __atomic_load_n(&hop_rt[h][a].mac, __ATOMIC_RELAXED);
+			uint32_t hv = __atomic_load_n(&hop_rt[h][a].healthy, __ATOMIC_RELAXED) && neigh_mac(h, a, NULL);
 			rte_tel_data_add_dict_u64(x, k, hv);
 			healthy += hv;
 		}

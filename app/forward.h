@@ -6,7 +6,8 @@
  *   complete forward_answer_rx     a Diameter answer from the port (any worker's: handed over)
  *            forward_handoff_burst the answers other workers handed over (then forward_answer_rx)
  *            forward_dia_complete  a Diameter hop's completion (from dia_node_poll)
- *   poll     forward_poll          deadlines, retries, failover; worker 0: probes, ARP / ND
+ *   poll     forward_poll          deadlines, retries, failover; worker 0: DWR probes
+ * Next-hop MACs: neigh.c.
  * Before the stage returns a slot (ANSWER, FAIL) it has released its own per-slot state. */
 #ifndef GBAKD_FORWARD_H
 #define GBAKD_FORWARD_H
@@ -50,18 +51,14 @@ unsigned forward_handoff_burst(struct worker *w, struct rte_mbuf **ms, struct ne
 /* A completion of a forward over a Diameter hop (from dia_node_poll; given back to dia_node
  * here): ANSWER, FAIL (3002), or CONSUMED (late: the slot moved on). */
 enum fwd_verdict forward_dia_complete(struct worker *w, struct dia_hop_req *req, struct fwd_result *r);
-/* Deadlines (retries, failover; out of attempts: FAIL 3002 in out[0..*nb_out), at most max),
- * worker 0's probes and neighbour requests. Returns work done (0 = idle); *nb_out == max means
+/* Deadlines (retries, failover; out of attempts: FAIL 3002 in out[0..*nb_out), at most max) and
+ * worker 0's probes. Returns work done (0 = idle); *nb_out == max means
  * more deadlines may be due. */
 unsigned forward_poll(struct worker *w, struct fwd_result *out, unsigned max, unsigned *nb_out);
 /* Shutdown: the next forwarded query still waiting, released (answer it 3002), or NULL. */
 struct slot *forward_abort_next(struct worker *w);
 /* Revocation: drop every cached answer for btid[0..len). Returns how many. */
 unsigned forward_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_t len);
-/* Learn a hop address's MAC from an ARP request or reply (any worker). */
-void forward_arp_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np);
-/* Learn a hop address's MAC from an IPv6 neighbour advertisement (any worker). */
-void forward_nd_learn(struct worker *w, const uint8_t *pkt, const struct net_pkt *np);
 /* telemetry: /gbakd/partners */
 int forward_register_telemetry(void);
 

@@ -40,6 +40,7 @@
 #include "diameter/diameter.h"
 #include "dia_node.h"
 #include "gba/gba_btid.h"
+#include "neigh.h"
 #include "route/route.h"
 
 #define SLOT_NONE UINT32_MAX
@@ -395,7 +396,7 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 		return;
 	case NET_ARP_REQUEST:
 		if (w->fwd)
-			forward_arp_learn(w, pkt, &np);
+			neigh_arp_learn(w, pkt, &np);
 		len = net_arp_reply(&w->port->ifc, pkt, &np);
 		w->tel.ctr[TEL_arp_replies]++;
 		break;
@@ -417,7 +418,7 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 		break;
 	case NET_ND_ADVERT: /* learned for partner next hops, then freed */
 		if (w->fwd) {
-			forward_nd_learn(w, pkt, &np);
+			neigh_nd_learn(w, pkt, &np);
 			rte_pktmbuf_free(m);
 		} else {
 			gbakd_drop(w, m, TEL_DROP_icmp_other);
@@ -425,7 +426,7 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 		return;
 	default: /* ARP replies: learned for partner next hops, then freed */
 		if (w->fwd) {
-			forward_arp_learn(w, pkt, &np);
+			neigh_arp_learn(w, pkt, &np);
 			rte_pktmbuf_free(m);
 		} else {
 			gbakd_drop(w, m, TEL_DROP_arp_other);
@@ -636,6 +637,7 @@ static unsigned drain_forward(struct worker *w)
 	unsigned n = forward_handoff_burst(w, ms, np, BURST), work = n, nb;
 	for (unsigned i = 0; i < n; i++)
 		fwd_act(w, forward_answer_rx(w, ms[i], &np[i], &o[0]), &o[0]);
+	work += neigh_poll(w); /* worker 0: ARP / ND for the hops' addresses */
 	do {
 		work += forward_poll(w, o, BURST, &nb);
 		for (unsigned i = 0; i < nb; i++)

@@ -353,6 +353,26 @@ uint32_t net_nd_solicit_build(const struct net_iface *ifc, const uint8_t target[
 	return NET_ND_SOLICIT_LEN;
 }
 
+uint32_t net_arp_request_build(const struct net_iface *ifc, const uint8_t target[4], uint8_t *pkt)
+{
+	struct rte_ether_hdr *eth = (void *)pkt;
+	memset(&eth->dst_addr, 0xff, 6);
+	rte_ether_addr_copy(&ifc->mac, &eth->src_addr);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	struct rte_arp_hdr *arp = (void *)(eth + 1);
+	arp->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = 6;
+	arp->arp_plen = 4;
+	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	rte_ether_addr_copy(&ifc->mac, &arp->arp_data.arp_sha);
+	arp->arp_data.arp_sip = ifc->ip4;
+	memset(&arp->arp_data.arp_tha, 0, 6);
+	memcpy(&arp->arp_data.arp_tip, target, 4);
+	memset(pkt + sizeof(*eth) + sizeof(*arp), 0, NET_ARP_REQUEST_LEN - sizeof(*eth) - sizeof(*arp));
+	return NET_ARP_REQUEST_LEN;
+}
+
 int net_nd_advert_parse(const uint8_t *pkt, const struct net_pkt *p, uint8_t target[16], uint8_t mac[6])
 {
 	const uint8_t *icmp = pkt + p->l4_off;

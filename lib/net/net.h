@@ -92,6 +92,12 @@ uint32_t net_nd_advert(const struct net_iface *ifc, uint8_t *pkt, const struct n
 #define NET_ND_SOLICIT_LEN (14 + 40 + 24 + 8)
 uint32_t net_nd_solicit_build(const struct net_iface *ifc, const uint8_t target[16], uint8_t *pkt);
 
+/* Build an ARP request (who-has target, 4 octets, tell us) from ifc into pkt (NET_ARP_REQUEST_LEN
+ * octets: the minimum Ethernet frame, zero padded): broadcast, our MAC and IPv4 address as sender,
+ * an empty target MAC. Returns the frame length. */
+#define NET_ARP_REQUEST_LEN 60
+uint32_t net_arp_request_build(const struct net_iface *ifc, const uint8_t target[4], uint8_t *pkt);
+
 /* From a classified NET_ND_ADVERT frame, copy the advertised target address and its link-layer
  * address (target link-layer address option). Returns 0, or -ENOENT when the advertisement
  * carries no such option. */

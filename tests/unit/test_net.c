@@ -1005,6 +1005,38 @@ static void test_udp_reply_offload(void)
 	CU_ASSERT_EQUAL(memcmp(f, want, wn), 0);
 }
 
+/* next-hop resolution over IPv4: our ARP request (exact octets) -> the peer's reply -> its MAC */
+static void test_arp_resolve(void)
+{
+	static const char want_hex[] =
+		"ffffffffffff 525400123456 0806"
+		"0001 0800 06 04 0001 525400123456 c0000201 000000000000 c0000263"
+		"000000000000000000000000000000000000";
+	struct net_iface us, peer;
+	struct net_pkt p;
+	uint8_t f[64], want[64];
+	make_ifc(&us, true);
+	memset(&peer, 0, sizeof(peer));
+	memcpy(peer.mac.addr_bytes, peer_mac, 6);
+	peer.has_ip4 = true;
+	memcpy(&peer.ip4, peer_ip4, 4);
+	memset(f, 0xee, sizeof(f));
+	CU_ASSERT_EQUAL(net_arp_request_build(&us, peer_ip4, f), NET_ARP_REQUEST_LEN);
+	CU_ASSERT_EQUAL(load(want_hex, want), NET_ARP_REQUEST_LEN);
+	CU_ASSERT_EQUAL(memcmp(f, want, NET_ARP_REQUEST_LEN), 0);
+	CU_ASSERT_EQUAL(f[NET_ARP_REQUEST_LEN], 0xee); /* nothing written past the frame */
+	/* the peer sees a request for its address and answers; we learn its MAC from the reply */
+	CU_ASSERT_EQUAL_FATAL(net_classify(&peer, f, NET_ARP_REQUEST_LEN, &p), NET_ARP_REQUEST);
+	CU_ASSERT_EQUAL(net_arp_reply(&peer, f, &p), 42);
+	CU_ASSERT_EQUAL_FATAL(net_classify(&us, f, 42, &p), NET_ARP_REPLY);
+	CU_ASSERT_EQUAL(memcmp(f + 22, peer_mac, 6), 0); /* sender MAC */
+	CU_ASSERT_EQUAL(memcmp(f + 28, peer_ip4, 4), 0); /* sender IP */
+	/* a request for an address that is not the peer's gets no reply from it */
+	static const uint8_t other[4] = {192, 0, 2, 98};
+	net_arp_request_build(&us, other, f);
+	CU_ASSERT_NOT_EQUAL(net_classify(&peer, f, NET_ARP_REQUEST_LEN, &p), NET_ARP_REQUEST);
+}
+
 /* next-hop resolution over IPv6: our NS -> the peer's NA -> the peer's MAC */
 static void test_nd_resolve(void)
 {
@@ -1118,6 +1150,7 @@ static void add(void)
 		{"prefix_parse", test_prefix_parse},
 		{"hostport", test_hostport},
 		{"nd_resolve", test_nd_resolve},
+		{"arp_resolve", test_arp_resolve},
 		{"udp_reply_offload", test_udp_reply_offload},
 		{"prefix_match", test_prefix_match},
 		{"drop_names", test_drop_names},
