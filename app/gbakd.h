@@ -2,7 +2,8 @@
  * process-wide worker table, and the inline primitives every stage may use (tx queue, slots).
  * Calls between app/ files go one way (tools/check-calls.sh proves it from the objects):
  *   main -> worker (the loop, the only caller of stages) -> forward, neigh (hops), dia_node
- *   (Diameter peers and hops), answer (the sink) ; forward -> dia_node ; answer -> dia_node. */
+ *   (Diameter peers and hops), answer (the sink); forward -> dia_node, neigh; answer -> dia_node;
+ *   every file may read gbakd.c's worker table (README "Architecture: the worker loop"). */
 #ifndef GBAKD_APP_H
 #define GBAKD_APP_H
 
@@ -15,6 +16,7 @@
 
 #include "cache/cache.h"
 #include "config.h"
+#include "decide/decide.h"
 #include "fwd/fwd.h"
 #include "gba/gba_kdf.h"
 #include "net/net.h"
@@ -71,7 +73,7 @@ struct worker {
 	struct rte_mempool *pool;
 	struct rte_ring *handoff;          /* answers from hops that RSS gave another worker */
 	struct forward_worker *fwd;        /* forward.c (NULL: no hop configured) */
-	uint64_t deny[ROUTE_MAX_RULES + 1][ROUTE_DENY_MAX]; /* [rule or last = none][reason] */
+	struct decide_ctr policy;          /* lib/decide's counters: per rule and denial reason */
 	uint64_t tsc_hz;
 	uint64_t now_ns;   /* CLOCK_MONOTONIC of this iteration */
 	int64_t now_s;     /* wall clock of this iteration */

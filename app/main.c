@@ -259,12 +259,12 @@ static int cmd_policy(const char *c __rte_unused, const char *p __rte_unused, st
 		rte_tel_data_start_dict(x);
 		uint64_t ok = 0;
 		for (unsigned k = 0; k < gbakd_nb_workers; k++)
-			ok += gbakd_workers[k]->deny[row][0];
+			ok += gbakd_workers[k]->policy.deny[row][0];
 		rte_tel_data_add_dict_u64(x, "authorised", ok);
 		for (unsigned why = 1; why < ROUTE_DENY_MAX; why++) {
 			uint64_t v = 0;
 			for (unsigned k = 0; k < gbakd_nb_workers; k++)
-				v += gbakd_workers[k]->deny[row][why];
+				v += gbakd_workers[k]->policy.deny[row][why];
 			rte_tel_data_add_dict_u64(x, route_deny_names[why], v);
 		}
 		const char *name = r < cfg->policy.n ? cfg->policy.rule[r].name : "none";

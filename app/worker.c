@@ -38,6 +38,7 @@
 #include <rte_telemetry.h>
 
 #include "diameter/diameter.h"
+#include "decide/decide.h"
 #include "dia_node.h"
 #include "gba/gba_btid.h"
 #include "neigh.h"
@@ -62,73 +63,6 @@ static inline void fwd_act(struct worker *w, enum fwd_verdict v, const struct fw
 		answer_code(w, o->s, o->rc);
 }
 
-
-/* GAA service id string -> number ("01" and "1" are the same service). Returns 0 or -1. */
-static int gsid_value(const struct zn_str *g, uint32_t *out)
-{
-	uint32_t v = 0;
-	if (g->len == 0 || g->len > 9)
-		return -1;
-	for (unsigned k = 0; k < g->len; k++) {
-		uint8_t c = g->p[k];
-		if (c < '0' || c > '9')
-			return -1;
-		v = v * 10 + (c - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* GBA-UserSecSettings for the NAF's GAA service ids (when it names none: every USS its rule
- * allows, i.e. all when the rule has no gsids list), as <ussList>...</ussList> around the stored
- * <uss> elements; requested services the user has no USS for are left out (the NAF decides, TS
- * 33.220 Annex J). GSIDs compare as numbers. Returns the length (0: none). */
-static int select_uss(struct worker *w, const struct slot *s, const struct sess_view *v)
-{
-	static const char open[] = "<ussList>", close[] = "</ussList>";
-	const struct zn_bir *bir = &s->bir;
-	const struct route_rule *rule = s->rule >= 0 ? &w->cfg->policy.rule[s->rule] : NULL;
-	size_t len = sizeof(open) - 1;
-	memcpy(w->uss_buf, open, len);
-	unsigned found = 0;
-	for (unsigned i = 0; i < v->n_uss; i++) {
-		bool want = bir->n_gsid == 0;
-		if (want && rule && !route_rule_allows_gsid(rule, v->uss[i].gsid)) {
-			w->tel.ctr[TEL_uss_withheld]++;
-			continue;
-		}
-		for (unsigned g = 0; g < bir->n_gsid && !want; g++) {
-			uint32_t x;
-			want = gsid_value(&bir->gsid[g], &x) == 0 && x == v->uss[i].gsid;
-		}
-		if (!want)
-			continue;
-		if (len + v->uss[i].len + sizeof(close) > sizeof(w->uss_buf))
-			break;
-		memcpy(w->uss_buf + len, v->uss_blob + v->uss[i].off, v->uss[i].len);
-		len += v->uss[i].len;
-		found++;
-	}
-	if (found == 0) {
-		explicit_bzero(w->uss_buf, len);
-		return 0;
-	}
-	memcpy(w->uss_buf + len, close, sizeof(close) - 1);
-	return (int)(len + sizeof(close) - 1);
-}
-
-/* BSF access control (TS 33.220 Annex J): the rule may require USSs the subscriber must have. */
-static bool has_required_uss(const struct route_rule *r, const struct sess_view *v)
-{
-	for (unsigned k = 0; k < r->n_require_uss; k++) {
-		bool have = false;
-		for (unsigned i = 0; i < v->n_uss && !have; i++)
-			have = v->uss[i].gsid == r->require_uss[k];
-		if (!have)
-			return false;
-	}
-	return true;
-}
 
 /* Derive the keys of n ready queries in one burst and answer each. */
 static void process_ready(struct worker *w, struct ready *rd, unsigned n)
@@ -172,12 +106,15 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 			answer_code(w, s, DIA_UNABLE_TO_COMPLY);
 			continue;
 		}
-		if (s->rule >= 0 && !has_required_uss(&w->cfg->policy.rule[s->rule], v)) {
-			w->deny[s->rule][ROUTE_DENY_USS]++;
+		const struct route_rule *rule = s->rule >= 0 ? &w->cfg->policy.rule[s->rule] : NULL;
+		if (rule && !decide_uss_required(rule, v)) {
+			w->policy.deny[s->rule][ROUTE_DENY_USS]++;
 			answer_code(w, s, DIA_ERROR_NOT_AUTHORIZED);
 			continue;
 		}
-		int ulen = select_uss(w, s, v);
+		unsigned withheld;
+		int ulen = decide_uss_select(&s->bir, rule, v, w->uss_buf, sizeof(w->uss_buf), &withheld);
+		w->tel.ctr[TEL_uss_withheld] += withheld;
 		struct zn_bia a = {
 			.result_code = DIA_SUCCESS,
 			.origin_host = w->cfg->origin_host,
@@ -200,39 +137,16 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 	explicit_bzero(keys, sizeof(keys[0]) * nj);
 }
 
-static int parse_gsids(const struct zn_bir *b, uint32_t *out)
-{
-	for (unsigned i = 0; i < b->n_gsid; i++)
-		if (gsid_value(&b->gsid[i], &out[i]) < 0)
-			return -1;
-	return 0;
-}
-
-/* A valid BIR in slot s: authorise, route, look up. Cache hits are appended to rd. */
+/* A valid BIR in slot s: the decision (lib/decide), then its resolver. Cache hits are appended
+ * to rd (derived in the iteration's KDF burst); misses join the store burst. */
 static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsigned *nb_rd)
 {
 	const struct zn_bir *b = &s->bir;
 	w->tel.ctr[TEL_queries_bir]++;
-	if (b->naf_id.len <= GBA_UA_ID_LEN) {
-		answer_code(w, s, DIA_INVALID_AVP_VALUE);
-		return;
-	}
-	uint32_t gsid[ZN_MAX_GSID];
-	if (parse_gsids(b, gsid) < 0) {
-		answer_code(w, s, DIA_INVALID_AVP_VALUE);
-		return;
-	}
 	/* NAF authorisation: by what the sender cannot forge (README "Trust model") */
 	const uint8_t *rr[ZN_MAX_ROUTE_RECORD];
 	uint16_t rr_len[ZN_MAX_ROUTE_RECORD];
-	struct route_query q = {
-		.naf_fqdn = b->naf_id.p,
-		.naf_fqdn_len = (uint16_t)(b->naf_id.len - GBA_UA_ID_LEN),
-		.gsid = gsid,
-		.n_gsid = b->n_gsid,
-		.route_record = rr,
-		.route_record_len = rr_len,
-	};
+	struct route_query q = {.route_record = rr, .route_record_len = rr_len};
 	if (s->transport == SLOT_TRANSPORT_DIAMETER) {
 		/* the adjacent peer freeDiameter authenticated, and the path as freeDiameter got it */
 		dia_node_query_origin(s, &q, rr, rr_len, ZN_MAX_ROUTE_RECORD);
@@ -250,61 +164,40 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 		q.src_family = s->np.ip6 ? 6 : 4;
 		q.src_addr = pkt + s->np.l3_off + (s->np.ip6 ? 8 : 12);
 	}
-	int hint;
-	int r = route_policy_check(&w->cfg->policy, &q, &hint);
-	if (r < 0) {
-		w->deny[hint >= 0 ? (unsigned)hint : ROUTE_MAX_RULES][-r]++;
-		answer_code(w, s, DIA_ERROR_NOT_AUTHORIZED);
+	const struct decide_env e = {.policy = &w->cfg->policy, .realms = &w->cfg->realms, .cache = &w->cache,
+				     .cache_ok = w->cache_ok, .now_ns = w->now_ns, .now_s = w->now_s};
+	struct decide_out o;
+	enum decide_verdict v = decide_bir(&e, b, &q, &w->policy, &o);
+	s->rule = (int16_t)o.rule;
+	switch (v) {
+	case DECIDE_ANSWER:
+		answer_code(w, s, o.rc);
+		return;
+	case DECIDE_FORWARD: {
+		struct fwd_result r;
+		fwd_act(w, forward_submit(w, s, o.hop, &r), &r);
 		return;
 	}
-	s->rule = (int16_t)r;
-	w->deny[r][0]++; /* authorised */
-	/* realm of the B-TID */
-	uint8_t rand[GBA_RAND_LEN];
-	size_t realm_off;
-	if (gba_btid_parse((const char *)b->btid.p, b->btid.len, rand, &realm_off) != GBA_BTID_OK) {
-		answer_code(w, s, DIA_ERROR_TRANSACTION_IDENTIFIER_INVALID);
-		return;
-	}
-	const struct route_realm *rt = route_realm_lookup(
-		&w->cfg->realms, (const char *)b->btid.p + realm_off, b->btid.len - realm_off);
-	if (rt == NULL || rt->action == ROUTE_NOT_SERVED) {
-		answer_code(w, s, DIA_REALM_NOT_SERVED);
-		return;
-	}
-	if (rt->action == ROUTE_PARTNER) {
-		struct fwd_result o;
-		fwd_act(w, forward_submit(w, s, rt->hop, &o), &o);
-		return;
-	}
-	/* local session table; a B-TID longer than any stored one cannot name a session */
-	if (b->btid.len > STORE_BTID_MAX) {
-		answer_code(w, s, DIA_ERROR_TRANSACTION_IDENTIFIER_INVALID);
-		return;
-	}
-	struct sess_view v;
-	uint64_t h = cache_hash((const char *)b->btid.p, b->btid.len);
-	int c = 0;
-	if (w->cache_ok)
-		c = cache_lookup(&w->cache, h, (const char *)b->btid.p, b->btid.len, w->now_ns, w->now_s, &v);
-	else if (w->cache.e != NULL)
-		w->tel.ctr[TEL_revoke_bypass]++;
-	if (c > 0) {
+	case DECIDE_HIT:
 		w->tel.ctr[TEL_cache_hits]++;
 		s->state = SLOT_READY;
 		rd[*nb_rd].s = s;
-		rd[*nb_rd].v = v;
+		rd[*nb_rd].v = o.v;
 		(*nb_rd)++;
 		return;
+	case DECIDE_STORE:
+		break;
 	}
-	if (c < 0)
+	if (o.cache == DECIDE_CACHE_EXPIRED)
 		w->tel.ctr[TEL_cache_expired]++;
+	else if (o.cache == DECIDE_CACHE_BYPASS)
+		w->tel.ctr[TEL_revoke_bypass]++;
 	w->tel.ctr[TEL_cache_misses]++;
 	s->state = SLOT_STORE;
 	w->lk[w->nb_lk].btid = (const char *)b->btid.p;
 	w->lk[w->nb_lk].btid_len = b->btid.len;
 	/* the revocation generation rides along: a result that crossed a revocation is not cached */
-	w->lk[w->nb_lk].cookie = (uint64_t)w->revoke_gen << 32 | (uint32_t)(s - w->slots);
+	w->lk[w->nb_lk].cookie = (uint64_t)w->revoke_gen << 32 | gbakd_slot_idx(w, s);
 	w->nb_lk++;
 }
 
@@ -416,7 +309,7 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 		len = net_nd_advert(&w->port->ifc, pkt, &np);
 		w->tel.ctr[TEL_nd_adverts]++;
 		break;
-	case NET_ND_ADVERT: /* learned for partner next hops, then freed */
+	case NET_ND_ADVERT: /* learned for the hops' next hops (neigh.c), then freed */
 		if (w->fwd) {
 			neigh_nd_learn(w, pkt, &np);
 			rte_pktmbuf_free(m);
@@ -424,7 +317,7 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 			gbakd_drop(w, m, TEL_DROP_icmp_other);
 		}
 		return;
-	default: /* ARP replies: learned for partner next hops, then freed */
+	default: /* ARP replies: learned for the hops' next hops (neigh.c), then freed */
 		if (w->fwd) {
 			neigh_arp_learn(w, pkt, &np);
 			rte_pktmbuf_free(m);
@@ -437,23 +330,6 @@ static void handle_pkt(struct worker *w, struct rte_mbuf *m, uint64_t t_in, stru
 	m->pkt_len = len;
 	m->ol_flags = 0;
 	gbakd_tx(w, m);
-}
-
-static uint32_t store_status_rc(enum store_status st)
-{
-	switch (st) {
-	case STORE_NOT_FOUND:
-	case STORE_EXPIRED:
-		return DIA_ERROR_TRANSACTION_IDENTIFIER_INVALID;
-	case STORE_TIMEOUT:
-		return DIA_TOO_BUSY;
-	case STORE_CORRUPT:
-		return DIA_UNABLE_TO_COMPLY;
-	case STORE_SHARD_DOWN:
-	case STORE_PROTO_ERROR:
-	default:
-		return DIA_UNABLE_TO_DELIVER;
-	}
 }
 
 static void count_store(struct worker *w, enum store_status st)
@@ -484,7 +360,7 @@ static unsigned drain_store(struct worker *w)
 			struct slot *s = &w->slots[(uint32_t)c->cookie];
 			count_store(w, c->status);
 			if (c->status != STORE_FOUND) {
-				answer_code(w, s, store_status_rc(c->status));
+				answer_code(w, s, decide_store_rc(c->status));
 				continue;
 			}
 			struct store_record *r = &c->rec;
@@ -693,7 +569,7 @@ int worker_main(void *arg)
 		}
 	}
 	/* shutdown: new requests are no longer accepted (dropped, `draining`), but RX goes on so
-	 * that store replies, partner answers and DWAs for the queries in flight still arrive; finish
+	 * that store replies, answers over hops and DWAs for the queries in flight still arrive; finish
 	 * those, then answer the rest (3002) */
 	w->draining = 1;
 	printf("gbakd: worker %u draining: %" PRIu64 " queries in flight\n", w->idx, w->tel.inflight);
