@@ -176,7 +176,6 @@ static struct slot *take_query(struct worker *w, struct dia_query *pq, uint32_t 
 	return s;
 }
 
-
 unsigned dia_node_poll(struct worker *w, struct slot **sl, uint32_t *rc, unsigned *nb_sl,
 		       struct dia_hop_req **done, unsigned *nb_done)
 {

@@ -1,12 +1,12 @@
 /* The forward stage (see forward.h): the visited network's Zn-Proxy (TS 33.220 Annex K) on the
  * fast path. It answers nothing itself: it returns verdicts to the loop (worker.c).
  *
- * A validated BIR whose B-TID realm belongs to a partner is forwarded over UDP Zn' to that
- * partner's home BSF: a copy of the request with our own hop-by-hop and end-to-end ids and a
- * Route-Record carrying our identity, built into a fresh mbuf, while the NAF's own query stays in
- * its slot; what the stage keeps per query is in its own per-slot array (struct fwd_slot). The
- * home's answer is relayed to the NAF with the NAF's ids restored (Session-Id and Proxy-Info
- * untouched).
+ * A validated BIR whose B-TID realm is routed to a hop is forwarded over UDP Zn' to the hop (a
+ * home BSF, or the next proxy toward it), or handed to dia_node for a Diameter hop. UDP: a
+ * copy of the request with our own hop-by-hop and end-to-end ids and a Route-Record carrying our
+ * identity, built into a fresh mbuf, while the NAF's own query stays in its slot; what the stage
+ * keeps per query is in its own per-slot array (struct fwd_slot). The home's answer is relayed
+ * to the NAF with the NAF's ids restored (Session-Id and Proxy-Info untouched).
  *
  * Who may answer (the trust model): an answer is accepted only from the address and UDP port the
  * attempt was sent to, with the hop-by-hop id of one of the query's attempts (lib/fwd layout:
@@ -118,7 +118,7 @@ int forward_worker_init(struct worker *w)
 	if (c->nb_hops == 0)
 		return 0;
 	if (w->nb_slots > FWD_SLOTS_MAX) {
-		fprintf(stderr, "[gbakd] max_inflight: at most %u when partner hops are configured\n", FWD_SLOTS_MAX);
+		fprintf(stderr, "[gbakd] max_inflight: at most %u when hops are configured\n", FWD_SLOTS_MAX);
 		return -EINVAL;
 	}
 	struct forward_worker *p = rte_zmalloc_socket("gbakd_forward", sizeof(*p), RTE_CACHE_LINE_SIZE,
