@@ -214,9 +214,9 @@ void dia_node_query_origin(const struct slot *s, struct route_query *q, const ui
 	q->route_record = rr;
 	q->route_record_len = rr_len;
 	q->n_route_record = n;
-	/* fdpeer keeps the first FDPEER_RR_MAX Route-Records: a full list may have lost the last
-	 * ones, which are the entries the relay walk needs */
-	q->route_record_truncated = fq->n_route_records >= FDPEER_RR_MAX || n < fq->n_route_records;
+	/* fdpeer refuses (5009) a BIR with more than FDPEER_RR_MAX Route-Records and never truncates
+	 * one; only our own max (the caller's array) can cut the list here, which the walk refuses */
+	q->route_record_truncated = n < fq->n_route_records;
 }
 
 void dia_node_post_answer(struct worker *w, const struct slot *s, int len, uint32_t rc)
