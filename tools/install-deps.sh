@@ -23,6 +23,8 @@ PKGS=(
   prometheus                       # promtool + a real scraper for exporter tests
   python3                          # dpdk-telemetry.py
   python3-cryptography             # AES for the tests' independent Milenage (tests/integration/ub_ref.py)
+  eapoltest                        # eapol_test: an independent EAP-AKA/AKA' peer over RADIUS (claim-6 tests)
+  freeradius                       # FreeRADIUS 3.2: visited/home RADIUS proxies in the claim-6 chain test
 )
 
 missing=()
