@@ -770,7 +770,8 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 		    (!strncmp(s, "partner:", 8) && load_rule(&c, cfg, s, s + 8)))
 			goto out;
 		if (strcmp(s, "gbakd") && strcmp(s, "workers") && strcmp(s, "store") && strcmp(s, "cache") &&
-		    strcmp(s, "proxy") && strcmp(s, "diameter") && strcmp(s, "ub") && strncmp(s, "port", 4) &&
+		    strcmp(s, "proxy") && strcmp(s, "diameter") && strcmp(s, "ub") && strncmp(s, "port", 4) && strcmp(s, "eap") &&
+		    strncmp(s, "radius_client:", 14) &&
 		    strncmp(s, "hop:", 4) && strncmp(s, "realm:", 6) && strncmp(s, "naf:", 4) &&
 		    strncmp(s, "partner:", 8) && strncmp(s, "relay:", 6)) {
 			fail(&c, s, NULL, "unknown section");
@@ -791,6 +792,8 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 	    get_uint(&c, "proxy", "cache_ttl_s", &cfg->proxy_cache_ttl_s, 60, 1, 86400))
 		goto out;
 	if (ub_config_load(c.f, path, cfg, err, errlen) < 0) /* [ub]: ub_config.c */
+		goto out;
+	if (eap_config_load(c.f, path, cfg, err, errlen) < 0) /* [eap]: eap_config.c */
 		goto out;
 	if (cfg->nb_ports == 0) {
 		fail(&c, "port0", NULL, "at least one [port<N>] section is needed");

@@ -10,6 +10,7 @@
 #include "net/net.h"
 #include "route/route.h"
 #include "ub_config.h"
+#include "eap_config.h"
 
 #define CFG_MAX_PORTS 4
 #define CFG_MAX_HOPS 32
@@ -89,6 +90,7 @@ struct gbakd_config {
 	unsigned dia_max_pending; /* queries from Diameter peers in flight over all workers */
 
 	struct ub_config ub;      /* [ub]: the bootstrapping server (ub_config.h) */
+	struct eap_config eap;    /* [eap], [radius_client:NAME]: the EAP-AKA server (eap_config.h) */
 };
 
 /* Load and validate path into cfg (zeroed first). Returns 0, or -1 with a one-line message

@@ -30,6 +30,8 @@
 #include "dia_node.h"
 #include "forward.h"
 #include "ub.h"
+#include "eap.h"
+#include "radius.h"
 
 #define GBAKD_VERSION "0.1.0"
 
@@ -57,7 +59,7 @@ static void usage(const char *prog)
 	       "           --vdev net_af_packet0,iface=veth0,qpairs=2\n"
 	       "One worker lcore per RX queue; telemetry: dpdk-telemetry.py -f <file-prefix>,\n"
 	       "commands /gbakd/stats /gbakd/answers /gbakd/drops /gbakd/latency /gbakd/lcores\n"
-	       "/gbakd/shards /gbakd/policy /gbakd/partners /gbakd/residue /gbakd/ub.\n",
+	       "/gbakd/shards /gbakd/policy /gbakd/partners /gbakd/residue /gbakd/ub /gbakd/eap.\n",
 	       prog);
 }
 
@@ -363,6 +365,8 @@ int main(int argc, char **argv)
 
 	dia_node_init(); /* [diameter]: freeDiameter on its own threads */
 	ub_start(cfg); /* [ub]: the bootstrapping HTTP server on a control thread */
+	eap_app_start(cfg); /* [eap]: the EAP-AKA server table and its stores */
+	radius_start(cfg);  /* [eap] radius_port: its RADIUS front end on a control thread */
 
 	char info[768];
 	snprintf(info, sizeof(info), "gbakd %s origin_host=%s realm=%s workers=%u kdf=%s", GBAKD_VERSION,
@@ -370,7 +374,8 @@ int main(int argc, char **argv)
 	if (tel_register_commands(info) < 0 || worker_register_telemetry() < 0 ||
 	    rte_telemetry_register_cmd("/gbakd/shards", cmd_shards, "gbakd store shards (summed over workers)") ||
 	    rte_telemetry_register_cmd("/gbakd/policy", cmd_policy, "gbakd authorised queries and 5402 denials per rule and reason") ||
-	    forward_register_telemetry() < 0 || dia_node_register_telemetry() < 0 || ub_register_telemetry() < 0)
+	    forward_register_telemetry() < 0 || dia_node_register_telemetry() < 0 || ub_register_telemetry() < 0 ||
+	    eap_register_telemetry() < 0)
 		rte_exit(EXIT_FAILURE, "cannot register telemetry commands\n");
 
 	signal(SIGINT, on_signal);
@@ -420,6 +425,8 @@ int main(int argc, char **argv)
 		dia_node_stop();
 	}
 	ub_stop();
+	radius_stop();
+	eap_app_stop();
 	printf("gbakd: stopping\n");
 	print_final();
 	for (unsigned p = 0; p < cfg->nb_ports; p++) {

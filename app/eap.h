@@ -1,0 +1,72 @@
+/* The home BSF's EAP-AKA / AKA' server (claim 6): a bounded table of authentications driven by
+ * lib/eap's engine, vectors from the subscriber store (lib/subscriber, the same source as Ub), and
+ * on success a new bootstrapping session (Ks = CK|IK or CK'|IK', B-TID = base64(RAND)@bsf_domain)
+ * written to the session table exactly as app/ub.c writes it. Transport front ends (app/radius.c)
+ * call eap_app_handle on their own control thread; the table is owned by that one thread.
+ * See README "Claim 6: EAP-AKA over RADIUS". */
+#ifndef GBAKD_EAP_H
+#define GBAKD_EAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "eap/eap_aka.h"
+#include "gba/gba_btid.h"
+
+#define EAP_APP_STATE_LEN 16          /* the RADIUS State we hand out: slot (4) | random (12) */
+
+struct eap_app_reply {
+	int verdict;                  /* EAPV_SEND (challenge), EAPV_SUCCESS, EAPV_FAILURE, EAPV_DROP */
+	uint8_t eap[EAP_MAX_LEN];
+	size_t eap_len;
+	uint8_t state[EAP_APP_STATE_LEN]; /* for EAPV_SEND */
+	/* EAPV_SUCCESS: */
+	uint8_t msk[64];
+	char impi[EAP_IDENTITY_MAX + 1];
+	char btid[GBA_BTID_MAX_LEN + 1];
+	int64_t key_expiry;
+};
+
+/* Opens the subscriber and session stores and allocates the table; rte_exit on failure. A no-op
+ * when [eap] is disabled. */
+void eap_app_start(const struct gbakd_config *cfg);
+/* Frees the table (wiped) and closes the stores. */
+void eap_app_stop(void);
+/* Handles one EAP packet from a peer; state is the front end's State (NULL for a new
+ * authentication). Fills *r (wipe its msk after use). Returns r->verdict. */
+int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t *eap, size_t n, uint64_t now_ms,
+		   struct eap_app_reply *r);
+/* Drops authentications past their deadline (call about once a second). */
+void eap_app_expire(uint64_t now_ms);
+/* Registers /gbakd/eap (engine and RADIUS counters). */
+int eap_register_telemetry(void);
+
+/* RADIUS front end counters (app/radius.c), shown in /gbakd/eap */
+#define RADIUS_COUNTERS(X)                                                                     \
+	X(requests, "RADIUS packets received")                                                 \
+	X(unknown_client, "from a source no [radius_client:NAME] prefix matches")             \
+	X(malformed, "not a parsable RADIUS packet")                                           \
+	X(not_access_request, "a code other than Access-Request")                              \
+	X(no_msg_auth, "an Access-Request with EAP-Message but no Message-Authenticator")      \
+	X(bad_msg_auth, "Message-Authenticator does not verify with the client's secret")      \
+	X(no_eap, "an Access-Request without EAP-Message")                                     \
+	X(eap_too_long, "EAP-Message values longer than one EAP packet")                       \
+	X(retransmits, "a request seen before: the cached reply is sent again")                \
+	X(challenges, "Access-Challenge sent")                                                 \
+	X(accepts, "Access-Accept sent")                                                       \
+	X(rejects, "Access-Reject sent")                                                       \
+	X(dropped, "an EAP packet the engine discarded (no reply)")                            \
+	X(send_errors, "sendto failed")
+
+enum radius_counter {
+#define RC_ENUM(n, d) RC_##n,
+	RADIUS_COUNTERS(RC_ENUM)
+#undef RC_ENUM
+	RC_MAX
+};
+/* adds one to a RADIUS counter (relaxed atomic; read by the telemetry thread) */
+void eap_radius_count(enum radius_counter c);
+
+#endif

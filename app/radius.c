@@ -1,0 +1,283 @@
+/* RADIUS front end; see radius.h.
+ *
+ * Access-Request checks, in order, each with a counter (/gbakd/eap radius.*): a client prefix
+ * matches the source; the packet parses; it is an Access-Request; it carries EAP-Message and a
+ * Message-Authenticator that verifies with that client's secret (RFC 3579 3.2: without one the
+ * packet is silently discarded). A request already answered (same source, Identifier and Request
+ * Authenticator: a retransmission) gets the cached reply again. Replies: Access-Challenge with the
+ * EAP request and State; Access-Accept with EAP-Success, MS-MPPE-Recv-Key = MSK[0..31] and
+ * MS-MPPE-Send-Key = MSK[32..63] (RFC 2548 salt encryption), User-Name = IMPI, Session-Timeout =
+ * seconds to the key's expiry and the B-TID / expiry in vendor attributes (README); Access-Reject
+ * with EAP-Failure. Every reply carries Message-Authenticator and the Proxy-State attributes of
+ * the request (RFC 2865 5.33). */
+#include "radius.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include <rte_common.h>
+#include <rte_lcore.h>
+
+#include "eap.h"
+#include "eap/eap_server.h"
+#include "net/net.h"
+#include "radius/radius.h"
+
+/* vendor attributes of the GBA user information (README "Claim 6"): enterprise 32473 is IANA's
+ * documentation number (RFC 5612) until the operator assigns its own */
+#define GBA_VENDOR 32473
+#define GBA_VSA_BTID 1           /* string: the new B-TID */
+#define GBA_VSA_KEY_EXPIRY 2     /* integer: Ks expiry, seconds since 1970 (UTC) */
+
+#define CACHE_N 64
+
+struct cached {
+	struct sockaddr_storage from;
+	uint8_t id, auth[16];
+	uint16_t len;
+	uint8_t pkt[1500];
+};
+
+static struct {
+	const struct eap_config *e;
+	int fd;
+	pthread_t thread;
+	volatile int stop;
+	int running;
+	struct cached cache[CACHE_N];
+	unsigned cache_next;
+} rs;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+	return x->sin6_port == y->sin6_port && !memcmp(&x->sin6_addr, &y->sin6_addr, 16);
+}
+
+static const struct eap_radius_client *client_of(const struct sockaddr_storage *from)
+{
+	uint8_t a[16];
+	uint8_t fam;
+	if (from->ss_family == AF_INET) {
+		memcpy(a, &((const struct sockaddr_in *)from)->sin_addr, 4);
+		fam = 4;
+	} else {
+		const struct sockaddr_in6 *s6 = (const void *)from;
+		memcpy(a, &s6->sin6_addr, 16);
+		fam = 6;
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			memmove(a, a + 12, 4);
+			fam = 4;
+		}
+	}
+	const struct eap_radius_client *best = NULL;
+	for (unsigned i = 0; i < rs.e->n_clients; i++) {
+		const struct eap_radius_client *c = &rs.e->client[i];
+		if (net_prefix_match(&c->prefix, fam, a) && (best == NULL || c->prefix.len > best->prefix.len))
+			best = c;
+	}
+	return best;
+}
+
+static void send_reply(const struct sockaddr_storage *to, socklen_t tl, const uint8_t *pkt, size_t n,
+		       const struct radius_pkt *req)
+{
+	if (sendto(rs.fd, pkt, n, 0, (const struct sockaddr *)to, tl) < 0)
+		eap_radius_count(RC_send_errors);
+	struct cached *c = &rs.cache[rs.cache_next];
+	rs.cache_next = (rs.cache_next + 1) % CACHE_N;
+	if (n <= sizeof(c->pkt)) {
+		c->from = *to;
+		c->id = req->id;
+		memcpy(c->auth, req->auth, 16);
+		c->len = (uint16_t)n;
+		memcpy(c->pkt, pkt, n);
+	}
+}
+
+static void handle(const uint8_t *buf, size_t n, const struct sockaddr_storage *from, socklen_t fl)
+{
+	eap_radius_count(RC_requests);
+	const struct eap_radius_client *cl = client_of(from);
+	if (cl == NULL) {
+		eap_radius_count(RC_unknown_client);
+		return;
+	}
+	static struct radius_pkt req;
+	if (radius_parse(buf, n, &req) != RADIUS_OK) {
+		eap_radius_count(RC_malformed);
+		return;
+	}
+	if (req.code != RADIUS_ACCESS_REQUEST) {
+		eap_radius_count(RC_not_access_request);
+		return;
+	}
+	if (req.n_eap == 0) {
+		eap_radius_count(RC_no_eap);
+		return;
+	}
+	if (req.msg_auth < 0) {
+		eap_radius_count(RC_no_msg_auth);
+		return;
+	}
+	if (!radius_msg_auth_ok(&req, cl->secret, cl->secret_len, NULL)) {
+		eap_radius_count(RC_bad_msg_auth);
+		return;
+	}
+	for (unsigned i = 0; i < CACHE_N; i++) {
+		struct cached *c = &rs.cache[i];
+		if (c->len && c->id == req.id && !memcmp(c->auth, req.auth, 16) && same_addr(&c->from, from)) {
+			eap_radius_count(RC_retransmits);
+			if (sendto(rs.fd, c->pkt, c->len, 0, (const struct sockaddr *)from, fl) < 0)
+				eap_radius_count(RC_send_errors);
+			return;
+		}
+	}
+	static uint8_t eap[EAP_MAX_LEN];
+	if (req.eap_len > sizeof(eap)) {
+		eap_radius_count(RC_eap_too_long);
+		return;
+	}
+	int el = radius_eap_gather(&req, eap, sizeof(eap));
+	const uint8_t *state = req.state >= 0 ? radius_attr_val(&req, (unsigned)req.state) : NULL;
+	size_t state_len = req.state >= 0 ? req.attrs[req.state].len : 0;
+	static struct eap_app_reply r;
+	int v = eap_app_handle(state, state_len, eap, (size_t)el, now_ms(), &r);
+	if (v == EAPV_DROP) {
+		eap_radius_count(RC_dropped);
+		return;
+	}
+	uint8_t code = v == EAPV_SEND ? RADIUS_ACCESS_CHALLENGE
+				      : v == EAPV_SUCCESS ? RADIUS_ACCESS_ACCEPT : RADIUS_ACCESS_REJECT;
+	static uint8_t out[RADIUS_MAX_LEN];
+	struct radius_wr w;
+	radius_begin(&w, out, sizeof(out), code, req.id, req.auth);
+	radius_put_eap(&w, r.eap, r.eap_len);
+	if (v == EAPV_SEND)
+		radius_put(&w, RADIUS_ATTR_STATE, r.state, EAP_APP_STATE_LEN);
+	if (v == EAPV_SUCCESS) {
+		uint16_t salt[2];
+		if (RAND_bytes((uint8_t *)salt, sizeof(salt)) != 1)
+			salt[0] = 1, salt[1] = 2;
+		salt[0] |= 0x8000;
+		salt[1] = (uint16_t)((salt[1] | 0x8000) == salt[0] ? salt[0] ^ 1 : salt[1] | 0x8000);
+		radius_put_mppe(&w, RADIUS_MS_MPPE_RECV_KEY, r.msk, 32, cl->secret, cl->secret_len, req.auth, salt[0]);
+		radius_put_mppe(&w, RADIUS_MS_MPPE_SEND_KEY, r.msk + 32, 32, cl->secret, cl->secret_len, req.auth,
+				salt[1]);
+		OPENSSL_cleanse(r.msk, sizeof(r.msk));
+		radius_put(&w, RADIUS_ATTR_USER_NAME, r.impi, strlen(r.impi));
+		int64_t left = r.key_expiry - (int64_t)time(NULL);
+		uint32_t to = htonl((uint32_t)(left > 0 ? left : 0)), ex = htonl((uint32_t)r.key_expiry);
+		radius_put(&w, RADIUS_ATTR_SESSION_TIMEOUT, &to, 4);
+		radius_put_vsa(&w, GBA_VENDOR, GBA_VSA_BTID, r.btid, strlen(r.btid));
+		radius_put_vsa(&w, GBA_VENDOR, GBA_VSA_KEY_EXPIRY, &ex, 4);
+	}
+	for (unsigned i = 0; i < req.n_attrs; i++)
+		if (req.attrs[i].type == RADIUS_ATTR_PROXY_STATE)
+			radius_put(&w, RADIUS_ATTR_PROXY_STATE, radius_attr_val(&req, i), req.attrs[i].len);
+	radius_put_msg_auth(&w);
+	int len = radius_finish(&w, cl->secret, cl->secret_len, true);
+	if (len < 0) {
+		eap_radius_count(RC_send_errors);
+		return;
+	}
+	eap_radius_count(v == EAPV_SEND ? RC_challenges : v == EAPV_SUCCESS ? RC_accepts : RC_rejects);
+	send_reply(from, fl, out, (size_t)len, &req);
+	if (v == EAPV_SUCCESS)
+		OPENSSL_cleanse(out, (size_t)len);
+}
+
+static void *radius_thread(void *arg)
+{
+	(void)arg;
+	static uint8_t buf[RADIUS_MAX_LEN + 1];
+	uint64_t last = now_ms();
+	while (!rs.stop) {
+		struct pollfd p = {.fd = rs.fd, .events = POLLIN};
+		int k = poll(&p, 1, 100);
+		if (k > 0) {
+			struct sockaddr_storage from;
+			socklen_t fl = sizeof(from);
+			ssize_t n = recvfrom(rs.fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+			if (n > 0)
+				handle(buf, (size_t)n, &from, fl);
+		}
+		uint64_t now = now_ms();
+		if (now - last >= 1000) {
+			eap_app_expire(now);
+			last = now;
+		}
+	}
+	return NULL;
+}
+
+void radius_start(const struct gbakd_config *cfg)
+{
+	const struct eap_config *e = &cfg->eap;
+	if (!e->enabled || e->radius_port == 0)
+		return;
+	rs.e = e;
+	uint8_t a[16];
+	int fam = net_parse_ip(e->radius_listen, a);
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	memset(&ss, 0, sizeof(ss));
+	if (fam == 6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(e->radius_port);
+		memcpy(&s6->sin6_addr, a, 16);
+		sl = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(e->radius_port);
+		memcpy(&s4->sin_addr, a, 4);
+		sl = sizeof(*s4);
+	}
+	rs.fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (rs.fd < 0 || bind(rs.fd, (struct sockaddr *)&ss, sl) < 0)
+		rte_exit(EXIT_FAILURE, "[eap] radius_listen/radius_port: cannot bind UDP %s port %u (%s)\n",
+			 e->radius_listen, e->radius_port, strerror(errno));
+	if (rte_ctrl_thread_create(&rs.thread, "gbakd-radius", NULL, radius_thread, NULL) != 0)
+		rte_exit(EXIT_FAILURE, "[eap]: cannot start the RADIUS control thread\n");
+	rs.running = 1;
+	printf("gbakd: radius: listening on %s port %u, %u clients\n", e->radius_listen, e->radius_port, e->n_clients);
+	fflush(stdout);
+}
+
+void radius_stop(void)
+{
+	if (!rs.running)
+		return;
+	rs.stop = 1;
+	pthread_join(rs.thread, NULL);
+	close(rs.fd);
+	OPENSSL_cleanse(rs.cache, sizeof(rs.cache));
+	rs.running = 0;
+}

@@ -1,0 +1,15 @@
+/* RADIUS front end of the EAP server (RFC 2865 / RFC 3579): one kernel UDP socket on a DPDK
+ * control thread (never a worker lcore). Clients are known by source prefix, each with its own
+ * shared secret ([radius_client:NAME]). See README "Claim 6: EAP-AKA over RADIUS". */
+#ifndef GBAKD_RADIUS_H
+#define GBAKD_RADIUS_H
+
+#include "config.h"
+
+/* Binds [eap] radius_listen:radius_port and starts the thread (after eap_app_start); rte_exit on
+ * failure. A no-op when [eap] is disabled or radius_port = 0. */
+void radius_start(const struct gbakd_config *cfg);
+/* Stops the thread and closes the socket. */
+void radius_stop(void);
+
+#endif

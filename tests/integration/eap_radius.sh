@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Claim 6 over RADIUS, against an implementation nobody here wrote: Debian's eapol_test (wpa_supplicant
+# 2.10) is the EAP-AKA / EAP-AKA' peer over RADIUS to gbakd's [eap] RADIUS front end; its USIM is
+# external (external_sim=1): tests/integration/eap_peer.py answers its CTRL-REQ-SIM over the control
+# interface with an independent Python Milenage and derives the MSK and Ks itself. Checks: EAP-AKA and
+# EAP-AKA' succeed; eapol_test's MPPE check passes (its MSK = the MS-MPPE keys gbakd sent) and the MSK
+# eapol_test derived = the test's own derivation; a wrong RES is rejected; a resync (AUTS) recovers;
+# a Zn query (gbactl query) with the new B-TID gets 2001 and the Ks_NAF of the test's own Ks; a bad
+# secret and an unknown client are counted and unanswered; tshark decodes RADIUS and EAP with no
+# malformed packets.
+. "$(dirname "$0")/../common/lib.sh"
+t_begin eap_radius
+t_need_root
+command -v eapol_test >/dev/null || { _t_fail "eapol_test installed (tools/install-deps.sh: eapoltest)"; t_end; }
+ID=$$; DP=eadp$ID; CL=eacl$ID; VD=ed$ID; VC=ec$ID; PFX=eap$ID
+t_netns_pair $DP $CL $VD $VC 192.0.2.2/24 2001:db8::2/64
+ip netns exec $DP ip link set lo up
+RP=$((23000 + ID % 9000)); RADP=$((32000 + ID % 9000))
+REDIS="redis://127.0.0.1:$RP"
+t_redis_ns $DP $RP; echo $REDIS_PID > "$T_TMP/redis.pid"
+t_cleanup_add "kill \$(cat $T_TMP/redis.pid)"
+DPX() { ip netns exec $DP "$BUILD/gbactl" "$@"; }
+CLI() { ip netns exec $CL "$BUILD/gbactl" "$@"; }
+SECRET=eap-test-secret-1
+
+cat > "$T_TMP/gbakd.ini" <<EOC
+[gbakd]
+origin_host = bsf.home1.net
+origin_realm = home1.net
+[port0]
+ipv4 = 192.0.2.1
+ipv6 = 2001:db8::1
+[store]
+redis = $REDIS
+reply_timeout_ms = 5000
+[cache]
+entries = 0
+[realm:home]
+pattern = home1.net
+action = local
+[naf:own]
+origin_host = naf1.home1.net
+source = 192.0.2.0/24, 2001:db8::/64
+naf_domains = home1.net
+[eap]
+bsf_domain = bsf.home1.net
+methods = aka, aka-prime
+network_name = WLAN
+key_lifetime_s = 1800
+subscriber_timeout_ms = 5000
+sqn_delta = 65536
+max_sessions = 64
+timeout_s = 60
+radius_listen = 127.0.0.1
+radius_port = $RADP
+[radius_client:local]
+prefix = 127.0.0.0/8
+secret = $SECRET
+EOC
+
+# TS 35.208 test set 19 (K, OPc) as two subscribers: the IMPI is the permanent identity without its
+# method hint ("0" AKA, "6" AKA'), TS 23.003 form
+K19=5122250214c33e723a5dd523fc145fc0; OPC19=981d464c7c52eb6e5036234984ad0bcf
+IMPI_A=001010000000019@ims.mnc001.mcc001.3gppnetwork.org
+IMPI_P=001010000000020@ims.mnc001.mcc001.3gppnetwork.org
+check "subscriber put (AKA user)" DPX subscriber put --redis $REDIS --impi $IMPI_A --k $K19 --opc $OPC19 --amf 8000 --sqn 000000000100
+check "subscriber put (AKA' user)" DPX subscriber put --redis $REDIS --impi $IMPI_P --k $K19 --opc $OPC19 --amf 8000 --sqn 000000000100
+
+t_gbakd_start $DP $PFX "$T_TMP/gbakd.log" "$T_TMP/gbakd.ini" --lcores 0@0,1@1 --vdev "net_af_packet0,iface=$VD" ||
+	{ _t_fail "gbakd starts"; t_end; }
+_t_ok "gbakd starts with [eap]"
+check "gbakd logs the RADIUS listener" t_log_has "$T_TMP/gbakd.log" "radius: listening on 127.0.0.1 port $RADP"
+EAPT() { t_tel $PFX /gbakd/eap | t_json "/gbakd/eap.$1"; }
+J() { t_json "$1"; }
+
+t_cap_start $DP "$T_TMP/radius.pcap" lo "udp port $RADP"
+
+# run_peer NAME METHOD IDENTITY [MODE] [SECRET]: eapol_test + the external USIM; sets PEER (its JSON) and
+# leaves eapol_test's output in $T_TMP/NAME.out
+run_peer() {
+	local name=$1 method=$2 ident=$3 mode=${4:-} sec=${5:-$SECRET} eap=AKA
+	[ "$method" = aka-prime ] && eap="AKA'"
+	local dir="$T_TMP/ctrl-$name"
+	mkdir -p "$dir"
+	cat > "$T_TMP/$name.conf" <<EOP
+ctrl_interface=$dir
+external_sim=1
+network={
+	ssid="eap-$name"
+	key_mgmt=WPA-EAP
+	eap=$eap
+	identity="$ident"
+}
+EOP
+	ip netns exec $DP eapol_test -c "$T_TMP/$name.conf" -a 127.0.0.1 -p $RADP -s "$sec" -W -t 30 \
+		>"$T_TMP/$name.out" 2>&1 &
+	local ep=$!
+	t_wait "eapol_test $name control socket" "" test -S "$dir/test" || { kill $ep; wait $ep; PEER='{}'; return 1; }
+	PEER=$(ip netns exec $DP python3 "$T_ROOT/tests/integration/eap_peer.py" "$dir/test" $K19 $OPC19 "$ident" \
+		$method WLAN $mode)
+	wait $ep
+}
+
+# ---- 1. EAP-AKA' (identity "6" + IMPI) -------------------------------------------------------------
+IDP=6$IMPI_P
+run_peer prime aka-prime "$IDP"
+check_eq "EAP-AKA': eapol_test SUCCESS" SUCCESS "$(tail -1 "$T_TMP/prime.out")"
+check_eq "EAP-AKA': the peer saw EAP success" success "$(echo "$PEER" | J event)"
+check "EAP-AKA': eapol_test's MSK = the MS-MPPE keys gbakd sent" grep -q "MPPE keys OK: 1  mismatch: 0" "$T_TMP/prime.out"
+check_eq "EAP-AKA': the method eapol_test ran" "AKA'" "$(sed -n "s/.*EAP-MSG.*method=\([A-Z']*\).*/\1/p;s/^EAP: Initialize selected EAP method: vendor 0 method 50.*/AKA'/p" "$T_TMP/prime.out" | tail -1)"
+PMSK=$(sed -n 's/^EAP-AKA.: MSK - hexdump(len=64): //p' "$T_TMP/prime.out" | tr -d ' ' | tail -1)
+check_eq "EAP-AKA': eapol_test's MSK = the test's own PRF' derivation" "$(echo "$PEER" | J msk)" "$PMSK"
+RND=$(echo "$PEER" | J rand)
+BTID=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RND')).decode()+'@bsf.home1.net')")
+q=$(CLI query --server 192.0.2.1:3868 --origin-host naf1.home1.net --origin-realm home1.net --json --timeout-ms 20000 \
+	--btid "$BTID" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "Zn with the new B-TID: 2001" 2001 "$(echo "$q" | J result_code)"
+check_eq "Zn: IMPI" "$IMPI_P" "$(echo "$q" | J impi)"
+check_eq "Zn: Ks_NAF = HMAC over the test's Ks = CK'||IK'" \
+	"$(t_ksnaf "$(echo "$PEER" | J ks)" $RND $IMPI_P naf1.home1.net 0100000002)" "$(echo "$q" | J ks_naf)"
+
+# ---- 2. EAP-AKA (identity "0" + IMPI) ---------------------------------------------------------------
+IDA=0$IMPI_A
+run_peer aka aka "$IDA"
+check_eq "EAP-AKA: eapol_test SUCCESS" SUCCESS "$(tail -1 "$T_TMP/aka.out")"
+check "EAP-AKA: MPPE keys OK" grep -q "MPPE keys OK: 1  mismatch: 0" "$T_TMP/aka.out"
+AMSK=$(sed -n 's/^EAP-SIM: keying material (MSK) - hexdump(len=64): //p' "$T_TMP/aka.out" | tr -d ' ' | tail -1)
+check_eq "EAP-AKA: eapol_test's MSK = the test's own FIPS 186-2 derivation" "$(echo "$PEER" | J msk)" "$AMSK"
+RND=$(echo "$PEER" | J rand)
+BTID=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RND')).decode()+'@bsf.home1.net')")
+q=$(CLI query --server 192.0.2.1:3868 --origin-host naf1.home1.net --origin-realm home1.net --json --timeout-ms 20000 \
+	--btid "$BTID" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "Zn (AKA session): 2001, Ks_NAF over Ks = CK||IK" \
+	"2001 $(t_ksnaf "$(echo "$PEER" | J ks)" $RND $IMPI_A naf1.home1.net 0100000002)" \
+	"$(echo "$q" | J result_code) $(echo "$q" | J ks_naf)"
+
+# ---- 3. wrong RES: rejected ------------------------------------------------------------------------
+f0=$(EAPT failed.wrong_res)
+run_peer wrong aka-prime "$IDP" wrong-res
+check_eq "wrong RES: eapol_test FAILURE" FAILURE "$(tail -1 "$T_TMP/wrong.out")"
+check_eq "wrong RES: counted (failed.wrong_res)" $((f0 + 1)) "$(EAPT failed.wrong_res)"
+
+# ---- 4. resync: AUTS -> a new challenge -> success ---------------------------------------------------
+r0=$(EAPT resyncs)
+run_peer resync aka-prime "$IDP" auts
+check_eq "resync: the USIM sent AUTS, then success" "true SUCCESS" "$(echo "$PEER" | J auts_sent) $(tail -1 "$T_TMP/resync.out")"
+check_eq "resync: counted" $((r0 + 1)) "$(EAPT resyncs)"
+
+# ---- 5. a wrong shared secret: no answer, counted ------------------------------------------------------
+b0=$(EAPT radius.bad_msg_auth)
+ip netns exec $DP eapol_test -c "$T_TMP/aka.conf" -a 127.0.0.1 -p $RADP -s wrong-secret-9 -t 3 >"$T_TMP/badsec.out" 2>&1
+check_eq "wrong secret: eapol_test FAILURE" FAILURE "$(tail -1 "$T_TMP/badsec.out")"
+check_wait "wrong secret: counted (radius.bad_msg_auth)" "" test "$(EAPT radius.bad_msg_auth)" -gt "$b0"
+check_eq "no key material in telemetry" "" "$(t_tel $PFX /gbakd/eap | grep -ioE 'msk|ks_|key_material' || true)"
+
+# ---- 6. tshark decodes every RADIUS/EAP packet, none malformed ---------------------------------------
+check_wait "capture holds the Access-Accepts" "" t_cap_has "$T_TMP/radius.pcap" "radius.code == 2" -d udp.port==$RADP,radius
+t_cap_stop
+check_eq "tshark: no malformed packets" 0 "$(t_cap_count "$T_TMP/radius.pcap" "_ws.malformed || _ws.expert.severity == error" -d udp.port==$RADP,radius)"
+check "tshark: EAP-AKA' Challenge decoded" t_cap_has "$T_TMP/radius.pcap" "eap.type == 50 && eap.aka.subtype == 1" -d udp.port==$RADP,radius
+check "tshark: EAP-AKA Challenge decoded" t_cap_has "$T_TMP/radius.pcap" "eap.type == 23 && eap.aka.subtype == 1" -d udp.port==$RADP,radius
+check "tshark: Access-Challenge with State" t_cap_has "$T_TMP/radius.pcap" "radius.code == 11 && radius.State" -d udp.port==$RADP,radius
+t_end
