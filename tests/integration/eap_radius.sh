@@ -6,8 +6,8 @@
 # EAP-AKA' succeed; eapol_test's MPPE check passes (its MSK = the MS-MPPE keys gbakd sent) and the MSK
 # eapol_test derived = the test's own derivation; a wrong RES is rejected; a resync (AUTS) recovers;
 # a Zn query (gbactl query) with the new B-TID gets 2001 and the Ks_NAF of the test's own Ks; a bad
-# secret and an unknown client are counted and unanswered; tshark decodes RADIUS and EAP with no
-# malformed packets.
+# secret and an unknown client (source outside every client prefix) are counted and unanswered;
+# tshark decodes RADIUS and EAP with no malformed packets.
 . "$(dirname "$0")/../common/lib.sh"
 t_begin eap_radius
 t_need_root
@@ -54,7 +54,7 @@ timeout_s = 60
 radius_listen = 127.0.0.1
 radius_port = $RADP
 [radius_client:local]
-prefix = 127.0.0.0/8
+prefix = 127.0.0.1/32
 secret = $SECRET
 EOC
 
@@ -151,6 +151,10 @@ b0=$(EAPT radius.bad_msg_auth)
 ip netns exec $DP eapol_test -c "$T_TMP/aka.conf" -a 127.0.0.1 -p $RADP -s wrong-secret-9 -t 3 >"$T_TMP/badsec.out" 2>&1
 check_eq "wrong secret: eapol_test FAILURE" FAILURE "$(tail -1 "$T_TMP/badsec.out")"
 check_wait "wrong secret: counted (radius.bad_msg_auth)" "" test "$(EAPT radius.bad_msg_auth)" -gt "$b0"
+u0=$(EAPT radius.unknown_client)
+ip netns exec $DP eapol_test -c "$T_TMP/aka.conf" -a 127.0.0.1 -p $RADP -s "$SECRET" -A 127.0.0.2 -t 3 >"$T_TMP/unknown.out" 2>&1
+check_eq "unknown client (127.0.0.2): eapol_test FAILURE" FAILURE "$(tail -1 "$T_TMP/unknown.out")"
+check_wait "unknown client: counted (radius.unknown_client)" "" test "$(EAPT radius.unknown_client)" -gt "$u0"
 check_eq "no key material in telemetry" "" "$(t_tel $PFX /gbakd/eap | grep -ioE 'msk|ks_|key_material' || true)"
 
 # ---- 6. tshark decodes every RADIUS/EAP packet, none malformed ---------------------------------------
