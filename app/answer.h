@@ -1,7 +1,8 @@
 /* The answer sink: the one place a query's answer leaves gbakd. It writes the answer into the
  * query's mbuf (UDP) or hands it to dia_node (Diameter peers), counts it (answers, result code,
- * latency), wipes the answer scratch and frees the slot. A leaf: it calls no stage and nothing
- * in worker.c; the loop (worker.c) calls it with what the stages return. */
+ * latency), wipes the answer scratch and frees the slot. It calls no stage and nothing in
+ * worker.c, only dia_node as the Diameter transport; the loop (worker.c) calls it with what the
+ * stages return. */
 #ifndef GBAKD_ANSWER_H
 #define GBAKD_ANSWER_H
 

@@ -71,7 +71,7 @@ int dia_node_forward(struct worker *w, const struct slot *s, uint16_t gen, uint1
 unsigned dia_node_control_poll(void);
 /* Shutdown after the workers stopped: drain, then DPR/DPA to every peer. */
 void dia_node_stop(void);
-/* telemetry: /gbakd/diameter */
+/* Register /gbakd/diameter. Returns 0 or < 0. */
 int dia_node_register_telemetry(void);
 
 #endif

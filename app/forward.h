@@ -59,7 +59,7 @@ unsigned forward_poll(struct worker *w, struct fwd_result *out, unsigned max, un
 struct slot *forward_abort_next(struct worker *w);
 /* Revocation: drop every cached answer for btid[0..len). Returns how many. */
 unsigned forward_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_t len);
-/* telemetry: /gbakd/partners */
+/* Register the hops' telemetry command. Returns 0 or < 0. */
 int forward_register_telemetry(void);
 
 #endif

@@ -1,9 +1,13 @@
 /* gbakd internals shared by every app/ file: the worker's state (struct worker, struct slot), the
  * process-wide worker table, and the inline primitives every stage may use (tx queue, slots).
- * Calls between app/ files go one way (tools/check-calls.sh proves it from the objects):
- *   main -> worker (the loop, the only caller of stages) -> forward, neigh (hops), dia_node
- *   (Diameter peers and hops), answer (the sink); forward -> dia_node, neigh; answer -> dia_node;
- *   every file may read gbakd.c's worker table (README "Architecture: the worker loop"). */
+ * Calls between app/ files go one way (tools/check-calls.sh checks the direct calls and data
+ * references between the objects; calls through function pointers are outside what it sees, and
+ * no app/ file calls another through one):
+ *   main -> worker, forward, dia_node, config, ub, eap, gbakd (start-up, telemetry, supervision);
+ *   worker (the loop, the only caller of stages on a worker lcore) -> forward, neigh (hops),
+ *   dia_node (Diameter peers and hops), answer (the sink); forward -> dia_node (as a transport),
+ *   neigh; answer -> dia_node (as a transport); no file calls the loop. Every file may read
+ *   gbakd.c's worker table (README "Architecture: the worker loop"). */
 #ifndef GBAKD_APP_H
 #define GBAKD_APP_H
 
@@ -44,7 +48,6 @@ struct slot {
 	uint8_t state;
 	uint8_t transport;     /* SLOT_TRANSPORT_*: where the answer goes */
 	int16_t rule;          /* the policy rule that authorised the query */
-	uint16_t gen;          /* bumped by every forward: Diameter-hop completions must match it */
 	struct dia_query *dia; /* SLOT_TRANSPORT_DIAMETER: dia_node.c's context */
 };
 
@@ -155,6 +158,7 @@ static inline uint32_t gbakd_slot_idx(const struct worker *w, const struct slot 
 	return (uint32_t)(s - w->slots);
 }
 
+/* TSC cycles of worker w to nanoseconds. */
 static inline uint64_t gbakd_tsc_to_ns(const struct worker *w, uint64_t cycles)
 {
 	return (uint64_t)((double)cycles * 1e9 / (double)w->tsc_hz);

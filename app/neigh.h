@@ -5,6 +5,7 @@
 #ifndef GBAKD_NEIGH_H
 #define GBAKD_NEIGH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_ether.h>

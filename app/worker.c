@@ -40,11 +40,8 @@
 #include "diameter/diameter.h"
 #include "decide/decide.h"
 #include "dia_node.h"
-#include "gba/gba_btid.h"
 #include "neigh.h"
 #include "route/route.h"
-
-#define SLOT_NONE UINT32_MAX
 
 struct ready {
 	struct slot *s;
@@ -53,6 +50,7 @@ struct ready {
 
 /* Ready queries (cache hits) one iteration collects from its sources before one KDF burst. */
 #define READY_MAX (GBAKD_SOURCES * BURST)
+_Static_assert(2 * READY_MAX - 1 <= INT16_MAX, "process_ready's uicc[] holds job indices");
 
 /* Act on a forward-stage verdict: answer the slot it returns (the stage answers nothing itself). */
 static inline void fwd_act(struct worker *w, enum fwd_verdict v, const struct fwd_result *o)
@@ -71,7 +69,7 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 		return;
 	struct gba_kdf_job jobs[2 * READY_MAX];
 	uint8_t keys[2 * READY_MAX][GBA_KEY_LEN];
-	int8_t uicc[READY_MAX];
+	int16_t uicc[READY_MAX]; /* job index of query i's UICC key, -1 = none (up to 2 * READY_MAX - 1) */
 	unsigned nj = 0;
 	for (unsigned i = 0; i < n; i++) {
 		const struct zn_bir *b = &rd[i].s->bir;
@@ -86,7 +84,7 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 		if (v->uicc_type == STORE_GBA_U && b->gba_u_aware) {
 			j.label = GBA_LABEL_U;
 			j.out = keys[nj];
-			uicc[i] = (int8_t)nj;
+			uicc[i] = (int16_t)nj;
 			jobs[nj++] = j;
 		}
 	}
