@@ -2,6 +2,7 @@
  * answers) and the BIR client side. See fdpeer.h. */
 #include "fdpeer/fdpeer.h"
 #include "fdpeer/fdpeer_int.h"
+#include "fdpeer/fdpeer_zh_int.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -438,6 +439,8 @@ int fdpeer_start(const char *fd_conf_path, const struct fdpeer_handler *h)
 	if ((r = fd_core_parseconf(fd_conf_path)))
 		return -r;
 	if ((r = fdpeer_dict_zn_load()))
+		return r;
+	if ((r = fdpeer_zh_prepare())) /* Zh, when fdpeer_zh_enable() asked for it */
 		return r;
 	if ((r = fd_disp_app_support(fdpeer_d.app, fdpeer_d.vendor, 1, 0)))
 		return -r;
