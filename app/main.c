@@ -363,6 +363,7 @@ int main(int argc, char **argv)
 		idx += cfg->port[p].nb_queues;
 	}
 
+	ub_prepare(cfg); /* [ub] av_source = zh: Zh advertised by the Diameter node */
 	dia_node_init(); /* [diameter]: freeDiameter on its own threads */
 	ub_start(cfg); /* [ub]: the bootstrapping HTTP server on a control thread */
 	eap_app_start(cfg); /* [eap]: the EAP-AKA server table and its stores */

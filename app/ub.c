@@ -5,6 +5,14 @@
  * thread (relaxed atomics). Subscriber-store and session-table calls block this thread (never a
  * worker lcore) for at most their timeouts.
  *
+ * Vectors come from one source (app/ub_av.h, [ub] av_source). With an asynchronous source (Zh)
+ * the connection waiting for its vector is suspended (MHD_suspend_connection) and every other
+ * request goes on; the source's completion (a freeDiameter thread) marks the fetch complete and
+ * resumes the connection (MHD_resume_connection), and libmicrohttpd calls the handler again on
+ * this thread, which finishes the challenge. ub.lock only guards that hand-off (complete /
+ * orphan flags and the list of fetches in flight); ub_stop orphans the fetches still waiting
+ * (the late completion frees them) and resumes their connections before the daemon stops.
+ *
  * Exchange (TS 24.109 A.3 / A.4, RFC 3310, RFC 2617 qop=auth-int):
  *   GET + Authorization: Digest username=IMPI, nonce=""   -> vector -> 401 + challenge
  *   GET + the response computed with RES                  -> 200 + BootstrappingInfo, rspauth
@@ -38,6 +46,7 @@
 #include "store/store.h"
 #include "subscriber/subscriber.h"
 #include "ub/ub_digest.h"
+#include "ub_av.h"
 
 /* why a request failed: one counter each (/gbakd/ub failed.<name>) */
 #define UB_REASONS(X)                                                                                   \
@@ -61,7 +70,8 @@
 	X(auts_invalid, 403, "AUTS does not verify (MAC-S)")                                            \
 	X(rate_limited, 429, "max_failures failures for this IMPI within failure_window_s")            \
 	X(pending_full, 503, "max_pending challenges outstanding")                                      \
-	X(av_unavailable, 503, "the subscriber store failed")                                           \
+	X(av_unavailable, 503, "the vector source failed (subscriber store, or an HSS error answer)")    \
+	X(av_timeout, 503, "the HSS did not answer within zh_timeout_ms")                               \
 	X(guss_invalid, 500, "the subscriber's GUSS cannot be used")                                    \
 	X(store_error, 503, "the session could not be written")
 
@@ -79,9 +89,13 @@ static const unsigned reason_status[UBR_MAX] = {
 	UB_REASONS(R_STATUS)
 };
 
+/* AV fetch latency histogram (microseconds): exact below 16, then 8 buckets per power of two */
+#define HIST_N (16 + 40 * 8)
+
 static struct {
 	uint64_t requests, started, challenges, completed, resyncs, failed[UBR_MAX];
 	uint64_t av_fetches, av_fetch_us_sum, av_fetch_us_max, store_puts, connections;
+	uint64_t suspended, resumed, hist[HIST_N];
 } st;
 #define INC(f) __atomic_fetch_add(&st.f, 1, __ATOMIC_RELAXED)
 #define LOAD(f) __atomic_load_n(&st.f, __ATOMIC_RELAXED)
@@ -112,6 +126,16 @@ struct fail {
 
 struct used { uint8_t rand[16]; uint64_t at_ms; };
 
+/* a vector being fetched for a connection (op first: the source's completion gets &op) */
+struct fetch {
+	struct ub_av_op op;
+	struct MHD_Connection *c;
+	uint64_t t0_ns;
+	bool stale;                  /* the challenge answers an expired / unknown nonce */
+	bool complete, orphan;       /* under ub.lock (see the top of this file) */
+	struct fetch *prev, *next;   /* ub.inflight, under ub.lock */
+};
+
 static struct {
 	const struct gbakd_config *cfg;
 	const struct ub_config *u;
@@ -119,17 +143,20 @@ static struct {
 	pthread_t thread;
 	volatile int stop;
 	int running;
-	struct sub_store *subs;
+	const struct ub_av_source *src;
+	pthread_mutex_t lock;
+	struct fetch *inflight;      /* asynchronous fetches not yet finished, under lock */
 	struct store *store;
 	struct pend *pend;       /* open addressing, linear probing, pend_cap = power of two */
 	unsigned pend_cap, pend_n;
 	struct used *used;       /* ring of recently answered RANDs */
 	unsigned used_cap, used_next;
 	struct fail fail[FAIL_SLOTS];
-} ub;
+} ub = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* a request being received (the body is hashed for auth-int) */
 struct req {
+	struct fetch *f;         /* the vector this suspended request waits for, or NULL */
 	size_t body_len;
 	uint8_t body[];
 };
@@ -321,49 +348,146 @@ static enum MHD_Result fail_resp(struct MHD_Connection *c, enum ub_reason why, c
 	return send_resp(c, reason_status[why], body, (size_t)n, hdrs);
 }
 
-/* a new vector for impi -> pending entry -> 401 with the challenge (stale: the old nonce expired) */
-static enum MHD_Result challenge(struct MHD_Connection *c, const char *impi, size_t impi_len, bool stale,
-				 const struct pend *resync_from, const uint8_t auts[14])
+static unsigned hist_bucket(uint64_t us)
 {
-	struct sub_av *av = malloc(sizeof(*av));
-	if (av == NULL)
+	if (us < 16)
+		return (unsigned)us;
+	unsigned p = 63u - (unsigned)__builtin_clzll(us); /* >= 4 */
+	unsigned i = 16 + (p - 4) * 8 + (unsigned)((us >> (p - 3)) & 7);
+	return i < HIST_N ? i : HIST_N - 1;
+}
+
+/* the upper bound (us) of histogram bucket i */
+static uint64_t hist_upper(unsigned i)
+{
+	if (i < 16)
+		return i;
+	unsigned p = 4 + (i - 16) / 8, sub = (i - 16) % 8;
+	return ((uint64_t)(8 + sub) << (p - 3)) + (1ull << (p - 3)) - 1;
+}
+
+/* the q-th quantile (0..1) of the AV fetch latency, us (0 when nothing was fetched) */
+static uint64_t hist_quantile(double q)
+{
+	uint64_t n = 0, c[HIST_N];
+	for (unsigned i = 0; i < HIST_N; i++)
+		n += c[i] = __atomic_load_n(&st.hist[i], __ATOMIC_RELAXED);
+	if (n == 0)
+		return 0;
+	uint64_t want = (uint64_t)(q * (double)n + 0.999999), seen = 0;
+	for (unsigned i = 0; i < HIST_N; i++)
+		if ((seen += c[i]) >= want)
+			return hist_upper(i);
+	return hist_upper(HIST_N - 1);
+}
+
+/* remove f from ub.inflight (under ub.lock) */
+static void inflight_unlink(struct fetch *f)
+{
+	if (f->prev)
+		f->prev->next = f->next;
+	else if (ub.inflight == f)
+		ub.inflight = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	f->prev = f->next = NULL;
+}
+
+static void fetch_free(struct fetch *f)
+{
+	explicit_bzero(f, sizeof(*f));
+	free(f);
+}
+
+/* the source's completion (any thread): hand the fetch back to the Ub thread */
+static void fetch_done(struct ub_av_op *op)
+{
+	struct fetch *f = (struct fetch *)op;
+	pthread_mutex_lock(&ub.lock);
+	bool orphan = f->orphan;
+	f->complete = true;
+	if (!orphan)
+		MHD_resume_connection(f->c);
+	pthread_mutex_unlock(&ub.lock);
+	if (orphan)
+		fetch_free(f);
+}
+
+static enum MHD_Result challenge_finish(struct MHD_Connection *c, struct fetch *f);
+
+/* a new vector for impi (a resync when resync_from) -> pending entry -> 401 with the challenge
+ * (stale: the old nonce expired). With an asynchronous source the connection is suspended and
+ * the challenge finishes when the handler runs again (on_request). */
+static enum MHD_Result challenge(struct MHD_Connection *c, struct req *rq, const char *impi, size_t impi_len,
+				 bool stale, const struct pend *resync_from, const uint8_t auts[14])
+{
+	struct fetch *f = calloc(1, sizeof(*f));
+	if (f == NULL || impi_len > SUB_IMPI_MAX) {
+		free(f);
 		return fail_resp(c, UBR_av_unavailable, NULL);
-	uint64_t t0 = now_ms();
-	struct timespec a, b;
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	int e = resync_from ? sub_av_resync(ub.subs, impi, impi_len, resync_from->rand, auts, av, NULL)
-			    : sub_av_generate(ub.subs, impi, impi_len, av);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	int64_t ns = (int64_t)(b.tv_sec - a.tv_sec) * 1000000000 + (b.tv_nsec - a.tv_nsec);
-	uint64_t us = ns > 0 ? (uint64_t)ns / 1000 : 0;
+	}
+	memcpy(f->op.impi, impi, impi_len);
+	f->op.impi_len = (uint16_t)impi_len;
+	if (resync_from) {
+		f->op.resync = true;
+		memcpy(f->op.rand, resync_from->rand, 16);
+		memcpy(f->op.auts, auts, 14);
+	}
+	f->op.done = fetch_done;
+	f->c = c;
+	f->stale = stale;
+	f->t0_ns = ub_av_now_ns();
+	if (!ub.src->async) {
+		ub.src->fetch(&f->op);
+		return challenge_finish(c, f);
+	}
+	pthread_mutex_lock(&ub.lock);
+	f->next = ub.inflight;
+	if (ub.inflight)
+		ub.inflight->prev = f;
+	ub.inflight = f;
+	pthread_mutex_unlock(&ub.lock);
+	rq->f = f;
+	MHD_suspend_connection(c); /* before the fetch: its completion may come at once */
+	INC(suspended);
+	if (ub.src->fetch(&f->op) == UB_AV_DONE)
+		fetch_done(&f->op);
+	return MHD_YES;
+}
+
+/* the vector (or the failure) is in f: count, answer, free f */
+static enum MHD_Result challenge_finish(struct MHD_Connection *c, struct fetch *f)
+{
+	uint64_t us = f->op.done_ns > f->t0_ns ? (f->op.done_ns - f->t0_ns) / 1000 : 0;
 	INC(av_fetches);
 	__atomic_fetch_add(&st.av_fetch_us_sum, us, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&st.hist[hist_bucket(us)], 1, __ATOMIC_RELAXED);
 	if (us > LOAD(av_fetch_us_max))
 		__atomic_store_n(&st.av_fetch_us_max, us, __ATOMIC_RELAXED);
+	struct sub_av *av = &f->op.av;
+	const char *impi = f->op.impi;
+	size_t impi_len = f->op.impi_len;
+	bool stale = f->stale;
+	int e = f->op.status;
 	enum MHD_Result res;
 	if (e < 0) {
-		sub_av_wipe(av);
-		free(av);
-		if (e == -ENOENT)
-			return fail_resp(c, UBR_unknown_impi, NULL);
-		if (e == -EBADMSG) {
-			fail_count(impi, impi_len, t0);
-			return fail_resp(c, UBR_auts_invalid, NULL);
-		}
-		return fail_resp(c, UBR_av_unavailable, NULL);
+		enum ub_reason why = e == -ENOENT ? UBR_unknown_impi : e == -EBADMSG ? UBR_auts_invalid
+				   : e == -ETIMEDOUT ? UBR_av_timeout : UBR_av_unavailable;
+		if (e == -EBADMSG)
+			fail_count(impi, impi_len, now_ms());
+		fetch_free(f);
+		return fail_resp(c, why, NULL);
 	}
 	struct pend *p = pend_insert(av->rand);
 	if (p == NULL) {
-		sub_av_wipe(av);
-		free(av);
+		fetch_free(f);
 		return fail_resp(c, UBR_pending_full, NULL);
 	}
 	uint8_t op[OPAQUE_LEN / 2];
 	if (RAND_bytes(op, sizeof(op)) != 1 ||
 	    ub_nonce_make(av->rand, av->autn, NULL, 0, p->nonce, sizeof(p->nonce)) < 0) {
 		pend_del(p);
-		sub_av_wipe(av);
-		free(av);
+		fetch_free(f);
 		return fail_resp(c, UBR_av_unavailable, NULL);
 	}
 	static const char hx[] = "0123456789abcdef";
@@ -382,15 +506,13 @@ static enum MHD_Result challenge(struct MHD_Connection *c, const char *impi, siz
 		p->guss = malloc(av->guss_len);
 		if (p->guss == NULL) {
 			pend_del(p);
-			sub_av_wipe(av);
-			free(av);
+			fetch_free(f);
 			return fail_resp(c, UBR_av_unavailable, NULL);
 		}
 		memcpy(p->guss, av->guss, av->guss_len);
 		p->guss_len = av->guss_len;
 	}
-	sub_av_wipe(av);
-	free(av);
+	fetch_free(f);
 	char www[512];
 	if (ub_challenge_build(www, sizeof(www), ub.u->bsf_domain, p->nonce, p->opaque, stale) < 0) {
 		pend_del(p);
@@ -523,7 +645,7 @@ static enum MHD_Result handle(struct MHD_Connection *c, const char *url, const c
 	}
 	if (!a.nonce.present || a.nonce.len == 0) { /* the initial request (TS 24.109 table A.3-1) */
 		INC(started);
-		return challenge(c, a.username.v, a.username.len, false, NULL, NULL);
+		return challenge(c, rq, a.username.v, a.username.len, false, NULL, NULL);
 	}
 	uint8_t rnd[16], autn[16];
 	if (ub_nonce_parse(a.nonce.v, a.nonce.len, rnd, autn, NULL, 0, NULL) != UB_OK)
@@ -535,13 +657,13 @@ static enum MHD_Result handle(struct MHD_Connection *c, const char *url, const c
 			return fail_resp(c, UBR_nonce_reused, NULL);
 		}
 		__atomic_fetch_add(&st.failed[UBR_nonce_unknown], 1, __ATOMIC_RELAXED);
-		return challenge(c, a.username.v, a.username.len, true, NULL, NULL);
+		return challenge(c, rq, a.username.v, a.username.len, true, NULL, NULL);
 	}
 	if (now - p->created_ms > (uint64_t)ub.u->nonce_lifetime_s * 1000) {
 		pend_del(p);
 		used_add(rnd, now);
 		__atomic_fetch_add(&st.failed[UBR_nonce_expired], 1, __ATOMIC_RELAXED);
-		return challenge(c, a.username.v, a.username.len, true, NULL, NULL);
+		return challenge(c, rq, a.username.v, a.username.len, true, NULL, NULL);
 	}
 	/* from here on the challenge is spent, whatever happens */
 	used_add(rnd, now);
@@ -594,7 +716,7 @@ static enum MHD_Result handle(struct MHD_Connection *c, const char *url, const c
 		old.guss = NULL;
 		pend_del(p);
 		INC(resyncs);
-		enum MHD_Result res = challenge(c, old.impi, old.impi_len, false, &old, auts);
+		enum MHD_Result res = challenge(c, rq, old.impi, old.impi_len, false, &old, auts);
 		explicit_bzero(&old, sizeof(old));
 		return res;
 	}
@@ -624,6 +746,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (rq->f) { /* resumed: the vector this request waited for is here (or it was resumed early) */
+		struct fetch *f = rq->f;
+		pthread_mutex_lock(&ub.lock);
+		bool done = f->complete;
+		if (done) {
+			inflight_unlink(f);
+		}
+		pthread_mutex_unlock(&ub.lock);
+		if (!done)
+			return MHD_YES;
+		rq->f = NULL;
+		INC(resumed);
+		return challenge_finish(c, f);
+	}
 	if (rq->body_len > ub.u->max_body)
 		return fail_resp(c, UBR_body_too_large, NULL);
 	return handle(c, url, method, rq);
@@ -635,6 +771,18 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	(void)c;
 	(void)t;
 	struct req *rq = *con_cls;
+	if (rq && rq->f) { /* closed while waiting (daemon shutdown): ub_stop orphaned or it completed */
+		struct fetch *f = rq->f;
+		pthread_mutex_lock(&ub.lock);
+		bool mine = !f->orphan;
+		if (mine) {
+			inflight_unlink(f);
+		}
+		pthread_mutex_unlock(&ub.lock);
+		if (mine)
+			fetch_free(f);
+		rq->f = NULL;
+	}
 	if (rq) {
 		explicit_bzero(rq->body, rq->body_len > ub.u->max_body ? ub.u->max_body : rq->body_len);
 		free(rq);
@@ -673,12 +821,10 @@ void ub_start(const struct gbakd_config *cfg)
 		return;
 	ub.cfg = cfg;
 	ub.u = u;
-	char err[256];
-	struct sub_config sc = {.redis = u->subscribers, .timeout_ms = u->subscriber_timeout_ms,
-				.delta = u->sqn_delta};
-	ub.subs = sub_open(&sc, err, sizeof(err));
-	if (ub.subs == NULL)
-		rte_exit(EXIT_FAILURE, "[ub] subscribers: %s\n", err);
+	char err[512];
+	ub.src = u->av_source == UB_SRC_ZH ? &ub_av_zh : &ub_av_store;
+	if (ub.src->open(cfg, err, sizeof(err)) < 0)
+		rte_exit(EXIT_FAILURE, "%s\n", err);
 	struct store_config stc = {
 		.redis = cfg->redis,
 		.user = cfg->redis_user[0] ? cfg->redis_user : NULL,
@@ -703,7 +849,7 @@ void ub_start(const struct gbakd_config *cfg)
 	int fam = net_parse_ip(u->listen, a);
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof(ss));
-	unsigned flags = MHD_USE_ERROR_LOG | MHD_USE_AUTO;
+	unsigned flags = MHD_USE_ERROR_LOG | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME;
 	if (fam == 6) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 		s6->sin6_family = AF_INET6;
@@ -732,8 +878,13 @@ void ub_start(const struct gbakd_config *cfg)
 		rte_exit(EXIT_FAILURE, "[ub]: cannot start the control thread\n");
 	ub.running = 1;
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(ub.d, MHD_DAEMON_INFO_BIND_PORT);
-	printf("gbakd: ub: listening on %s port %u bsf_domain %s subscribers %s\n", u->listen,
-	       di ? di->port : u->port, u->bsf_domain, u->subscribers);
+	if (u->av_source == UB_SRC_ZH)
+		printf("gbakd: ub: listening on %s port %u bsf_domain %s av_source zh (realm %s%s%s)\n", u->listen,
+		       di ? di->port : u->port, u->bsf_domain, u->zh_dest_realm, u->zh_dest_host[0] ? ", host " : "",
+		       u->zh_dest_host);
+	else
+		printf("gbakd: ub: listening on %s port %u bsf_domain %s av_source store (subscribers %s)\n",
+		       u->listen, di ? di->port : u->port, u->bsf_domain, u->subscribers);
 	fflush(stdout);
 }
 
@@ -743,13 +894,25 @@ void ub_stop(void)
 		return;
 	ub.stop = 1;
 	pthread_join(ub.thread, NULL);
+	/* libmicrohttpd refuses to stop with suspended connections: resume every one still waiting
+	 * for its vector (its fetch is orphaned: the late completion frees it) */
+	pthread_mutex_lock(&ub.lock);
+	for (struct fetch *f = ub.inflight, *next; f; f = next) {
+		next = f->next;
+		if (f->complete)
+			continue; /* resumed already; freed with its connection (on_completed) */
+		f->orphan = true;
+		MHD_resume_connection(f->c);
+		inflight_unlink(f);
+	}
+	pthread_mutex_unlock(&ub.lock);
 	MHD_stop_daemon(ub.d);
 	for (unsigned i = 0; i < ub.pend_cap; i++)
 		if (ub.pend[i].used)
 			pend_wipe(&ub.pend[i]);
 	free(ub.pend);
 	free(ub.used);
-	sub_close(ub.subs);
+	ub.src->close();
 	store_destroy(ub.store);
 	ub.running = 0;
 	uint64_t failed = 0;
@@ -785,6 +948,13 @@ static int cmd_ub(const char *cmd __rte_unused, const char *p __rte_unused, stru
 	rte_tel_data_add_dict_u64(d, "av_fetches", n);
 	rte_tel_data_add_dict_u64(d, "av_fetch_us_avg", n ? LOAD(av_fetch_us_sum) / n : 0);
 	rte_tel_data_add_dict_u64(d, "av_fetch_us_max", LOAD(av_fetch_us_max));
+	rte_tel_data_add_dict_u64(d, "av_fetch_us_p50", hist_quantile(0.50));
+	rte_tel_data_add_dict_u64(d, "av_fetch_us_p99", hist_quantile(0.99));
+	rte_tel_data_add_dict_string(d, "av_source", ub.src ? ub.src->name : "-");
+	rte_tel_data_add_dict_u64(d, "suspended", LOAD(suspended));
+	rte_tel_data_add_dict_u64(d, "resumed", LOAD(resumed));
+	if (ub.src && ub.src->telemetry)
+		ub.src->telemetry(d);
 	rte_tel_data_add_dict_u64(d, "store_puts", LOAD(store_puts));
 	rte_tel_data_add_dict_u64(d, "connections", LOAD(connections));
 	rte_tel_data_add_dict_u64(d, "pending", ub.running ? __atomic_load_n(&ub.pend_n, __ATOMIC_RELAXED) : 0);

@@ -87,7 +87,8 @@ static int uget_str(struct uctx *c, const char *key, char *out, size_t cap, cons
 static const char *const keys[] = {"enabled", "listen", "port", "bsf_domain", "key_lifetime_s", "subscribers",
 				   "subscriber_timeout_ms", "sqn_delta", "max_connections", "max_header_size",
 				   "max_body", "connection_timeout_s", "nonce_lifetime_s", "max_pending",
-				   "max_failures", "failure_window_s", NULL};
+				   "max_failures", "failure_window_s", "av_source", "zh_dest_realm", "zh_dest_host",
+				   "zh_timeout_ms", NULL};
 
 int ub_config_load(struct rte_cfgfile *f, const char *path, struct gbakd_config *cfg, char *err, size_t errlen)
 {
@@ -151,6 +152,34 @@ int ub_config_load(struct rte_cfgfile *f, const char *path, struct gbakd_config 
 			     "use the B-TIDs issued under it", u->bsf_domain);
 	if (cfg->redis[0] == '\0')
 		return ufail(&c, NULL, "needs [store] redis (bootstrapped sessions are written there)");
+	const char *src = uget(&c, "av_source");
+	if (src == NULL || !strcmp(src, "store"))
+		u->av_source = UB_SRC_STORE;
+	else if (!strcmp(src, "zh"))
+		u->av_source = UB_SRC_ZH;
+	else
+		return ufail(&c, "av_source", "'%s' is not store or zh", src);
+	if (uget_str(&c, "zh_dest_realm", u->zh_dest_realm, sizeof(u->zh_dest_realm), "") ||
+	    uget_str(&c, "zh_dest_host", u->zh_dest_host, sizeof(u->zh_dest_host), "") ||
+	    uget_uint(&c, "zh_timeout_ms", &u->zh_timeout_ms, 2000, 100, 60000))
+		return -1;
+	if (u->av_source == UB_SRC_ZH) {
+		if (cfg->dia_conf[0] == '\0')
+			return ufail(&c, "av_source", "zh needs [diameter] conf (MARs go through gbakd's freeDiameter node)");
+		if (u->zh_dest_realm[0] == '\0')
+			return ufail(&c, "zh_dest_realm", "required with av_source = zh (the HSS's Diameter realm)");
+		if (!gba_btid_domain_valid(u->zh_dest_realm, strlen(u->zh_dest_realm)))
+			return ufail(&c, "zh_dest_realm", "'%s' is not a DNS name", u->zh_dest_realm);
+		if (u->zh_dest_host[0] && !gba_btid_domain_valid(u->zh_dest_host, strlen(u->zh_dest_host)))
+			return ufail(&c, "zh_dest_host", "'%s' is not a DNS name", u->zh_dest_host);
+		/* the subscriber store is not used: subscribers / sqn_delta are checked only when given */
+		if (uget(&c, "subscribers") == NULL)
+			return 0;
+	} else if (uget(&c, "zh_dest_realm") || uget(&c, "zh_dest_host") || uget(&c, "zh_timeout_ms")) {
+		return ufail(&c, uget(&c, "zh_dest_realm") ? "zh_dest_realm" : uget(&c, "zh_dest_host") ? "zh_dest_host"
+								       : "zh_timeout_ms",
+			     "only with av_source = zh");
+	}
 	/* the subscriber store: its own key, else the session store when that is one server */
 	const char *def = strchr(cfg->redis, ',') ? "" : cfg->redis;
 	if (uget_str(&c, "subscribers", u->subscribers, sizeof(u->subscribers), def))

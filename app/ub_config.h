@@ -7,13 +7,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum ub_av_kind { UB_SRC_STORE = 0, UB_SRC_ZH = 1 };
+
 struct ub_config {
 	bool enabled;                 /* the section is present and enabled != no */
+	enum ub_av_kind av_source;    /* where vectors come from: subscriber store (default) or Zh */
+	char zh_dest_realm[256];      /* Zh: Destination-Realm of the MARs (the HSS's realm; required) */
+	char zh_dest_host[256];       /* Zh: Destination-Host, "" = route by realm */
+	unsigned zh_timeout_ms;       /* Zh: a MAR unanswered after this fails the bootstrap (503) */
 	char listen[64];              /* IPv4 or IPv6 address to bind (default 0.0.0.0) */
 	uint16_t port;                /* default 80 (TS 24.109 A.3: the HTTP default) */
 	char bsf_domain[254];         /* realm of the challenge and domain of the B-TIDs (required) */
 	unsigned key_lifetime_s;      /* Ks lifetime when the GUSS has no bsfInfo/lifeTime */
-	char subscribers[1024];       /* subscriber store redis://[user:pass@]host:port */
+	char subscribers[1024];       /* subscriber store redis://[user:pass@]host:port (store only) */
 	unsigned subscriber_timeout_ms;
 	uint64_t sqn_delta;           /* USIM freshness window assumed at resync (TS 33.102 C.2.1) */
 	unsigned max_connections;

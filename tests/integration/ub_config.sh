@@ -61,6 +61,36 @@ bad "max_header_size too small" '\[ub\] max_header_size: 100 is out of range' 'b
 max_header_size = 100'
 bad "nonce_lifetime_s not a number" "\[ub\] nonce_lifetime_s: 'soon' is not a number" 'bsf_domain = bsf.home1.net
 nonce_lifetime_s = soon'
+bad "av_source unknown" "\[ub\] av_source: 'hlr' is not store or zh" 'bsf_domain = bsf.home1.net
+av_source = hlr'
+bad "av_source = zh without [diameter]" '\[ub\] av_source: zh needs \[diameter\] conf' 'bsf_domain = bsf.home1.net
+av_source = zh
+zh_dest_realm = home1.net'
+bad "zh_ key with av_source = store" '\[ub\] zh_dest_realm: only with av_source = zh' 'bsf_domain = bsf.home1.net
+zh_dest_realm = home1.net'
+printf 'Identity = "bsf.home1.net";\n' > "$T_TMP/fd.conf"
+dia="[diameter]
+conf = $T_TMP/fd.conf"
+# [diameter] after [ub] in the file: the loader reads sections by name, not by order
+good "av_source = zh with [diameter], every zh_ key" "bsf_domain = bsf.home1.net
+av_source = zh
+zh_dest_realm = home1.net
+zh_dest_host = hss.home1.net
+zh_timeout_ms = 500
+$dia"
+bad "av_source = zh without zh_dest_realm" '\[ub\] zh_dest_realm: required with av_source = zh' "bsf_domain = bsf.home1.net
+av_source = zh
+$dia"
+bad "zh_dest_host not a DNS name" "\[ub\] zh_dest_host: 'hss home' is not a DNS name" "bsf_domain = bsf.home1.net
+av_source = zh
+zh_dest_realm = home1.net
+zh_dest_host = hss home
+$dia"
+bad "zh_timeout_ms out of range" '\[ub\] zh_timeout_ms: 5 is out of range' "bsf_domain = bsf.home1.net
+av_source = zh
+zh_dest_realm = home1.net
+zh_timeout_ms = 5
+$dia"
 printf '%s\n' "$base" | sed 's|^redis = .*|redis = redis://127.0.0.1:7000,redis://127.0.0.1:7001|' > "$T_TMP/c.ini"
 printf '[ub]\nbsf_domain = bsf.home1.net\n' >> "$T_TMP/c.ini"
 out=$(run "$T_TMP/c.ini"); rc=$?

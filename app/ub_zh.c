@@ -1,0 +1,124 @@
+/* The Zh vector source (see ub_av.h): one MAR per vector through gbakd's freeDiameter node
+ * (lib/fdpeer fdpeer_zh_send), answered on a freeDiameter thread. Result mapping:
+ *   2001 with a complete SIP-Auth-Data-Item          -> the vector (+ GBA-UserSecSettings)
+ *   Experimental-Result 5401, or Result-Code 5001    -> -ENOENT (unknown IMPI; FHoSS uses 5001)
+ *   5003 to a resync (AUTS rejected by the HSS)      -> -EBADMSG
+ *   expiry after zh_timeout_ms                       -> -ETIMEDOUT
+ *   anything else (other codes, 2001 without vector) -> -EPROTO */
+#include "ub_av.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "fdpeer/fdpeer_zh.h"
+
+/* MAA outcomes: one counter each (/gbakd/ub zh.<name>) */
+#define ZH_OUTCOMES(X) X(vector) X(unknown_user) X(auts_rejected) X(no_vector) X(error_result) X(timeout) \
+	X(send_error)
+enum zh_outcome {
+#define Z_ENUM(n) ZO_##n,
+	ZH_OUTCOMES(Z_ENUM) ZO_MAX
+};
+static const char *const zo_names[ZO_MAX] = {
+#define Z_NAME(n) #n,
+	ZH_OUTCOMES(Z_NAME)
+};
+static uint64_t zo[ZO_MAX];
+
+static const struct ub_config *zu;
+
+static int zh_open(const struct gbakd_config *cfg, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	zu = &cfg->ub; /* the node is started by peers_init; fdpeer_zh_send fails until Zh is ready */
+	return 0;
+}
+
+static void count(enum zh_outcome o) { __atomic_fetch_add(&zo[o], 1, __ATOMIC_RELAXED); }
+
+static void zh_done(void *arg, int status, const struct fdpeer_maa *a)
+{
+	struct ub_av_op *op = arg;
+	if (status < 0) {
+		count(ZO_timeout);
+		op->status = status;
+	} else if (a->experimental_result == FDPEER_ZH_IMPI_UNKNOWN ||
+		   (!a->experimental_result && a->result_code == FDPEER_ZH_CX_USER_UNKNOWN)) {
+		count(ZO_unknown_user);
+		op->status = -ENOENT;
+	} else if (op->resync && !a->experimental_result && a->result_code == FDPEER_ZH_AUTH_REJECTED) {
+		count(ZO_auts_rejected);
+		op->status = -EBADMSG;
+	} else if (a->experimental_result || a->result_code != 2001 || a->error_bit) {
+		count(ZO_error_result);
+		op->status = -EPROTO;
+	} else if (!a->have_av || a->xres_len != 8 || a->guss_len > SUB_GUSS_MAX) {
+		count(ZO_no_vector); /* XRES: 8 octets (Milenage f2, the Digest password length we use) */
+		op->status = -EPROTO;
+	} else {
+		count(ZO_vector);
+		memcpy(op->av.rand, a->rand, 16);
+		memcpy(op->av.autn, a->autn, 16);
+		memcpy(op->av.xres, a->xres, 8);
+		memcpy(op->av.ck, a->ck, 16);
+		memcpy(op->av.ik, a->ik, 16);
+		op->av.guss_len = a->guss_len;
+		memcpy(op->av.guss, a->guss, a->guss_len);
+		op->av.guss[a->guss_len] = 0;
+		op->status = 0;
+	}
+	op->done_ns = ub_av_now_ns();
+	op->done(op);
+}
+
+static int zh_fetch(struct ub_av_op *op)
+{
+	uint8_t rs[30];
+	memcpy(rs, op->rand, 16);
+	memcpy(rs + 16, op->auts, 14);
+	struct fdpeer_mar m = {
+		.dest_realm = zu->zh_dest_realm,
+		.dest_host = zu->zh_dest_host[0] ? zu->zh_dest_host : NULL,
+		.impi = op->impi,
+		.impi_len = op->impi_len,
+		.resync = op->resync ? rs : NULL,
+	};
+	int r = fdpeer_zh_send(&m, zu->zh_timeout_ms, zh_done, op);
+	explicit_bzero(rs, sizeof(rs));
+	if (r < 0) {
+		count(ZO_send_error);
+		op->status = r == -ETIMEDOUT ? -EIO : r;
+		op->done_ns = ub_av_now_ns();
+		return UB_AV_DONE;
+	}
+	return UB_AV_PENDING;
+}
+
+static void zh_close(void) {}
+
+static void zh_telemetry(struct rte_tel_data *d)
+{
+	struct rte_tel_data *z = rte_tel_data_alloc();
+	if (z == NULL)
+		return;
+	rte_tel_data_start_dict(z);
+	struct fdpeer_zh_stats s;
+	fdpeer_zh_stats_get(&s);
+	rte_tel_data_add_dict_u64(z, "mar_sent", s.mar_sent);
+	rte_tel_data_add_dict_u64(z, "maa_received", s.maa_rx);
+	for (unsigned i = 0; i < ZO_MAX; i++)
+		rte_tel_data_add_dict_u64(z, zo_names[i], __atomic_load_n(&zo[i], __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_container(d, "zh", z, 0);
+}
+
+const struct ub_av_source ub_av_zh = {
+	.name = "zh",
+	.async = true,
+	.open = zh_open,
+	.fetch = zh_fetch,
+	.close = zh_close,
+	.telemetry = zh_telemetry,
+};
