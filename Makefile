@@ -49,6 +49,7 @@ PROGS := $(BUILD)/gbactl $(if $(APP_SRCS),$(BUILD)/gbakd) $(BUILD)/tests/unit \
 .PHONY: all deps test fuzz bench clean install uninstall demo help
 # objects of programs built by pattern rules are not intermediates: keep them (no rebuild each run)
 .SECONDARY:
+.SECONDEXPANSION:
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -100,10 +101,15 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB_AS)
 # freeDiameter extensions: tools/fdext/<name>.c -> $(BUILD)/fdext/<name>.fdx (shared, -fPIC; the
 # lib/ sources they use are compiled in, position-independent)
 FDEXT_LIB_SRCS := lib/route/route.c lib/net/net.c lib/gba/gba_btid.c lib/fdpeer/fdpeer_dict.c
+# per extension: more lib/ sources (FDEXT_SRCS_<name>) and libraries (FDEXT_LIBS_<name>)
+FDEXT_SRCS_zh_hss := lib/fdpeer/fdpeer_zh_codec.c $(wildcard lib/subscriber/*.c) lib/gba/gba_milenage.c \
+                     lib/store/store_route.c
+FDEXT_LIBS_zh_hss := -lhiredis -lcrypto
 all: $(patsubst tools/fdext/%.c,$(BUILD)/fdext/%.fdx,$(wildcard tools/fdext/*.c))
-$(BUILD)/fdext/%.fdx: tools/fdext/%.c $(FDEXT_LIB_SRCS) $(wildcard lib/route/*.h lib/net/*.h lib/gba/*.h lib/fdpeer/*.h)
+$(BUILD)/fdext/%.fdx: tools/fdext/%.c $(FDEXT_LIB_SRCS) $$(FDEXT_SRCS_$$*) $(wildcard lib/route/*.h lib/net/*.h lib/gba/*.h lib/fdpeer/*.h lib/subscriber/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -Wl,--no-undefined -o $@ $< $(FDEXT_LIB_SRCS) $(FD_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -Wl,--no-undefined -o $@ $< $(FDEXT_LIB_SRCS) $(FDEXT_SRCS_$*) \
+	  $(FD_LIBS) $(FDEXT_LIBS_$*)
 
 # ---- fuzzing (clang, libFuzzer + ASan + UBSan) -------------------------------------------------
 FUZZ_CFLAGS := -std=c11 -g -O1 -Ilib -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
