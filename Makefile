@@ -98,6 +98,11 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB_AS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(LINK_LIBS) $(FD_LIBS)
 
+# the plain libmicrohttpd reference server of make bench-ub
+$(BUILD)/bench/ub_plain: $(BUILD)/obj/bench/ub_plain.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(MHD_LIBS)
+
 # freeDiameter extensions: tools/fdext/<name>.c -> $(BUILD)/fdext/<name>.fdx (shared, -fPIC; the
 # lib/ sources they use are compiled in, position-independent)
 FDEXT_LIB_SRCS := lib/route/route.c lib/net/net.c lib/gba/gba_btid.c lib/fdpeer/fdpeer_dict.c

@@ -69,7 +69,13 @@ if r and r.get("direct"):
         r.get("ratio_roaming_to_direct", 0), r["roaming"]["ok_per_s"], r["direct"]["ok_per_s"]))
     row("roaming: p50 / p99 closed loop (us)", "%.0f / %.0f  (direct %.0f / %.0f)" % (
         r["roaming"]["p50_us"], r["roaming"]["p99_us"], r["direct"]["p50_us"], r["direct"]["p99_us"]))
-known = {"kdf", "diameter", "store", "diameter_peer", "gbakd", "roaming"}
+u = load("ub")
+if u:
+    row("ub: bootstraps/s gbakd (subscriber store) / plain libmicrohttpd", "%.2fx  (%.0f vs %.0f /s)" % (
+        u["ratio"], u["store_per_s"], u["plain_per_s"]), ">= 0.5", u["met"])
+    row("ub: AV fetch p50 / p99, Zh via the lab HSS", "%s / %s us  (store %s / %s us)" % (
+        u["zh_av_fetch_us_p50"], u["zh_av_fetch_us_p99"], u["store_av_fetch_us_p50"], u["store_av_fetch_us_p99"]))
+known = {"kdf", "diameter", "store", "diameter_peer", "gbakd", "roaming", "ub"}
 others = sorted(f[:-5] for f in os.listdir(d) if f.endswith(".json") and f[:-5] not in known and not f.startswith("summary"))
 if others: row("other benchmarks of this run (see their JSON)", ", ".join(o + ".json" for o in others))
 w = max(len(r[0]) for r in rows); v = max(len(r[1]) for r in rows); t = max(len(r[2]) for r in rows)

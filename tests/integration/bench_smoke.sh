@@ -80,4 +80,24 @@ check_eq "loadgen: --mode open without --rate is a usage error (exit 2)" 2 "$?"
 "$LG" --server nowhere --sessions 10 >/dev/null 2>&1
 check_eq "loadgen: bad --server is a usage error (exit 2)" 2 "$?"
 check "loadgen --help" "$LG" --help
+
+# ---- bench-ub in smoke mode (correctness only: every bootstrap 200, figures present)
+UO=$T_TMP/ubout
+BENCH_SMOKE=1 BENCH_OUT=$UO bash bench/ub.sh >"$T_TMP/ub.log" 2>&1
+rc=$?
+check_eq "bench/ub.sh (BENCH_SMOKE=1) exits 0" 0 "$rc"
+[ "$rc" -eq 0 ] || tail -20 "$T_TMP/ub.log"
+UJ() { python3 -c 'import json,sys;o=json.load(open(sys.argv[1]));print(eval(sys.argv[2],{"o":o}))' "$UO/ub.json" "$1" 2>/dev/null; }
+check_eq "ub.json: plain, store and zh runs, each bootstrap 401 then 200, none failed" "plain-0 store-0 zh True" \
+	"$(UJ '" ".join(r["label"] for r in o["loadgen"]) + " " + str(all(r["failed"] == 0 and r["ok"] > 0 and r["status_401"] == r["status_200"] == r["ok"] for r in o["loadgen"]))')"
+check_eq "ub.json: ratio = store / plain" True "$(UJ 'abs(o["ratio"] - o["store_per_s"] / o["plain_per_s"]) < 0.001')"
+check_eq "ub.json: Zh fetches = the HSS's vectors, 0 < p50 <= p99, no failure" True \
+	"$(UJ 'o["zh_av_fetches"] == o["zh_counters"]["vector"] > 0 and 0 < o["zh_av_fetch_us_p50"] <= o["zh_av_fetch_us_p99"] and o["zh_failed_total"] == 0')"
+check_match "bench/ub.sh prints the summary rows" "ub: bootstraps/s gbakd .* / plain libmicrohttpd" "$(cat "$T_TMP/ub.log")"
+"$BUILD/bench/ub_load" --server 127.0.0.1:1 --realm r --impi-fmt 'u%u@r' --k 00000000000000000000000000000000 \
+	--opc 00000000000000000000000000000000 --conns 1 --seconds 0.2 >"$T_TMP/ubneg.json" 2>/dev/null
+check_eq "ub_load: bootstraps that do not end 200 fail the run (exit 3)" 3 "$?"
+"$BUILD/bench/ub_load" --server 127.0.0.1 >/dev/null 2>&1
+check_eq "ub_load: missing options are a usage error (exit 2)" 2 "$?"
+check "ub_load --help and ub_plain --help" bash -c "'$BUILD/bench/ub_load' --help && '$BUILD/bench/ub_plain' --help"
 t_end
