@@ -4,11 +4,23 @@
 #   - a network namespace "gbkdemo-naf" holding the NAF side (192.0.2.2, 2001:db8::2)
 #   - sessions provisioned with gbactl (the TS 33.220 reference vector, a GBA_U user, 1000
 #     synthetic users), gbakd started on net_af_packet, real queries sent with gbactl query,
+#   - a phone bootstraps over Ub (gbactl ue bootstrap: USIM + ME, HTTP Digest AKA against gbakd's
+#     [ub] server on a second veth, vectors from the subscriber store), then the NAF asks gbakd
+#     for the phone's B-TID and gets the Ks_NAF the phone derived itself (gbactl ue naf-key): the
+#     demo prints that both match, and the keys themselves only with --show-key,
 #     then telemetry, then a clean stop (SIGINT) with gbakd's final counters.
-# Needs root (namespaces, DPDK). Everything it starts is stopped on exit, even on error.
+# Usage: tools/demo.sh [--show-key]   (make demo runs it without). Needs root (namespaces, DPDK).
+# Everything it starts is stopped on exit, even on error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${BUILD:-build}
+SHOW_KEY=0
+case "${1:-}" in
+--show-key) SHOW_KEY=1 ;;
+"") ;;
+-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+*) echo "usage: tools/demo.sh [--show-key]" >&2; exit 2 ;;
+esac
 DP=gbkdemo-bsf; CL=gbkdemo-naf; VD=gbkdemo0; VC=gbkdemo1; PFX=gbkdemo; RP=16379
 [ "$(id -u)" -eq 0 ] || { echo "demo: needs root (network namespaces, DPDK)"; exit 1; }
 WORK=$(mktemp -d /tmp/gbkdemo.XXXXXX)
@@ -35,6 +47,11 @@ ip netns exec $CL ip addr add 192.0.2.2/24 dev $VC
 ip netns exec $CL ip -6 addr add 2001:db8::2/64 dev $VC nodad
 ip netns exec $CL ip link set $VC up
 ip netns exec $CL ethtool -K $VC tx off >/dev/null   # real UDP checksums on the wire
+# Ub (HTTP) runs on the kernel stack: a second veth with addresses on both ends
+ip link add gbkdemo2 type veth peer name gbkdemo3
+ip link set gbkdemo2 netns $DP; ip link set gbkdemo3 netns $CL
+ip netns exec $DP ip addr add 198.51.100.1/24 dev gbkdemo2; ip netns exec $DP ip link set gbkdemo2 up
+ip netns exec $CL ip addr add 198.51.100.2/24 dev gbkdemo3; ip netns exec $CL ip link set gbkdemo3 up
 
 step "redis-server on 127.0.0.1:$RP inside $DP"
 ip netns exec $DP redis-server --port $RP --bind 127.0.0.1 --save '' --appendonly no \
@@ -53,6 +70,14 @@ echo $KS | CTL session put --redis $R --rand 00112233445566778899aabbccddeeff --
 	--impi gbau_user@home1.net --uicc u --lifetime 3600
 CTL provision --redis $R --count 1000 --realm bsf.home1.net --seed 42
 CTL session get --redis $R --btid "$BTID"
+
+step "subscriber store: the phone's USIM (TS 35.208 test set 19), keys on stdin"
+PHONE=001010000000019@ims.mnc001.mcc001.3gppnetwork.org
+USIM='k 5122250214c33e723a5dd523fc145fc0
+opc 981d464c7c52eb6e5036234984ad0bcf'
+echo "$USIM" | CTL subscriber put --redis $R --impi $PHONE --keys - --amf c3ab --sqn 16f3b3f70fc2 \
+	--guss '<guss id="x"><bsfInfo><uiccType>GBA</uiccType><lifeTime>3600</lifeTime></bsfInfo></guss>'
+CTL subscriber get --redis $R --impi $PHONE
 
 step "gbakd on net_af_packet ($VD), 1 worker; config $WORK/gbakd.ini"
 cat > "$WORK/gbakd.ini" <<EOC
@@ -73,6 +98,10 @@ action = local
 origin_host = naf1.home1.net
 source = 192.0.2.0/24, 2001:db8::/64
 naf_domains = home1.net
+[ub]
+listen = 198.51.100.1
+port = 8080
+bsf_domain = bsf.home1.net
 EOC
 ip netns exec $DP "$B/gbakd" --no-huge -m 512 --no-pci --file-prefix $PFX --lcores 0@0,1@1 \
 	--log-level=lib.eal:warning --vdev "net_af_packet0,iface=$VD" -- --config "$WORK/gbakd.ini" \
@@ -98,6 +127,23 @@ Q --server 192.0.2.1:3868 --btid 'AAAAAAAAAAAAAAAAAAAAAA==@bsf.home1.net' --naf-
 ip netns exec $CL "$B/gbactl" query --server 192.0.2.1:3868 --origin-host rogue.example --origin-realm example \
 	--btid "$BTID" --naf-fqdn naf1.home1.net --ua 0100000002 --json
 Q --server 192.0.2.1:3868 --btid 'AAAAAAAAAAAAAAAAAAAAAA==@bsf.elsewhere.example' --naf-fqdn naf1.home1.net --ua 0100000002 --json
+step "the phone bootstraps over Ub: gbactl ue bootstrap -> http://198.51.100.1:8080/ (401 challenge, 200 B-TID)"
+UE=$(echo "$USIM" | ip netns exec $CL "$B/gbactl" ue bootstrap --bsf http://198.51.100.1:8080/ --impi $PHONE \
+	--keys - --sqn-ms 16f3b3f70fc2 --json --show-key)
+J() { python3 -c 'import json,sys;print(json.loads(sys.argv[1]).get(sys.argv[2], ""))' "$1" "$2"; }
+PBT=$(J "$UE" btid); PKS=$(J "$UE" ks)
+echo "status $(J "$UE" status), HTTP $(J "$UE" http_status), B-TID $PBT, key lifetime until $(J "$UE" lifetime)"
+step "the NAF asks gbakd for the phone's B-TID; the phone derives Ks_NAF itself (gbactl ue naf-key)"
+NAFK=$(Q --server 192.0.2.1:3868 --btid "$PBT" --naf-fqdn naf1.home1.net --ua 0100000002 --json | python3 -c 'import json,sys;print(json.load(sys.stdin).get("ks_naf",""))')
+UEK=$(ip netns exec $CL "$B/gbactl" ue naf-key --ks "$PKS" --btid "$PBT" --impi $PHONE --naf-fqdn naf1.home1.net --ua 0100000002)
+PKS=; UE=
+if [ -n "$NAFK" ] && [ "$NAFK" = "$UEK" ]; then
+	echo "Ks_NAF: the NAF's (from gbakd over Zn) and the phone's are the same key (${#UEK} hex digits)"
+else
+	echo "Ks_NAF: MISMATCH (NAF '${NAFK:0:8}...', phone '${UEK:0:8}...')"; exit 1
+fi
+[ $SHOW_KEY = 1 ] && { echo "  NAF:   $NAFK"; echo "  phone: $UEK"; } || echo "  (tools/demo.sh --show-key prints both)"
+echo "/gbakd/ub: $(echo /gbakd/ub | dpdk-telemetry.py -f $PFX 2>/dev/null | python3 -c 'import json,sys;o=json.load(sys.stdin)["/gbakd/ub"];print("started", o["started"], "completed", o["completed"], "failed", o["failed_total"], "av_source", o["av_source"], "AV fetch p50/p99 us", o["av_fetch_us_p50"], o["av_fetch_us_p99"])' 2>/dev/null)"
 step "telemetry (gbactl stats reads gbakd's DPDK telemetry socket)"
 "$B/gbactl" stats --prefix $PFX || echo "/gbakd/stats: $(echo /gbakd/stats | dpdk-telemetry.py -f $PFX 2>/dev/null | tail -1)"
 step "stop: SIGINT, gbakd drains and prints its final counters"
