@@ -508,6 +508,7 @@ int fdpeer_stop(void)
 	int prio = getpriority(PRIO_PROCESS, (id_t)tid);
 	int have_prio = errno == 0;
 	setpriority(PRIO_PROCESS, (id_t)tid, 19);
+	fdpeer_zh_stopping(); /* no new MARs from here on */
 	int r = fd_core_shutdown();
 	int r2 = fd_core_wait_shutdown_complete();
 	if (have_prio)

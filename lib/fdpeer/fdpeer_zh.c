@@ -35,6 +35,11 @@ int fdpeer_zh_prepare(void)
 	return 0;
 }
 
+void fdpeer_zh_stopping(void)
+{
+	atomic_store(&zg.ready, 0);
+}
+
 struct zh_req {
 	fdpeer_zh_done_fn done;
 	void *arg;

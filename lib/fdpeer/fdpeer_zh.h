@@ -74,7 +74,7 @@ typedef void (*fdpeer_zh_done_fn)(void *arg, int status, const struct fdpeer_maa
 
 /* Send one MAR without waiting: done(arg, ...) is called exactly once when the MAA arrives or the
  * request expires after timeout_ms (never when this returns < 0). Returns 0, -EINVAL (bad
- * arguments, Zh not enabled or core not started), -ENOMEM, or -errno from freeDiameter. */
+ * arguments, Zh not enabled, core not started or stopping), -ENOMEM, or -errno from freeDiameter. */
 int fdpeer_zh_send(const struct fdpeer_mar *req, unsigned timeout_ms, fdpeer_zh_done_fn done, void *arg);
 
 /* Copy the counters. */

@@ -72,5 +72,8 @@ void fdpeer_zh_maa_parse(struct msg *m, struct fdpeer_maa *a);
 /* Internal to lib/fdpeer: called by fdpeer_start after the Zn dictionary; when fdpeer_zh_enable
  * was called, loads the Zh dictionary and declares Zh support. Returns 0 or -errno. */
 int fdpeer_zh_prepare(void);
+/* Internal to lib/fdpeer: called by fdpeer_stop before the core shuts down; fdpeer_zh_send
+ * refuses new MARs (-EINVAL) from then on. */
+void fdpeer_zh_stopping(void);
 
 #endif
