@@ -95,7 +95,7 @@ static const unsigned reason_status[UBR_MAX] = {
 static struct {
 	uint64_t requests, started, challenges, completed, resyncs, failed[UBR_MAX];
 	uint64_t av_fetches, av_fetch_us_sum, av_fetch_us_max, store_puts, connections;
-	uint64_t suspended, resumed, hist[HIST_N];
+	uint64_t suspended, resumed, hist[HIST_N], resume_hist[HIST_N];
 } st;
 #define INC(f) __atomic_fetch_add(&st.f, 1, __ATOMIC_RELAXED)
 #define LOAD(f) __atomic_load_n(&st.f, __ATOMIC_RELAXED)
@@ -366,12 +366,12 @@ static uint64_t hist_upper(unsigned i)
 	return ((uint64_t)(8 + sub) << (p - 3)) + (1ull << (p - 3)) - 1;
 }
 
-/* the q-th quantile (0..1) of the AV fetch latency, us (0 when nothing was fetched) */
-static uint64_t hist_quantile(double q)
+/* the q-th quantile (0..1) of histogram h, us (0 when empty) */
+static uint64_t hist_quantile(const uint64_t *h, double q)
 {
 	uint64_t n = 0, c[HIST_N];
 	for (unsigned i = 0; i < HIST_N; i++)
-		n += c[i] = __atomic_load_n(&st.hist[i], __ATOMIC_RELAXED);
+		n += c[i] = __atomic_load_n(&h[i], __ATOMIC_RELAXED);
 	if (n == 0)
 		return 0;
 	uint64_t want = (uint64_t)(q * (double)n + 0.999999), seen = 0;
@@ -758,6 +758,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_YES;
 		rq->f = NULL;
 		INC(resumed);
+		uint64_t now = ub_av_now_ns(); /* the hand-off: the vector's arrival -> this thread */
+		uint64_t rus = now > f->op.done_ns ? (now - f->op.done_ns) / 1000 : 0;
+		__atomic_fetch_add(&st.resume_hist[hist_bucket(rus)], 1, __ATOMIC_RELAXED);
 		return challenge_finish(c, f);
 	}
 	if (rq->body_len > ub.u->max_body)
@@ -804,7 +807,11 @@ static void *ub_thread(void *arg)
 	(void)arg;
 	uint64_t last = now_ms();
 	while (!ub.stop) {
-		MHD_run_wait(ub.d, 100);
+		/* libmicrohttpd 0.9.75 (external epoll loop) did not process a connection resumed
+		 * from another thread until its wait timed out (measured: the hand-off took the whole
+		 * 100 ms): while fetches are in flight, wait at most 1 ms. ub.inflight changes on this
+		 * thread only (and in ub_stop after the join). */
+		MHD_run_wait(ub.d, ub.inflight ? 1 : 100);
 		uint64_t now = now_ms();
 		if (now - last >= 1000) {
 			pend_expire(now);
@@ -948,8 +955,10 @@ static int cmd_ub(const char *cmd __rte_unused, const char *p __rte_unused, stru
 	rte_tel_data_add_dict_u64(d, "av_fetches", n);
 	rte_tel_data_add_dict_u64(d, "av_fetch_us_avg", n ? LOAD(av_fetch_us_sum) / n : 0);
 	rte_tel_data_add_dict_u64(d, "av_fetch_us_max", LOAD(av_fetch_us_max));
-	rte_tel_data_add_dict_u64(d, "av_fetch_us_p50", hist_quantile(0.50));
-	rte_tel_data_add_dict_u64(d, "av_fetch_us_p99", hist_quantile(0.99));
+	rte_tel_data_add_dict_u64(d, "av_fetch_us_p50", hist_quantile(st.hist, 0.50));
+	rte_tel_data_add_dict_u64(d, "av_fetch_us_p99", hist_quantile(st.hist, 0.99));
+	rte_tel_data_add_dict_u64(d, "resume_us_p50", hist_quantile(st.resume_hist, 0.50));
+	rte_tel_data_add_dict_u64(d, "resume_us_p99", hist_quantile(st.resume_hist, 0.99));
 	rte_tel_data_add_dict_string(d, "av_source", ub.src ? ub.src->name : "-");
 	rte_tel_data_add_dict_u64(d, "suspended", LOAD(suspended));
 	rte_tel_data_add_dict_u64(d, "resumed", LOAD(resumed));

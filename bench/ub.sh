@@ -145,6 +145,7 @@ o = {"bench": "ub", "seconds": float(secs), "runs": int(runs), "conns": int(conn
      "store_av_fetch_us_p50": st.get("av_fetch_us_p50"), "store_av_fetch_us_p99": st.get("av_fetch_us_p99"),
      "zh_per_s": zh.get("bootstraps_per_s", 0), "zh_av_fetch_us_p50": zt.get("av_fetch_us_p50"),
      "zh_av_fetch_us_p99": zt.get("av_fetch_us_p99"), "zh_av_fetches": zt.get("av_fetches"),
+     "zh_resume_us_p50": zt.get("resume_us_p50"), "zh_resume_us_p99": zt.get("resume_us_p99"),
      "zh_failed_total": zt.get("failed_total"), "zh_counters": zt.get("zh"), "loadgen": rs}
 json.dump(o, open(out, "w"), indent=1)
 rows = [("ub: bootstraps/s gbakd (subscriber store) / plain libmicrohttpd", "%.2fx  (%.0f vs %.0f /s)" % (ratio, store, plain), ">= 0.5", "met" if ratio >= 0.5 else "MISSED"),
