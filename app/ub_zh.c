@@ -42,21 +42,21 @@ static void count(enum zh_outcome o) { __atomic_fetch_add(&zo[o], 1, __ATOMIC_RE
 static void zh_done(void *arg, int status, const struct fdpeer_maa *a)
 {
 	struct ub_av_op *op = arg;
+	enum fdpeer_zh_outcome o = status < 0 ? FDPEER_ZH_ERROR_RESULT : fdpeer_zh_classify(a, op->resync, SUB_GUSS_MAX);
 	if (status < 0) {
 		count(ZO_timeout);
 		op->status = status;
-	} else if (a->experimental_result == FDPEER_ZH_IMPI_UNKNOWN ||
-		   (!a->experimental_result && a->result_code == FDPEER_ZH_CX_USER_UNKNOWN)) {
+	} else if (o == FDPEER_ZH_UNKNOWN_USER) {
 		count(ZO_unknown_user);
 		op->status = -ENOENT;
-	} else if (op->resync && !a->experimental_result && a->result_code == FDPEER_ZH_AUTH_REJECTED) {
+	} else if (o == FDPEER_ZH_AUTS_REJECTED) {
 		count(ZO_auts_rejected);
 		op->status = -EBADMSG;
-	} else if (a->experimental_result || a->result_code != 2001 || a->error_bit) {
+	} else if (o == FDPEER_ZH_ERROR_RESULT) {
 		count(ZO_error_result);
 		op->status = -EPROTO;
-	} else if (!a->have_av || a->xres_len != 8 || a->guss_len > SUB_GUSS_MAX) {
-		count(ZO_no_vector); /* XRES: 8 octets (Milenage f2, the Digest password length we use) */
+	} else if (o == FDPEER_ZH_NO_VECTOR) {
+		count(ZO_no_vector);
 		op->status = -EPROTO;
 	} else {
 		count(ZO_vector);

@@ -55,6 +55,19 @@ struct fdpeer_maa {
 	char guss[FDPEER_ZH_GUSS_MAX + 1];
 };
 
+/* What a MAA means for the BSF (fdpeer_zh_classify). */
+enum fdpeer_zh_outcome {
+	FDPEER_ZH_VECTOR = 0,        /* 2001 with a complete SIP-Auth-Data-Item (XRES 8 octets) */
+	FDPEER_ZH_UNKNOWN_USER,      /* Experimental-Result 5401, or FHoSS's Result-Code 5001 */
+	FDPEER_ZH_AUTS_REJECTED,     /* Result-Code 5003 to a resync MAR */
+	FDPEER_ZH_NO_VECTOR,         /* 2001 without a usable vector (or a GUSS over max_guss) */
+	FDPEER_ZH_ERROR_RESULT,      /* any other result, the E-bit, or no result at all */
+};
+
+/* Classify an answer to a MAR (resync: the MAR carried RAND||AUTS); max_guss: the longest
+ * GBA-UserSecSettings the caller keeps. No freeDiameter call (unit-tested). */
+enum fdpeer_zh_outcome fdpeer_zh_classify(const struct fdpeer_maa *a, int resync, size_t max_guss);
+
 /* Counters since start (fdpeer_zh_stats_get). */
 struct fdpeer_zh_stats {
 	uint64_t mar_sent;     /* MARs handed to freeDiameter */
