@@ -33,7 +33,7 @@ static int zh_open(const struct gbakd_config *cfg, char *err, size_t errlen)
 {
 	(void)err;
 	(void)errlen;
-	zu = &cfg->ub; /* the node is started by peers_init; fdpeer_zh_send fails until Zh is ready */
+	zu = &cfg->ub; /* the node is started by dia_node_init; fdpeer_zh_send fails until Zh is ready */
 	return 0;
 }
 
