@@ -3,18 +3,11 @@
 
 #include <string.h>
 
-#include "cache/cache_sets.h"
-
 #include <rte_hash_crc.h>
-
-static uint32_t nb_sets(unsigned entries)
-{
-	return cache_sets_for(entries, ANS_CACHE_WAYS);
-}
 
 size_t ans_cache_mem_size(unsigned entries)
 {
-	return entries ? (size_t)nb_sets(entries) * ANS_CACHE_WAYS * sizeof(struct ans_cache_ent) : 0;
+	return cset_mem_size(entries, sizeof(struct ans_cache_ent));
 }
 
 void ans_cache_init_mem(struct ans_cache *c, void *mem, unsigned entries, unsigned ttl_s)
@@ -24,20 +17,20 @@ void ans_cache_init_mem(struct ans_cache *c, void *mem, unsigned entries, unsign
 	if (entries == 0 || mem == NULL)
 		return;
 	c->e = mem;
-	c->set_mask = nb_sets(entries) - 1;
+	cset_init(&c->s, mem, entries, sizeof(struct ans_cache_ent));
 }
 
 void ans_cache_wipe(struct ans_cache *c)
 {
 	if (c->e)
-		explicit_bzero(c->e, (size_t)(c->set_mask + 1) * ANS_CACHE_WAYS * sizeof(struct ans_cache_ent));
+		explicit_bzero(c->e, cset_mem_size(cset_size(&c->s), sizeof(struct ans_cache_ent)));
 	memset(c, 0, sizeof(*c));
 }
 
-static struct ans_cache_ent *set_of(struct ans_cache *c, const uint8_t *btid, uint16_t btid_len)
+/* All answers for one B-TID share its set (ans_cache_invalidate needs no scan). */
+static uint32_t set_of(const struct ans_cache *c, const uint8_t *btid, uint16_t btid_len)
 {
-	uint32_t h = rte_hash_crc(btid, btid_len, 0x51ed27u);
-	return &c->e[(h & c->set_mask) * ANS_CACHE_WAYS];
+	return cset_set(&c->s, rte_hash_crc(btid, btid_len, 0x51ed27u));
 }
 
 static uint64_t key_tag(const uint8_t *key, uint16_t len)
@@ -45,22 +38,27 @@ static uint64_t key_tag(const uint8_t *key, uint16_t len)
 	return ((uint64_t)rte_hash_crc(key, len, 1) << 32 | rte_hash_crc(key, len, 7)) | 1;
 }
 
-static void ent_clear(struct ans_cache_ent *e)
+static void ent_clear(struct ans_cache *c, uint32_t set, unsigned way)
 {
+	struct ans_cache_ent *e = &c->e[set * ANS_CACHE_WAYS + way];
 	explicit_bzero(e->ans, e->len);
-	e->tag = 0;
 	e->len = 0;
+	cset_clear(&c->s, set, way);
 }
 
-static struct ans_cache_ent *find(struct ans_cache *c, const uint8_t *key, uint16_t key_len, uint16_t btid_len,
-				  uint64_t tag)
+/* The way of set holding key (tag), or -1: the tags from one line, then the matching entries. */
+static int find(const struct ans_cache *c, uint32_t set, const uint8_t *key, uint16_t key_len, uint16_t btid_len,
+		uint64_t tag)
 {
-	struct ans_cache_ent *set = set_of(c, key, btid_len);
-	for (unsigned i = 0; i < ANS_CACHE_WAYS; i++)
-		if (set[i].tag == tag && set[i].key_len == key_len && set[i].btid_len == btid_len &&
-		    !memcmp(set[i].key, key, key_len))
-			return &set[i];
-	return NULL;
+	unsigned m = cset_match(&c->s, set, tag);
+	while (m) {
+		unsigned w = (unsigned)__builtin_ctz(m);
+		const struct ans_cache_ent *e = &c->e[set * ANS_CACHE_WAYS + w];
+		if (e->key_len == key_len && e->btid_len == btid_len && !memcmp(e->key, key, key_len))
+			return (int)w;
+		m &= m - 1;
+	}
+	return -1;
 }
 
 const struct ans_cache_ent *ans_cache_lookup(struct ans_cache *c, const uint8_t *key, uint16_t key_len,
@@ -68,11 +66,13 @@ const struct ans_cache_ent *ans_cache_lookup(struct ans_cache *c, const uint8_t 
 {
 	if (c->e == NULL || key_len > ANS_CACHE_KEY_MAX || btid_len > key_len)
 		return NULL;
-	struct ans_cache_ent *e = find(c, key, key_len, btid_len, key_tag(key, key_len));
-	if (e == NULL)
+	uint32_t set = set_of(c, key, btid_len);
+	int w = find(c, set, key, key_len, btid_len, key_tag(key, key_len));
+	if (w < 0)
 		return NULL;
+	struct ans_cache_ent *e = &c->e[set * ANS_CACHE_WAYS + (unsigned)w];
 	if (now_ns >= e->valid_until_ns || now_s >= e->key_expiry) {
-		ent_clear(e);
+		ent_clear(c, set, (unsigned)w);
 		return NULL;
 	}
 	return e;
@@ -85,25 +85,20 @@ int ans_cache_store(struct ans_cache *c, const uint8_t *key, uint16_t key_len, u
 	    key_expiry <= now_s)
 		return 0;
 	uint64_t tag = key_tag(key, key_len);
-	struct ans_cache_ent *e = find(c, key, key_len, btid_len, tag);
-	if (e == NULL) {
-		struct ans_cache_ent *set = set_of(c, key, btid_len);
-		e = &set[0];
-		for (unsigned i = 0; i < ANS_CACHE_WAYS; i++) {
-			if (set[i].tag == 0) {
-				e = &set[i];
-				break;
-			}
-			if (set[i].stamp < e->stamp)
-				e = &set[i];
-		}
+	uint32_t set = set_of(c, key, btid_len);
+	int w = find(c, set, key, key_len, btid_len, tag);
+	if (w < 0) {
+		unsigned live = 0;
+		for (unsigned i = 0; i < ANS_CACHE_WAYS; i++)
+			live |= (unsigned)(c->s.m[set].tag[i] != 0) << i;
+		w = (int)cset_victim(&c->s, set, live);
 	}
-	ent_clear(e);
+	ent_clear(c, set, (unsigned)w);
+	cset_fill(&c->s, set, (unsigned)w, tag, 0);
+	struct ans_cache_ent *e = &c->e[set * ANS_CACHE_WAYS + (unsigned)w];
 	uint64_t life_s = (uint64_t)(key_expiry - now_s);
 	if (life_s > c->ttl_s)
 		life_s = c->ttl_s;
-	e->tag = tag;
-	e->stamp = ++c->clock;
 	e->valid_until_ns = now_ns + life_s * 1000000000ull;
 	e->key_expiry = key_expiry;
 	e->key_len = key_len;
@@ -118,12 +113,14 @@ unsigned ans_cache_invalidate(struct ans_cache *c, const uint8_t *btid, uint16_t
 {
 	if (c->e == NULL || btid_len > ANS_CACHE_KEY_MAX)
 		return 0;
-	struct ans_cache_ent *set = set_of(c, btid, btid_len);
+	uint32_t set = set_of(c, btid, btid_len);
 	unsigned n = 0;
-	for (unsigned i = 0; i < ANS_CACHE_WAYS; i++)
-		if (set[i].tag && set[i].btid_len == btid_len && !memcmp(set[i].key, btid, btid_len)) {
-			ent_clear(&set[i]);
+	for (unsigned i = 0; i < ANS_CACHE_WAYS; i++) {
+		const struct ans_cache_ent *e = &c->e[set * ANS_CACHE_WAYS + i];
+		if (c->s.m[set].tag[i] && e->btid_len == btid_len && !memcmp(e->key, btid, btid_len)) {
+			ent_clear(c, set, i);
 			n++;
 		}
+	}
 	return n;
 }

@@ -12,27 +12,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cache/cache_sets.h"
 #include "gba/gba_btid.h"
 
-#define ANS_CACHE_WAYS 4
+#define ANS_CACHE_WAYS CSET_WAYS
 #define ANS_CACHE_KEY_MAX (GBA_BTID_MAX_LEN + 300)
 #define ANS_CACHE_ANS_MAX 1024
 
+/* One cached answer (its tag = hash of the key and insertion stamp are in the set's metadata line,
+ * cache_sets.h). */
 struct ans_cache_ent {
-	uint64_t tag;            /* hash of the key | 1; 0 = empty */
 	uint64_t valid_until_ns; /* CLOCK_MONOTONIC */
 	int64_t key_expiry;      /* Unix seconds */
-	uint64_t stamp;
 	uint16_t len, key_len, btid_len;
 	uint8_t key[ANS_CACHE_KEY_MAX];
 	uint8_t ans[ANS_CACHE_ANS_MAX]; /* the home's BIA, as received */
 };
 
 struct ans_cache {
-	struct ans_cache_ent *e; /* the caller's memory; NULL = disabled */
-	uint32_t set_mask;
+	struct ans_cache_ent *e; /* the start of the caller's memory; NULL = disabled */
+	struct cset s;           /* the set-associative core (tags, stamps after the entries) */
 	uint32_t ttl_s;
-	uint64_t clock;
 };
 
 /* Octets (zeroed, cache-line aligned) a cache of at least `entries` entries needs; 0 for 0. */

@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "cache/cache_sets.h"
-
 #include <rte_hash_crc.h>
 
 uint64_t cache_hash(const char *btid, uint16_t len)
@@ -15,14 +13,9 @@ uint64_t cache_hash(const char *btid, uint16_t len)
 	return ((uint64_t)a << 32 | b) | 1;
 }
 
-static uint32_t nb_sets(unsigned entries)
-{
-	return cache_sets_for(entries, CACHE_WAYS);
-}
-
 size_t cache_mem_size(unsigned entries)
 {
-	return entries ? (size_t)nb_sets(entries) * CACHE_WAYS * sizeof(struct cache_entry) : 0;
+	return cset_mem_size(entries, sizeof(struct cache_entry));
 }
 
 void cache_init_mem(struct cache *c, void *mem, unsigned entries, unsigned ttl_s)
@@ -32,34 +25,45 @@ void cache_init_mem(struct cache *c, void *mem, unsigned entries, unsigned ttl_s
 	if (entries == 0 || mem == NULL)
 		return;
 	c->e = mem;
-	c->set_mask = nb_sets(entries) - 1;
+	cset_init(&c->s, mem, entries, sizeof(struct cache_entry));
 }
 
 void cache_wipe(struct cache *c)
 {
 	if (c->e)
-		explicit_bzero(c->e, (size_t)(c->set_mask + 1) * CACHE_WAYS * sizeof(struct cache_entry));
+		explicit_bzero(c->e, cset_mem_size(cset_size(&c->s), sizeof(struct cache_entry)));
 	memset(c, 0, sizeof(*c));
 }
 
-static inline int live(const struct cache *c, const struct cache_entry *e)
+/* Ways of set that hold an entry of the current epoch. */
+static inline unsigned live_mask(const struct cache *c, uint32_t set)
 {
-	return e->tag != 0 && e->epoch == c->epoch;
-}
-
-static struct cache_entry *find(struct cache *c, uint64_t hash, const char *btid, uint16_t len)
-{
-	struct cache_entry *set = &c->e[(hash >> 1 & c->set_mask) * CACHE_WAYS];
+	const struct cset_meta *m = &c->s.m[set];
+	unsigned r = 0;
 	for (unsigned w = 0; w < CACHE_WAYS; w++)
-		if (set[w].tag == hash && set[w].btid_len == len && !memcmp(set[w].btid, btid, len))
-			return &set[w];
-	return NULL;
+		r |= (unsigned)(m->tag[w] != 0 && m->aux[w] == c->epoch) << w;
+	return r;
 }
 
-static void entry_clear(struct cache_entry *e)
+/* The way of set holding btid (tag = hash), or -1. One metadata line for the tags, then only the
+ * entries whose tag matched. */
+static inline int find(const struct cache *c, uint32_t set, uint64_t hash, const char *btid, uint16_t len)
 {
-	explicit_bzero(&e->pads, sizeof(e->pads));
-	e->tag = 0;
+	unsigned m = cset_match(&c->s, set, hash);
+	while (m) {
+		unsigned w = (unsigned)__builtin_ctz(m);
+		const struct cache_entry *e = &c->e[set * CACHE_WAYS + w];
+		if (e->btid_len == len && !memcmp(e->btid, btid, len))
+			return (int)w;
+		m &= m - 1;
+	}
+	return -1;
+}
+
+static void entry_clear(struct cache *c, uint32_t set, unsigned way)
+{
+	explicit_bzero(&c->e[set * CACHE_WAYS + way].pads, sizeof(c->e[0].pads));
+	cset_clear(&c->s, set, way);
 }
 
 int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid_len, uint64_t now_ns,
@@ -67,15 +71,17 @@ int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
 {
 	if (c->e == NULL)
 		return 0;
-	struct cache_entry *e = find(c, hash, btid, btid_len);
-	if (e == NULL)
+	uint32_t set = cset_set(&c->s, hash >> 1);
+	int w = find(c, set, hash, btid, btid_len);
+	if (w < 0)
 		return 0;
-	if (e->epoch != c->epoch) { /* flushed */
-		entry_clear(e);
+	if (c->s.m[set].aux[w] != c->epoch) { /* flushed */
+		entry_clear(c, set, (unsigned)w);
 		return 0;
 	}
+	const struct cache_entry *e = &c->e[set * CACHE_WAYS + (unsigned)w];
 	if (now_ns >= e->valid_until_ns || now_s >= e->key_expiry) {
-		entry_clear(e);
+		entry_clear(c, set, (unsigned)w);
 		return -1;
 	}
 	v->pads = &e->pads;
@@ -106,23 +112,15 @@ int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
 	if (blob > CACHE_USS_MAX)
 		return 0;
 	int evicted = 0;
-	struct cache_entry *e = find(c, hash, btid, btid_len);
-	if (e == NULL) {
-		struct cache_entry *set = &c->e[(hash >> 1 & c->set_mask) * CACHE_WAYS];
-		e = &set[0];
-		for (unsigned w = 0; w < CACHE_WAYS; w++) {
-			if (!live(c, &set[w])) {
-				e = &set[w];
-				break;
-			}
-			if (set[w].stamp < e->stamp)
-				e = &set[w];
-		}
-		evicted = live(c, e) && e->valid_until_ns > now_ns;
+	uint32_t set = cset_set(&c->s, hash >> 1);
+	int w = find(c, set, hash, btid, btid_len);
+	if (w < 0) {
+		unsigned live = live_mask(c, set);
+		w = (int)cset_victim(&c->s, set, live);
+		evicted = (live >> w & 1) && c->e[set * CACHE_WAYS + (unsigned)w].valid_until_ns > now_ns;
 	}
-	e->tag = hash;
-	e->epoch = c->epoch;
-	e->stamp = ++c->clock;
+	cset_fill(&c->s, set, (unsigned)w, hash, c->epoch);
+	struct cache_entry *e = &c->e[set * CACHE_WAYS + (unsigned)w];
 	uint64_t life_s = (uint64_t)(v->key_expiry - now_s);
 	if (life_s > c->ttl_s)
 		life_s = c->ttl_s;
@@ -148,11 +146,12 @@ int cache_remove(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
 {
 	if (c->e == NULL)
 		return 0;
-	struct cache_entry *e = find(c, hash, btid, btid_len);
-	if (e == NULL)
+	uint32_t set = cset_set(&c->s, hash >> 1);
+	int w = find(c, set, hash, btid, btid_len);
+	if (w < 0)
 		return 0;
-	int was_live = e->epoch == c->epoch;
-	entry_clear(e);
+	int was_live = c->s.m[set].aux[w] == c->epoch;
+	entry_clear(c, set, (unsigned)w);
 	return was_live;
 }
 
@@ -162,16 +161,17 @@ unsigned cache_flush(struct cache *c)
 		return 0;
 	c->epoch++;
 	c->sweep_pos = 0;
-	c->sweep_left = (c->set_mask + 1) * CACHE_WAYS;
+	c->sweep_left = cset_size(&c->s);
 	return c->sweep_left;
 }
 
 unsigned cache_sweep(struct cache *c, unsigned budget)
 {
 	while (c->sweep_left > 0 && budget-- > 0) {
-		struct cache_entry *e = &c->e[c->sweep_pos++];
-		if (e->tag != 0 && e->epoch != c->epoch)
-			entry_clear(e);
+		uint32_t i = c->sweep_pos++, set = i / CACHE_WAYS;
+		unsigned way = i % CACHE_WAYS;
+		if (c->s.m[set].tag[way] != 0 && c->s.m[set].aux[way] != c->epoch)
+			entry_clear(c, set, way);
 		c->sweep_left--;
 	}
 	return c->sweep_left;

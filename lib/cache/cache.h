@@ -14,11 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cache/cache_sets.h"
 #include "gba/gba_btid.h"
 #include "gba/gba_kdf.h"
 #include "store/store_record.h"
 
-#define CACHE_WAYS 4
+#define CACHE_WAYS CSET_WAYS
 #define CACHE_USS_MAX 512
 
 /* What answering a query needs, whatever it came from (cache entry or store record). */
@@ -34,28 +35,26 @@ struct sess_view {
 	const uint8_t *uss_blob;
 };
 
+/* One cached session. The tag, insertion stamp and flush epoch of each way live in its set's
+ * metadata line (cache_sets.h); the fields a hit reads come first. */
 struct cache_entry {
-	uint64_t tag;            /* hash | 1; 0 = empty */
-	uint32_t epoch;          /* live only while equal to the cache's (cache_flush) */
 	uint64_t valid_until_ns; /* CLOCK_MONOTONIC */
-	uint64_t stamp;          /* insertion order (oldest way is replaced) */
+	int64_t bootstrap_time, key_expiry;
 	uint16_t btid_len, impi_len, uss_blob_len;
 	uint8_t gba_type, uicc_type, n_uss;
-	int64_t bootstrap_time, key_expiry;
+	char btid[GBA_BTID_MAX_LEN];
 	struct gba_hmac_pads pads;
 	uint8_t rand[GBA_RAND_LEN];
-	struct store_uss uss[STORE_USS_MAX];
-	char btid[GBA_BTID_MAX_LEN];
 	char impi[STORE_IMPI_MAX + 1];
+	struct store_uss uss[STORE_USS_MAX];
 	uint8_t uss_blob[CACHE_USS_MAX];
 };
 
 struct cache {
-	struct cache_entry *e; /* nb_sets * CACHE_WAYS, the caller's memory; NULL = disabled */
-	uint32_t set_mask;
+	struct cache_entry *e; /* nb_sets * CACHE_WAYS, the start of the caller's memory; NULL = disabled */
+	struct cset s;         /* the set-associative core: tags, stamps, epochs (after the entries) */
 	uint32_t ttl_s;
-	uint64_t clock;
-	uint32_t epoch;       /* bumped by cache_flush: every older entry is dead at once */
+	uint32_t epoch;        /* bumped by cache_flush: every older entry is dead at once */
 	uint32_t sweep_pos, sweep_left; /* cache_sweep: dead entries still to wipe */
 };
 
@@ -90,5 +89,10 @@ unsigned cache_flush(struct cache *c);
 unsigned cache_sweep(struct cache *c, unsigned budget);
 /* Hash of a B-TID for the functions above. */
 uint64_t cache_hash(const char *btid, uint16_t len);
+/* Prefetch the metadata line of hash's set (call it a few queries before cache_lookup). */
+static inline void cache_prefetch(const struct cache *c, uint64_t hash)
+{
+	cset_prefetch(&c->s, hash >> 1);
+}
 
 #endif

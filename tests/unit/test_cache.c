@@ -3,6 +3,7 @@
  * B-TID on cache_invalidate / ans_cache_invalidate (revocation), wiping its key material. */
 #include "cu_runner.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,8 +80,8 @@ static void test_session_invalidate(void)
 	CU_ASSERT_EQUAL(cache_lookup(&c, cache_hash(B(b)), B(b), 2 * SEC, 1000001, &got), 1);
 	/* the invalidated entry's pads are wiped */
 	unsigned nonzero = 0;
-	for (uint32_t i = 0; i <= c.set_mask * CACHE_WAYS + CACHE_WAYS - 1; i++)
-		if (c.e[i].tag == 0)
+	for (uint32_t i = 0; i < cset_size(&c.s); i++)
+		if (c.s.m[i / CACHE_WAYS].tag[i % CACHE_WAYS] == 0)
 			for (unsigned k = 0; k < sizeof(c.e[i].pads); k++)
 				nonzero += ((const uint8_t *)&c.e[i].pads)[k] != 0;
 	CU_ASSERT_EQUAL(nonzero, 0);
@@ -135,8 +136,8 @@ static void test_answer_cache(void)
 	CU_ASSERT_EQUAL(ans_cache_invalidate(&c, (const uint8_t *)bt, (uint16_t)(bl - 1)), 0);
 	/* wiped: no octet of a dropped answer is left */
 	unsigned nonzero = 0;
-	for (uint32_t i = 0; i < (c.set_mask + 1) * ANS_CACHE_WAYS; i++)
-		if (c.e[i].tag == 0)
+	for (uint32_t i = 0; i < cset_size(&c.s); i++)
+		if (c.s.m[i / ANS_CACHE_WAYS].tag[i % ANS_CACHE_WAYS] == 0)
 			for (unsigned j = 0; j < ANS_CACHE_ANS_MAX; j++)
 				nonzero += c.e[i].ans[j] != 0;
 	CU_ASSERT_EQUAL(nonzero, 0);
@@ -149,12 +150,63 @@ static void test_answer_cache(void)
 	free(mem);
 }
 
+/* The set-associative core: one 64-octet metadata line per set, after the entries; the victim is
+ * an empty way first, else the oldest (also across the 32-bit stamp wrap); tags compare per way. */
+static void test_set_core(void)
+{
+	CU_ASSERT_EQUAL(sizeof(struct cset_meta), 64);
+	CU_ASSERT_EQUAL(cset_mem_size(0, 100), 0);
+	CU_ASSERT_EQUAL(cset_mem_size(5, 100), cset_entries_size(5, 100) + 2 * 64); /* 2 sets of 4 */
+	void *mem = aligned_alloc(64, cset_mem_size(16, 100));
+	CU_ASSERT_FATAL(mem != NULL);
+	memset(mem, 0, cset_mem_size(16, 100));
+	struct cset s;
+	cset_init(&s, mem, 16, 100);
+	CU_ASSERT_EQUAL(cset_size(&s), 16);
+	CU_ASSERT_EQUAL((uintptr_t)s.m % 64, 0);
+	CU_ASSERT((uint8_t *)s.m >= (uint8_t *)mem + 16 * 100);
+	uint32_t set = cset_set(&s, 7);
+	CU_ASSERT_EQUAL(set, 3);
+	s.clock = UINT32_MAX - 1; /* the stamps wrap while the set fills */
+	for (unsigned w = 0; w < CSET_WAYS; w++) {
+		CU_ASSERT_EQUAL(cset_victim(&s, set, (1u << w) - 1), w);
+		cset_fill(&s, set, w, 0x10 + w * 2 + 1, 0);
+	}
+	CU_ASSERT_EQUAL(cset_match(&s, set, 0x13), 1u << 1);
+	CU_ASSERT_EQUAL(cset_match(&s, set, 0x99), 0);
+	CU_ASSERT_EQUAL(cset_victim(&s, set, 0xf), 0); /* way 0 is the oldest although its stamp is largest */
+	cset_fill(&s, set, 0, 0x21, 0);
+	CU_ASSERT_EQUAL(cset_victim(&s, set, 0xf), 1);
+	cset_clear(&s, set, 2);
+	CU_ASSERT_EQUAL(cset_match(&s, set, 0x15), 0);
+	free(mem);
+
+	/* the session cache on it: five B-TIDs in one set evict the oldest; after a flush a dead way
+	 * is taken before any live one */
+	struct cache c = mk_cache(4, 300); /* one set */
+	struct sess_view v = view(2000000), got;
+	char bt[5][48];
+	for (int i = 0; i < 5; i++) {
+		snprintf(bt[i], sizeof(bt[i]), "%c%cAAAAAAAAAAAAAAAAAAAA==@bsf.home1.net", 'A' + i, 'B' + i);
+		CU_ASSERT_EQUAL(cache_insert(&c, cache_hash(B(bt[i])), B(bt[i]), SEC, 1000000, &v), i < 4 ? 1 : 2);
+	}
+	CU_ASSERT_EQUAL(cache_lookup(&c, cache_hash(B(bt[0])), B(bt[0]), 2 * SEC, 1000001, &got), 0);
+	for (int i = 1; i < 5; i++)
+		CU_ASSERT_EQUAL(cache_lookup(&c, cache_hash(B(bt[i])), B(bt[i]), 2 * SEC, 1000001, &got), 1);
+	cache_flush(&c);
+	CU_ASSERT_EQUAL(cache_insert(&c, cache_hash(B(bt[0])), B(bt[0]), SEC, 1000000, &v), 1); /* no eviction */
+	CU_ASSERT_EQUAL(cache_lookup(&c, cache_hash(B(bt[1])), B(bt[1]), 2 * SEC, 1000001, &got), 0);
+	CU_ASSERT_EQUAL(cache_lookup(&c, cache_hash(B(bt[0])), B(bt[0]), 2 * SEC, 1000001, &got), 1);
+	free_cache(&c);
+}
+
 static void add(void)
 {
 	static const struct cu_test_def t[] = {
 		{"session_monotonic", test_session_monotonic},
 		{"session_invalidate", test_session_invalidate},
 		{"answer_cache", test_answer_cache},
+		{"set_core", test_set_core},
 		{NULL, NULL}};
 	cu_add_suite("cache", NULL, NULL, t);
 }
