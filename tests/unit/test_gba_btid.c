@@ -109,6 +109,51 @@ static void test_parse_errors(void)
 	CU_ASSERT_STRING_EQUAL(gba_btid_strerror(-99), "unknown B-TID error");
 }
 
+/* Reference: strict padded base64 (RFC 4648 section 4) of s[0..n) decodes to 16 octets. */
+static int ref_rand_ok(const char *s, size_t n)
+{
+	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	if (n != 24 || s[22] != '=' || s[23] != '=')
+		return 0;
+	for (size_t i = 0; i < 22; i++)
+		if (s[i] == 0 || !strchr(al, s[i]))
+			return 0;
+	return (strchr(al, s[21]) - al) % 16 == 0; /* the 4 unused bits of the last character are 0 */
+}
+
+/* The fast path (24 base64 characters then '@') and the general one agree with a reference on
+ * every single-octet change of a valid B-TID, and the RAND decodes to the same octets. */
+static void test_parse_mutations(void)
+{
+	static const char good[] = "I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net";
+	static const uint8_t want[16] = {0x23, 0x55, 0x3c, 0xbe, 0x96, 0x37, 0xa8, 0x9d,
+					 0x21, 0x8a, 0xe6, 0x4d, 0xae, 0x47, 0xbf, 0x35};
+	static const char subs[] = {'A', 'Q', 'R', 'g', 'z', '0', '9', '+', '/', '=', '@', '-', '.', '!', ' ', '\x80', '\xff'};
+	uint8_t r[GBA_RAND_LEN];
+	size_t off;
+	CU_ASSERT_EQUAL(gba_btid_parse(good, strlen(good), r, &off), GBA_BTID_OK);
+	CU_ASSERT_EQUAL(memcmp(r, want, 16), 0);
+	unsigned mismatch = 0, n = 0;
+	for (size_t pos = 0; pos < 25; pos++)
+		for (size_t k = 0; k < sizeof(subs); k++) {
+			char b[64];
+			memcpy(b, good, sizeof(good));
+			b[pos] = subs[k];
+			const char *at = memchr(b, '@', strlen(good));
+			int expect_ok = at && ref_rand_ok(b, (size_t)(at - b));
+			int got = gba_btid_parse(b, strlen(good), r, &off);
+			mismatch += (got == GBA_BTID_OK) != expect_ok;
+			if (got == GBA_BTID_OK && pos < 24)
+				mismatch += off != 25;
+			n++;
+		}
+	CU_ASSERT_EQUAL(mismatch, 0);
+	CU_ASSERT(n > 400);
+	/* a bad domain after a good RAND still fails on the fast path */
+	CU_ASSERT_EQUAL(gba_btid_parse("I1U8vpY3qJ0hiuZNrke/NQ==@bsf..net", 33, r, &off), GBA_BTID_E_DOMAIN);
+	CU_ASSERT_EQUAL(gba_btid_parse("I1U8vpY3qJ0hiuZNrke/NQ==@", 25, r, &off), GBA_BTID_E_DOMAIN);
+}
+
 static void add(void)
 {
 	static const struct cu_test_def t[] = {
@@ -116,6 +161,7 @@ static void add(void)
 		{"make_errors", test_make_errors},
 		{"parse_ok", test_parse_ok},
 		{"parse_errors", test_parse_errors},
+		{"parse_mutations", test_parse_mutations},
 		{NULL, NULL},
 	};
 	cu_add_suite("gba_btid", NULL, NULL, t);
