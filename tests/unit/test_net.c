@@ -777,6 +777,49 @@ static void test_udp4_reply(void)
 	CU_ASSERT_EQUAL(csum_l4_ip4(f + 14, f + 34, 11), 0xffff);
 }
 
+/* The UDP checksum of every length (odd ones, 8-octet steps, tails of 1-7) and random payloads:
+ * net_udp_reply's sum is what the independent sum in this file computes, the peer accepts the
+ * answer, and any single flipped bit of the payload makes it drop the datagram (udp_checksum). */
+static void test_udp_csum_lengths(void)
+{
+	struct net_iface ifc, peer4, peer6;
+	struct net_pkt p, q;
+	static uint8_t f[1600];
+	make_ifc(&ifc, true);
+	memset(&peer4, 0, sizeof(peer4));
+	memcpy(peer4.mac.addr_bytes, peer_mac, 6);
+	peer4.has_ip4 = true;
+	memcpy(&peer4.ip4, peer_ip4, 4);
+	peer4.udp_port = 40000;
+	peer4.verify_udp_csum = true;
+	peer6 = peer4;
+	peer6.has_ip6 = true;
+	memcpy(peer6.ip6, peer_ip6, 16);
+	srand(14);
+	unsigned bad = 0, rejected = 0, tries = 0;
+	for (unsigned v6 = 0; v6 < 2; v6++)
+		for (uint16_t len = 0; len < 1200; len += (len < 80 ? 1 : 37)) {
+			memset(f, 0, sizeof(f));
+			uint32_t n = load(v6 ? udp6_req_hex : udp4_req_hex, f);
+			CU_ASSERT_FATAL(net_classify(&ifc, f, n, &p) == NET_UDP);
+			for (unsigned i = 0; i < len; i++)
+				f[p.payload_off + i] = (uint8_t)rand();
+			uint32_t fl = net_udp_reply(f, &p, len);
+			uint16_t sum = v6 ? csum_l4_ip6(f + 14, f + p.l4_off, (uint16_t)(8 + len), 17)
+					  : csum_l4_ip4(f + 14, f + p.l4_off, (uint16_t)(8 + len));
+			bad += sum != 0xffff;
+			bad += net_classify(v6 ? &peer6 : &peer4, f, fl, &q) != NET_UDP;
+			if (len > 0) {
+				unsigned bit = (unsigned)rand() % (len * 8u);
+				f[p.payload_off + bit / 8] ^= (uint8_t)(1u << (bit % 8));
+				rejected += net_classify(v6 ? &peer6 : &peer4, f, fl, &q) == -NET_DROP_UDP_CSUM;
+				tries++;
+			}
+		}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(rejected, tries);
+}
+
 static void test_udp6_reply(void)
 {
 	struct net_iface ifc;
@@ -1145,6 +1188,7 @@ static void add(void)
 		{"truncated", test_truncated},
 		{"udp4_reply", test_udp4_reply},
 		{"udp6_reply", test_udp6_reply},
+		{"udp_csum_lengths", test_udp_csum_lengths},
 		{"udp_build", test_udp_build},
 		{"parse_ip", test_parse_ip},
 		{"prefix_parse", test_prefix_parse},
