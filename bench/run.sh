@@ -3,7 +3,8 @@
 # in one invocation, so that every figure can be read as a ratio against the reference runs of the
 # same invocation on the same machine. Everything goes to one folder, bench/results/<UTC timestamp>/
 # (or $BENCH_OUT): each benchmark's JSON (kdf.json, diameter.json, store.json, gbakd.json + .csv and
-# plots), bench.log (this console output), summary.txt and summary.json (the table printed last).
+# plots, capacity.json), bench.log (this console output), summary.txt and summary.json (the table
+# printed last). bench-capacity runs last: its sum of parts reads kdf.json and diameter.json of this run.
 set -u
 cd "$(dirname "$0")/.."
 export BENCH_OUT=${BENCH_OUT:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
@@ -11,9 +12,10 @@ mkdir -p "$BENCH_OUT"
 exec > >(tee "$BENCH_OUT/bench.log") 2>&1
 rc=0
 t0=$SECONDS
-for b in bench/*.sh; do
+for b in $(ls bench/*.sh | grep -v '/capacity.sh$') bench/capacity.sh; do
 	n=$(basename "$b" .sh)
 	case "$n" in run|lib) continue ;; esac
+	[ -f "$b" ] || continue
 	echo "=== bench-$n"
 	t1=$SECONDS
 	bash "$b" || { echo "!! bench-$n failed"; rc=1; }
@@ -75,7 +77,18 @@ if u:
         u["ratio"], u["store_per_s"], u["plain_per_s"]), ">= 0.5", u["met"])
     row("ub: AV fetch p50 / p99, Zh via the lab HSS", "%s / %s us  (store %s / %s us)" % (
         u["zh_av_fetch_us_p50"], u["zh_av_fetch_us_p99"], u["store_av_fetch_us_p50"], u["store_av_fetch_us_p99"]))
-known = {"kdf", "diameter", "store", "diameter_peer", "gbakd", "roaming", "ub"}
+c = load("capacity")
+if c:
+    x, M = c["summary"], lambda v: "%.2f M/s" % ((v or 0) / 1e6)
+    met = x.get("met", {})
+    row("capacity: port ceiling (testpmd 5tswap, net_pcap replay)", "%s per forwarding-core s" % M(x["testpmd_5tswap_per_cpu_s"]["best"]))
+    row("capacity hot: 2001 answers per worker-core second", "%s  (%s ns, %s cycles)" % (M(x["hot_ok_per_cpu_s"]["best"]), x.get("hot_ns_per_answer"), x.get("hot_cycles_per_answer")), ">= 2.5 M/s", met.get("hot_per_s"))
+    row("capacity hot / sum of parts (KDF + parse/build)", "%sx  (parts %s)" % (x.get("hot_vs_parts"), M(x.get("sum_of_parts_per_s"))), ">= 0.6x", met.get("hot_vs_parts"))
+    row("capacity cold / redis-benchmark -P 64 (wall; per Redis CPU s)", "%sx; %sx" % (x.get("cold_vs_redis"), x.get("cold_vs_redis_per_redis_cpu")), ">= 0.8x", met.get("cold_vs_redis"))
+    row("capacity: instructions per query hot / cold (callgrind)", "%s / %s" % (x.get("hot_instr_per_query"), x.get("cold_instr_per_query")), "<= 1500 / 4000", met.get("hot_instr") and met.get("cold_instr"))
+    row("capacity: keys verified (wrong keys / wrong answers)", "%d / %d" % (x["wrong_keys"], x["wrong_answers"]), "0 / 0", met.get("keys_verified"))
+else: row("capacity", "no capacity.json")
+known = {"kdf", "diameter", "store", "diameter_peer", "gbakd", "roaming", "ub", "capacity"}
 others = sorted(f[:-5] for f in os.listdir(d) if f.endswith(".json") and f[:-5] not in known and not f.startswith("summary"))
 if others: row("other benchmarks of this run (see their JSON)", ", ".join(o + ".json" for o in others))
 w = max(len(r[0]) for r in rows); v = max(len(r[1]) for r in rows); t = max(len(r[2]) for r in rows)

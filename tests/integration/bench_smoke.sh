@@ -3,7 +3,9 @@
 # reflector, gbakd hot and cold, short runs) must produce valid JSON, CSV rows and PNG/SVG plots;
 # the load generator's verification must be able to fail: a session whose Ks was replaced in Redis
 # (gbakd answers 2001 with a key that is not the synthetic one) fails the run with exit 3, and so
-# do 5403 answers for sessions the generator believes provisioned.
+# do 5403 answers for sessions the generator believes provisioned. Then bench/capacity.sh with
+# BENCH_SMOKE=1 (issue 14): the replay port, hot / mix / cold, every sampled answer verified, and
+# its verifier must fail on keys of another seed.
 . "$(dirname "$0")/../common/lib.sh"
 t_begin bench_smoke
 t_need_root
@@ -74,6 +76,31 @@ ip netns exec $B_NS_CL taskset -c $B_CPU_CL "$LG" --server $B_SERVER --sessions 
 check_eq "5403 for sessions the generator expects: exit 3" 3 "$?"
 check_eq "wrong_answers = 20" 20 "$(python3 -c "import json;print(json.load(open('$T_TMP/neg2.json'))['wrong_answers'])")"
 b_gbakd_stop
+
+# ---- bench-capacity in smoke mode (issue 14): correctness only, no rate assertions
+COUT=$T_TMP/cap
+BENCH_SMOKE=1 BENCH_OUT=$COUT bash bench/capacity.sh >"$T_TMP/cap.log" 2>&1
+rc=$?
+check_eq "bench/capacity.sh (BENCH_SMOKE=1) exits 0" 0 "$rc"
+[ "$rc" -eq 0 ] || tail -30 "$T_TMP/cap.log"
+C() { python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1])); s = o.get("summary", {})
+print(eval(sys.argv[2], {"o": o, "s": s, "v": s.get("verified", {})}))' "$COUT/capacity.json" "$1" 2>/dev/null; }
+check_eq "capacity.json: the port ceiling, hot, mix and cold were measured" "True" \
+	"$(C 's["testpmd_5tswap_per_cpu_s"]["best"] > 0 and s["hot_ok_per_cpu_s"]["best"] > 0 and s["mix_answers_per_s"]["best"] > 0 and s["cold_ok_per_s"]["best"] > 0')"
+check_eq "capacity: hot answers were all cache hits (no store lookup)" "True" "$(C 'all(r["store_lookups"] == 0 for r in o["runs"] if r["label"] == "hot")')"
+check_eq "capacity: cold answers all came from Redis (no cache hit)" "True" "$(C 'all(r["cache_hits"] == 0 and r["store_lookups"] > 0 for r in o["runs"] if r["label"] == "cold")')"
+check_eq "capacity: redis-benchmark -P 64 measured" "True" "$(C 's["redis_benchmark_P64_per_s"]["best"] > 0')"
+check_eq "capacity: every sampled answer verified (hot, mix, cold), none wrong" "True 0 0" \
+	"$(C 'all(v[m] and v[m]["verified"] > 0 for m in ("hot", "mix", "cold")), s["wrong_keys"], s["wrong_answers"]' | tr -d "(),")"
+check_eq "capacity: mix answers 5403 for the unknown B-TIDs and 2001 for the rest" "True" \
+	"$(C 'v["mix"]["codes"].get("5403", 0) > 0 and v["mix"]["codes"].get("2001", 0) > 0')"
+# the verifier can fail: the same answers checked against another seed's keys
+python3 bench/capacity_gen.py verify "$COUT/logs/capacity/tx-hot.pcap" --seed 8 >"$T_TMP/capv.json"
+check_eq "capacity verifier: keys of another seed -> exit 3" 3 "$?"
+check_eq "capacity verifier: every 2001 answer counted as a wrong key" "True" \
+	"$(python3 -c "import json;o=json.load(open('$T_TMP/capv.json'));print(o['wrong_keys'] == o['codes']['2001'] > 0)")"
 
 "$LG" --server 192.0.2.1:3868 --sessions 10 --mode open >/dev/null 2>&1
 check_eq "loadgen: --mode open without --rate is a usage error (exit 2)" 2 "$?"
