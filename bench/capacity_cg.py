@@ -16,10 +16,23 @@ def total(f):
         if line.startswith("summary:") or line.startswith("totals:"):
             return int(line.split()[1])
     return 0
+def iterations(f):
+    """Calls of the worker's loop body (iterate) in a dump: exact, from callgrind's call counts."""
+    ids, n, want = set(), 0, False
+    for line in open(f):
+        m = re.match(r"^c?fn=\((\d+)\)(?: (\S+))?", line)
+        if m:
+            if m.group(2) and m.group(2).startswith("iterate"):
+                ids.add(m.group(1))
+            want = line.startswith("cfn=") and m.group(1) in ids
+            continue
+        if want and line.startswith("calls="):
+            n += int(line.split("=")[1].split()[0])
+            want = False
+    return n
 ir1, ir2 = total(files[0]), total(files[1])
-mid = lambda a, b, k: (a.get(k, 0) + b.get(k, 0)) / 2
-it1, busy1 = mid(s[0], s[1], "loop_iterations"), mid(s[0], s[1], "busy_iterations")
-it2 = mid(s[2], s[3], "loop_iterations") - it1
+it1, it2 = iterations(files[0]), iterations(files[1])
+busy1 = s[1].get("busy_iterations", 0)   # unchanged once every query is answered
 idle_ir = ir2 / it2 if it2 > 0 else 0
 idle1 = it1 - busy1
 per = (ir1 - idle1 * idle_ir) / n
