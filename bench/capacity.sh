@@ -30,8 +30,9 @@
 # redis-benchmark -P 64; <= 1500 instructions per hot query, <= 4000 per cold query.
 # Output: $BENCH_OUT/capacity.json (+ logs/capacity-*). Knobs: C_FRAMES (2048), C_SECS (3), C_REPS (3),
 #   C_UNKNOWN (0.1), C_CG (1: callgrind), C_CG_REPEAT (8), C_PERF (0; 1: perf record -g -e cpu-clock on
-#   the worker, hot and cold, top functions in the JSON), C_RATES (1; 0: callgrind only), B_CPU_CL (0),
-#   B_CPU_DP (1), B_NICE (-10).
+#   the worker, hot and cold, top functions in the JSON), C_RATES (1; 0: callgrind only), C_MODES ("hot mix
+#   cold"), C_REF (1; 0: no testpmd, redis-benchmark, parts or verification: an A/B of gbakd builds),
+#   B_CPU_CL (0), B_CPU_DP (1), B_NICE (-10).
 #   BENCH_SMOKE=1: correctness only (short, no callgrind, no rate targets), for tests/integration.
 set -u
 cd "$(dirname "$0")/.."
@@ -212,6 +213,7 @@ rm -f "$C_LOGS/rates.jsonl"
 TSC_HZ=0
 if [ "${C_RATES:-1}" = 1 ]; then
 # ---- the port's ceiling: testpmd 5tswap on the identical port and file -------------------------
+if [ "${C_REF:-1}" = 1 ]; then
 echo "--- testpmd 5tswap (port ceiling)"
 TP_PFX=bcaptp$C_ID; t_cleanup_add "rm -rf /var/run/dpdk/$TP_PFX"
 ip netns exec $C_NS nice -n "$B_NICE" python3 bench/capacity_testpmd.py "$C_SECS" "$C_REPS" -- \
@@ -220,9 +222,10 @@ ip netns exec $C_NS nice -n "$B_NICE" python3 bench/capacity_testpmd.py "$C_SECS
 	--vdev "net_pcap0,rx_pcap=$T_TMP/valid.pcap,infinite_rx=1" -- -i --forward-mode=5tswap --nb-cores=1 \
 	--total-num-mbufs=16384 --disable-link-check </dev/null >>"$C_LOGS/rates.jsonl" 2>"$C_LOGS/testpmd.log" ||
 	{ echo "testpmd failed:"; tail "$C_LOGS/testpmd.log"; rc=1; }
+fi
 
 # ---- gbakd: hot, mix, cold -------------------------------------------------------------------
-for mode in hot mix cold; do
+for mode in ${C_MODES:-hot mix cold}; do
 	echo "--- gbakd $mode"
 	ini=$T_TMP/hot.ini; pcap=$T_TMP/valid.pcap
 	[ $mode = cold ] && ini=$T_TMP/cold.ini
@@ -237,6 +240,7 @@ for mode in hot mix cold; do
 	c_gbakd_stop
 done
 
+if [ "${C_REF:-1}" = 1 ]; then
 # ---- the store's ceiling: redis-benchmark on the same Redis, same CPU as the worker -------------
 echo "--- redis-benchmark -t get -P 64 -c 1"
 RC() { ip netns exec $C_NS redis-cli -p $C_REDIS_PORT "$@"; }
@@ -269,6 +273,7 @@ echo "--- verification passes (tx_pcap, independent KDF)"
 c_verify hot "$T_TMP/hot.ini" "$T_TMP/valid.pcap" || rc=1
 c_verify mix "$T_TMP/hot.ini" "$T_TMP/mix.pcap" --unknown "$C_UNKNOWN" || rc=1
 c_verify cold "$T_TMP/cold.ini" "$T_TMP/valid.pcap" || rc=1
+fi # C_REF
 fi # C_RATES
 touch "$C_LOGS/rates.jsonl"
 
