@@ -53,7 +53,7 @@ static inline int find(const struct cache *c, uint32_t set, uint64_t hash, const
 	while (m) {
 		unsigned w = (unsigned)__builtin_ctz(m);
 		const struct cache_entry *e = &c->e[set * CACHE_WAYS + w];
-		if (e->btid_len == len && !memcmp(e->str, btid, len))
+		if (e->btid_len == len && !memcmp(e->btid, btid, len))
 			return (int)w;
 		m &= m - 1;
 	}
@@ -86,7 +86,7 @@ int cache_lookup(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
 	}
 	v->pads = &e->pads;
 	v->rand = e->rand;
-	v->impi = e->str + e->btid_len;
+	v->impi = e->impi;
 	v->impi_len = e->impi_len;
 	v->gba_type = e->gba_type;
 	v->uicc_type = e->uicc_type;
@@ -126,11 +126,11 @@ int cache_insert(struct cache *c, uint64_t hash, const char *btid, uint16_t btid
 		life_s = c->ttl_s;
 	e->valid_until_ns = now_ns + life_s * 1000000000ull;
 	e->btid_len = btid_len;
-	memcpy(e->str, btid, btid_len);
+	memcpy(e->btid, btid, btid_len);
 	e->pads = *v->pads;
 	memcpy(e->rand, v->rand, GBA_RAND_LEN);
 	e->impi_len = v->impi_len;
-	memcpy(e->str + btid_len, v->impi, v->impi_len);
+	memcpy(e->impi, v->impi, v->impi_len);
 	e->gba_type = v->gba_type;
 	e->uicc_type = v->uicc_type;
 	e->bootstrap_time = v->bootstrap_time;

@@ -36,17 +36,16 @@ struct sess_view {
 };
 
 /* One cached session. The tag, insertion stamp and flush epoch of each way live in its set's
- * metadata line (cache_sets.h). Everything a hit reads is contiguous at the start: times, pads,
- * RAND, then the B-TID and the IMPI back to back in str (for the usual lengths three adjacent
- * cache lines); the USS, read only when the session has some, follow. */
+ * metadata line (cache_sets.h); the fields a hit reads come first. */
 struct cache_entry {
 	uint64_t valid_until_ns; /* CLOCK_MONOTONIC */
 	int64_t bootstrap_time, key_expiry;
 	uint16_t btid_len, impi_len, uss_blob_len;
 	uint8_t gba_type, uicc_type, n_uss;
+	char btid[GBA_BTID_MAX_LEN];
 	struct gba_hmac_pads pads;
 	uint8_t rand[GBA_RAND_LEN];
-	char str[GBA_BTID_MAX_LEN + STORE_IMPI_MAX + 1]; /* B-TID (btid_len) || IMPI (impi_len) */
+	char impi[STORE_IMPI_MAX + 1];
 	struct store_uss uss[STORE_USS_MAX];
 	uint8_t uss_blob[CACHE_USS_MAX];
 };
