@@ -16,6 +16,8 @@ struct ctx {
 	const char *path;
 	char *err;
 	size_t errlen;
+	bool reload;                          /* loading against previous tables */
+	bool loaded_rule[ROUTE_MAX_RULES];    /* this file defined the rule at that index */
 };
 
 static int fail(struct ctx *c, const char *sec, const char *key, const char *fmt, ...)
@@ -240,7 +242,7 @@ static const char *const k_relay[] = {"peer", NULL};
 static const char *const k_hop[] = {"addresses", "dest_realm", "timeout_ms", "retries",
 				    "probe_interval_ms", "protected", "gateway_mac", "transport", NULL};
 static const char *const k_diameter[] = {"conf", "log", "log_level", "max_pending", NULL};
-static const char *const k_proxy[] = {"cache_entries", "cache_ttl_s", NULL};
+static const char *const k_forward[] = {"cache_entries", "cache_ttl_s", NULL};
 
 static int load_gbakd(struct ctx *c, struct gbakd_config *cfg)
 {
@@ -364,13 +366,46 @@ static int load_store_cache(struct ctx *c, struct gbakd_config *cfg)
 	return 0;
 }
 
+/* Stable indices (see config.h): a rule or hop named in the previous tables keeps its index (the
+ * new tables start with every previous name as a retired entry), a new name takes the next unused
+ * index, and an index is never given to another name. */
+static int rule_slot(struct ctx *c, const struct gbakd_tables *t, const char *sec, const char *name)
+{
+	for (unsigned i = 0; i < t->policy.n; i++)
+		if (!strcmp(t->policy.rule[i].name, name)) {
+			if (c->loaded_rule[i])
+				return fail(c, sec, NULL, "a rule named '%s' is already defined (naf: and visited: "
+					    "rule names are one name space: counters are kept by name)", name);
+			return (int)i;
+		}
+	if (t->policy.n == ROUTE_MAX_RULES)
+		return fail(c, sec, NULL, c->reload ? "no rule index left: %d rule names have existed since "
+			    "start-up (removed rules keep theirs); restart gbakd to compact"
+			    : "at most %d naf:/visited: sections", ROUTE_MAX_RULES);
+	return (int)t->policy.n;
+}
+
+static int hop_slot(struct ctx *c, const struct gbakd_tables *t, const char *sec, const char *name)
+{
+	for (unsigned i = 0; i < t->nb_hops; i++)
+		if (!strcmp(t->hop[i].name, name))
+			return (int)i; /* sections are unique: a hop name is loaded once */
+	if (t->nb_hops == CFG_MAX_HOPS)
+		return fail(c, sec, NULL, c->reload ? "no hop index left: %d hop names have existed since "
+			    "start-up (removed hops keep theirs); restart gbakd to compact"
+			    : "at most %d hop: sections", CFG_MAX_HOPS);
+	return (int)t->nb_hops;
+}
+
 static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, const char *name)
 {
-	if (cfg->policy.n == ROUTE_MAX_RULES)
-		return fail(c, s, NULL, "at most %d naf:/partner: sections", ROUTE_MAX_RULES);
-	struct route_rule *r = &cfg->policy.rule[cfg->policy.n];
+	int idx = rule_slot(c, cfg->tab, s, name);
+	if (idx < 0)
+		return -1;
+	struct route_rule *r = &cfg->tab->policy.rule[idx];
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
+	c->loaded_rule[idx] = true;
 	if (check_keys(c, s, k_rule) ||
 	    get_names(c, s, "origin_host", r->origin_host, &r->n_origin_host, ROUTE_RULE_MAX_IDS, false) ||
 	    get_names(c, s, "proxy_id", r->proxy_id, &r->n_proxy_id, ROUTE_RULE_MAX_IDS, false) ||
@@ -422,8 +457,8 @@ static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, con
 		r->n_require_uss = (unsigned)n;
 	}
 	/* a trusted relay is never the identity of a query (the walk goes past it) */
-	for (unsigned k = 0; k < cfg->policy.n_relay; k++) {
-		const char *rl = cfg->policy.relay[k];
+	for (unsigned k = 0; k < cfg->tab->policy.n_relay; k++) {
+		const char *rl = cfg->tab->policy.relay[k];
 		const uint8_t *u = (const uint8_t *)rl;
 		for (unsigned i = 0; i < r->n_origin_host; i++)
 			if (route_id_eq(u, strlen(rl), r->origin_host[i]))
@@ -434,7 +469,9 @@ static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, con
 				return fail(c, s, "proxy_id", "'%s' is a trusted relay ([relay:] peer): a relay is "
 					    "never the identity of a query", rl);
 	}
-	cfg->policy.n++;
+	if ((unsigned)idx == cfg->tab->policy.n)
+		cfg->tab->policy.n++;
+	cfg->tab->nb_live_rules++;
 	return 0;
 }
 
@@ -442,7 +479,7 @@ static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, con
  * Route-Record it appends, the peer it received a query from (RFC 6733 §6.1.9) */
 static int load_relay(struct ctx *c, struct gbakd_config *cfg, const char *s)
 {
-	if (cfg->policy.n_relay == ROUTE_MAX_RELAYS)
+	if (cfg->tab->policy.n_relay == ROUTE_MAX_RELAYS)
 		return fail(c, s, NULL, "at most %d relay: sections", ROUTE_MAX_RELAYS);
 	if (check_keys(c, s, k_relay))
 		return -1;
@@ -453,16 +490,16 @@ static int load_relay(struct ctx *c, struct gbakd_config *cfg, const char *s)
 		return fail(c, s, "peer", "'%s' is not a Diameter identity (a DNS name, no wildcard)", v);
 	if (cfg->dia_conf[0] == '\0')
 		return fail(c, s, NULL, "relays are Diameter peers: needs a [diameter] section");
-	if (route_is_relay(&cfg->policy, (const uint8_t *)v, strlen(v)))
+	if (route_is_relay(&cfg->tab->policy, (const uint8_t *)v, strlen(v)))
 		return fail(c, s, "peer", "'%s' is already another relay section's peer", v);
-	snprintf(cfg->policy.relay[cfg->policy.n_relay++], ROUTE_DNS_MAX + 1, "%s", v);
+	snprintf(cfg->tab->policy.relay[cfg->tab->policy.n_relay++], ROUTE_DNS_MAX + 1, "%s", v);
 	return 0;
 }
 
 static int hop_index(const struct gbakd_config *cfg, const char *name)
 {
-	for (unsigned i = 0; i < cfg->nb_hops; i++)
-		if (!strcmp(cfg->hop[i].name, name))
+	for (unsigned i = 0; i < cfg->tab->nb_hops; i++)
+		if (!cfg->tab->hop[i].retired && !strcmp(cfg->tab->hop[i].name, name))
 			return (int)i;
 	return -1;
 }
@@ -493,11 +530,15 @@ static int add_hop_addr(void *a, const char *item)
 
 static int load_hop(struct ctx *c, struct gbakd_config *cfg, const char *s, const char *name)
 {
-	if (cfg->nb_hops == CFG_MAX_HOPS)
-		return fail(c, s, NULL, "at most %d hop: sections", CFG_MAX_HOPS);
-	struct cfg_hop *h = &cfg->hop[cfg->nb_hops];
+	int idx = hop_slot(c, cfg->tab, s, name);
+	if (idx < 0)
+		return -1;
+	struct cfg_hop *h = &cfg->tab->hop[idx];
 	memset(h, 0, sizeof(*h));
 	snprintf(h->name, sizeof(h->name), "%s", name);
+	if ((unsigned)idx == cfg->tab->nb_hops)
+		cfg->tab->nb_hops++;
+	cfg->tab->nb_live_hops++;
 	if (check_keys(c, s, k_hop) || get_str(c, s, "dest_realm", h->dest_realm, sizeof(h->dest_realm), true) ||
 	    get_uint(c, s, "timeout_ms", &h->timeout_ms, 200, 1, 60000) ||
 	    get_uint(c, s, "retries", &h->retries, 1, 0, 16) ||
@@ -513,7 +554,6 @@ static int load_hop(struct ctx *c, struct gbakd_config *cfg, const char *s, cons
 		h->diameter = true;
 		h->retries = 0;
 		h->probe_interval_ms = 0;
-		cfg->nb_hops++;
 		return 0;
 	}
 	if (t && strcmp(t, "udp"))
@@ -536,7 +576,6 @@ static int load_hop(struct ctx *c, struct gbakd_config *cfg, const char *s, cons
 		memcpy(h->gw_mac, m.addr_bytes, 6);
 		h->has_gw_mac = true;
 	}
-	cfg->nb_hops++;
 	return 0;
 }
 
@@ -549,24 +588,24 @@ static int load_realm(struct ctx *c, struct gbakd_config *cfg, const char *s, co
 	enum route_action act;
 	int hop = 0;
 	if (a == NULL)
-		return fail(c, s, "action", "required (local | partner | reject)");
+		return fail(c, s, "action", "required (local | forward | reject)");
 	if (!strcmp(a, "local")) {
 		act = ROUTE_LOCAL;
 		cfg->has_local_realm = true;
 	} else if (!strcmp(a, "reject")) {
 		act = ROUTE_NOT_SERVED;
-	} else if (!strcmp(a, "partner")) {
+	} else if (!strcmp(a, "forward")) {
 		act = ROUTE_PARTNER;
 		const char *h = get(c, s, "hop");
 		if (h == NULL)
-			return fail(c, s, "hop", "required for action = partner");
+			return fail(c, s, "hop", "required for action = forward");
 		hop = hop_index(cfg, h);
 		if (hop < 0)
 			return fail(c, s, "hop", "no section [hop:%s]", h);
 	} else {
-		return fail(c, s, "action", "'%s' is not local | partner | reject", a);
+		return fail(c, s, "action", "'%s' is not local | forward | reject", a);
 	}
-	int r = route_realm_add(&cfg->realms, pattern, act, (uint16_t)hop, name);
+	int r = route_realm_add(&cfg->tab->realms, pattern, act, (uint16_t)hop, name);
 	if (r == -EEXIST)
 		return fail(c, s, "pattern", "'%s' is already in another realm section", pattern);
 	if (r < 0)
@@ -599,9 +638,9 @@ static bool same_party(const struct route_rule *a, const struct route_rule *b)
 }
 static int check_prefix_owners(struct ctx *c, const struct gbakd_config *cfg)
 {
-	for (unsigned i = 0; i < cfg->policy.n; i++)
+	for (unsigned i = 0; i < cfg->tab->policy.n; i++)
 		for (unsigned j = 0; j < i; j++) {
-			const struct route_rule *a = &cfg->policy.rule[i], *b = &cfg->policy.rule[j];
+			const struct route_rule *a = &cfg->tab->policy.rule[i], *b = &cfg->tab->policy.rule[j];
 			if (same_party(a, b)) /* one party's rules (e.g. per domain): no choice to make */
 				continue;
 			for (unsigned x = 0; x < a->n_prefix; x++)
@@ -623,19 +662,19 @@ static int build_sources(struct ctx *c, struct gbakd_config *cfg)
 {
 	if (check_prefix_owners(c, cfg))
 		return -1;
-	for (unsigned i = 0; i < cfg->policy.n; i++) {
-		const struct route_rule *r = &cfg->policy.rule[i];
+	for (unsigned i = 0; i < cfg->tab->policy.n; i++) {
+		const struct route_rule *r = &cfg->tab->policy.rule[i];
 		for (unsigned k = 0; k < r->n_prefix; k++)
-			if (route_sources_add(&cfg->sources, &r->prefix[k]) < 0)
+			if (route_sources_add(&cfg->tab->sources, &r->prefix[k]) < 0)
 				return fail(c, "naf:*", "source", "more than %d distinct prefixes over all rules",
 					    ROUTE_MAX_SOURCES);
 	}
-	for (unsigned h = 0; h < cfg->nb_hops; h++)
-		for (unsigned a = 0; a < cfg->hop[h].nb_addrs; a++) {
-			struct net_prefix x = {.family = cfg->hop[h].family[a],
-					       .len = (uint8_t)(cfg->hop[h].family[a] == 6 ? 128 : 32)};
-			memcpy(x.addr, cfg->hop[h].addr[a], x.family == 6 ? 16 : 4);
-			if (route_sources_add(&cfg->sources, &x) < 0)
+	for (unsigned h = 0; h < cfg->tab->nb_hops; h++)
+		for (unsigned a = 0; a < cfg->tab->hop[h].nb_addrs; a++) {
+			struct net_prefix x = {.family = cfg->tab->hop[h].family[a],
+					       .len = (uint8_t)(cfg->tab->hop[h].family[a] == 6 ? 128 : 32)};
+			memcpy(x.addr, cfg->tab->hop[h].addr[a], x.family == 6 ? 16 : 4);
+			if (route_sources_add(&cfg->tab->sources, &x) < 0)
 				return fail(c, "hop:*", "addresses", "more than %d distinct source prefixes and hop "
 					    "addresses", ROUTE_MAX_SOURCES);
 		}
@@ -672,6 +711,27 @@ static int check_lengths(struct ctx *c, char **secs, int n)
 	return 0;
 }
 
+/* Spellings renamed in gbakd 0.2 (one name per concept: README "Live configuration"): refused
+ * with the new one, so an old file cannot half-load (an ignored [proxy] would lose its cache). */
+static int check_renamed(struct ctx *c, char **secs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *s = secs[i];
+		if (!strncmp(s, "partner:", 8))
+			return fail(c, s, NULL, "renamed to [visited:%s] (a home-side rule for a visited network's "
+				    "Zn-Proxy; same keys)", s + 8);
+		if (!strcmp(s, "proxy"))
+			return fail(c, s, NULL, "renamed to [forward] (the answer cache for forwarded queries; same "
+				    "keys)");
+		if (!strncmp(s, "realm:", 6)) {
+			const char *a = rte_cfgfile_get_entry(c->f, s, "action");
+			if (a && !strcmp(a, "partner"))
+				return fail(c, s, "action", "'partner' renamed to 'forward' (action = forward, hop = NAME)");
+		}
+	}
+	return 0;
+}
+
 /* rte_cfgfile_load failed: say why when we can (unreadable file, a line too long for its buffer) */
 static void load_failed(const char *path, char *err, size_t errlen)
 {
@@ -700,13 +760,43 @@ static void load_failed(const char *path, char *err, size_t errlen)
 			 "lines)", path);
 }
 
-int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, size_t errlen)
+/* the new tables start with the previous ones' rule and hop names, retired (see config.h) */
+static void tables_seed(struct gbakd_tables *t, const struct gbakd_tables *prev)
+{
+	t->gen = prev ? prev->gen + 1 : 1;
+	if (prev == NULL)
+		return;
+	t->policy.n = prev->policy.n;
+	for (unsigned i = 0; i < prev->policy.n; i++)
+		snprintf(t->policy.rule[i].name, sizeof(t->policy.rule[i].name), "%s", prev->policy.rule[i].name);
+	t->nb_hops = prev->nb_hops;
+	for (unsigned i = 0; i < prev->nb_hops; i++) {
+		snprintf(t->hop[i].name, sizeof(t->hop[i].name), "%s", prev->hop[i].name);
+		t->hop[i].retired = true;
+	}
+}
+
+void gbakd_config_free(struct gbakd_config *cfg)
+{
+	free(cfg->tab);
+	cfg->tab = NULL;
+}
+
+int gbakd_config_load(const char *path, struct gbakd_config *cfg, const struct gbakd_tables *prev,
+		      char *err, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	struct ctx c = {NULL, path, err, errlen};
+	struct ctx c = {NULL, path, err, errlen, prev != NULL, {false}};
+	cfg->tab = calloc(1, sizeof(*cfg->tab));
+	if (cfg->tab == NULL) {
+		snprintf(err, errlen, "%s: out of memory for the tables", path);
+		return -1;
+	}
+	tables_seed(cfg->tab, prev);
 	c.f = rte_cfgfile_load(path, 0);
 	if (c.f == NULL) {
 		load_failed(path, err, errlen);
+		gbakd_config_free(cfg);
 		return -1;
 	}
 	int n = rte_cfgfile_num_sections(c.f, NULL, 0);
@@ -726,7 +816,7 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 				fail(&c, secs[i], NULL, "section appears twice (merge the two)");
 				goto out;
 			}
-	if (check_lengths(&c, secs, n))
+	if (check_lengths(&c, secs, n) || check_renamed(&c, secs, n))
 		goto out;
 	if (load_gbakd(&c, cfg) || load_workers(&c, cfg))
 		goto out;
@@ -767,29 +857,29 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 	for (int i = 0; i < n; i++) {
 		const char *s = secs[i];
 		if ((!strncmp(s, "naf:", 4) && load_rule(&c, cfg, s, s + 4)) ||
-		    (!strncmp(s, "partner:", 8) && load_rule(&c, cfg, s, s + 8)))
+		    (!strncmp(s, "visited:", 8) && load_rule(&c, cfg, s, s + 8)))
 			goto out;
 		if (strcmp(s, "gbakd") && strcmp(s, "workers") && strcmp(s, "store") && strcmp(s, "cache") &&
-		    strcmp(s, "proxy") && strcmp(s, "diameter") && strcmp(s, "ub") && strncmp(s, "port", 4) && strcmp(s, "eap") &&
-		    strncmp(s, "radius_client:", 14) &&
+		    strcmp(s, "forward") && strcmp(s, "diameter") && strcmp(s, "ub") && strncmp(s, "port", 4) &&
+		    strcmp(s, "eap") && strncmp(s, "radius_client:", 14) &&
 		    strncmp(s, "hop:", 4) && strncmp(s, "realm:", 6) && strncmp(s, "naf:", 4) &&
-		    strncmp(s, "partner:", 8) && strncmp(s, "relay:", 6)) {
+		    strncmp(s, "visited:", 8) && strncmp(s, "relay:", 6)) {
 			fail(&c, s, NULL, "unknown section");
 			goto out;
 		}
 	}
-	for (unsigned h = 0; h < cfg->nb_hops; h++)
-		if (cfg->hop[h].diameter && cfg->dia_conf[0] == '\0') {
+	for (unsigned h = 0; h < cfg->tab->nb_hops; h++)
+		if (cfg->tab->hop[h].diameter && cfg->dia_conf[0] == '\0') {
 			char sec[80];
-			snprintf(sec, sizeof(sec), "hop:%s", cfg->hop[h].name);
+			snprintf(sec, sizeof(sec), "hop:%s", cfg->tab->hop[h].name);
 			fail(&c, sec, "transport", "diameter hops need a [diameter] section");
 			goto out;
 		}
 	if (build_sources(&c, cfg))
 		goto out;
-	if (load_store_cache(&c, cfg) || check_keys(&c, "proxy", k_proxy) ||
-	    get_uint(&c, "proxy", "cache_entries", &cfg->proxy_cache_entries, 0, 0, 1u << 24) ||
-	    get_uint(&c, "proxy", "cache_ttl_s", &cfg->proxy_cache_ttl_s, 60, 1, 86400))
+	if (load_store_cache(&c, cfg) || check_keys(&c, "forward", k_forward) ||
+	    get_uint(&c, "forward", "cache_entries", &cfg->proxy_cache_entries, 0, 0, 1u << 24) ||
+	    get_uint(&c, "forward", "cache_ttl_s", &cfg->proxy_cache_ttl_s, 60, 1, 86400))
 		goto out;
 	if (ub_config_load(c.f, path, cfg, err, errlen) < 0) /* [ub]: ub_config.c */
 		goto out;
@@ -799,12 +889,12 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, siz
 		fail(&c, "port0", NULL, "at least one [port<N>] section is needed");
 		goto out;
 	}
-	if (cfg->realms.n == 0) {
+	if (cfg->tab->realms.n == 0) {
 		fail(&c, "realm:*", NULL, "at least one [realm:<name>] section is needed");
 		goto out;
 	}
-	if (cfg->policy.n == 0) {
-		fail(&c, "naf:*", NULL, "no [naf:<name>] or [partner:<name>] section: nobody could ask");
+	if (cfg->tab->nb_live_rules == 0) {
+		fail(&c, "naf:*", NULL, "no [naf:<name>] or [visited:<name>] section: nobody could ask");
 		goto out;
 	}
 	rc = 0;
@@ -812,5 +902,90 @@ out:
 	free(secs);
 	free(names);
 	rte_cfgfile_close(c.f);
+	if (rc < 0)
+		gbakd_config_free(cfg);
 	return rc;
+}
+
+/* ---- what a reload may not change ------------------------------------------------------------ */
+#define LIVE_SECTIONS "only [naf:], [visited:], [relay:], [realm:] and [hop:] reload live"
+
+static int fixed_changed(const char *path, char *err, size_t errlen, const char *sec, const char *key)
+{
+	if (key)
+		snprintf(err, errlen, "%s: [%s] %s: changed, needs a restart (%s; reload refused, the running "
+			 "tables stay)", path, sec, key, LIVE_SECTIONS);
+	else
+		snprintf(err, errlen, "%s: [%s]: changed, needs a restart (%s; reload refused, the running tables "
+			 "stay)", path, sec, LIVE_SECTIONS);
+	return -1;
+}
+
+int gbakd_config_fixed_same(const struct gbakd_config *a, const struct gbakd_tables *a_tab,
+			    const struct gbakd_config *b, const char *path, char *err, size_t errlen)
+{
+#define FIX(cond, sec, key)                                                   \
+	do {                                                                  \
+		if (cond)                                                     \
+			return fixed_changed(path, err, errlen, sec, key);    \
+	} while (0)
+#define NE(f) (a->f != b->f)
+#define SNE(f) (strcmp(a->f, b->f) != 0)
+	FIX(SNE(origin_host), "gbakd", "origin_host");
+	FIX(SNE(origin_realm), "gbakd", "origin_realm");
+	FIX(NE(udp_port), "gbakd", "udp_port");
+	FIX(NE(kdf_impl), "gbakd", "kdf");
+	FIX(NE(max_inflight), "gbakd", "max_inflight");
+	FIX(NE(drain_timeout_ms), "gbakd", "drain_timeout_ms");
+	FIX(NE(mbufs_per_queue), "gbakd", "mbufs_per_queue");
+	FIX(NE(idle), "workers", "idle");
+	FIX(NE(idle_spin_polls), "workers", "idle_spin_polls");
+	FIX(NE(idle_sleep_us), "workers", "idle_sleep_us");
+	FIX(NE(nb_ports), "port*", "ports (sections)");
+	for (unsigned i = 0; i < a->nb_ports; i++) {
+		const struct cfg_port *p = &a->port[i], *q = &b->port[i];
+		char sec[16];
+		snprintf(sec, sizeof(sec), "port%u", q->port_id);
+		FIX(p->port_id != q->port_id, sec, NULL);
+		FIX(p->nb_queues != q->nb_queues, sec, "queues");
+		FIX(p->rx_desc != q->rx_desc, sec, "rx_desc");
+		FIX(p->tx_desc != q->tx_desc, sec, "tx_desc");
+		FIX(p->ifc.has_ip4 != q->ifc.has_ip4 || (p->ifc.has_ip4 && p->ifc.ip4 != q->ifc.ip4), sec, "ipv4");
+		FIX(p->ifc.has_ip6 != q->ifc.has_ip6 || memcmp(p->ifc.ip6, q->ifc.ip6, 16), sec, "ipv6");
+		FIX(p->ifc.verify_udp_csum != q->ifc.verify_udp_csum, sec, "verify_udp_checksum");
+		FIX(p->csum_offload_allowed != q->csum_offload_allowed, sec, "checksum_offload");
+	}
+	FIX(SNE(redis), "store", "redis");
+	FIX(SNE(redis_user), "store", "user");
+	FIX(SNE(redis_password), "store", "password");
+	FIX(NE(store_connect_timeout_ms), "store", "connect_timeout_ms");
+	FIX(NE(store_reply_timeout_ms), "store", "reply_timeout_ms");
+	FIX(NE(cache_entries), "cache", "entries");
+	FIX(NE(cache_ttl_s), "cache", "ttl_s");
+	FIX(SNE(revoke_channel), "cache", "revoke_channel");
+	FIX(NE(revoke_bound_ms), "cache", "revoke_bound_ms");
+	FIX(NE(proxy_cache_entries), "forward", "cache_entries");
+	FIX(NE(proxy_cache_ttl_s), "forward", "cache_ttl_s");
+	FIX(SNE(dia_conf), "diameter", "conf");
+	FIX(SNE(dia_log), "diameter", "log");
+	FIX(NE(dia_log_level), "diameter", "log_level");
+	FIX(NE(dia_max_pending), "diameter", "max_pending");
+	FIX(memcmp(&a->ub, &b->ub, sizeof(a->ub)) != 0, "ub", NULL); /* zeroed, then filled: comparable */
+	FIX(memcmp(&a->eap, &b->eap, sizeof(a->eap)) != 0, "eap", NULL); /* [eap], [radius_client:] */
+#undef SNE
+#undef NE
+#undef FIX
+	/* the tables may change, except where they need resources made at start-up only */
+	if (b->has_local_realm && !a->has_local_realm) {
+		snprintf(err, errlen, "%s: [realm:*] action: local realms need the store connections gbakd "
+			 "opens at start-up only (it started without a local realm): needs a restart (reload refused, "
+			 "the running tables stay)", path);
+		return -1;
+	}
+	if (b->tab->nb_live_hops > 0 && a_tab->nb_hops == 0) {
+		snprintf(err, errlen, "%s: [hop:*]: gbakd started without hops (no forwarding state on the "
+			 "workers): the first hop needs a restart (reload refused, the running tables stay)", path);
+		return -1;
+	}
+	return 0;
 }

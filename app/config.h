@@ -1,5 +1,14 @@
 /* gbakd configuration: the INI file given with --config (config/gbakd.ini documents every key).
- * Loaded once at start-up with DPDK's rte_cfgfile; every error names the section, key and reason. */
+ * Loaded at start-up with DPDK's rte_cfgfile; every error names the section, key and reason.
+ *
+ * Two parts. struct gbakd_config: settings fixed for the process's life (ports, workers, store,
+ * caches, [diameter], [ub]). struct gbakd_tables: the policy, realm and hop tables, one immutable
+ * snapshot that a reload (app/reload.c: SIGHUP, gbactl reload) replaces as a whole. Rule and hop
+ * indices are stable by name across snapshots: a rule or hop that stays keeps its index (so a
+ * query in flight across a swap, per-rule counters and per-hop runtime state still refer to it),
+ * one that goes leaves a retired entry (its name, nothing else: it matches nothing), one that is
+ * new takes the next unused index. An index is never given to another name, so over a process's
+ * life at most ROUTE_MAX_RULES rule names and CFG_MAX_HOPS hop names exist (a restart compacts). */
 #ifndef GBAKD_CONFIG_H
 #define GBAKD_CONFIG_H
 
@@ -28,7 +37,7 @@ struct cfg_port {
 	bool csum_offload;         /* the port computes IPv4/UDP TX checksums (set at port start) */
 };
 
-/* A partner's home BSF(s) reached over UDP Zn' (roaming). */
+/* [hop:NAME]: the next hop toward a home network's BSF(s): UDP Zn' or Diameter (forwarding). */
 struct cfg_hop {
 	char name[ROUTE_NAME_MAX];
 	unsigned nb_addrs;
@@ -43,7 +52,26 @@ struct cfg_hop {
 	bool diameter;                          /* transport = diameter: via freeDiameter, by dest_realm */
 	uint8_t gw_mac[6];                      /* next-hop MAC on the port (static neighbour) */
 	bool has_gw_mac;
+	bool retired;                           /* removed by a reload: only the name is left */
 };
+
+/* The tables a reload replaces (see the file comment). Workers read them through their own
+ * snapshot pointer (struct worker tab), control threads under reload_tables_lock(). */
+struct gbakd_tables {
+	uint64_t gen;                 /* 1 at start-up, +1 per applied reload */
+	struct route_table realms;
+	struct route_policy policy;   /* [naf:], [visited:] rules (stable indices) and [relay:] relays */
+	struct route_sources sources; /* UDP sources that get answers at all (rules, hop addresses) */
+	unsigned nb_hops;             /* hop indices in use (live and retired) */
+	struct cfg_hop hop[CFG_MAX_HOPS];
+	unsigned nb_live_rules, nb_live_hops;
+};
+
+/* A rule left by a removed section has no names: it matches no query. */
+static inline bool cfg_rule_live(const struct route_rule *r)
+{
+	return r->n_origin_host > 0 || r->n_proxy_id > 0;
+}
 
 struct gbakd_config {
 	char origin_host[ROUTE_DNS_MAX + 1];
@@ -72,13 +100,9 @@ struct gbakd_config {
 	unsigned drain_timeout_ms; /* at SIGINT/SIGTERM */
 	enum gba_kdf_impl kdf_impl;
 
-	struct route_table realms;
-	struct route_policy policy;   /* [naf:], [partner:] rules and [relay:] trusted relays */
-	struct route_sources sources; /* UDP sources that get answers at all (rules, hop addresses) */
+	struct gbakd_tables *tab;     /* the tables loaded with this file (owned; see gbakd_config_free) */
 
-	unsigned nb_hops;
-	struct cfg_hop hop[CFG_MAX_HOPS];
-	unsigned proxy_cache_entries; /* visited-side answer cache per worker; 0 = off */
+	unsigned proxy_cache_entries; /* [forward] answer cache per worker; 0 = off */
 	unsigned proxy_cache_ttl_s;   /* an answer is reused at most this long (never past its key expiry) */
 
 	bool has_local_realm;
@@ -93,8 +117,19 @@ struct gbakd_config {
 	struct eap_config eap;    /* [eap], [radius_client:NAME]: the EAP-AKA server (eap_config.h) */
 };
 
-/* Load and validate path into cfg (zeroed first). Returns 0, or -1 with a one-line message
- * "FILE: [section] key: reason" in err. */
-int gbakd_config_load(const char *path, struct gbakd_config *cfg, char *err, size_t errlen);
+/* Load and validate path into cfg (zeroed first; cfg->tab allocated). prev: the running tables
+ * (a reload) whose rule and hop indices the new tables keep by name, or NULL (start-up). Returns
+ * 0, or -1 with a one-line message "FILE: [section] key: reason" in err (cfg->tab then NULL). */
+int gbakd_config_load(const char *path, struct gbakd_config *cfg, const struct gbakd_tables *prev,
+		      char *err, size_t errlen);
+
+/* Free what gbakd_config_load allocated for cfg (its tables, unless taken: set cfg->tab = NULL). */
+void gbakd_config_free(struct gbakd_config *cfg);
+
+/* A reload may change only the tables. Compares the settings of the running configuration run
+ * (its tables run_tab) with those of next (loaded from path). Returns 0 when every fixed setting is the same, else -1
+ * with "FILE: [section] key: changed, needs a restart (...)" in err for the first difference. */
+int gbakd_config_fixed_same(const struct gbakd_config *run, const struct gbakd_tables *run_tab,
+			    const struct gbakd_config *next, const char *path, char *err, size_t errlen);
 
 #endif

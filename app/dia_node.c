@@ -282,7 +282,7 @@ int dia_node_forward(struct worker *w, const struct slot *s, uint16_t gen, uint1
 		return -ENOBUFS;
 	struct dia_hop_req *f = obj;
 	const struct zn_bir *b = &s->bir;
-	const struct cfg_hop *h = &w->cfg->hop[hop];
+	const struct cfg_hop *h = &w->tab->hop[hop];
 	f->worker = (uint16_t)w->idx;
 	f->gen = gen;
 	f->slot = gbakd_slot_idx(w, s);

@@ -221,7 +221,7 @@ int eap_config_load(struct rte_cfgfile *f, const char *path, struct gbakd_config
 		return efail(&c, "bsf_domain", "required (domain of the B-TIDs)");
 	if (!gba_btid_domain_valid(e->bsf_domain, strlen(e->bsf_domain)))
 		return efail(&c, "bsf_domain", "'%s' is not a DNS name", e->bsf_domain);
-	const struct route_realm *rr = route_realm_lookup(&cfg->realms, e->bsf_domain, strlen(e->bsf_domain));
+	const struct route_realm *rr = route_realm_lookup(&cfg->tab->realms, e->bsf_domain, strlen(e->bsf_domain));
 	if (rr == NULL || rr->action != ROUTE_LOCAL)
 		return efail(&c, "bsf_domain", "'%s' is not in a [realm:...] with action = local: NAFs could not "
 			     "use the B-TIDs issued under it", e->bsf_domain);

@@ -29,7 +29,7 @@
  * Health: worker 0 probes every address with Device-Watchdog-Requests; an address is healthy after
  * a DWA or an answer, unhealthy after a timeout or three unanswered probes. Next-hop MACs come from
  * neigh.c (ARP, neighbour discovery, or the hop's gateway_mac).
- * Optional answer cache (config [proxy] cache_entries, cache_ttl_s; lib/cache): successful answers
+ * Optional answer cache (config [forward] cache_entries, cache_ttl_s; lib/cache): successful answers
  * keyed by (B-TID, NAF-Id, GSIDs, GBA_U awareness), used for at most cache_ttl_s (monotonic) and
  * never past Key-ExpiryTime; forward_cache_invalidate() drops a B-TID's answers (revocation).
  */
@@ -52,6 +52,7 @@
 #include "gbakd.h"
 #include "neigh.h"
 #include "route/route.h"
+#include "tables.h"
 
 #define PROBE_MISSES_DOWN 3
 #define FWD_ATTEMPTS_MAX 17 /* [hop] retries <= 16 */
@@ -114,8 +115,9 @@ static inline uint32_t rd32(const uint8_t *p)
 int forward_worker_init(struct worker *w)
 {
 	const struct gbakd_config *c = w->cfg;
+	const struct gbakd_tables *t = w->tab;
 	w->fwd = NULL;
-	if (c->nb_hops == 0)
+	if (t->nb_hops == 0)
 		return 0;
 	if (w->nb_slots > FWD_SLOTS_MAX) {
 		fprintf(stderr, "[gbakd] max_inflight: at most %u when hops are configured\n", FWD_SLOTS_MAX);
@@ -127,7 +129,7 @@ int forward_worker_init(struct worker *w)
 		return -ENOMEM;
 	p->links = rte_zmalloc_socket("gbakd_ptimer", sizeof(struct fwd_tq_link) * w->nb_slots,
 				      RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
-	if (p->links == NULL || fwd_tq_init(&p->tq, p->links, w->nb_slots, c->nb_hops) < 0)
+	if (p->links == NULL || fwd_tq_init(&p->tq, p->links, w->nb_slots, CFG_MAX_HOPS) < 0)
 		return -ENOMEM;
 	p->fs = rte_zmalloc_socket("gbakd_fslot", sizeof(struct fwd_slot) * w->nb_slots, RTE_CACHE_LINE_SIZE,
 				   (int)rte_socket_id());
@@ -138,10 +140,10 @@ int forward_worker_init(struct worker *w)
 		fprintf(stderr, "[gbakd] getrandom: %s (forwarding needs unpredictable ids)\n", strerror(-r));
 		return r;
 	}
-	for (unsigned h = 0; h < c->nb_hops; h++)
-		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++)
+	for (unsigned h = 0; h < t->nb_hops; h++)
+		for (unsigned a = 0; a < t->hop[h].nb_addrs; a++)
 			hop_rt[h][a].healthy = 1;
-	neigh_init(c);
+	neigh_init(t);
 	if (c->proxy_cache_entries) {
 		void *mem = rte_zmalloc_socket("gbakd_pcache", ans_cache_mem_size(c->proxy_cache_entries),
 					       RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
@@ -156,11 +158,12 @@ int forward_worker_init(struct worker *w)
 }
 
 /* ---- answer cache (visited side) ------------------------------------------------------------ */
-/* key = B-TID || 0 || NAF-Id || GBA_U awareness || GSID, ... */
-static int pcache_key(const struct zn_bir *b, uint8_t *key)
+/* key = B-TID || 0 || NAF-Id || GBA_U awareness || hop || GSID, ... (the hop index: after a
+ * reload routes the realm over another hop, that hop's home answers, not the old one's cache) */
+static int pcache_key(const struct zn_bir *b, uint16_t hop, uint8_t *key)
 {
 	size_t n = 0;
-	if ((size_t)b->btid.len + b->naf_id.len + 2 + 8 * 10 > ANS_CACHE_KEY_MAX)
+	if ((size_t)b->btid.len + b->naf_id.len + 3 + 8 * 10 > ANS_CACHE_KEY_MAX)
 		return -1;
 	memcpy(key + n, b->btid.p, b->btid.len);
 	n += b->btid.len;
@@ -168,6 +171,7 @@ static int pcache_key(const struct zn_bir *b, uint8_t *key)
 	memcpy(key + n, b->naf_id.p, b->naf_id.len);
 	n += b->naf_id.len;
 	key[n++] = (uint8_t)b->gba_u_aware;
+	key[n++] = (uint8_t)hop; /* < CFG_MAX_HOPS */
 	for (unsigned i = 0; i < b->n_gsid && n + b->gsid[i].len + 1 < ANS_CACHE_KEY_MAX; i++) {
 		memcpy(key + n, b->gsid[i].p, b->gsid[i].len);
 		n += b->gsid[i].len;
@@ -181,7 +185,7 @@ static int pcache_answer(struct worker *w, struct slot *s, uint16_t hop, uint32_
 {
 	struct forward_worker *p = w->fwd;
 	uint8_t key[ANS_CACHE_KEY_MAX];
-	int klen = pcache_key(&s->bir, key);
+	int klen = pcache_key(&s->bir, hop, key);
 	if (klen < 0)
 		return 0;
 	const struct ans_cache_ent *e = ans_cache_lookup(&p->pc, key, (uint16_t)klen, s->bir.btid.len, w->now_ns,
@@ -215,11 +219,11 @@ static int pcache_answer(struct worker *w, struct slot *s, uint16_t hop, uint32_
 	return len;
 }
 
-static void pcache_store(struct worker *w, const struct slot *s, const uint8_t *ans, uint16_t len,
+static void pcache_store(struct worker *w, const struct slot *s, uint16_t hop, const uint8_t *ans, uint16_t len,
 			 int64_t key_expiry)
 {
 	uint8_t key[ANS_CACHE_KEY_MAX];
-	int klen = pcache_key(&s->bir, key);
+	int klen = pcache_key(&s->bir, hop, key);
 	if (klen >= 0)
 		ans_cache_store(&w->fwd->pc, key, (uint16_t)klen, s->bir.btid.len, ans, len, w->now_ns, w->now_s,
 				key_expiry);
@@ -242,11 +246,11 @@ static bool from_addr(const struct cfg_hop *h, unsigned a, const uint8_t *pkt, c
 }
 
 /* The UDP hop one of whose addresses sent the datagram, or -1. */
-static int hop_of_source(const struct gbakd_config *c, const uint8_t *pkt, const struct net_pkt *np)
+static int hop_of_source(const struct gbakd_tables *t, const uint8_t *pkt, const struct net_pkt *np)
 {
-	for (unsigned h = 0; h < c->nb_hops; h++)
-		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++)
-			if (!c->hop[h].diameter && from_addr(&c->hop[h], a, pkt, np))
+	for (unsigned h = 0; h < t->nb_hops; h++)
+		for (unsigned a = 0; a < t->hop[h].nb_addrs; a++)
+			if (!t->hop[h].diameter && from_addr(&t->hop[h], a, pkt, np))
 				return (int)h;
 	return -1;
 }
@@ -297,7 +301,7 @@ static int pick_addr(uint16_t hop, unsigned from, unsigned n)
  * wiped either way. */
 static int send_to_hop(struct worker *w, uint16_t hop, unsigned a, int len)
 {
-	const struct cfg_hop *h = &w->cfg->hop[hop];
+	const struct cfg_hop *h = &w->tab->hop[hop];
 	const struct net_iface *ifc = &w->port->ifc;
 	bool v6 = h->family[a] == 6;
 	int r = 0;
@@ -344,7 +348,7 @@ out:
 /* send attempt f->attempt of slot s; returns 0 or <0 (no address could be used) */
 static int attempt(struct worker *w, struct slot *s, struct fwd_slot *f)
 {
-	const struct cfg_hop *h = &w->cfg->hop[f->hop];
+	const struct cfg_hop *h = &w->tab->hop[f->hop];
 	int a = pick_addr(f->hop, f->addr_idx, h->nb_addrs);
 	if (a < 0) {
 		w->fwd->st[f->hop].no_neighbour++;
@@ -386,7 +390,7 @@ static void release(struct worker *w, struct slot *s, struct fwd_slot *f)
 	fwd_tq_cancel(&w->fwd->tq, gbakd_slot_idx(w, s));
 	f->prev_e2e = f->fwd_e2e;
 	f->prev_hop = f->hop;
-	f->prev_valid = !w->cfg->hop[f->hop].diameter;
+	f->prev_valid = !w->tab->hop[f->hop].diameter;
 	s->state = SLOT_DONE;
 }
 
@@ -430,10 +434,10 @@ enum fwd_verdict forward_submit(struct worker *w, struct slot *s, uint16_t hop, 
 	s->state = SLOT_FORWARD;
 	w->tel.ctr[TEL_forwarded]++;
 	w->fwd->st[hop].forwarded++;
-	if (w->cfg->hop[hop].diameter) {
+	if (w->tab->hop[hop].diameter) {
 		/* freeDiameter expires the request after timeout_ms; our timer is the backstop */
 		f->sent_ns = w->now_ns;
-		f->deadline_ns = w->now_ns + ((uint64_t)w->cfg->hop[hop].timeout_ms + 1000) * 1000000ull;
+		f->deadline_ns = w->now_ns + ((uint64_t)w->tab->hop[hop].timeout_ms + 1000) * 1000000ull;
 		if (dia_node_forward(w, s, f->gen, hop) < 0) {
 			w->fwd->st[hop].errors++;
 			w->fwd->st[hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
@@ -456,20 +460,20 @@ enum fwd_verdict forward_submit(struct worker *w, struct slot *s, uint16_t hop, 
 static enum fwd_verdict query_answer(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np,
 				     uint32_t hbh, struct fwd_result *o)
 {
-	const struct gbakd_config *c = w->cfg;
+	const struct gbakd_tables *t = w->tab;
 	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
 	const uint8_t *ans = pkt + np->payload_off;
 	uint32_t e2e = rd32(ans + 16);
 	uint32_t idx = fwd_hbh_slot(hbh);
 	struct slot *s = idx < w->nb_slots ? &w->slots[idx] : NULL;
 	if (s == NULL) {
-		forged(w, m, hop_of_source(c, pkt, np), FORGED_IDS);
+		forged(w, m, hop_of_source(t, pkt, np), FORGED_IDS);
 		return FWD_CONSUMED;
 	}
 	struct fwd_slot *f = &w->fwd->fs[idx];
-	bool live = s->state == SLOT_FORWARD && !c->hop[f->hop].diameter;
+	bool live = s->state == SLOT_FORWARD && !t->hop[f->hop].diameter;
 	if (!live || e2e != f->fwd_e2e) {
-		const struct cfg_hop *ph = f->prev_valid ? &c->hop[f->prev_hop] : NULL;
+		const struct cfg_hop *ph = f->prev_valid ? &t->hop[f->prev_hop] : NULL;
 		bool from_prev = false;
 		for (unsigned a = 0; ph && a < ph->nb_addrs && !from_prev; a++)
 			from_prev = from_addr(ph, a, pkt, np);
@@ -479,10 +483,10 @@ static enum fwd_verdict query_answer(struct worker *w, struct rte_mbuf *m, const
 			rte_pktmbuf_free(m);
 			return FWD_CONSUMED;
 		}
-		forged(w, m, live ? f->hop : hop_of_source(c, pkt, np), FORGED_IDS);
+		forged(w, m, live ? f->hop : hop_of_source(t, pkt, np), FORGED_IDS);
 		return FWD_CONSUMED;
 	}
-	const struct cfg_hop *h = &c->hop[f->hop];
+	const struct cfg_hop *h = &t->hop[f->hop];
 	struct hop_stats *st = &w->fwd->st[f->hop];
 	int k = -1;
 	bool tok_seen = false;
@@ -515,7 +519,7 @@ static enum fwd_verdict query_answer(struct worker *w, struct rte_mbuf *m, const
 	tel_hist_add(&st->rtt, w->now_ns > f->sent_ns ? w->now_ns - f->sent_ns : 0);
 	w->tel.ctr[TEL_forward_answers]++;
 	if (w->fwd->pc.e && v.result_code == DIA_SUCCESS && !v.experimental)
-		pcache_store(w, s, ans, np->payload_len, v.key_expiry);
+		pcache_store(w, s, f->hop, ans, np->payload_len, v.key_expiry);
 	memcpy(w->scratch, ans, np->payload_len);
 	dia_hdr_set_hbh(w->scratch, f->orig_hbh);
 	dia_hdr_set_e2e(w->scratch, f->orig_e2e);
@@ -529,12 +533,12 @@ static enum fwd_verdict query_answer(struct worker *w, struct rte_mbuf *m, const
 /* A DWA to one of worker 0's probes: the address is healthy if it really comes from it. */
 static void probe_answer(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, uint32_t hbh)
 {
-	const struct gbakd_config *c = w->cfg;
+	const struct gbakd_tables *t = w->tab;
 	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
 	const uint8_t *msg = pkt + np->payload_off;
 	unsigned hop = fwd_hbh_hop(hbh), a = fwd_hbh_addr(hbh);
-	if (hop >= c->nb_hops || a >= c->hop[hop].nb_addrs || c->hop[hop].diameter) {
-		forged(w, m, hop_of_source(c, pkt, np), FORGED_IDS);
+	if (hop >= t->nb_hops || a >= t->hop[hop].nb_addrs || t->hop[hop].diameter) {
+		forged(w, m, hop_of_source(t, pkt, np), FORGED_IDS);
 		return;
 	}
 	struct hop_addr_rt *rt = &hop_rt[hop][a];
@@ -547,8 +551,8 @@ static void probe_answer(struct worker *w, struct rte_mbuf *m, const struct net_
 	bool dwa = dia_hdr_parse(msg, np->payload_len, &dh) == 0 && dh.cmd == DIA_CMD_DW &&
 		   dh.app_id == DIA_APP_BASE && !(dh.flags & DIA_FLAG_R) &&
 		   dia_avp_find(msg + DIA_HDR_LEN, np->payload_len - DIA_HDR_LEN, DIA_AVP_ORIGIN_REALM, 0, &orr) &&
-		   realm_is(orr.data, orr.data_len, c->hop[hop].dest_realm);
-	if (!ids || !dwa || !from_addr(&c->hop[hop], a, pkt, np)) {
+		   realm_is(orr.data, orr.data_len, t->hop[hop].dest_realm);
+	if (!ids || !dwa || !from_addr(&t->hop[hop], a, pkt, np)) {
 		forged(w, m, (int)hop, !ids ? FORGED_IDS : !dwa ? FORGED_REALM : FORGED_SOURCE);
 		return;
 	}
@@ -569,7 +573,7 @@ enum fwd_verdict forward_answer_rx(struct worker *w, struct rte_mbuf *m, const s
 	}
 	unsigned owner = fwd_hbh_is_probe(hbh) ? 0 : fwd_hbh_worker(hbh);
 	if (owner >= gbakd_nb_workers) { /* no id of ours */
-		forged(w, m, hop_of_source(w->cfg, pkt, np), FORGED_IDS);
+		forged(w, m, hop_of_source(w->tab, pkt, np), FORGED_IDS);
 		return FWD_CONSUMED;
 	}
 	if (owner != w->idx) {
@@ -607,12 +611,13 @@ unsigned forward_handoff_burst(struct worker *w, struct rte_mbuf **ms, struct ne
 static void send_probes(struct worker *w)
 {
 	const struct gbakd_config *c = w->cfg;
+	const struct gbakd_tables *t = w->tab;
 	struct forward_worker *p = w->fwd;
-	for (unsigned h = 0; h < c->nb_hops; h++) {
-		if (c->hop[h].probe_interval_ms == 0 || c->hop[h].diameter || w->now_ns < p->next_probe_ns[h])
+	for (unsigned h = 0; h < t->nb_hops; h++) {
+		if (t->hop[h].probe_interval_ms == 0 || t->hop[h].diameter || w->now_ns < p->next_probe_ns[h])
 			continue;
-		p->next_probe_ns[h] = w->now_ns + (uint64_t)c->hop[h].probe_interval_ms * 1000000ull;
-		for (unsigned a = 0; a < c->hop[h].nb_addrs; a++) {
+		p->next_probe_ns[h] = w->now_ns + (uint64_t)t->hop[h].probe_interval_ms * 1000000ull;
+		for (unsigned a = 0; a < t->hop[h].nb_addrs; a++) {
 			struct hop_addr_rt *rt = &hop_rt[h][a];
 			if (!neigh_mac(h, a, NULL))
 				continue;
@@ -641,7 +646,7 @@ unsigned forward_poll(struct worker *w, struct fwd_result *out, unsigned max, un
 		return 0;
 	unsigned work = 0;
 	/* deadlines: one list per hop, in deadline order; answered queries are no longer on it */
-	for (unsigned h = 0; h < w->cfg->nb_hops && *nb_out < max; h++) {
+	for (unsigned h = 0; h < w->tab->nb_hops && *nb_out < max; h++) {
 		uint32_t i;
 		while (*nb_out < max && (i = fwd_tq_pop_expired(&p->tq, h, w->now_ns)) != FWD_TQ_NONE) {
 			struct slot *s = &w->slots[i];
@@ -649,7 +654,7 @@ unsigned forward_poll(struct worker *w, struct fwd_result *out, unsigned max, un
 			if (s->state != SLOT_FORWARD)
 				continue; /* cannot happen: released slots leave the list */
 			work++;
-			if (w->cfg->hop[h].diameter) { /* freeDiameter never completed it */
+			if (w->tab->hop[h].diameter) { /* freeDiameter never completed it */
 				p->st[h].timeouts++;
 				p->st[h].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
 				w->tel.ctr[TEL_forward_timeouts]++;
@@ -658,10 +663,10 @@ unsigned forward_poll(struct worker *w, struct fwd_result *out, unsigned max, un
 				continue;
 			}
 			__atomic_store_n(&hop_rt[h][f->addr_idx].healthy, 0, __ATOMIC_RELAXED);
-			if (f->attempt < w->cfg->hop[h].retries) {
+			if (f->attempt < w->tab->hop[h].retries) {
 				uint8_t prev = f->addr_idx;
 				f->attempt++;
-				f->addr_idx = (uint8_t)((f->addr_idx + 1) % w->cfg->hop[h].nb_addrs);
+				f->addr_idx = (uint8_t)((f->addr_idx + 1) % w->tab->hop[h].nb_addrs);
 				p->st[h].retries++;
 				w->tel.ctr[TEL_forward_retries]++;
 				if (attempt(w, s, f) == 0) {
@@ -740,13 +745,37 @@ struct slot *forward_abort_next(struct worker *w)
 	return NULL;
 }
 
+/* A reload (reload.c) gives a hop index a new address, or a new hop an index: its runtime state
+ * (health, missed probes here, the MAC in neigh.c) starts afresh, as at start-up. Addresses that
+ * stay keep theirs; per-hop counters (per worker, by index) are kept: an index always names one
+ * hop. Called by the reloader before it publishes next and again once no worker reads prev (so
+ * that state learnt meanwhile for the old address does not stay). */
+void forward_hops_adopt(const struct gbakd_tables *prev, const struct gbakd_tables *next)
+{
+	for (unsigned h = 0; h < next->nb_hops; h++) {
+		const struct cfg_hop *n = &next->hop[h];
+		const struct cfg_hop *o = h < prev->nb_hops && !prev->hop[h].retired ? &prev->hop[h] : NULL;
+		for (unsigned a = 0; a < n->nb_addrs; a++) {
+			if (o && a < o->nb_addrs && o->family[a] == n->family[a] && o->port[a] == n->port[a] &&
+			    !memcmp(o->addr[a], n->addr[a], 16) && o->has_gw_mac == n->has_gw_mac &&
+			    !memcmp(o->gw_mac, n->gw_mac, 6))
+				continue;
+			__atomic_store_n(&hop_rt[h][a].probe_misses, 0, __ATOMIC_RELAXED);
+			__atomic_store_n(&hop_rt[h][a].healthy, 1, __ATOMIC_RELAXED);
+		}
+	}
+	neigh_adopt(prev, next);
+}
+
 static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused, struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
 	if (gbakd_nb_workers == 0)
 		return 0;
-	const struct gbakd_config *cfg = gbakd_workers[0]->cfg;
+	const struct gbakd_tables *cfg = tables_ctl_get(); /* a reload waits until we are done */
 	for (unsigned h = 0; h < cfg->nb_hops; h++) {
+		if (cfg->hop[h].retired) /* removed by a reload (its index is kept for its name) */
+			continue;
 		struct hop_stats sum;
 		memset(&sum, 0, sizeof(sum));
 		for (unsigned k = 0; k < gbakd_nb_workers; k++) {
@@ -775,8 +804,10 @@ static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused
 			sum.rtt.sum_ns += s->rtt.sum_ns;
 		}
 		struct rte_tel_data *x = rte_tel_data_alloc();
-		if (x == NULL)
+		if (x == NULL) {
+			tables_ctl_put();
 			return -ENOMEM;
+		}
 		rte_tel_data_start_dict(x);
 		rte_tel_data_add_dict_u64(x, "forwarded", sum.forwarded);
 		rte_tel_data_add_dict_u64(x, "answers", sum.answers);
@@ -816,6 +847,7 @@ static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused
 		char key[ROUTE_NAME_MAX];
 		rte_tel_data_add_dict_container(d, tel_key(cfg->hop[h].name, key, sizeof(key)), x, 0);
 	}
+	tables_ctl_put();
 	return 0;
 }
 

@@ -61,5 +61,9 @@ struct slot *forward_abort_next(struct worker *w);
 unsigned forward_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_t len);
 /* Register the hops' telemetry command. Returns 0 or < 0. */
 int forward_register_telemetry(void);
+/* A reload replaces the tables prev by next: fresh runtime state (health, probes, neighbour MAC)
+ * for new or changed hop addresses; the rest is kept (reload.c). */
+struct gbakd_tables;
+void forward_hops_adopt(const struct gbakd_tables *prev, const struct gbakd_tables *next);
 
 #endif

@@ -63,6 +63,7 @@ struct worker {
 	uint16_t port_id, queue_id;
 	const struct cfg_port *port;
 	const struct gbakd_config *cfg;
+	const struct gbakd_tables *tab; /* policy/realm/hop tables of this iteration (tables.h) */
 	struct tel_lcore tel;
 	struct store *store;
 	struct store_sub *sub;  /* revocation notices for the cache (NULL: off) */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,8 @@
 #include "diameter/diameter.h"
 #include "dia_node.h"
 #include "forward.h"
+#include "reload.h"
+#include "tables.h"
 #include "ub.h"
 #include "eap.h"
 #include "radius.h"
@@ -43,6 +46,8 @@ static void on_signal(int sig)
 	gbakd_quit = 1;
 }
 
+
+
 static void usage(const char *prog)
 {
 	printf("usage: %s [EAL options] -- --config FILE\n"
@@ -54,12 +59,17 @@ static void usage(const char *prog)
 	       "  --version       print the version\n"
 	       "  --help          this text\n"
 	       "\n"
+	       "SIGHUP (or gbactl reload) loads FILE again and swaps the [naf:], [visited:], [relay:],\n"
+	       "[realm:] and [hop:] tables live; a file that is invalid or changes any other setting is\n"
+	       "refused and the running tables stay (README: Live configuration).\n"
+	       "\n"
 	       "EAL options (before --) choose lcores and devices, e.g. for a lab without NIC or\n"
 	       "hugepages: -l 0-2 --no-huge -m 512 --no-pci --file-prefix gbakd\n"
 	       "           --vdev net_af_packet0,iface=veth0,qpairs=2\n"
 	       "One worker lcore per RX queue; telemetry: dpdk-telemetry.py -f <file-prefix>,\n"
 	       "commands /gbakd/stats /gbakd/answers /gbakd/drops /gbakd/latency /gbakd/lcores\n"
-	       "/gbakd/shards /gbakd/policy /gbakd/partners /gbakd/residue /gbakd/ub /gbakd/eap.\n",
+	       "/gbakd/shards /gbakd/policy /gbakd/partners /gbakd/residue /gbakd/ub /gbakd/eap\n"
+	       "/gbakd/config /gbakd/reload.\n",
 	       prog);
 }
 
@@ -136,6 +146,7 @@ static struct worker *worker_new(unsigned idx, struct cfg_port *p, uint16_t q, i
 	w->queue_id = q;
 	w->port = p;
 	w->cfg = cfg;
+	w->tab = cfg->tab; /* the start-up tables; each loop iteration reads the live ones */
 	w->tel.queue = q;
 	w->tsc_hz = rte_get_tsc_hz();
 	w->nb_slots = cfg->max_inflight;
@@ -251,13 +262,20 @@ static int cmd_shards(const char *c __rte_unused, const char *p __rte_unused, st
 
 static int cmd_policy(const char *c __rte_unused, const char *p __rte_unused, struct rte_tel_data *d)
 {
-	/* denials (5402) per rule (or "none": no rule named the peer) and reason */
+	/* denials (5402) per rule (or "none": no rule named the peer) and reason. Rows are rule
+	 * indices, stable by name across reloads (config.h): a rule's counters survive a reload;
+	 * rules a reload removed are not listed. */
 	rte_tel_data_start_dict(d);
-	for (unsigned r = 0; r <= cfg->policy.n; r++) {
-		unsigned row = r < cfg->policy.n ? r : ROUTE_MAX_RULES;
+	const struct gbakd_tables *t = tables_ctl_get();
+	for (unsigned r = 0; r <= t->policy.n; r++) {
+		unsigned row = r < t->policy.n ? r : ROUTE_MAX_RULES;
+		if (r < t->policy.n && !cfg_rule_live(&t->policy.rule[r]))
+			continue;
 		struct rte_tel_data *x = rte_tel_data_alloc();
-		if (x == NULL)
+		if (x == NULL) {
+			tables_ctl_put();
 			return -ENOMEM;
+		}
 		rte_tel_data_start_dict(x);
 		uint64_t ok = 0;
 		for (unsigned k = 0; k < gbakd_nb_workers; k++)
@@ -269,11 +287,12 @@ static int cmd_policy(const char *c __rte_unused, const char *p __rte_unused, st
 				v += gbakd_workers[k]->policy.deny[row][why];
 			rte_tel_data_add_dict_u64(x, route_deny_names[why], v);
 		}
-		const char *name = r < cfg->policy.n ? cfg->policy.rule[r].name : "none";
+		const char *name = r < t->policy.n ? t->policy.rule[r].name : "none";
 		rte_tel_data_add_dict_string(x, "name", name);
 		char key[ROUTE_NAME_MAX];
 		rte_tel_data_add_dict_container(d, tel_key(name, key, sizeof(key)), x, 0);
 	}
+	tables_ctl_put();
 	return 0;
 }
 
@@ -301,6 +320,16 @@ static void print_final(void)
 
 int main(int argc, char **argv)
 {
+	/* SIGHUP (reload) is blocked in every thread and taken by the reloader thread with sigwait
+	 * (reload.c); SIGINT/SIGTERM are blocked in the threads rte_eal_init creates (worker lcores,
+	 * telemetry), so no signal handler ever interrupts a worker's system calls (the PMD's, the
+	 * store client's) with EINTR; the main thread takes them. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	for (int i = 1; i < argc; i++) /* --help / --version work without an EAL */
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(argv[0]);
@@ -312,6 +341,8 @@ int main(int argc, char **argv)
 	int n = rte_eal_init(argc, argv);
 	if (n < 0)
 		rte_exit(EXIT_FAILURE, "EAL initialisation failed: %s (see --help)\n", rte_strerror(rte_errno));
+	sigdelset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL); /* SIGINT/SIGTERM: this thread only */
 	argc -= n;
 	argv += n;
 	const char *path = NULL;
@@ -333,7 +364,7 @@ int main(int argc, char **argv)
 		rte_exit(2, "--config FILE is required (see --help)\n");
 	cfg = calloc(1, sizeof(*cfg));
 	char err[512];
-	if (cfg == NULL || gbakd_config_load(path, cfg, err, sizeof(err)) < 0)
+	if (cfg == NULL || gbakd_config_load(path, cfg, NULL, err, sizeof(err)) < 0)
 		rte_exit(2, "config: %s\n", cfg ? err : "out of memory");
 	if (cfg->has_local_realm && cfg->cache_entries > 0 && cfg->revoke_channel[0] == '\0')
 		fprintf(stderr, "gbakd: warning: [cache] revoke_channel = none: a revoked session can still be "
@@ -357,6 +388,9 @@ int main(int argc, char **argv)
 		for (uint16_t q = 0; q < cfg->port[p].nb_queues; q++, idx++)
 			gbakd_workers[idx] = worker_new(idx, &cfg->port[p], q, (int)rte_socket_id());
 	gbakd_nb_workers = need;
+	if (tables_init(cfg->tab, need) < 0)
+		rte_exit(EXIT_FAILURE, "cannot set up the tables' RCU (raise EAL -m)\n");
+	cfg->tab = NULL; /* owned by tables.c now: a reload frees it; read tables_live / w->tab */
 	idx = 0;
 	for (unsigned p = 0; p < cfg->nb_ports; p++) {
 		port_init(&cfg->port[p], idx);
@@ -378,6 +412,8 @@ int main(int argc, char **argv)
 	    forward_register_telemetry() < 0 || dia_node_register_telemetry() < 0 || ub_register_telemetry() < 0 ||
 	    eap_register_telemetry() < 0)
 		rte_exit(EXIT_FAILURE, "cannot register telemetry commands\n");
+	if (reload_start(path, cfg) < 0)
+		rte_exit(EXIT_FAILURE, "cannot start the reloader thread\n");
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -425,6 +461,7 @@ int main(int argc, char **argv)
 		rte_eal_mp_wait_lcore();
 		dia_node_stop();
 	}
+	reload_stop();
 	ub_stop();
 	radius_stop();
 	eap_app_stop();

@@ -12,10 +12,13 @@
 
 struct worker;
 struct net_pkt;
-struct gbakd_config;
+struct gbakd_tables;
 
 /* Start-up: the hops' fixed MACs (gateway_mac); the others are unknown until learned. */
-void neigh_init(const struct gbakd_config *c);
+void neigh_init(const struct gbakd_tables *t);
+/* A reload replaces the tables prev by next: a new or changed hop address (address, port or
+ * gateway_mac) forgets its MAC (gateway_mac or unknown, as at start-up); the others keep it. */
+void neigh_adopt(const struct gbakd_tables *prev, const struct gbakd_tables *next);
 /* True when address a of hop h has a MAC; then *mac is it (mac may be NULL). */
 bool neigh_mac(unsigned h, unsigned a, struct rte_ether_addr *mac);
 /* Learn a hop address's MAC from an ARP request or reply whose sender it is. */

@@ -146,7 +146,7 @@ int ub_config_load(struct rte_cfgfile *f, const char *path, struct gbakd_config 
 		return ufail(&c, "bsf_domain", "required (realm of the challenges, domain of the B-TIDs)");
 	if (!gba_btid_domain_valid(u->bsf_domain, strlen(u->bsf_domain)))
 		return ufail(&c, "bsf_domain", "'%s' is not a DNS name", u->bsf_domain);
-	const struct route_realm *rr = route_realm_lookup(&cfg->realms, u->bsf_domain, strlen(u->bsf_domain));
+	const struct route_realm *rr = route_realm_lookup(&cfg->tab->realms, u->bsf_domain, strlen(u->bsf_domain));
 	if (rr == NULL || rr->action != ROUTE_LOCAL)
 		return ufail(&c, "bsf_domain", "'%s' is not in a [realm:...] with action = local: NAFs could not "
 			     "use the B-TIDs issued under it", u->bsf_domain);

@@ -42,6 +42,7 @@
 #include "dia_node.h"
 #include "neigh.h"
 #include "route/route.h"
+#include "tables.h"
 
 struct ready {
 	struct slot *s;
@@ -104,7 +105,7 @@ static void process_ready(struct worker *w, struct ready *rd, unsigned n)
 			answer_code(w, s, DIA_UNABLE_TO_COMPLY);
 			continue;
 		}
-		const struct route_rule *rule = s->rule >= 0 ? &w->cfg->policy.rule[s->rule] : NULL;
+		const struct route_rule *rule = s->rule >= 0 ? &w->tab->policy.rule[s->rule] : NULL;
 		if (rule && !decide_uss_required(rule, v)) {
 			w->policy.deny[s->rule][ROUTE_DENY_USS]++;
 			answer_code(w, s, DIA_ERROR_NOT_AUTHORIZED);
@@ -162,7 +163,7 @@ static void handle_bir(struct worker *w, struct slot *s, struct ready *rd, unsig
 		q.src_family = s->np.ip6 ? 6 : 4;
 		q.src_addr = pkt + s->np.l3_off + (s->np.ip6 ? 8 : 12);
 	}
-	const struct decide_env e = {.policy = &w->cfg->policy, .realms = &w->cfg->realms, .cache = &w->cache,
+	const struct decide_env e = {.policy = &w->tab->policy, .realms = &w->tab->realms, .cache = &w->cache,
 				     .cache_ok = w->cache_ok, .now_ns = w->now_ns, .now_s = w->now_s};
 	struct decide_out o;
 	enum decide_verdict v = decide_bir(&e, b, &q, &w->policy, &o);
@@ -221,7 +222,7 @@ static void handle_zn(struct worker *w, struct rte_mbuf *m, const struct net_pkt
 	}
 	/* reflection: a request from a source no rule or hop names gets nothing back (no DWA, no
 	 * error answer, no 5402), so gbakd cannot be used to send traffic at a forged address */
-	if (!route_sources_match(&w->cfg->sources, np->ip6 ? 6 : 4, pkt + np->l3_off + (np->ip6 ? 8 : 12))) {
+	if (!route_sources_match(&w->tab->sources, np->ip6 ? 6 : 4, pkt + np->l3_off + (np->ip6 ? 8 : 12))) {
 		gbakd_drop(w, m, TEL_DROP_unknown_source);
 		return;
 	}
@@ -528,6 +529,7 @@ static unsigned iterate(struct worker *w, bool rx)
 {
 	struct ready rd[READY_MAX];
 	unsigned nb_rd = 0, work = 0;
+	w->tab = tables_worker_update(w->idx); /* quiescent, then this iteration's tables (tables.h) */
 	clocks(w);
 	work += revocations(w); /* before any query of this iteration looks at the cache */
 	work += from_dia_peers(w, rd, &nb_rd);
@@ -551,6 +553,7 @@ int worker_main(void *arg)
 	unsigned idle = 0;
 	w->lcore_id = rte_lcore_id();
 	w->tel.lcore_id = w->lcore_id;
+	tables_worker_online(w->idx);
 	while (!gbakd_quit) {
 		unsigned work = iterate(w, true);
 		w->tel.ctr[TEL_loop_iterations]++;
@@ -599,6 +602,7 @@ int worker_main(void *arg)
 			rte_pktmbuf_free(w->slots[i].m);
 			gbakd_slot_free(w, &w->slots[i]);
 		}
+	tables_worker_offline(w->idx); /* a reload no longer waits for this worker */
 	w->done = 1;
 	return 0;
 }

@@ -62,13 +62,13 @@ action = local
 origin_host = naf1.home1.net
 source = 192.0.2.0/24
 naf_domains = home1.net
-[partner:visited]
+[visited:visited]
 proxy_id = zn-proxy.visited.example
 source = 192.0.2.1/32
 naf_domains = visited.example" > "$T_TMP/home.ini"
 ini zn-proxy.visited.example 192.0.2.1 "[realm:home1]
 pattern = home1.net
-action = partner
+action = forward
 hop = home1
 [hop:home1]
 addresses = 192.0.2.10:3868

@@ -130,7 +130,7 @@ source = 192.0.2.0/24
 naf_domains = home1.net
 [relay:home-aaa]
 peer = aaa.home1.net
-[partner:visited]
+[visited:visited]
 transport = diameter
 proxy_id = aaa.visited.net, zn-aaa.visited.net, zn-proxy.visited.net
 naf_domains = visited.net
@@ -147,7 +147,7 @@ EOC
 common_ini 198.51.100.1; cat <<EOC
 [realm:home1]
 pattern = home1.net
-action = partner
+action = forward
 hop = home1
 [hop:home1]
 transport = diameter
@@ -155,7 +155,7 @@ dest_realm = home1.net
 timeout_ms = 10000
 [realm:home2]
 pattern = home2.net
-action = partner
+action = forward
 hop = home2
 [hop:home2]
 transport = diameter
@@ -256,7 +256,7 @@ check_match "forged Route-Record: the path shows the partner's identity" '^aaa\.
 check_eq "forged Route-Record: 5402, no key" "5402 true " "$(J forged result_code) $(J forged experimental) $(J forged ks_naf)"
 PT=$(t_tel $PH /gbakd/policy)
 check_eq "home gbakd: refusals counted on no rule (unknown_peer: naf9, the untrusted AAA twice)" 3 "$(echo "$PT" | t_json /gbakd/policy.none.unknown_peer)"
-check_match "home gbakd: the chain through the trusted relay authorised by [partner:visited]" '^[1-9][0-9]*$' \
+check_match "home gbakd: the chain through the trusted relay authorised by [visited:visited]" '^[1-9][0-9]*$' \
 	"$(echo "$PT" | t_json /gbakd/policy.visited.authorised)"
 
 # ---- (3a) claim 4 (a): gbakd as independent Zn-Proxy (Diameter in, Diameter hop to home) ------

@@ -47,7 +47,7 @@ bad "bad IPv4" '\[port1\] ipv4: .300.1.1.1. is not an IPv4 address' '[port1]
 ipv4 = 300.1.1.1'
 bad "partner realm naming a missing hop" '\[realm:x\] hop: no section \[hop:nope\]' '[realm:x]
 pattern = x.example
-action = partner
+action = forward
 hop = nope'
 bad "bad source prefix" "\[naf:b\] source: bad prefix '10.0.0.0/33'" '[naf:b]
 origin_host = n.example
@@ -57,6 +57,39 @@ bad "rule without naf_domains" '\[naf:c\] naf_domains: required' '[naf:c]
 origin_host = n.example'
 bad "unknown section" '\[bogus\]: unknown section' '[bogus]
 a = 1'
+# the renamed spellings (owners' Names): refused, naming the new one
+bad "old [partner:] section refused" '\[partner:x\]: renamed to \[visited:x\]' '[partner:x]
+proxy_id = zp.visited.net
+source = 10.9.0.0/24
+naf_domains = home1.net'
+bad "old [proxy] section refused" '\[proxy\]: renamed to \[forward\]' '[proxy]
+cache_entries = 16'
+bad "old realm action = partner refused" "\[realm:x\] action: 'partner' renamed to 'forward'" '[hop:p]
+addresses = 198.51.100.1:3868
+dest_realm = p.example
+protected = yes
+[realm:x]
+pattern = x.example
+action = partner
+hop = p'
+good() { # DESC EXTRA-INI: accepted
+	printf '%s\n%s\n' "$base" "$2" > "$T_TMP/c.ini"
+	out=$(run "$T_TMP/c.ini"); check_eq "$1" 0 $?
+}
+good "new spellings accepted: [visited:], action = forward, [forward]" '[visited:x]
+proxy_id = zp.visited.net
+source = 10.9.0.0/24
+naf_domains = home1.net
+[hop:p]
+addresses = 198.51.100.1:3868
+dest_realm = p.example
+protected = yes
+[realm:x]
+pattern = x.example
+action = forward
+hop = p
+[forward]
+cache_entries = 16'
 bad "duplicate realm pattern" "\[realm:dup\] pattern: 'home1.net' is already" '[realm:dup]
 pattern = home1.net
 action = reject'
@@ -68,7 +101,7 @@ protected = yes'
 bad "UDP rule without source" '\[naf:b\] source: required for UDP queries' '[naf:b]
 origin_host = n.home1.net
 naf_domains = home1.net'
-bad "UDP partner rule without source" '\[partner:p\] source: required for UDP queries' '[partner:p]
+bad "UDP partner rule without source" '\[visited:p\] source: required for UDP queries' '[visited:p]
 proxy_id = zn-proxy.visited.example
 naf_domains = visited.example'
 bad "transport = udp still needs source" '\[naf:b\] source: required for UDP queries' '[naf:b]
@@ -99,7 +132,7 @@ origin_host = n.home1.net
 naf_domains = home1.net
 [relay:home-aaa]
 peer = AAA.home1.net
-[partner:v]
+[visited:v]
 transport = diameter
 proxy_id = aaa.visited.net
 naf_domains = visited.net, *.visited2.net' > "$T_TMP/c.ini"
@@ -116,10 +149,10 @@ bad "the same relay twice" "\[relay:s\] peer: 'aaa.home1.net' is already another
 peer = aaa.home1.net
 [relay:s]
 peer = aaa.home1.net'
-bad "a rule naming a relay" "\[partner:v\] proxy_id: 'aaa.home1.net' is a trusted relay" "$DIA"'
+bad "a rule naming a relay" "\[visited:v\] proxy_id: 'aaa.home1.net' is a trusted relay" "$DIA"'
 [relay:r]
 peer = aaa.home1.net
-[partner:v]
+[visited:v]
 transport = diameter
 proxy_id = aaa.visited.net, AAA.HOME1.NET
 naf_domains = visited.net'
@@ -212,6 +245,6 @@ printf '[gbakd]\norigin_host = x\n' > "$T_TMP/m.ini"; out=$(run "$T_TMP/m.ini")
 check_match "missing origin_realm" '\[gbakd\] origin_realm: required' "$out"
 out=$(run /nonexistent.ini); check_match "missing file" 'cannot read the file: No such file' "$out"
 out=$("$BUILD/gbakd" --help); check_match "--help without EAL" 'usage: .*--config FILE' "$out"
-bad "visited answer cache TTL out of range" '\[proxy\] cache_ttl_s: 0 is out of range' '[proxy]
+bad "visited answer cache TTL out of range" '\[forward\] cache_ttl_s: 0 is out of range' '[forward]
 cache_ttl_s = 0'
 t_end

@@ -53,7 +53,7 @@ pattern = visited.example
 action = local
 [realm:home1]
 pattern = home1.net
-action = partner
+action = forward
 hop = home1
 [hop:home1]
 addresses = 192.0.2.10:3868, 192.0.2.11:3868
@@ -64,7 +64,7 @@ probe_interval_ms = 5000
 protected = yes
 [realm:home1v6]
 pattern = v6.home1.net
-action = partner
+action = forward
 hop = home1v6
 [hop:home1v6]
 addresses = [2001:db8::10]:3868
@@ -75,7 +75,7 @@ probe_interval_ms = 1000
 protected = yes
 [realm:home2]
 pattern = home2.net
-action = partner
+action = forward
 hop = fake
 [hop:fake]
 addresses = 192.0.2.30:3868
@@ -86,7 +86,7 @@ probe_interval_ms = 200
 protected = yes
 [realm:home3]
 pattern = home3.net
-action = partner
+action = forward
 hop = slow
 [hop:slow]
 addresses = 192.0.2.30:3868
@@ -95,7 +95,7 @@ timeout_ms = 30000
 retries = 0
 probe_interval_ms = 5000
 protected = yes
-[proxy]
+[forward]
 cache_entries = 256
 [naf:own]
 origin_host = naf1.visited.example
@@ -114,7 +114,7 @@ redis = redis://127.0.0.1:$RH
 [realm:home]
 pattern = home1.net
 action = local
-[partner:visited]
+[visited:visited]
 proxy_id = zn-proxy.visited.example
 source = 192.0.2.1/32, 2001:db8::1/128
 naf_domains = visited.example
@@ -135,7 +135,7 @@ EOC
 common 192.0.2.20; cat <<EOC
 [realm:home1]
 pattern = home1.net
-action = partner
+action = forward
 hop = home1
 [hop:home1]
 addresses = 192.0.2.10:3868

@@ -14,6 +14,7 @@
 	X(provision, "bulk-load synthetic sessions into Redis")                         \
 	X(query, "send a Boostrapping-Info-Request to gbakd and print the answer")      \
 	X(stats, "one-shot snapshot of gbakd's counters")                               \
+	X(reload, "make gbakd load its configuration again (live tables)")             \
 	X(top, "live view of gbakd's counters")                                         \
 	X(exporter, "Prometheus exporter for gbakd's counters")                         \
 	X(subscriber, "put/get/del a subscriber (K, OPc, SQN, GUSS) of the subscriber store") \
