@@ -90,7 +90,7 @@ action = local
 origin_host = naf1.home1.net
 source = 192.0.2.0/24
 naf_domains = home1.net
-[partner:visited]
+[visited:visited]
 transport = diameter
 proxy_id = zn-proxy.visited.net
 naf_domains = visited.net
@@ -121,7 +121,7 @@ ipv4 = 203.0.113.1
 queues = 1
 [realm:home1]
 pattern = home1.net
-action = partner
+action = forward
 hop = home1
 [hop:home1]
 transport = diameter
