@@ -133,7 +133,8 @@ FUZZ_DEPS_route := net
 FUZZ_DPDK_route := 1
 FUZZ_DPDK_net := 1
 # sources a target compiles in itself (it #includes them: static functions, faked system calls)
-FUZZ_EXCLUDE_fuzz_store_reply := lib/store/store.c lib/store/store_conn.c
+FUZZ_EXCLUDE_fuzz_store_reply := lib/store/store.c lib/store/store_admin.c lib/store/store_req.c \
+  lib/store/store_cluster.c lib/store/store_node.c lib/store/store_pool.c lib/store/store_conn.c
 FUZZ_SECONDS ?= 60
 fuzz-build: $(FUZZ_BINS)
 fuzz: fuzz-build

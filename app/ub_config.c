@@ -14,7 +14,7 @@
 #include "config.h"
 #include "gba/gba_btid.h"
 #include "net/net.h"
-#include "store/store_route.h"
+#include "store/store_url.h"
 #include "subscriber/sub_sqn.h"
 
 #define SEC "ub"

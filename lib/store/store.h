@@ -5,9 +5,12 @@
  * store_poll flushes, reads, matches replies FIFO per connection, follows MOVED/ASK, retries
  * TRYAGAIN/CLUSTERDOWN, times out, reconnects with backoff; store_complete_burst hands out the
  * completions. Every lookup completes exactly once. Cluster routing is our own (hiredis 0.14 has
- * none): see store_route.h. Not thread-safe: one client belongs to one thread.
+ * none): see store_cluster.c. Not thread-safe: one client belongs to one thread. store_poll makes
+ * no system call while nothing is outstanding and no timer is due (store_stats.syscalls).
  * After store_create nothing looks a host name up (no DNS on a worker): see store.c's top comment.
+ * The library never touches the process's signal handling (its sends use MSG_NOSIGNAL).
  * Replies and connection buffers that held a record (a Ks) are wiped when released or consumed.
+ * The files of the client and their jobs: store_int.h.
  */
 #ifndef STORE_H
 #define STORE_H
@@ -17,7 +20,8 @@
 #include <stdint.h>
 
 #include "store/store_record.h"
-#include "store/store_route.h"
+#include "store/store_slots.h"
+#include "store/store_url.h"
 
 #define STORE_MAX_NODES 64   /* cluster nodes one client may talk to (masters + redirect targets) */
 
@@ -60,7 +64,10 @@ struct store_lookup { const char *btid; uint16_t btid_len; uint64_t cookie; };
  * for a shard that is down is accepted and completes at once (STORE_PROTO_ERROR / STORE_SHARD_DOWN). */
 int store_lookup_burst(struct store *s, const struct store_lookup *req, unsigned n, uint64_t now_ns);
 /* Flush writes, read replies, handle redirects/reconnects/timeouts. Never blocks. now_ns: caller's
- * monotonic clock (CLOCK_MONOTONIC ns). Returns the number of completions ready. */
+ * monotonic clock (CLOCK_MONOTONIC ns). No system call unless one is due: a send while output is
+ * pending, a read while a reply is awaited (else every 100 ms per connection), connect checks
+ * (every ms while connecting), a reconnect whose backoff ran out. Returns the number of
+ * completions ready. */
 int store_poll(struct store *s, uint64_t now_ns);
 
 struct store_completion { uint64_t cookie; enum store_status status; struct store_record rec; /* valid if FOUND */ };
@@ -88,6 +95,12 @@ struct store_shard_stats { char addr[64]; uint64_t lookups, found, not_found, ex
  * names_refused = host names this node's replies (MOVED/ASK, CLUSTER SLOTS) gave without an
  * address we could use without a name lookup (not followed). Returns 0 or -EINVAL (no such shard). */
 int store_shard_stats(const struct store *s, unsigned shard, struct store_shard_stats *out);
+
+/* Client-wide counters: store_poll calls, and the system calls they made on the nodes' sockets
+ * (connect, connect checks, sends, receives; 0 per call while idle, see store_poll). */
+struct store_stats { uint64_t polls, syscalls; };
+/* Copy the client's counters into out. */
+void store_stats_get(const struct store *s, struct store_stats *out);
 
 /* Blocking helpers for tools and provisioning (not for the fast path); they drive store_poll
  * internally, so pending lookups keep progressing. Each waits at most reply_timeout_ms per command. */

@@ -1,6 +1,6 @@
 /* lib/store internal: one Redis connection (socket, output buffer, hiredis reply reader) whose
  * buffers are wiped as they are consumed, and addresses resolved without name lookups after
- * start-up. Used by store.c (session lookups) and store_sub.c (revocation notices); not part of
+ * start-up. Used by lib/store's client (store_int.h) and store_sub.c (revocation notices); not part of
  * lib/store's public API. store_conn.c is the only file that touches hiredis internals (see there).
  */
 #ifndef STORE_CONN_H

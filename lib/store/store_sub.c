@@ -21,7 +21,7 @@
 #include <hiredis/hiredis.h>
 
 #include "store/store_conn.h"
-#include "store/store_route.h"
+#include "store/store_url.h"
 
 #define MS 1000000ull
 #define MAX_SEEDS 16

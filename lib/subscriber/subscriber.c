@@ -15,7 +15,7 @@
 #include <openssl/rand.h>
 
 #include "gba/gba_milenage.h"
-#include "store/store_route.h"
+#include "store/store_url.h"
 
 struct sub_store {
 	redisContext *c;

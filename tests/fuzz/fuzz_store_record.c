@@ -4,7 +4,7 @@
  * the input back) and within every limit; one that does not leaves no key material. The input also
  * serves as a B-TID for the key and slot helpers (store_key, store_key_slot). */
 #include "store/store_record.h"
-#include "store/store_route.h"
+#include "store/store_slots.h"
 
 #include <errno.h>
 #include <stdlib.h>

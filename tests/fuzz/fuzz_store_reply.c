@@ -1,9 +1,10 @@
 /* libFuzzer target: Redis replies through lib/store's own client code. Everything above the
- * socket is the real code: lib/store/store.c (seed CLUSTER SLOTS reply and the cluster/standalone
+ * socket is the real code: lib/store's client (store.c, store_req.c, store_cluster.c, store_node.c,
+ * store_pool.c, store_admin.c: seed CLUSTER SLOTS reply and the cluster/standalone
  * decision, AUTH replies, slot maps, MOVED/ASK redirects to new nodes, TRYAGAIN/CLUSTERDOWN
  * retries, the FIFO matching of pipelined GETs, unsolicited replies, record decoding, timeouts and
  * reconnects on a fake clock, destroy) with its pooled hiredis reply objects, and
- * lib/store/store_conn.c with its reader-buffer management (both compiled into this file): reads
+ * lib/store/store_conn.c with its reader-buffer management (all compiled into this file): reads
  * straight into the hiredis reader's buffer, growth, the wiping scrub after each reply. Only the
  * socket calls of store_conn.c are replaced: the fuzz input is the server's byte stream.
  *
@@ -34,7 +35,7 @@ enum { FZ_UP, FZ_FAIL_HANDSHAKE, FZ_NEVER };
 static unsigned char fz_state[FZ_FDS];
 
 /* A socket: a dup of one end of a socketpair that is always readable and writable, so the
- * poll(2) calls in store.c never sleep; store_conn.c's I/O goes through the fakes below. */
+ * poll(2) calls in store_req.c never sleep; store_conn.c's I/O goes through the fakes below. */
 static int fz_socket(int domain, int type, int protocol)
 {
 	(void)domain;
@@ -150,8 +151,8 @@ static int fz_getaddrinfo(const char *host, const char *port, const struct addri
 #undef getaddrinfo
 
 /* store_create allocates ~0.3 MB (request table, reply pool, slot maps) that a real client keeps
- * for its lifetime; fresh pages on every execution made this target page-fault bound. store.c
- * (compiled in here too) gets its calloc/free through this cache: a block of the same size is
+ * for its lifetime; fresh pages on every execution made this target page-fault bound. The client's
+ * files (compiled in here too) gets its calloc/free through this cache: a block of the same size is
  * handed out again, zeroed; it is still a heap block of exactly that size, so ASan still sees
  * overflows past it. Everything else passes through. */
 #define FZ_CACHE 32
@@ -190,6 +191,11 @@ static void fz_free_mem(void *p)
 
 #define calloc fz_calloc
 #define free fz_free_mem
+#include "../../lib/store/store_pool.c"
+#include "../../lib/store/store_node.c"
+#include "../../lib/store/store_cluster.c"
+#include "../../lib/store/store_req.c"
+#include "../../lib/store/store_admin.c"
 #include "../../lib/store/store.c"
 #undef calloc
 #undef free
@@ -204,7 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fz_sp[0] < 0) {
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, fz_sp) != 0)
 			abort();
-		/* always readable and writable: poll() in store.c never sleeps */
+		/* always readable and writable: poll() in store_req.c never sleeps */
 		if (write(fz_sp[1], "x", 1) != 1)
 			abort();
 	}

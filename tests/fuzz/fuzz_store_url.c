@@ -2,7 +2,7 @@
  * "redis://[user:pass@]host[:port]" lists) on arbitrary text. store_endpoint_parse gets an
  * exact-size heap copy without a NUL (it takes a length: a read past it is caught); an endpoint
  * that parses has a NUL-terminated host of at most STORE_HOST_MAX characters and a port. */
-#include "store/store_route.h"
+#include "store/store_url.h"
 
 #include <errno.h>
 #include <stdlib.h>

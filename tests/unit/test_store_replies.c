@@ -5,7 +5,9 @@
  *    before the error must already be wiped (hiredis frees the buffer unwiped).
  *  - A reply announcing a huge array: refused at once (the lookup fails with shard_down and the
  *    connection is reopened) instead of hiredis allocating the announced element table and the
- *    lookup waiting for elements until its deadline. */
+ *    lookup waiting for elements until its deadline.
+ * And the client itself: an idle store_poll makes no system call (store_stats), status names,
+ * store_create's errors. */
 #include "cu_runner.h"
 
 #include <arpa/inet.h>
@@ -191,11 +193,91 @@ static void test_huge_array_refused(void)
 	close(f.lfd);
 }
 
+/* An idle client makes no system call: once nothing is outstanding, store_poll reads an idle
+ * connection only every 100 ms (a server that closed it), and sends nothing (issue 14: a hot
+ * worker spent 15 % of its time in the kernel's TCP receive path on the Redis socket). Times are
+ * the test's own (store_poll takes the caller's clock): nothing here depends on the machine's pace. */
+static void test_idle_poll_no_syscall(void)
+{
+	uint16_t port = 0;
+	struct fake f = {.announce = "$-1\r\n", .shard_fd = -1};
+	f.lfd = listen_any(&port);
+	CU_ASSERT_FATAL(f.lfd >= 0);
+	pthread_t th;
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&th, NULL, fake_run, &f), 0);
+	char url[64], err[256] = "";
+	snprintf(url, sizeof(url), "redis://127.0.0.1:%u", port);
+	struct store_config cfg = {.redis = url, .connect_timeout_ms = 10000, .reply_timeout_ms = 30000,
+				   .max_inflight = 4};
+	struct store *s = store_create(&cfg, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL(s);
+	if (s != NULL) {
+		static const char btid[] = "I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home1.net";
+		struct store_lookup l = {btid, (uint16_t)(sizeof(btid) - 1), 9};
+		uint64_t t = mono_ns();
+		CU_ASSERT_EQUAL(store_lookup_burst(s, &l, 1, t), 1);
+		static struct store_completion c;
+		unsigned got = 0;
+		while (got == 0) {
+			struct pollfd p[STORE_MAX_NODES];
+			poll(p, store_pollfds(s, p, STORE_MAX_NODES), 1);
+			t = mono_ns();
+			store_poll(s, t);
+			got = store_complete_burst(s, &c, 1);
+		}
+		CU_ASSERT_EQUAL(c.status, STORE_NOT_FOUND);
+		struct store_stats a, b;
+		store_stats_get(s, &a);
+		CU_ASSERT(a.syscalls >= 2); /* the GET's send and the reply's receive were counted */
+		/* idle: 10 000 polls over 50 ms of the caller's clock, not one system call */
+		for (unsigned i = 1; i <= 10000; i++)
+			store_poll(s, t + i * 5000ull);
+		store_stats_get(s, &b);
+		CU_ASSERT_EQUAL(b.polls, a.polls + 10000);
+		CU_ASSERT_EQUAL(b.syscalls, a.syscalls);
+		/* the idle check is due 100 ms after the last read: exactly one receive */
+		store_poll(s, t + 200 * 1000000ull);
+		store_poll(s, t + 201 * 1000000ull);
+		store_stats_get(s, &a);
+		CU_ASSERT_EQUAL(a.syscalls, b.syscalls + 1);
+		CU_ASSERT_EQUAL(store_inflight(s), 0);
+		store_destroy(s);
+	}
+	pthread_join(th, NULL);
+	if (f.shard_fd >= 0)
+		close(f.shard_fd);
+	close(f.lfd);
+}
+
+static void test_status_names(void)
+{
+	CU_ASSERT_STRING_EQUAL(store_status_name(STORE_FOUND), "found");
+	CU_ASSERT_STRING_EQUAL(store_status_name(STORE_SHARD_DOWN), "shard_down");
+	CU_ASSERT_STRING_EQUAL(store_status_name(STORE_CORRUPT), "corrupt");
+	CU_ASSERT_STRING_EQUAL(store_status_name(STORE_STATUS_MAX), "unknown");
+}
+
+static void test_create_errors(void)
+{
+	char err[256] = "";
+	struct store_config c = {.redis = "redis://h:0"};
+	CU_ASSERT_PTR_NULL(store_create(&c, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "bad redis address 'redis://h:0'");
+	/* nothing listens on port 1 of loopback */
+	c.redis = "redis://127.0.0.1:1";
+	c.connect_timeout_ms = 200;
+	CU_ASSERT_PTR_NULL(store_create(&c, err, sizeof(err)));
+	CU_ASSERT_EQUAL(strncmp(err, "cannot connect to 127.0.0.1:1: ", 31), 0);
+}
+
 static void add(void)
 {
 	static const struct cu_test_def t[] = {
 		{"protocol_error_close", test_protocol_error_close},
 		{"huge_array_refused", test_huge_array_refused},
+		{"idle_poll_no_syscall", test_idle_poll_no_syscall},
+		{"status_names", test_status_names},
+		{"create_errors", test_create_errors},
 		{NULL, NULL}};
 	cu_add_suite("store_replies", NULL, NULL, t);
 }

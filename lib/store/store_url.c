@@ -1,32 +1,9 @@
-/* Key slots (CRC16) and endpoint parsing: see store_route.h. */
-#include "store/store_route.h"
+/* The [store] redis value: "redis://[user:pass@]host[:port]" endpoints and lists: see store_url.h. */
+#include "store/store_url.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "store_tables.inc"
-
-uint16_t store_crc16(const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	uint16_t c = 0;
-	while (len--)
-		c = (uint16_t)(c << 8) ^ crc16_tab[((c >> 8) ^ *p++) & 0xff];
-	return c;
-}
-
-uint16_t store_key_slot(const char *key, size_t len)
-{
-	const char *open = memchr(key, '{', len);
-	if (open != NULL) {
-		size_t rest = len - (size_t)(open - key) - 1;
-		const char *close = memchr(open + 1, '}', rest);
-		if (close != NULL && close > open + 1)
-			return store_crc16(open + 1, (size_t)(close - open - 1)) & (STORE_SLOTS - 1);
-	}
-	return store_crc16(key, len) & (STORE_SLOTS - 1);
-}
 
 static int copy_field(char *dst, size_t cap, const char *s, size_t n)
 {
