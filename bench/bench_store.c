@@ -3,6 +3,7 @@
  * Every completion must be FOUND with the expected IMPI length (counted as errors otherwise).
  * Prints one line: "lookups_per_s=<rate> depth=<d> lookups=<n> errors=<e> seconds=<t>". */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ static uint64_t now_ns(void)
 
 int main(int argc, char **argv)
 {
+	signal(SIGPIPE, SIG_IGN); /* a Redis that goes away is an error, not the end of the bench */
 	static const struct option opts[] = {
 		{"redis", required_argument, NULL, 'R'}, {"depth", required_argument, NULL, 'd'},
 		{"seconds", required_argument, NULL, 't'}, {"keys", required_argument, NULL, 'k'},

@@ -3,6 +3,7 @@
  * here, so a subcommand that is not built says so instead of failing the link. */
 #include "cli.h"
 
+#include <signal.h>
 #include <string.h>
 
 #define SUBCMDS(X)                                                                     \
@@ -49,6 +50,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* a server or peer that closed its socket (Redis, Diameter, a telemetry client) is an error
+	 * of that write, not the end of gbactl (the libraries leave signals to the program) */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;
