@@ -7,12 +7,6 @@
 
 #include <rte_telemetry.h>
 
-#define TEL_NAME(n, h) #n,
-#define TEL_HELP(n, h) h,
-const char *const tel_ctr_names[TEL_CTR_MAX] = {TEL_CTR_LIST(TEL_NAME)};
-const char *const tel_ctr_help[TEL_CTR_MAX] = {TEL_CTR_LIST(TEL_HELP)};
-const char *const tel_drop_names[TEL_DROP_MAX] = {TEL_DROP_LIST(TEL_NAME)};
-const char *const tel_drop_help[TEL_DROP_MAX] = {TEL_DROP_LIST(TEL_HELP)};
 #define TEL_RC_CODE(c) c,
 const uint32_t tel_rc_codes[TEL_RC_MAX] = {TEL_RC_LIST(TEL_RC_CODE) 0};
 
@@ -100,9 +94,9 @@ static int cmd_stats(const char *cmd __rte_unused, const char *params __rte_unus
 	tel_sum(&s);
 	rte_tel_data_start_dict(d);
 	for (unsigned i = 0; i < TEL_CTR_MAX; i++)
-		rte_tel_data_add_dict_u64(d, tel_ctr_names[i], s.ctr[i]);
-	rte_tel_data_add_dict_u64(d, "inflight", s.inflight);
-	rte_tel_data_add_dict_u64(d, "lcores", nb_blocks);
+		tel_put_u64(d, TEL_SEC_stats, i, s.ctr[i]);
+	TEL_PUT(d, stats, inflight, s.inflight);
+	TEL_PUT(d, stats, lcores, nb_blocks);
 	return 0;
 }
 
@@ -118,7 +112,7 @@ static int cmd_answers(const char *cmd __rte_unused, const char *params __rte_un
 			snprintf(k, sizeof(k), "%u", tel_rc_codes[i]);
 		else
 			snprintf(k, sizeof(k), "other");
-		rte_tel_data_add_dict_u64(d, k, s.rc[i]);
+		TEL_PUT_KEYED(d, answers, code, k, s.rc[i]);
 	}
 	return 0;
 }
@@ -130,7 +124,7 @@ static int cmd_drops(const char *cmd __rte_unused, const char *params __rte_unus
 	tel_sum(&s);
 	rte_tel_data_start_dict(d);
 	for (unsigned i = 1; i < TEL_DROP_MAX; i++)
-		rte_tel_data_add_dict_u64(d, tel_drop_names[i], s.drop[i]);
+		TEL_PUT_KEYED(d, drops, reason, tel_drop_names[i], s.drop[i]);
 	return 0;
 }
 
@@ -141,17 +135,18 @@ static void hist_dict(struct rte_tel_data *d, const struct tel_hist *h)
 	for (unsigned i = 0; i < TEL_LAT_BUCKETS; i++) {
 		char k[32];
 		acc += h->bucket[i];
-		if (i < TEL_LAT_BUCKETS - 1)
-			snprintf(k, sizeof(k), "le_%uus", tel_lat_bounds_us[i]);
-		else
-			snprintf(k, sizeof(k), "le_inf");
-		rte_tel_data_add_dict_u64(d, k, acc);
+		if (i < TEL_LAT_BUCKETS - 1) {
+			snprintf(k, sizeof(k), "%u", tel_lat_bounds_us[i]);
+			TEL_PUT_KEYED(d, latency, bucket, k, acc);
+		} else {
+			TEL_PUT(d, latency, bucket_inf, acc);
+		}
 	}
-	rte_tel_data_add_dict_u64(d, "count", h->count);
-	rte_tel_data_add_dict_u64(d, "sum_ns", h->sum_ns);
-	rte_tel_data_add_dict_u64(d, "p50_us", (uint64_t)tel_hist_quantile_us(h, 0.50));
-	rte_tel_data_add_dict_u64(d, "p99_us", (uint64_t)tel_hist_quantile_us(h, 0.99));
-	rte_tel_data_add_dict_u64(d, "p999_us", (uint64_t)tel_hist_quantile_us(h, 0.999));
+	TEL_PUT(d, latency, count, h->count);
+	TEL_PUT(d, latency, sum, h->sum_ns);
+	TEL_PUT(d, latency, p50, (uint64_t)tel_hist_quantile_us(h, 0.50));
+	TEL_PUT(d, latency, p99, (uint64_t)tel_hist_quantile_us(h, 0.99));
+	TEL_PUT(d, latency, p999, (uint64_t)tel_hist_quantile_us(h, 0.999));
 }
 
 static int cmd_latency(const char *cmd __rte_unused, const char *params __rte_unused,
@@ -174,18 +169,18 @@ static int cmd_lcores(const char *cmd __rte_unused, const char *params __rte_unu
 		if (c == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(c);
-		rte_tel_data_add_dict_u64(c, "lcore", t->lcore_id);
-		rte_tel_data_add_dict_u64(c, "queue", t->queue);
-		rte_tel_data_add_dict_u64(c, "rx_packets", t->ctr[TEL_rx_packets]);
-		rte_tel_data_add_dict_u64(c, "tx_packets", t->ctr[TEL_tx_packets]);
-		rte_tel_data_add_dict_u64(c, "queries", t->ctr[TEL_queries]);
-		rte_tel_data_add_dict_u64(c, "answers", t->ctr[TEL_answers]);
-		rte_tel_data_add_dict_u64(c, "inflight", t->inflight);
-		rte_tel_data_add_dict_u64(c, "cache_hits", t->ctr[TEL_cache_hits]);
-		rte_tel_data_add_dict_u64(c, "revoke_notices", t->ctr[TEL_revoke_notices]);
-		rte_tel_data_add_dict_u64(c, "revoke_flushes", t->ctr[TEL_revoke_flushes]);
-		rte_tel_data_add_dict_u64(c, "loop_iterations", t->ctr[TEL_loop_iterations]);
-		rte_tel_data_add_dict_u64(c, "busy_iterations", t->ctr[TEL_busy_iterations]);
+		TEL_PUT(c, lcores, lcore, t->lcore_id);
+		TEL_PUT(c, lcores, queue, t->queue);
+		TEL_PUT(c, lcores, rx_packets, t->ctr[TEL_rx_packets]);
+		TEL_PUT(c, lcores, tx_packets, t->ctr[TEL_tx_packets]);
+		TEL_PUT(c, lcores, queries, t->ctr[TEL_queries]);
+		TEL_PUT(c, lcores, answers, t->ctr[TEL_answers]);
+		TEL_PUT(c, lcores, inflight, t->inflight);
+		TEL_PUT(c, lcores, cache_hits, t->ctr[TEL_cache_hits]);
+		TEL_PUT(c, lcores, revoke_notices, t->ctr[TEL_revoke_notices]);
+		TEL_PUT(c, lcores, revoke_flushes, t->ctr[TEL_revoke_flushes]);
+		TEL_PUT(c, lcores, loop_iterations, t->ctr[TEL_loop_iterations]);
+		TEL_PUT(c, lcores, busy_iterations, t->ctr[TEL_busy_iterations]);
 		char k[24];
 		snprintf(k, sizeof(k), "%u", t->lcore_id);
 		rte_tel_data_add_dict_container(d, k, c, 0);
@@ -197,7 +192,7 @@ static int cmd_info(const char *cmd __rte_unused, const char *params __rte_unuse
 		    struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "info", info_line);
+	TEL_PUT_STR(d, info, info, info_line);
 	return 0;
 }
 
@@ -205,14 +200,32 @@ int tel_register_commands(const char *info)
 {
 	snprintf(info_line, sizeof(info_line), "%s", info ? info : "");
 	int r = 0;
-	r |= rte_telemetry_register_cmd("/gbakd/info", cmd_info, "gbakd role and identity");
-	r |= rte_telemetry_register_cmd("/gbakd/stats", cmd_stats,
-					"gbakd counters summed over worker lcores");
-	r |= rte_telemetry_register_cmd("/gbakd/answers", cmd_answers,
-					"gbakd answers by Diameter result code");
-	r |= rte_telemetry_register_cmd("/gbakd/drops", cmd_drops, "gbakd drops by reason");
-	r |= rte_telemetry_register_cmd("/gbakd/latency", cmd_latency,
-					"gbakd query->answer latency histogram (cumulative, us)");
-	r |= rte_telemetry_register_cmd("/gbakd/lcores", cmd_lcores, "gbakd per-lcore counters");
+	r |= TEL_REGISTER(info, cmd_info);
+	r |= TEL_REGISTER(stats, cmd_stats);
+	r |= TEL_REGISTER(answers, cmd_answers);
+	r |= TEL_REGISTER(drops, cmd_drops);
+	r |= TEL_REGISTER(latency, cmd_latency);
+	r |= TEL_REGISTER(lcores, cmd_lcores);
 	return r ? -EINVAL : 0;
+}
+
+int tel_put_u64(struct rte_tel_data *d, enum tel_sec sec, unsigned field, uint64_t v)
+{
+	return rte_tel_data_add_dict_u64(d, tel_sections[sec].fields[field].key, v);
+}
+
+int tel_put_keyed_u64(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const char *part, uint64_t v)
+{
+	char k[RTE_TEL_MAX_STRING_LEN];
+	return rte_tel_data_add_dict_u64(d, tel_keyed_key(&tel_sections[sec].fields[field], part, k, sizeof(k)), v);
+}
+
+int tel_put_str(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const char *s)
+{
+	return rte_tel_data_add_dict_string(d, tel_sections[sec].fields[field].key, s);
+}
+
+int tel_register(enum tel_sec sec, int (*fn)(const char *cmd, const char *params, struct rte_tel_data *d))
+{
+	return rte_telemetry_register_cmd(tel_sections[sec].path, fn, tel_sections[sec].help);
 }

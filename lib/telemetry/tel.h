@@ -4,8 +4,10 @@
  * Each worker lcore owns one cache-aligned struct tel_lcore and is its only writer (plain
  * increments, no atomics, no locks). Readers (the telemetry thread) sum all registered blocks;
  * a 64-bit aligned load is atomic on the CPUs DPDK supports, so a read may be a few increments
- * old but never torn. The names below are the stable interface of `gbactl stats`, the Prometheus
- * exporter (gbakd_<name>) and the README.
+ * old but never torn. What each command reports (keys, counter or gauge, units, help) is declared
+ * once in tel_schema.h: the stable interface of `gbactl stats/top`, the Prometheus exporter and
+ * the README. Handlers add numbers only with TEL_PUT / TEL_PUT_KEYED below (an undeclared key does
+ * not compile) and register with TEL_REGISTER; how to add a field: the top of tel_schema.h.
  */
 #ifndef GBAKD_TEL_H
 #define GBAKD_TEL_H
@@ -15,60 +17,7 @@
 
 #include <rte_common.h>
 
-/* X(name, help) */
-#define TEL_CTR_LIST(X)                                                                            \
-	X(rx_packets, "frames received on the worker's RX queue")                                  \
-	X(rx_bytes, "octets received")                                                             \
-	X(tx_packets, "frames sent (answers, ARP/ND/ICMP replies, forwarded queries)")            \
-	X(tx_bytes, "octets sent")                                                                 \
-	X(arp_replies, "ARP requests answered")                                                    \
-	X(nd_adverts, "IPv6 neighbour solicitations answered")                                     \
-	X(icmp_echo_replies, "ICMP/ICMPv6 echo requests answered")                                 \
-	X(queries, "Diameter messages received on the Zn port")                                    \
-	X(queries_bir, "well-formed Boostrapping-Info-Requests accepted for processing")           \
-	X(queries_dwr, "Device-Watchdog-Requests answered")                                        \
-	X(answers, "Diameter answers sent (all result codes)")                                     \
-	X(cache_hits, "B-TIDs found in the worker's session cache")                               \
-	X(cache_misses, "B-TIDs not in the cache (looked up in the store)")                        \
-	X(cache_inserts, "sessions added to the cache")                                            \
-	X(cache_evictions, "cache entries replaced to make room")                                  \
-	X(cache_expired, "cache entries found past their TTL or key expiry")                       \
-	X(revoke_notices, "revocation notices received (in a cluster: one per master)")              \
-	X(revoke_invalidated, "cache entries removed by a revocation notice")                     \
-	X(revoke_flushes, "whole-cache flushes: revocation subscription lost or not proven in time") \
-	X(revoke_resubscribes, "revocation subscriptions re-established after a loss")            \
-	X(revoke_bypass, "queries that skipped the cache while the subscription was not proven")  \
-	X(revoke_uncached, "store results not cached: a revocation or flush came while in flight") \
-	X(store_lookups, "lookups sent to the session store")                                      \
-	X(store_found, "store lookups that found a live session")                                  \
-	X(store_not_found, "store lookups for unknown B-TIDs")                                     \
-	X(store_expired, "store lookups that found an expired session")                            \
-	X(store_timeouts, "store lookups that timed out")                                          \
-	X(store_shard_down, "store lookups failed because the shard was down")                     \
-	X(store_errors, "store lookups failed with a protocol error or corrupt record")            \
-	X(store_rejected, "queries refused (3004) because the in-flight table was full")           \
-	X(kdf_bursts, "multi-buffer KDF calls")                                                    \
-	X(kdf_keys, "keys derived (Ks_NAF, Ks_ext_NAF, Ks_int_NAF)")                               \
-	X(kdf_errors, "key derivations that failed (answered 5012)")                               \
-	X(uss_withheld, "USS left out of an answer: the NAF named no GSID and its rule does not allow the USS's") \
-	X(diameter_queries, "BIRs received from Diameter peers (TCP/SCTP/TLS, via freeDiameter)")   \
-	X(diameter_answers, "answers sent back to Diameter peers")                                 \
-	X(forwarded, "queries forwarded to a partner's home BSF (Zn')")                            \
-	X(forward_answers, "answers relayed back from a partner's home BSF")                       \
-	X(forward_timeouts, "forwarded queries with no answer in time (3002)")                     \
-	X(forward_retries, "forwarded queries re-sent (retry or failover)")                        \
-	X(forward_late, "answers from a home BSF that arrived after their query was answered")     \
-	X(answer_too_big, "answers that did not fit the port MTU, replaced by 5012")               \
-	X(idle_sleeps, "times the worker slept because its queues stayed empty")                   \
-	X(drain_deadline, "shutdown drains that reached drain_timeout_ms with queries in flight")  \
-	X(loop_iterations, "worker poll loop iterations")                                          \
-	X(busy_iterations, "loop iterations that did work (load = busy / all)")
-
-#define TEL_ENUM(n, h) TEL_##n,
-enum tel_ctr { TEL_CTR_LIST(TEL_ENUM) TEL_CTR_MAX };
-#undef TEL_ENUM
-extern const char *const tel_ctr_names[TEL_CTR_MAX];
-extern const char *const tel_ctr_help[TEL_CTR_MAX];
+#include "telemetry/tel_schema.h"
 
 /* Result codes counted one by one; anything else lands in "other". */
 #define TEL_RC_LIST(X)                                                                             \
@@ -91,36 +40,6 @@ static inline enum tel_rc tel_rc_slot(uint32_t code)
 	}
 }
 
-/* Drop reasons: the first ones mirror lib/net's enum net_drop (same values). */
-#define TEL_DROP_LIST(X)                                                                           \
-	X(none, "-")                                                                               \
-	X(short, "truncated L2/L3/L4 header")                                                      \
-	X(ethertype, "not ARP/IPv4/IPv6")                                                          \
-	X(not_us, "destination MAC or IP not ours")                                                \
-	X(ip_header, "malformed IP header, options or extension headers")                          \
-	X(ip_fragment, "IPv4 fragment")                                                            \
-	X(ip_checksum, "bad IPv4 header checksum")                                                 \
-	X(udp_checksum, "bad UDP checksum")                                                        \
-	X(udp_port, "UDP to a port we do not serve")                                               \
-	X(l4_proto, "neither UDP nor ICMP")                                                        \
-	X(arp_other, "ARP not for us / not a request")                                             \
-	X(icmp_other, "ICMP other than echo / NS for us")                                          \
-	X(diameter_garbage, "Zn datagram too broken to answer (not Diameter, bad header)")        \
-	X(diameter_answer, "unexpected Diameter answer on the Zn port")                            \
-	X(no_room, "answer did not fit in the mbuf")                                               \
-	X(tx_full, "TX queue full: frame freed")                                                   \
-	X(shutdown, "query still in flight at exit (after the drain deadline)")                    \
-	X(no_mbuf, "no mbuf to forward a query")                                                   \
-	X(unknown_source, "request from a source address no rule or hop names: no answer (reflection)") \
-	X(forged_answer, "answer or DWA not from the hop asked (address, port, ids, Origin-Realm)") \
-	X(draining, "request received while draining at shutdown (not accepted)")                  \
-	X(too_big, "DWA or protocol error answer that did not fit the port MTU (not sent)")
-
-#define TEL_DROP_ENUM(n, h) TEL_DROP_##n,
-enum tel_drop { TEL_DROP_LIST(TEL_DROP_ENUM) TEL_DROP_MAX };
-#undef TEL_DROP_ENUM
-extern const char *const tel_drop_names[TEL_DROP_MAX];
-extern const char *const tel_drop_help[TEL_DROP_MAX];
 
 /* Latency histogram: upper bounds in microseconds (1-2-5 steps), plus +Inf. */
 #define TEL_LAT_BUCKETS 20
@@ -168,6 +87,23 @@ const struct tel_lcore *tel_lcore_get(unsigned i);
 /* DPDK telemetry accepts only [A-Za-z0-9_/] in dict keys (others are dropped silently): copy
  * name into out (cap octets) with every other character replaced by '_'. Returns out. */
 char *tel_key(const char *name, char *out, size_t cap);
+
+struct rte_tel_data;
+/* Add field `id` of section `sec` (tel_schema.h: TEL_FIELDS_<sec>) with value v to dict d:
+ * TEL_PUT(d, hops, forwarded, n). Returns as rte_tel_data_add_dict_u64. */
+#define TEL_PUT(d, sec, id, v) tel_put_u64((d), TEL_SEC_##sec, TEL_##sec##_##id, (v))
+/* The same for a keyed field ("answers_*"): part replaces the '*' (TEL_PUT_KEYED(d, hops,
+ * answers_rc, "2001", n) adds answers_2001). */
+#define TEL_PUT_KEYED(d, sec, id, part, v) tel_put_keyed_u64((d), TEL_SEC_##sec, TEL_##sec##_##id, (part), (v))
+/* A string field (a group's "name"/"addr"): TEL_PUT_STR(d, hops, name, "home1"). */
+#define TEL_PUT_STR(d, sec, id, s) tel_put_str((d), TEL_SEC_##sec, TEL_##sec##_##id, (s))
+/* Register handler fn for section sec's command (path and help from the schema). Returns as
+ * rte_telemetry_register_cmd. */
+#define TEL_REGISTER(sec, fn) tel_register(TEL_SEC_##sec, (fn))
+int tel_put_u64(struct rte_tel_data *d, enum tel_sec sec, unsigned field, uint64_t v);
+int tel_put_keyed_u64(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const char *part, uint64_t v);
+int tel_put_str(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const char *s);
+int tel_register(enum tel_sec sec, int (*fn)(const char *cmd, const char *params, struct rte_tel_data *d));
 
 /* Register the /gbakd/{stats,answers,drops,latency,lcores} telemetry commands. info is a
  * one-line description (role, identity) returned by /gbakd/info. Returns 0 or <0. */

@@ -4,7 +4,7 @@
 # through `promtool check metrics` and a real Prometheus server (1 s scrapes, query API); the
 # alert rules through `promtool check rules` / `promtool test rules`; the Grafana dashboard's
 # queries against the series the exporter really serves. A fake DPDK telemetry socket (Python,
-# SOCK_SEQPACKET, canned replies incl. /gbakd/partners) pins the exporter's exact output.
+# SOCK_SEQPACKET, canned replies incl. /gbakd/hops) pins the exporter's exact output.
 . "$(dirname "$0")/../common/lib.sh"
 t_begin noc
 t_need_root
@@ -27,7 +27,7 @@ for p in panels:
     assert p["targets"] and all(t["expr"] for t in p["targets"]), p["title"]
 exprs = " ".join(t["expr"] for p in panels for t in p["targets"])
 for needed in ["histogram_quantile", "gbakd_answers_total", "gbakd_drops_total", "gbakd_cache_hits_total",
-               "gbakd_store_shard_errors_total", "gbakd_partner_", "gbakd_lcore_busy_iterations_total"]:
+               "gbakd_store_shard_errors_total", "gbakd_hop_", "gbakd_lcore_busy_iterations_total"]:
     assert needed in exprs, needed
 PY
 
@@ -46,10 +46,11 @@ R = {
  "/gbakd/shards": {"0": {"addr": "10.0.0.7:6379", "lookups": 8, "found": 5, "timeouts": 1, "errors": 2, "connections_up": 2}},
  "/gbakd/policy": {"none": {"unknown_peer": 1, "naf_domain": 0, "gsid": 0}, "r\"q\\x": {"unknown_peer": 0, "naf_domain": 2, "gsid": 0}},
  "/gbakd/bogus": {},
- "/gbakd/partners": {"home2.example": {"forwarded": 7, "answers": 8, "timeouts": 2, "retries": 3, "failovers": 1,
+ "/gbakd/hops": {"home2.example": {"forwarded": 7, "answers": 8, "timeouts": 2, "retries": 3, "failovers": 1,
                      "answers_2001": 5, "answers_3002": 2, "answers_other": 1, "addr0_healthy": 1, "addr1_healthy": 0,
-                     "healthy_addrs": 1, "rtt_count": 8, "rtt_p50_us": 200, "rtt_p99_us": 1500,
-                     "latency": {"p50_us": 200, "p99_us": 1500}}},
+                     "healthy_addrs": 1, "rtt_count": 8, "rtt_p50_us": 200, "rtt_p99_us": 1500, "name": "home2.example"}},
+ "/gbakd/ub": {"enabled": 1, "requests": 4, "failed_total": 3, "failed": {"bad_auth": 2, "no_vector": 1},
+               "av_fetch_us_max": 2500, "pending": 1, "newer_field": 9},
 }
 # argv[2] = "advance": every snapshot (it starts with /gbakd/info) adds D to the counters, so a
 # `gbactl top` interval has exactly these deltas whatever the machine's speed
@@ -107,28 +108,40 @@ gbakd_lcore_inflight{lcore="2",queue="1"} 1
 gbakd_lcore_busy_iterations_total{lcore="1",queue="0"} 250
 gbakd_policy_denials_total{rule="none",reason="unknown_peer"} 1
 gbakd_policy_denials_total{rule="r\"q\\x",reason="naf_domain"} 2
-gbakd_partner_forwarded_total{partner="home2.example"} 7
-gbakd_partner_answers_total{partner="home2.example",result_code="2001"} 5
-gbakd_partner_answers_total{partner="home2.example",result_code="3002"} 2
-gbakd_partner_timeouts_total{partner="home2.example"} 2
-gbakd_partner_healthy_addrs{partner="home2.example"} 1
-gbakd_partner_latency_p99_seconds{partner="home2.example"} 0.0015
-gbakd_partner_rtt_p99_seconds{partner="home2.example"} 0.0015
-gbakd_partner_answers_all_total{partner="home2.example"} 8
-gbakd_partner_answers_total{partner="home2.example",result_code="other"} 1
-gbakd_partner_addr_healthy{partner="home2.example",addr="0"} 1
-gbakd_partner_addr_healthy{partner="home2.example",addr="1"} 0
-# TYPE gbakd_partner_addr_healthy gauge
+gbakd_hop_forwarded_total{hop="home2.example"} 7
+gbakd_hop_answers_total{hop="home2.example",result_code="2001"} 5
+gbakd_hop_answers_total{hop="home2.example",result_code="3002"} 2
+gbakd_hop_timeouts_total{hop="home2.example"} 2
+gbakd_hop_healthy_addrs{hop="home2.example"} 1
+gbakd_hop_rtt_p99_seconds{hop="home2.example"} 0.0015
+gbakd_hop_answers_all_total{hop="home2.example"} 8
+gbakd_hop_answers_total{hop="home2.example",result_code="other"} 1
+gbakd_hop_addr_healthy{hop="home2.example",addr="0"} 1
+gbakd_hop_addr_healthy{hop="home2.example",addr="1"} 0
+# TYPE gbakd_hop_addr_healthy gauge
+gbakd_ub_enabled 1
+gbakd_ub_requests_total 4
+gbakd_ub_failed_all_total 3
+gbakd_ub_failed_total{reason="bad_auth"} 2
+gbakd_ub_failed_total{reason="no_vector"} 1
+gbakd_ub_av_fetch_max_seconds 0.0025
+gbakd_ub_pending 1
+# TYPE gbakd_ub_pending gauge
+# TYPE gbakd_ub_av_fetch_max_seconds gauge
+gbakd_ub_newer_field 9
+# TYPE gbakd_ub_newer_field untyped
 gbakd_store_shard_lookups_total{shard="10.0.0.7:6379"} 8
 gbakd_store_shard_errors_total{shard="10.0.0.7:6379"} 2
 gbakd_store_shard_connections_up{shard="10.0.0.7:6379"} 2
 # TYPE gbakd_latency_seconds histogram
-# TYPE gbakd_partner_healthy_addrs gauge
-# TYPE gbakd_partner_answers_total counter
+# TYPE gbakd_hop_healthy_addrs gauge
+# TYPE gbakd_hop_answers_total counter
+# TYPE gbakd_lcore_inflight gauge
+# TYPE gbakd_store_shard_connections_up gauge
 EOW
 )
 missing=$(while IFS= read -r l; do grep -qxF -- "$l" "$T_TMP/fake.prom" || echo "$l"; done <<< "$want")
-check_eq "fake: exact series (counters, labels, escaping, histogram, shard addr label, partners)" "" "$missing"
+check_eq "fake: exact series from the schema (counters, gauges, units, labels, escaping, histogram, shard addr label, hops, ub; a key the schema lacks: untyped)" "" "$missing"
 check_eq "fake: every family has HELP and TYPE once" "" "$(python3 - "$T_TMP/fake.prom" <<'PY'
 import sys, collections
 help_, type_, fam = collections.Counter(), collections.Counter(), set()
@@ -150,14 +163,17 @@ import json, sys, re
 d = json.load(open(sys.argv[1]))
 assert d["info"] == "bsf fake.home1.net", d["info"]
 assert d["answers"] == {"2001": 5, "5403": 3, "other": 0}, d["answers"]
-assert d["partners"]["home2.example"]["latency"] == {"p50_us": 200, "p99_us": 1500}
+assert d["hops"]["home2.example"]["rtt_p99_us"] == 1500
+assert d["ub"]["failed"] == {"bad_auth": 2, "no_vector": 1}
 assert d["policy"]['r"q\\x']["naf_domain"] == 2
 assert d["shards"]["0"]["addr"] == "10.0.0.7:6379", d["shards"]
-assert set(d) == {"info", "stats", "answers", "drops", "latency", "lcores", "shards", "policy", "partners", "diameter"}, set(d)
+assert set(d) == {"info", "stats", "answers", "drops", "latency", "lcores", "shards", "policy", "hops", "diameter", "ub", "residue"}, set(d)
 PY
 out=$("$BUILD/gbactl" stats --socket "$FAKE")
-check_match "fake: stats table shows partners" 'home2.example +7 ' "$out"
-check_match "fake: stats table shows flattened partner latency column" 'latency_p99_us' "$out"
+check_match "fake: stats table shows hops" 'home2.example +7 ' "$out"
+check_match "fake: stats table shows the hop's rtt column" 'rtt_p99_us' "$out"
+check_match "fake: stats table: a counter with the schema's help" 'requests +4  Ub HTTP requests' "$out"
+check_match "fake: stats table: a flattened nested key (ub failed.bad_auth)" 'failed_bad_auth +2 ' "$out"
 check_match "fake: stats table names the shard by its addr" '10\.0\.0\.7:6379 +8 ' "$out"
 out=$("$BUILD/gbactl" exporter --once --socket "$T_TMP/nothing.sock")
 check_eq "no socket: exporter --once says gbakd_up 0 and nothing else of gbakd" "gbakd_up 0" "$(echo "$out" | grep -v '^#' | grep -v scrape_duration)"
@@ -288,14 +304,14 @@ if [ -z "$SHARD" ]; then
 else
 	check_eq "stats --json: shard lookups/found/not_found (5 sessions + 3 unknown, cache cold)" "8 5 3" "$SHARD"
 fi
-check_eq "stats --json: partners absent in this gbakd -> {}" "{}" "$(python3 -c "import json,sys;print(json.dumps(json.load(open(sys.argv[1]))['partners']))" "$T_TMP/s1.json")"
+check_eq "stats --json: hops absent in this gbakd -> {}" "{}" "$(python3 -c "import json,sys;print(json.dumps(json.load(open(sys.argv[1]))['hops']))" "$T_TMP/s1.json")"
 check_eq "stats --json: latency count = answers" 11 "$(t_json latency.count < "$T_TMP/s1.json")"
 check_eq "stats --json: sum of per-lcore queries = queries" 13 "$(python3 -c "import json,sys;print(sum(v['queries'] for v in json.load(open(sys.argv[1]))['lcores'].values()))" "$T_TMP/s1.json")"
 check_eq "stats --json: same answers as DPDK's dpdk-telemetry.py" "$(t_tel $PFX /gbakd/answers | python3 -c 'import json,sys;print(json.dumps(json.load(sys.stdin)["/gbakd/answers"],sort_keys=True))')" \
 	"$(python3 -c 'import json,sys;print(json.dumps(json.load(open(sys.argv[1]))["answers"],sort_keys=True))' "$T_TMP/s1.json")"
 out=$("$BUILD/gbactl" stats --prefix $PFX)
 check_match "stats table: 2001 answered 5 times" $'\n  2001 +5\n' "$out"
-check_match "stats table: every section" 'counters.*answers by result code.*drops by reason.*latency.*worker lcores.*store shards.*policy denials.*roaming partners' "$(echo "$out" | tr '\n' ' ')"
+check_match "stats table: every section" 'counters.*answers by result code.*drops by reason.*latency.*worker lcores.*store shards.*policy denials.*hops.*gbakd as a Diameter node.*Ub bootstrapping.*key material residue' "$(echo "$out" | tr '\n' ' ')"
 
 # exporter in the root namespace (it reads the DPDK socket through the filesystem)
 EP=$(t_free_port)
@@ -327,11 +343,12 @@ EOW
 [ -n "$SHARD" ] && want+=$'\n'"gbakd_store_shard_lookups_total{shard=\"127.0.0.1:$RP\"} 8"$'\n'"gbakd_store_shard_found_total{shard=\"127.0.0.1:$RP\"} 5"
 missing=$(while IFS= read -r l; do grep -qxF -- "$l" "$T_TMP/m1.prom" || echo "$l"; done <<< "$want")
 check_eq "exporter: exact series for the queries sent" "" "$missing"
-check_eq "exporter: no partner series when /gbakd/partners is absent" 0 "$(grep -c '^gbakd_partner' "$T_TMP/m1.prom")"
+check_eq "exporter: no hop series when /gbakd/hops is absent" 0 "$(grep -c '^gbakd_hop' "$T_TMP/m1.prom")"
+check_eq "exporter: every key the real gbakd sends is in the schema (no untyped family)" "" "$(grep '^# TYPE .* untyped$' "$T_TMP/m1.prom")"
 check_eq "exporter: 2 lcore series per lcore family" 2 "$(grep -c '^gbakd_lcore_queries_total{lcore=' "$T_TMP/m1.prom")"
 check_eq "exporter: 404 elsewhere, 405 for POST" "404 405" \
 	"$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$EP/nope") $(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$EP/metrics")"
-# every series the dashboard and the alert rules use exists (partner series: checked on the fake)
+# every series the dashboard and the alert rules use exists (hop series: checked on the fake)
 check_eq "dashboard + alerts use only series the exporter serves" "" "$(python3 - "$TOOLS/grafana/gbakd-dashboard.json" "$TOOLS/prometheus/gbakd-alerts.yml" "$T_TMP/m1.prom" "$T_TMP/fake.prom" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read() + open(sys.argv[2]).read()
@@ -390,7 +407,7 @@ check_eq "top: totals queries 25 (one from an unknown source), answers 22, diame
 "$BUILD/gbactl" top --prefix $PFX --interval 0.3 --iterations 2 > "$T_TMP/top2.out" 2>&1; rc=$?
 top2=$(cat "$T_TMP/top2.out")
 check_eq "top --iterations 2: exit 0, two screens" "0 2" "$rc $(grep -c 'gbakd top: ' "$T_TMP/top2.out")"
-for s in TRAFFIC "ANSWERS BY RESULT CODE" "DROPS BY REASON" CACHE LATENCY "STORE SHARDS" PARTNERS LCORES; do
+for s in TRAFFIC "ANSWERS BY RESULT CODE" "DROPS BY REASON" CACHE LATENCY "STORE SHARDS" HOPS LCORES; do
 	check_eq "top --iterations 2: section $s twice" 2 "$(grep -c "^$s" "$T_TMP/top2.out")"
 done
 check_eq "top: ANSI clear screen when not --no-clear" 2 "$(grep -c $'\033\[H\033\[2J' "$T_TMP/top2.out")"

@@ -1,7 +1,9 @@
 /* gbactl exporter: a Prometheus exporter for gbakd. A single-threaded poll loop over plain
  * sockets serves GET /metrics in the text exposition format 0.0.4: on each scrape it connects
  * to gbakd's DPDK telemetry socket, reads every /gbakd/... command and renders gbakd_* series
- * (gbakd_up 0 and no other gbakd series when the socket is gone: never an HTTP error).
+ * (gbakd_up 0 and no other gbakd series when the socket is gone: never an HTTP error). Every
+ * family's name, type (counter / gauge / histogram), unit and help come from the one telemetry
+ * schema (telemetry/tel_schema.h); a key the schema lacks is exported "untyped", never guessed.
  * SIGINT/SIGTERM end it cleanly (exit 0). */
 #include "net/net.h"
 #include "cli.h"
@@ -120,277 +122,173 @@ static void ob_family(struct obuf *b, const char *name, const char *suffix, cons
 	ob_printf(b, "%s %s\n", suffix, type);
 }
 
-/* ---- rendering ------------------------------------------------------------------------------- */
+/* ---- rendering: every family's name, type, unit and help come from the schema ---------------- */
 
-static const char *ctr_help(const char *name)
+/* One family of a section: a schema field (several keys for a keyed one), or a key the schema
+ * lacks (f NULL: exported "untyped", never guessed). */
+struct fam {
+	const struct tel_field *f;
+	const char *key; /* the first key seen (names an unknown family) */
+};
+
+static void fam_name(enum tel_sec sec, const struct fam *m, char *out, size_t cap)
 {
-	for (unsigned i = 0; i < TEL_CTR_MAX; i++)
-		if (!strcmp(tel_ctr_names[i], name))
-			return tel_ctr_help[i];
-	return NULL;
+	if (m->f == NULL || tel_metric_name(sec, m->f, out, cap) < 0) {
+		snprintf(out, cap, "%s_%s", tel_sections[sec].prefix, m->key);
+		for (char *c = out; *c; c++) /* metric names: [a-zA-Z0-9_] */
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+				*c = '_';
+	}
 }
 
-/* Keys that are levels, not running totals. */
-static bool is_gauge(const char *key)
+static bool is_series(const struct tel_field *f)
 {
-	size_t n = strlen(key);
-	return !strcmp(key, "inflight") || !strncmp(key, "healthy", 7) || !strcmp(key, "lcores") ||
-	       !strcmp(key, "connections_up") || !strcmp(key, "up") || !strcmp(key, "queue") ||
-	       (n > 3 && !strcmp(key + n - 3, "_us")) || (n > 3 && !strcmp(key + n - 3, "_up"));
+	return f == NULL || f->kind == TEL_COUNTER || f->kind == TEL_GAUGE;
 }
 
-static void render_stats(struct obuf *b, const struct telc_snapshot *s)
+static void fam_header(struct obuf *b, enum tel_sec sec, const struct fam *m, const char *name)
 {
-	for (unsigned i = 0; i < s->n; i++) {
-		const struct telc_kv *kv = &s->kv[i];
-		if (kv->section != TELC_SEC_STATS || kv->group[0])
+	char help[256];
+	if (m->f == NULL) {
+		snprintf(help, sizeof(help), "%s %s: not in gbactl's telemetry schema (gbactl older than gbakd?)",
+			 tel_sections[sec].path, m->key);
+		ob_family(b, name, "", "untyped", help);
+		return;
+	}
+	snprintf(help, sizeof(help), "%s", m->f->help);
+	help[0] = (char)(help[0] >= 'a' && help[0] <= 'z' ? help[0] - 32 : help[0]);
+	if (m->f->kind == TEL_COUNTER)
+		ob_family(b, name, "_total", "counter", help);
+	else
+		ob_family(b, name, "", "gauge", help);
+}
+
+static void series_value(struct obuf *b, const struct tel_field *f, const struct telc_kv *kv)
+{
+	if (f != NULL && f->unit != TEL_NONE)
+		ob_printf(b, "%.6g\n", kv->value * tel_unit_scale(f));
+	else
+		ob_value(b, kv);
+}
+
+/* The distinct families of a section's keys, in first-seen order. Returns the count. */
+static unsigned families(const struct telc_snapshot *s, enum tel_sec sec, struct fam *out, unsigned cap)
+{
+	const char *keys[256];
+	unsigned nk = telc_keys(s, sec, keys, 256), n = 0;
+	nk = nk > 256 ? 256 : nk;
+	for (unsigned k = 0; k < nk; k++) {
+		const struct tel_field *f = tel_field_find(sec, keys[k], NULL, NULL);
+		if (f != NULL && !is_series(f))
 			continue;
-		char name[TELC_NAME_MAX + 16];
-		const char *help = ctr_help(kv->key);
-		if (!strcmp(kv->key, "inflight")) {
-			ob_family(b, "gbakd_inflight", "", "gauge",
-				  "Queries waiting for the store or a partner now");
-			ob_printf(b, "gbakd_inflight ");
-		} else if (!strcmp(kv->key, "lcores")) {
-			ob_family(b, "gbakd_worker_lcores", "", "gauge", "Worker lcores in gbakd");
-			ob_printf(b, "gbakd_worker_lcores ");
-		} else if (!strcmp(kv->key, "answers")) {
-			/* gbakd_answers_total is the by-result-code family; this is its sum */
-			ob_family(b, "gbakd_answers_all", "_total", "counter",
-				  "Diameter answers sent, all result codes (= sum of gbakd_answers_total)");
-			ob_printf(b, "gbakd_answers_all_total ");
-		} else {
-			snprintf(name, sizeof(name), "gbakd_%s", kv->key);
-			char h[256];
-			snprintf(h, sizeof(h), "%s%s", help ? "" : "gbakd counter ",
-				 help ? help : kv->key);
-			h[0] = (char)(h[0] >= 'a' && h[0] <= 'z' ? h[0] - 32 : h[0]);
-			ob_family(b, name, "_total", "counter", h);
-			ob_name(b, name);
-			ob_printf(b, "_total ");
+		bool seen = false;
+		for (unsigned i = 0; i < n && !seen; i++)
+			seen = f != NULL ? out[i].f == f : out[i].f == NULL && !strcmp(out[i].key, keys[k]);
+		if (!seen && n < cap)
+			out[n++] = (struct fam){f, keys[k]};
+	}
+	return n;
+}
+
+/* One series of family m for entry kv, if kv belongs to m: labels = the group's (its name), the
+ * group's TEL_LABEL numbers, a keyed family's label. */
+static void series(struct obuf *b, const struct telc_snapshot *s, enum tel_sec sec, const struct fam *m,
+		   const char *name, const struct telc_kv *kv)
+{
+	const char *part = "";
+	size_t pl = 0;
+	const struct tel_field *f = tel_field_find(sec, kv->key, &part, &pl);
+	if (m->f != NULL ? f != m->f : (f != NULL || strcmp(kv->key, m->key)))
+		return;
+	const struct tel_section *ts = &tel_sections[sec];
+	bool counter = f != NULL && f->kind == TEL_COUNTER;
+	ob_name(b, name);
+	ob_printf(b, "%s", counter ? "_total" : "");
+	const char *sep = "{";
+	if (kv->group[0]) {
+		ob_printf(b, "%s%s=\"", sep, ts->group_label ? ts->group_label : "group");
+		ob_label(b, telc_group_label(s, sec, kv->group));
+		ob_printf(b, "\"");
+		sep = ",";
+		for (unsigned i = 0; i < ts->n_fields; i++) {
+			if (ts->fields[i].kind != TEL_LABEL)
+				continue;
+			const struct telc_kv *l = telc_find(s, sec, kv->group, ts->fields[i].key);
+			if (l != NULL)
+				ob_printf(b, ",%s=\"%" PRIu64 "\"", ts->fields[i].key, l->u64);
 		}
-		ob_value(b, kv);
+	}
+	if (f != NULL && f->label != NULL) {
+		char v[TELC_NAME_MAX];
+		snprintf(v, sizeof(v), "%.*s", (int)pl, part);
+		ob_printf(b, "%s%s=\"", sep, f->label);
+		ob_label(b, v);
+		ob_printf(b, "\"");
+		sep = ",";
+	}
+	if (sep[0] == ',')
+		ob_printf(b, "}");
+	ob_printf(b, " ");
+	series_value(b, f, kv);
+}
+
+/* Every family of a flat or grouped section (a histogram's own parts are render_hist's). */
+static void render_section(struct obuf *b, const struct telc_snapshot *s, enum tel_sec sec)
+{
+	if (!s->present[sec])
+		return;
+	struct fam fams[256];
+	unsigned nf = families(s, sec, fams, 256);
+	for (unsigned k = 0; k < nf; k++) {
+		char name[2 * TELC_NAME_MAX];
+		fam_name(sec, &fams[k], name, sizeof(name));
+		fam_header(b, sec, &fams[k], name);
+		for (unsigned i = 0; i < s->n; i++)
+			if (s->kv[i].section == sec)
+				series(b, s, sec, &fams[k], name, &s->kv[i]);
 	}
 }
 
-static void render_answers(struct obuf *b, const struct telc_snapshot *s)
+/* A histogram section: buckets le_<bound>us (cumulative), le_inf, count, sum_ns; then its
+ * other fields (gbakd's own quantile estimates over the whole run) as gauges. */
+static void render_hist(struct obuf *b, const struct telc_snapshot *s, enum tel_sec sec)
 {
-	if (!s->present[TELC_SEC_ANSWERS])
+	if (!s->present[sec])
 		return;
-	ob_family(b, "gbakd_answers", "_total", "counter",
-		  "Diameter answers sent by result code (other = a code not counted on its own)");
-	for (unsigned i = 0; i < s->n; i++) {
-		const struct telc_kv *kv = &s->kv[i];
-		if (kv->section != TELC_SEC_ANSWERS || kv->group[0])
-			continue;
-		ob_printf(b, "gbakd_answers_total{result_code=\"");
-		ob_label(b, kv->key);
-		ob_printf(b, "\"} ");
-		ob_value(b, kv);
-	}
-}
-
-static void render_drops(struct obuf *b, const struct telc_snapshot *s)
-{
-	if (!s->present[TELC_SEC_DROPS])
-		return;
-	ob_family(b, "gbakd_drops", "_total", "counter",
-		  "Frames dropped without an answer, by reason (see README, Operations)");
-	for (unsigned i = 0; i < s->n; i++) {
-		const struct telc_kv *kv = &s->kv[i];
-		if (kv->section != TELC_SEC_DROPS || kv->group[0])
-			continue;
-		ob_printf(b, "gbakd_drops_total{reason=\"");
-		ob_label(b, kv->key);
-		ob_printf(b, "\"} ");
-		ob_value(b, kv);
-	}
-}
-
-static void render_latency(struct obuf *b, const struct telc_snapshot *s)
-{
-	if (!s->present[TELC_SEC_LATENCY])
-		return;
-	ob_family(b, "gbakd_latency_seconds", "", "histogram",
-		  "Query in to answer out latency inside gbakd");
+	const struct tel_field *bf = &tel_sections[sec].fields[TEL_latency_bucket];
+	const struct tel_field *inf_f = &tel_sections[sec].fields[TEL_latency_bucket_inf];
+	const struct tel_field *sf = &tel_sections[sec].fields[TEL_latency_sum];
+	char name[2 * TELC_NAME_MAX], help[256];
+	tel_metric_name(sec, bf, name, sizeof(name));
+	snprintf(help, sizeof(help), "%s", bf->help);
+	help[0] = (char)(help[0] >= 'a' && help[0] <= 'z' ? help[0] - 32 : help[0]);
+	ob_family(b, name, "", "histogram", help);
 	uint64_t inf = 0;
 	bool have_inf = false;
 	for (unsigned i = 0; i < s->n; i++) {
 		const struct telc_kv *kv = &s->kv[i];
-		unsigned long us;
-		char tail[8];
-		if (kv->section != TELC_SEC_LATENCY || kv->group[0])
+		const char *part = "";
+		size_t pl = 0;
+		if (kv->section != sec || kv->group[0])
 			continue;
-		if (!strcmp(kv->key, "le_inf")) {
+		const struct tel_field *f = tel_field_find(sec, kv->key, &part, &pl);
+		if (f == inf_f) {
 			inf = kv->u64;
 			have_inf = true;
-		} else if (sscanf(kv->key, "le_%luu%7s", &us, tail) == 2 && !strcmp(tail, "s")) {
-			ob_printf(b, "gbakd_latency_seconds_bucket{le=\"%.6g\"} %" PRIu64 "\n",
-				  (double)us / 1e6, kv->u64);
+		} else if (f == bf) {
+			char bound[32];
+			snprintf(bound, sizeof(bound), "%.*s", (int)pl, part);
+			ob_printf(b, "%s_bucket{le=\"%.6g\"} %" PRIu64 "\n", name,
+				  strtod(bound, NULL) * tel_unit_scale(f), kv->u64);
 		}
 	}
 	if (!have_inf)
-		inf = telc_u64(s, TELC_SEC_LATENCY, "", "count");
+		inf = telc_u64(s, sec, "", tel_sections[sec].fields[TEL_latency_count].key);
 	/* _count is the +Inf bucket (both read in the same reply; keeps the histogram coherent) */
-	ob_printf(b, "gbakd_latency_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n", inf);
-	ob_printf(b, "gbakd_latency_seconds_sum %.9f\n",
-		  (double)telc_u64(s, TELC_SEC_LATENCY, "", "sum_ns") / 1e9);
-	ob_printf(b, "gbakd_latency_seconds_count %" PRIu64 "\n", inf);
-
-	static const struct { const char *key, *name, *help; } qs[] = {
-		{"p50_us", "gbakd_latency_p50_seconds", "Median latency computed by gbakd since start"},
-		{"p99_us", "gbakd_latency_p99_seconds", "99th percentile latency computed by gbakd since start"},
-		{"p999_us", "gbakd_latency_p999_seconds",
-		 "99.9th percentile latency computed by gbakd since start"}};
-	/* gbakd's own estimates (upper bound of the bucket, whole run): use histogram_quantile on
-	 * gbakd_latency_seconds_bucket for windows */
-	for (unsigned i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
-		ob_family(b, qs[i].name, "", "gauge", qs[i].help);
-		ob_printf(b, "%s %.6g\n", qs[i].name,
-			  (double)telc_u64(s, TELC_SEC_LATENCY, "", qs[i].key) / 1e6);
-	}
-}
-
-/* How a nested key maps to a family: the family's key part (e.g. "answers" for "answers_2001"),
- * and an extra label (name, value) when several keys share one family. */
-struct fam_key {
-	char base[TELC_NAME_MAX];
-	const char *xlabel; /* NULL: no extra label */
-	char xvalue[32];
-};
-
-static void family_of(enum telc_section sec, const char *key, struct fam_key *f)
-{
-	unsigned n;
-	char tail[TELC_NAME_MAX];
-	f->xlabel = NULL;
-	f->xvalue[0] = '\0';
-	snprintf(f->base, sizeof(f->base), "%s", key);
-	if (sec != TELC_SEC_PARTNERS)
-		return;
-	if (!strcmp(key, "answers")) { /* the total; answers_<code> is the family */
-		snprintf(f->base, sizeof(f->base), "answers_all");
-	} else if (!strcmp(key, "answers_other") ||
-		   (sscanf(key, "answers_%u%s", &n, tail) == 1 && key[8] >= '0' && key[8] <= '9')) {
-		snprintf(f->base, sizeof(f->base), "answers");
-		f->xlabel = "result_code";
-		snprintf(f->xvalue, sizeof(f->xvalue), "%s", key + 8);
-	} else if (sscanf(key, "addr%u_%s", &n, tail) == 2 && key[4] >= '0' && key[4] <= '9') {
-		snprintf(f->base, sizeof(f->base), "addr_%.60s", tail);
-		f->xlabel = "addr";
-		snprintf(f->xvalue, sizeof(f->xvalue), "%u", n);
-	}
-}
-
-/* A nested section (lcores, shards, partners): one family per key (keys like answers_<code>
- * or addr<N>_healthy share one family with an extra label), one series per group. */
-static void render_nested(struct obuf *b, const struct telc_snapshot *s, enum telc_section sec,
-			  const char *prefix, const char *label, const char *what)
-{
-	const char *groups[1024], *keys[256];
-	unsigned ng = telc_groups(s, sec, groups, 1024), nk = telc_keys(s, sec, keys, 256);
-	ng = ng > 1024 ? 1024 : ng;
-	nk = nk > 256 ? 256 : nk;
-	bool done[256] = {false};
-	for (unsigned k = 0; k < nk; k++) {
-		if (done[k])
-			continue;
-		if (sec == TELC_SEC_LCORES && (!strcmp(keys[k], "lcore") || !strcmp(keys[k], "queue")))
-			continue;
-		struct fam_key f, f2;
-		family_of(sec, keys[k], &f);
-		const char *base = f.base;
-		size_t bl = strlen(base);
-		bool us = bl > 3 && !strcmp(base + bl - 3, "_us");
-		bool gauge = is_gauge(base) || (bl > 8 && !strcmp(base + bl - 8, "_healthy"));
-		char name[2 * TELC_NAME_MAX], help[4 * TELC_NAME_MAX];
-		if (us)
-			snprintf(name, sizeof(name), "%s_%.*s_seconds", prefix, (int)(bl - 3), base);
-		else
-			snprintf(name, sizeof(name), "%s_%s", prefix, base);
-		if (f.xlabel)
-			snprintf(help, sizeof(help), "%s of each %s, by %s%s", base, what, f.xlabel,
-				 gauge ? " (gauge)" : "");
-		else
-			snprintf(help, sizeof(help), "%s of each %s%s%s", base, what,
-				 us ? " (seconds)" : "", gauge ? " (gauge)" : "");
-		ob_family(b, name, gauge ? "" : "_total", gauge ? "gauge" : "counter", help);
-		for (unsigned k2 = k; k2 < nk; k2++) {
-			family_of(sec, keys[k2], &f2);
-			if (strcmp(f2.base, f.base))
-				continue;
-			done[k2] = true;
-			for (unsigned g = 0; g < ng; g++) {
-				const struct telc_kv *kv = telc_find(s, sec, groups[g], keys[k2]);
-				if (kv == NULL)
-					continue;
-				ob_name(b, name);
-				ob_printf(b, "%s{%s=\"", gauge ? "" : "_total", label);
-				ob_label(b, telc_group_label(s, sec, groups[g]));
-				if (sec == TELC_SEC_LCORES)
-					ob_printf(b, "\",queue=\"%" PRIu64,
-						  telc_u64(s, sec, groups[g], "queue"));
-				if (f2.xlabel) {
-					ob_printf(b, "\",%s=\"", f2.xlabel);
-					ob_label(b, f2.xvalue);
-				}
-				ob_printf(b, "\"} ");
-				if (us)
-					ob_printf(b, "%.6g\n", kv->value / 1e6);
-				else
-					ob_value(b, kv);
-			}
-		}
-	}
-}
-
-static void render_policy(struct obuf *b, const struct telc_snapshot *s)
-{
-	if (!s->present[TELC_SEC_POLICY])
-		return;
-	ob_family(b, "gbakd_policy_authorised", "_total", "counter",
-		  "Queries authorised by each policy rule (naf: / partner: sections)");
-	for (unsigned i = 0; i < s->n; i++) {
-		const struct telc_kv *kv = &s->kv[i];
-		if (kv->section != TELC_SEC_POLICY || !kv->group[0] || strcmp(kv->key, "authorised"))
-			continue;
-		ob_printf(b, "gbakd_policy_authorised_total{rule=\"");
-		ob_label(b, telc_group_label(s, TELC_SEC_POLICY, kv->group));
-		ob_printf(b, "\"} ");
-		ob_value(b, kv);
-	}
-	ob_family(b, "gbakd_policy_denials", "_total", "counter",
-		  "Queries refused with 5402 by policy rule (none = no rule named the peer) and reason");
-	for (unsigned i = 0; i < s->n; i++) {
-		const struct telc_kv *kv = &s->kv[i];
-		if (kv->section != TELC_SEC_POLICY || !kv->group[0] || !strcmp(kv->key, "authorised"))
-			continue;
-		ob_printf(b, "gbakd_policy_denials_total{rule=\"");
-		ob_label(b, telc_group_label(s, TELC_SEC_POLICY, kv->group));
-		ob_printf(b, "\",reason=\"");
-		ob_label(b, kv->key);
-		ob_printf(b, "\"} ");
-		ob_value(b, kv);
-	}
-}
-
-/* /gbakd/diameter: gbakd as a Diameter node (freeDiameter peers) */
-static void render_diameter(struct obuf *b, const struct telc_snapshot *s)
-{
-	if (!s->present[TELC_SEC_DIAMETER])
-		return;
-	for (unsigned i = 0; i < s->n; i++) {
-		const struct telc_kv *kv = &s->kv[i];
-		if (kv->section != TELC_SEC_DIAMETER || kv->group[0])
-			continue;
-		bool gauge = !strcmp(kv->key, "enabled") || !strcmp(kv->key, "pending");
-		char name[TELC_NAME_MAX + 32];
-		snprintf(name, sizeof(name), "gbakd_diameter_%s", kv->key);
-		ob_family(b, name, gauge ? "" : "_total", gauge ? "gauge" : "counter",
-			  "gbakd as a Diameter node (freeDiameter): /gbakd/diameter");
-		ob_printf(b, "%s%s ", name, gauge ? "" : "_total");
-		ob_value(b, kv);
-	}
+	ob_printf(b, "%s_bucket{le=\"+Inf\"} %" PRIu64 "\n", name, inf);
+	ob_printf(b, "%s_sum %.9f\n", name, (double)telc_u64(s, sec, "", sf->key) * tel_unit_scale(sf));
+	ob_printf(b, "%s_count %" PRIu64 "\n", name, inf);
+	render_section(b, s, sec);
 }
 
 /* Render one exposition from a snapshot (up = whether it could be read). */
@@ -408,15 +306,12 @@ static void render(struct obuf *b, const struct telc_snapshot *s, bool up, doubl
 	ob_printf(b, "gbakd_info{info=\"");
 	ob_label(b, s->info);
 	ob_printf(b, "\"} 1\n");
-	render_stats(b, s);
-	render_answers(b, s);
-	render_drops(b, s);
-	render_latency(b, s);
-	render_nested(b, s, TELC_SEC_LCORES, "gbakd_lcore", "lcore", "worker lcore");
-	render_nested(b, s, TELC_SEC_SHARDS, "gbakd_store_shard", "shard", "store shard");
-	render_policy(b, s);
-	render_diameter(b, s);
-	render_nested(b, s, TELC_SEC_PARTNERS, "gbakd_partner", "partner", "roaming partner");
+	for (unsigned sec = 0; sec < TEL_SEC_MAX; sec++) {
+		if (tel_sections[sec].shape == TEL_SHAPE_HIST)
+			render_hist(b, s, (enum tel_sec)sec);
+		else if (tel_sections[sec].shape != TEL_SHAPE_TEXT)
+			render_section(b, s, (enum tel_sec)sec);
+	}
 }
 
 struct exporter {
@@ -695,8 +590,7 @@ int cmd_exporter(int argc, char **argv)
 	sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns EINTR and the loop ends */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGTERM, &sa, NULL); /* SIGPIPE: ignored by gbactl's main */
 
 	fprintf(stderr, "gbactl exporter: listening on %s, telemetry %s\n", listen_at, e->path);
 	serve(e, lfd);

@@ -20,34 +20,24 @@ static void usage(FILE *f)
 		"                 default rte)\n"
 		"  --socket PATH  the telemetry socket itself\n"
 		"  --timeout-ms N how long to wait for each reply (default 2000)\n"
-		"  --json         one JSON object {\"info\":\"...\",\"stats\":{...},\"answers\":{...},\n"
-		"                 \"drops\":{...},\"latency\":{...},\"lcores\":{...},\"shards\":{...},\n"
-		"                 \"policy\":{...},\"partners\":{...}} (a command this gbakd lacks: {})\n"
+		"  --json         one JSON object {\"info\":\"...\",\"stats\":{...},...}: one member per\n"
+		"                 /gbakd/ command (stats answers drops latency lcores shards policy\n"
+		"                 hops diameter ub residue; a command this gbakd lacks: {})\n"
 		"exit status: 0 printed, 1 telemetry socket unreadable, 2 bad options\n");
 }
 
-static const char *ctr_help(const char *name)
+/* The help of a key: the schema's per-key help (drop reasons), else its field's. */
+static const char *key_help(enum tel_sec sec, const char *key)
 {
-	for (unsigned i = 0; i < TEL_CTR_MAX; i++)
-		if (!strcmp(tel_ctr_names[i], name))
-			return tel_ctr_help[i];
-	if (!strcmp(name, "inflight"))
-		return "queries waiting for the store or a partner now (gauge)";
-	if (!strcmp(name, "lcores"))
-		return "worker lcores";
-	return "";
+	const struct tel_section *ts = &tel_sections[sec];
+	for (unsigned i = 0; i < ts->n_keys; i++)
+		if (!strcmp(ts->key_names[i], key))
+			return ts->key_help[i];
+	const struct tel_field *f = tel_field_find(sec, key, NULL, NULL);
+	return f ? f->help : "";
 }
 
-static const char *drop_help(const char *name)
-{
-	for (unsigned i = 0; i < TEL_DROP_MAX; i++)
-		if (!strcmp(tel_drop_names[i], name))
-			return tel_drop_help[i];
-	return "";
-}
-
-static void print_flat(const struct telc_snapshot *s, enum telc_section sec,
-		       const char *(*help)(const char *), bool skip_zero)
+static void print_flat(const struct telc_snapshot *s, enum tel_sec sec, bool help, bool skip_zero)
 {
 	unsigned shown = 0;
 	for (unsigned i = 0; i < s->n; i++) {
@@ -61,14 +51,14 @@ static void print_flat(const struct telc_snapshot *s, enum telc_section sec,
 			printf("  %-22s %14" PRIu64, kv->key, kv->u64);
 		else
 			printf("  %-22s %14g", kv->key, kv->value);
-		const char *h = help ? help(kv->key) : "";
+		const char *h = help ? key_help(sec, kv->key) : "";
 		printf("%s%s\n", h[0] ? "  " : "", h);
 	}
 	if (shown == 0)
 		printf("  (all zero)\n");
 }
 
-static void print_table(const struct telc_snapshot *s, enum telc_section sec, const char *rowname)
+static void print_table(const struct telc_snapshot *s, enum tel_sec sec, const char *rowname)
 {
 	const char *groups[512], *keys[64];
 	unsigned ng = telc_groups(s, sec, groups, 512), nk = telc_keys(s, sec, keys, 64);
@@ -76,7 +66,7 @@ static void print_table(const struct telc_snapshot *s, enum telc_section sec, co
 		ng = 512;
 	if (nk > 64)
 		nk = 64;
-	if (sec == TELC_SEC_LCORES) /* the row name already is the lcore id */
+	if (sec == TEL_SEC_lcores) /* the row name already is the lcore id */
 		for (unsigned k = 0; k < nk; k++)
 			if (!strcmp(keys[k], "lcore")) {
 				memmove(&keys[k], &keys[k + 1], (nk - k - 1) * sizeof(keys[0]));
@@ -114,33 +104,28 @@ static void print_table(const struct telc_snapshot *s, enum telc_section sec, co
 static void print_human(const struct telc_snapshot *s, const char *path)
 {
 	printf("gbakd: %s\n(telemetry %s)\n", s->info[0] ? s->info : "?", path);
-	printf("\n== counters (/gbakd/stats)\n");
-	print_flat(s, TELC_SEC_STATS, ctr_help, false);
-	printf("\n== answers by result code (/gbakd/answers)\n");
-	print_flat(s, TELC_SEC_ANSWERS, NULL, true);
-	printf("\n== drops by reason (/gbakd/drops)\n");
-	print_flat(s, TELC_SEC_DROPS, drop_help, true);
-	printf("\n== latency, query in -> answer out (/gbakd/latency; le_* cumulative)\n");
-	print_flat(s, TELC_SEC_LATENCY, NULL, false);
-	printf("\n== worker lcores (/gbakd/lcores)\n");
-	print_table(s, TELC_SEC_LCORES, "lcore");
-	printf("\n== store shards (/gbakd/shards)\n");
-	print_table(s, TELC_SEC_SHARDS, "shard");
-	printf("\n== policy denials, 5402 (/gbakd/policy)\n");
-	print_table(s, TELC_SEC_POLICY, "rule");
-	printf("\n== roaming partners (/gbakd/partners)\n");
-	if (s->present[TELC_SEC_PARTNERS])
-		print_table(s, TELC_SEC_PARTNERS, "partner");
-	else
-		printf("  (not available in this gbakd)\n");
+	for (unsigned i = 0; i < TEL_SEC_MAX; i++) {
+		const struct tel_section *ts = &tel_sections[i];
+		if (ts->shape == TEL_SHAPE_TEXT)
+			continue;
+		printf("\n== %s (%s)\n", ts->title, ts->path);
+		if (!s->present[i])
+			printf("  (not available in this gbakd)\n");
+		else if (ts->shape == TEL_SHAPE_GROUPS)
+			print_table(s, (enum tel_sec)i, ts->group_label);
+		else /* counters with their help; keyed sections (answers, drops) only non-zero keys */
+			print_flat(s, (enum tel_sec)i, i != TEL_SEC_answers && ts->shape != TEL_SHAPE_HIST,
+				   i == TEL_SEC_answers || i == TEL_SEC_drops);
+	}
 }
 
 static void print_json(const struct telc_snapshot *s)
 {
 	printf("{\"info\":");
 	cli_json_str(stdout, s->info, strlen(s->info));
-	for (unsigned i = TELC_SEC_STATS; i < TELC_SEC_MAX; i++)
-		printf(",\"%s\":%s", telc_section_json[i], s->raw[i] ? s->raw[i] : "{}");
+	for (unsigned i = 0; i < TEL_SEC_MAX; i++)
+		if (tel_sections[i].shape != TEL_SHAPE_TEXT)
+			printf(",\"%s\":%s", tel_sections[i].json, s->raw[i] ? s->raw[i] : "{}");
 	printf("}\n");
 }
 

@@ -1,6 +1,6 @@
 /* gbactl top: a live view of a running gbakd, refreshed every --interval seconds from its DPDK
  * telemetry socket: queries/s, answers/s by result code, drops by reason, cache hit ratio,
- * latency, store lookups and errors per shard, roaming partners, per-lcore load. Each screen
+ * latency, store lookups and errors per shard, hops (next hops toward home networks), per-lcore load. Each screen
  * shows the exact counter deltas over the interval next to the rates. Exit 0 after
  * --iterations screens or on SIGINT/SIGTERM, 1 when the socket cannot be read at start,
  * 2 on bad options. */
@@ -31,6 +31,9 @@ static void usage(FILE *f)
 		"exit status: 0 done or interrupted, 1 telemetry socket unreadable, 2 bad options\n");
 }
 
+/* a hop's JSON key from the schema (an undeclared field does not compile) */
+#define HOPS_KEY(id) (tel_sections[TEL_SEC_hops].fields[TEL_hops_##id].key)
+
 static volatile sig_atomic_t top_stop;
 static void top_signal(int sig)
 {
@@ -40,7 +43,7 @@ static void top_signal(int sig)
 /* change of (sec, group, key) between two snapshots; a counter that went down means gbakd
  * restarted: the new value is the delta */
 static uint64_t delta(const struct telc_snapshot *a, const struct telc_snapshot *b,
-		      enum telc_section sec, const char *group, const char *key)
+		      enum tel_sec sec, const char *group, const char *key)
 {
 	uint64_t x = telc_u64(a, sec, group, key), y = telc_u64(b, sec, group, key);
 	return y >= x ? y - x : y;
@@ -58,7 +61,7 @@ static void section(const char *title)
 
 /* flat section rows with a non-zero total (or all when show_zero) */
 static unsigned flat_rows(const struct telc_snapshot *a, const struct telc_snapshot *b,
-			  enum telc_section sec, double secs, const char *prefix)
+			  enum tel_sec sec, double secs, const char *prefix)
 {
 	unsigned shown = 0;
 	for (unsigned i = 0; i < b->n; i++) {
@@ -84,50 +87,50 @@ static void screen(const struct telc_snapshot *a, const struct telc_snapshot *b,
 		printf("----------------------------------------------------------------------\n");
 	printf("gbakd top: %s\n", b->info[0] ? b->info : "?");
 	printf("interval %.3f s   screen %u%s%u   workers %" PRIu64 "   in flight now %" PRIu64 "\n",
-	       secs, iter, iters ? "/" : "", iters, telc_u64(b, TELC_SEC_STATS, "", "lcores"),
-	       telc_u64(b, TELC_SEC_STATS, "", "inflight"));
+	       secs, iter, iters ? "/" : "", iters, telc_u64(b, TEL_SEC_stats, "", "lcores"),
+	       telc_u64(b, TEL_SEC_stats, "", "inflight"));
 
 	section("TRAFFIC");
 	static const char *const traffic[] = {"queries", "queries_bir", "answers", "queries_dwr",
 					      "rx_packets", "tx_packets", "forwarded"};
 	for (unsigned i = 0; i < sizeof(traffic) / sizeof(traffic[0]); i++)
-		row(traffic[i], delta(a, b, TELC_SEC_STATS, "", traffic[i]), secs,
-		    telc_u64(b, TELC_SEC_STATS, "", traffic[i]));
+		row(traffic[i], delta(a, b, TEL_SEC_stats, "", traffic[i]), secs,
+		    telc_u64(b, TEL_SEC_stats, "", traffic[i]));
 	uint64_t drops_d = 0, drops_t = 0;
 	for (unsigned i = 0; i < b->n; i++)
-		if (b->kv[i].section == TELC_SEC_DROPS && !b->kv[i].group[0]) {
+		if (b->kv[i].section == TEL_SEC_drops && !b->kv[i].group[0]) {
 			drops_t += b->kv[i].u64;
-			drops_d += delta(a, b, TELC_SEC_DROPS, "", b->kv[i].key);
+			drops_d += delta(a, b, TEL_SEC_drops, "", b->kv[i].key);
 		}
 	row("drops (all reasons)", drops_d, secs, drops_t);
 
 	section("ANSWERS BY RESULT CODE");
-	flat_rows(a, b, TELC_SEC_ANSWERS, secs, "");
+	flat_rows(a, b, TEL_SEC_answers, secs, "");
 
 	section("DROPS BY REASON");
-	flat_rows(a, b, TELC_SEC_DROPS, secs, "");
+	flat_rows(a, b, TEL_SEC_drops, secs, "");
 
-	uint64_t hd = delta(a, b, TELC_SEC_STATS, "", "cache_hits"),
-		 md = delta(a, b, TELC_SEC_STATS, "", "cache_misses"),
-		 ht = telc_u64(b, TELC_SEC_STATS, "", "cache_hits"),
-		 mt = telc_u64(b, TELC_SEC_STATS, "", "cache_misses");
+	uint64_t hd = delta(a, b, TEL_SEC_stats, "", "cache_hits"),
+		 md = delta(a, b, TEL_SEC_stats, "", "cache_misses"),
+		 ht = telc_u64(b, TEL_SEC_stats, "", "cache_hits"),
+		 mt = telc_u64(b, TEL_SEC_stats, "", "cache_misses");
 	printf("\nCACHE\n");
 	printf("  hit ratio  interval %5.1f %% (%" PRIu64 " hits, %" PRIu64 " misses)"
 	       "   since start %5.1f %%\n",
 	       hd + md ? 100.0 * (double)hd / (double)(hd + md) : 0.0, hd, md,
 	       ht + mt ? 100.0 * (double)ht / (double)(ht + mt) : 0.0);
 
-	uint64_t cd = delta(a, b, TELC_SEC_LATENCY, "", "count"),
-		 sd = delta(a, b, TELC_SEC_LATENCY, "", "sum_ns");
+	uint64_t cd = delta(a, b, TEL_SEC_latency, "", "count"),
+		 sd = delta(a, b, TEL_SEC_latency, "", "sum_ns");
 	printf("\nLATENCY (query in -> answer out)\n");
 	printf("  interval mean %.1f us over %" PRIu64 " answers   since start p50 %" PRIu64
 	       " us  p99 %" PRIu64 " us  p99.9 %" PRIu64 " us\n",
 	       cd ? (double)sd / (double)cd / 1000.0 : 0.0, cd,
-	       telc_u64(b, TELC_SEC_LATENCY, "", "p50_us"), telc_u64(b, TELC_SEC_LATENCY, "", "p99_us"),
-	       telc_u64(b, TELC_SEC_LATENCY, "", "p999_us"));
+	       telc_u64(b, TEL_SEC_latency, "", "p50_us"), telc_u64(b, TEL_SEC_latency, "", "p99_us"),
+	       telc_u64(b, TEL_SEC_latency, "", "p999_us"));
 
 	const char *g[256];
-	unsigned ng = telc_groups(b, TELC_SEC_SHARDS, g, 256);
+	unsigned ng = telc_groups(b, TEL_SEC_shards, g, 256);
 	ng = ng > 256 ? 256 : ng;
 	printf("\nSTORE SHARDS\n  %-22s %10s %10s %10s %10s %10s %10s %6s\n", "shard", "lookups/s",
 	       "found/s", "notfound/s", "timeout/s", "errors/s", "errors", "conns");
@@ -136,65 +139,61 @@ static void screen(const struct telc_snapshot *a, const struct telc_snapshot *b,
 	for (unsigned i = 0; i < ng; i++) {
 		const char *k = g[i];
 		printf("  %-22s %10.1f %10.1f %10.1f %10.1f %10.1f %10" PRIu64 " %6" PRIu64 "\n",
-		       telc_group_label(b, TELC_SEC_SHARDS, k),
-		       (double)delta(a, b, TELC_SEC_SHARDS, k, "lookups") / secs,
-		       (double)delta(a, b, TELC_SEC_SHARDS, k, "found") / secs,
-		       (double)delta(a, b, TELC_SEC_SHARDS, k, "not_found") / secs,
-		       (double)delta(a, b, TELC_SEC_SHARDS, k, "timeouts") / secs,
-		       (double)delta(a, b, TELC_SEC_SHARDS, k, "errors") / secs,
-		       telc_u64(b, TELC_SEC_SHARDS, k, "errors") +
-			       telc_u64(b, TELC_SEC_SHARDS, k, "timeouts"),
-		       telc_u64(b, TELC_SEC_SHARDS, k, "connections_up"));
+		       telc_group_label(b, TEL_SEC_shards, k),
+		       (double)delta(a, b, TEL_SEC_shards, k, "lookups") / secs,
+		       (double)delta(a, b, TEL_SEC_shards, k, "found") / secs,
+		       (double)delta(a, b, TEL_SEC_shards, k, "not_found") / secs,
+		       (double)delta(a, b, TEL_SEC_shards, k, "timeouts") / secs,
+		       (double)delta(a, b, TEL_SEC_shards, k, "errors") / secs,
+		       telc_u64(b, TEL_SEC_shards, k, "errors") +
+			       telc_u64(b, TEL_SEC_shards, k, "timeouts"),
+		       telc_u64(b, TEL_SEC_shards, k, "connections_up"));
 	}
 	printf("  store: %.1f lookups/s, %" PRIu64 " timeouts + %" PRIu64 " errors + %" PRIu64
 	       " shard-down in the interval\n",
-	       (double)delta(a, b, TELC_SEC_STATS, "", "store_lookups") / secs,
-	       delta(a, b, TELC_SEC_STATS, "", "store_timeouts"),
-	       delta(a, b, TELC_SEC_STATS, "", "store_errors"),
-	       delta(a, b, TELC_SEC_STATS, "", "store_shard_down"));
+	       (double)delta(a, b, TEL_SEC_stats, "", "store_lookups") / secs,
+	       delta(a, b, TEL_SEC_stats, "", "store_timeouts"),
+	       delta(a, b, TEL_SEC_stats, "", "store_errors"),
+	       delta(a, b, TEL_SEC_stats, "", "store_shard_down"));
 
-	printf("\nPARTNERS\n");
-	if (!b->present[TELC_SEC_PARTNERS]) {
-		printf("  (this gbakd has no /gbakd/partners: no roaming)\n");
+	printf("\nHOPS\n");
+	if (!b->present[TEL_SEC_hops]) {
+		printf("  (this gbakd has no %s: no hops)\n", tel_sections[TEL_SEC_hops].path);
 	} else {
-		ng = telc_groups(b, TELC_SEC_PARTNERS, g, 256);
+		ng = telc_groups(b, TEL_SEC_hops, g, 256);
 		ng = ng > 256 ? 256 : ng;
-		printf("  %-22s %12s %10s %10s %10s %8s %8s\n", "partner", "forwarded/s", "timeouts",
+		printf("  %-22s %12s %10s %10s %10s %8s %8s\n", "hop", "forwarded/s", "timeouts",
 		       "failovers", "retries", "healthy", "p99_us");
 		if (ng == 0)
 			printf("  (none)\n");
 		for (unsigned i = 0; i < ng; i++) {
 			const char *k = g[i];
-			const struct telc_kv *p99 = telc_find(b, TELC_SEC_PARTNERS, k, "latency_p99_us");
-			if (p99 == NULL)
-				p99 = telc_find(b, TELC_SEC_PARTNERS, k, "rtt_p99_us");
-			if (p99 == NULL)
-				p99 = telc_find(b, TELC_SEC_PARTNERS, k, "p99_us");
+			const struct telc_kv *p99 = telc_find(b, TEL_SEC_hops, k, HOPS_KEY(rtt_p99));
 			printf("  %-22s %12.1f %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %8" PRIu64
 			       " %8.0f\n",
-			       telc_group_label(b, TELC_SEC_PARTNERS, k),
-			       (double)delta(a, b, TELC_SEC_PARTNERS, k, "forwarded") / secs,
-			       delta(a, b, TELC_SEC_PARTNERS, k, "timeouts"),
-			       delta(a, b, TELC_SEC_PARTNERS, k, "failovers"),
-			       delta(a, b, TELC_SEC_PARTNERS, k, "retries"),
-			       telc_u64(b, TELC_SEC_PARTNERS, k, "healthy_addrs"), p99 ? p99->value : 0.0);
+			       telc_group_label(b, TEL_SEC_hops, k),
+			       (double)delta(a, b, TEL_SEC_hops, k, HOPS_KEY(forwarded)) / secs,
+			       delta(a, b, TEL_SEC_hops, k, HOPS_KEY(timeouts)),
+			       delta(a, b, TEL_SEC_hops, k, HOPS_KEY(failovers)),
+			       delta(a, b, TEL_SEC_hops, k, HOPS_KEY(retries)),
+			       telc_u64(b, TEL_SEC_hops, k, HOPS_KEY(healthy_addrs)), p99 ? p99->value : 0.0);
 		}
 	}
 
-	ng = telc_groups(b, TELC_SEC_LCORES, g, 256);
+	ng = telc_groups(b, TEL_SEC_lcores, g, 256);
 	ng = ng > 256 ? 256 : ng;
 	printf("\nLCORES\n  %-6s %6s %10s %10s %10s %9s %7s\n", "lcore", "queue", "rx/s", "queries/s",
 	       "answers/s", "inflight", "load%");
 	for (unsigned i = 0; i < ng; i++) {
 		const char *k = g[i];
-		uint64_t loops = delta(a, b, TELC_SEC_LCORES, k, "loop_iterations"),
-			 busy = delta(a, b, TELC_SEC_LCORES, k, "busy_iterations");
+		uint64_t loops = delta(a, b, TEL_SEC_lcores, k, "loop_iterations"),
+			 busy = delta(a, b, TEL_SEC_lcores, k, "busy_iterations");
 		printf("  %-6s %6" PRIu64 " %10.1f %10.1f %10.1f %9" PRIu64 " %7.1f\n", k,
-		       telc_u64(b, TELC_SEC_LCORES, k, "queue"),
-		       (double)delta(a, b, TELC_SEC_LCORES, k, "rx_packets") / secs,
-		       (double)delta(a, b, TELC_SEC_LCORES, k, "queries") / secs,
-		       (double)delta(a, b, TELC_SEC_LCORES, k, "answers") / secs,
-		       telc_u64(b, TELC_SEC_LCORES, k, "inflight"),
+		       telc_u64(b, TEL_SEC_lcores, k, "queue"),
+		       (double)delta(a, b, TEL_SEC_lcores, k, "rx_packets") / secs,
+		       (double)delta(a, b, TEL_SEC_lcores, k, "queries") / secs,
+		       (double)delta(a, b, TEL_SEC_lcores, k, "answers") / secs,
+		       telc_u64(b, TEL_SEC_lcores, k, "inflight"),
 		       loops ? 100.0 * (double)busy / (double)loops : 0.0);
 	}
 	fflush(stdout);

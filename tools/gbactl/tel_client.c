@@ -12,10 +12,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define TELC_CMD(e, c, j) c,
-#define TELC_JSON(e, c, j) j,
-const char *const telc_section_cmd[TELC_SEC_MAX] = {TELC_SECTION_LIST(TELC_CMD)};
-const char *const telc_section_json[TELC_SEC_MAX] = {TELC_SECTION_LIST(TELC_JSON)};
 
 int telc_socket_path(const char *prefix, char *out, size_t n)
 {
@@ -285,7 +281,7 @@ static int jp_skip(struct jp *j, int depth)
 	}
 }
 
-static int add_kv(struct telc_snapshot *s, enum telc_section sec, const char *group,
+static int add_kv(struct telc_snapshot *s, enum tel_sec sec, const char *group,
 		  const char *key, double v, uint64_t u)
 {
 	if (s->n == TELC_KV_MAX)
@@ -299,8 +295,9 @@ static int add_kv(struct telc_snapshot *s, enum telc_section sec, const char *gr
 	return 0;
 }
 
-/* Walk an object; depth 0 members that are objects become groups, deeper ones key prefixes. */
-static int walk(struct jp *j, struct telc_snapshot *s, enum telc_section sec, const char *group,
+/* Walk an object; depth 0 members that are objects become groups in a grouped section (the
+ * schema's shape), key prefixes everywhere else ("failed": {"x": 1} -> "failed_x"). */
+static int walk(struct jp *j, struct telc_snapshot *s, enum tel_sec sec, const char *group,
 		const char *prefix, int depth)
 {
 	if (depth > 8)
@@ -328,11 +325,12 @@ static int walk(struct jp *j, struct telc_snapshot *s, enum telc_section sec, co
 			snprintf(full, sizeof(full), "%s", k);
 		char c = *j->p;
 		if (c == '{') {
-			r = depth == 0 ? walk(j, s, sec, k, "", 1) : walk(j, s, sec, group, full, depth + 1);
+			r = depth == 0 && tel_sections[sec].shape == TEL_SHAPE_GROUPS ? walk(j, s, sec, k, "", 1)
+									 : walk(j, s, sec, group, full, depth + 1);
 		} else if (c == '"') {
 			char str[256];
 			r = jp_string(j, str, sizeof(str));
-			if (r == 0 && sec == TELC_SEC_INFO && depth == 0 && !strcmp(k, "info"))
+			if (r == 0 && sec == TEL_SEC_info && depth == 0 && !strcmp(k, "info"))
 				snprintf(s->info, sizeof(s->info), "%s", str);
 			if (r == 0 && depth == 1 && (!strcmp(k, "addr") || !strcmp(k, "name")) &&
 			    s->n_labels < TELC_LABEL_MAX) {
@@ -371,7 +369,7 @@ static int walk(struct jp *j, struct telc_snapshot *s, enum telc_section sec, co
 	}
 }
 
-int telc_parse_reply(struct telc_snapshot *s, enum telc_section sec, const char *json, size_t len)
+int telc_parse_reply(struct telc_snapshot *s, enum tel_sec sec, const char *json, size_t len)
 {
 	struct jp j = {json, json + len};
 	char cmd[128];
@@ -415,7 +413,7 @@ struct telc_snapshot *telc_snapshot_new(void)
 
 static void snapshot_clear(struct telc_snapshot *s)
 {
-	for (unsigned i = 0; i < TELC_SEC_MAX; i++) {
+	for (unsigned i = 0; i < TEL_SEC_MAX; i++) {
 		free(s->raw[i]);
 		s->raw[i] = NULL;
 		s->present[i] = false;
@@ -436,11 +434,11 @@ void telc_snapshot_free(struct telc_snapshot *s)
 int telc_snapshot_read(struct telc_conn *c, struct telc_snapshot *s)
 {
 	snapshot_clear(s);
-	for (unsigned i = 0; i < TELC_SEC_MAX; i++) {
-		int r = telc_command(c, telc_section_cmd[i]);
+	for (unsigned i = 0; i < TEL_SEC_MAX; i++) {
+		int r = telc_command(c, tel_sections[i].path);
 		if (r < 0)
 			return r;
-		r = telc_parse_reply(s, (enum telc_section)i, c->buf, (size_t)r);
+		r = telc_parse_reply(s, (enum tel_sec)i, c->buf, (size_t)r);
 		if (r < 0)
 			return r;
 	}
@@ -448,7 +446,7 @@ int telc_snapshot_read(struct telc_conn *c, struct telc_snapshot *s)
 	return 0;
 }
 
-const struct telc_kv *telc_find(const struct telc_snapshot *s, enum telc_section sec,
+const struct telc_kv *telc_find(const struct telc_snapshot *s, enum tel_sec sec,
 				const char *group, const char *key)
 {
 	for (unsigned i = 0; i < s->n; i++) {
@@ -459,14 +457,14 @@ const struct telc_kv *telc_find(const struct telc_snapshot *s, enum telc_section
 	return NULL;
 }
 
-uint64_t telc_u64(const struct telc_snapshot *s, enum telc_section sec, const char *group,
+uint64_t telc_u64(const struct telc_snapshot *s, enum tel_sec sec, const char *group,
 		  const char *key)
 {
 	const struct telc_kv *kv = telc_find(s, sec, group, key);
 	return kv ? kv->u64 : 0;
 }
 
-static unsigned distinct(const struct telc_snapshot *s, enum telc_section sec, bool groups,
+static unsigned distinct(const struct telc_snapshot *s, enum tel_sec sec, bool groups,
 			 const char **out, unsigned cap)
 {
 	unsigned n = 0;
@@ -489,19 +487,19 @@ static unsigned distinct(const struct telc_snapshot *s, enum telc_section sec, b
 	return n;
 }
 
-unsigned telc_groups(const struct telc_snapshot *s, enum telc_section sec, const char **out,
+unsigned telc_groups(const struct telc_snapshot *s, enum tel_sec sec, const char **out,
 		     unsigned cap)
 {
 	return distinct(s, sec, true, out, cap);
 }
 
-unsigned telc_keys(const struct telc_snapshot *s, enum telc_section sec, const char **out,
+unsigned telc_keys(const struct telc_snapshot *s, enum tel_sec sec, const char **out,
 		   unsigned cap)
 {
 	return distinct(s, sec, false, out, cap);
 }
 
-const char *telc_group_label(const struct telc_snapshot *s, enum telc_section sec,
+const char *telc_group_label(const struct telc_snapshot *s, enum tel_sec sec,
 			     const char *group)
 {
 	for (unsigned i = 0; i < s->n_labels; i++)

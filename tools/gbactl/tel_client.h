@@ -4,9 +4,9 @@
  * a greeting JSON object on connect; each command written to it gets exactly one JSON reply
  * {"<command>": <value>} (value null for an unknown command). This client connects, reads every
  * /gbakd/... command once and flattens the answers into a snapshot of named numbers:
- *   section  = the command (TEL_SEC_STATS for /gbakd/stats, ...)
- *   group    = the first-level key when its value is an object ("1" for lcore 1, "127.0.0.1:6379"
- *              for a shard, the rule name for policy, the partner name), "" for flat commands
+ *   section  = the command (TEL_SEC_stats for /gbakd/stats, ...: the schema's list, tel_schema.h)
+ *   group    = in a grouped command (the schema's TEL_SHAPE_GROUPS) the first-level key ("1" for
+ *              lcore 1, the shard, the rule name for policy, the hop name), "" for flat commands
  *   key      = the leaf key; deeper objects are joined with '_' ("latency" {"p99_us"} ->
  *              "latency_p99_us")
  * A group may name itself: a string member "addr" or "name" inside it becomes the group's label
@@ -22,24 +22,9 @@
 #include <stdint.h>
 #include <time.h>
 
-/* X(enum suffix, telemetry command, JSON key in `gbactl stats --json`) */
-#define TELC_SECTION_LIST(X)                                                                       \
-	X(INFO, "/gbakd/info", "info")                                                             \
-	X(STATS, "/gbakd/stats", "stats")                                                          \
-	X(ANSWERS, "/gbakd/answers", "answers")                                                    \
-	X(DROPS, "/gbakd/drops", "drops")                                                          \
-	X(LATENCY, "/gbakd/latency", "latency")                                                    \
-	X(LCORES, "/gbakd/lcores", "lcores")                                                       \
-	X(SHARDS, "/gbakd/shards", "shards")                                                       \
-	X(POLICY, "/gbakd/policy", "policy")                                                       \
-	X(PARTNERS, "/gbakd/partners", "partners")                                                 \
-	X(DIAMETER, "/gbakd/diameter", "diameter")
+#include "telemetry/tel_schema.h"
 
-#define TELC_SEC_ENUM(e, c, j) TELC_SEC_##e,
-enum telc_section { TELC_SECTION_LIST(TELC_SEC_ENUM) TELC_SEC_MAX };
-#undef TELC_SEC_ENUM
-extern const char *const telc_section_cmd[TELC_SEC_MAX];  /* "/gbakd/stats", ... */
-extern const char *const telc_section_json[TELC_SEC_MAX]; /* "stats", ... */
+/* The sections (commands) are the schema's: enum tel_sec, tel_sections[] (telemetry/tel_schema.h). */
 
 #define TELC_NAME_MAX 96
 #define TELC_REPLY_MAX 65536 /* DPDK 22.11 replies are at most 16 KiB */
@@ -47,7 +32,7 @@ extern const char *const telc_section_json[TELC_SEC_MAX]; /* "stats", ... */
 
 /* One number from a telemetry reply. */
 struct telc_kv {
-	uint8_t section;           /* enum telc_section */
+	uint8_t section;           /* enum tel_sec */
 	char group[TELC_NAME_MAX]; /* "" for flat sections */
 	char key[TELC_NAME_MAX];
 	double value;  /* the number as read (u64 values above 2^53 lose precision here) */
@@ -65,8 +50,8 @@ struct telc_glabel {
 
 /* All /gbakd/... commands read once. */
 struct telc_snapshot {
-	bool present[TELC_SEC_MAX];   /* the command exists in this gbakd (partners may not) */
-	char *raw[TELC_SEC_MAX];      /* the reply's value as JSON text (NULL when absent) */
+	bool present[TEL_SEC_MAX];   /* the command exists in this gbakd (hops may not) */
+	char *raw[TEL_SEC_MAX];      /* the reply's value as JSON text (NULL when absent) */
 	char info[256];               /* /gbakd/info "info" string */
 	struct timespec when;         /* CLOCK_MONOTONIC at the end of the read */
 	unsigned n_labels;
@@ -113,27 +98,27 @@ void telc_snapshot_free(struct telc_snapshot *s);
 
 /* Parse one reply text {"<cmd>": value} into s as section sec (appending kv entries, setting
  * present[sec] and raw[sec]). Returns 0, or -EPROTO on malformed JSON, -ENOSPC when s is full. */
-int telc_parse_reply(struct telc_snapshot *s, enum telc_section sec, const char *json, size_t len);
+int telc_parse_reply(struct telc_snapshot *s, enum tel_sec sec, const char *json, size_t len);
 
 /* Find the entry (section, group, key); group "" for flat sections. NULL when absent. */
-const struct telc_kv *telc_find(const struct telc_snapshot *s, enum telc_section sec,
+const struct telc_kv *telc_find(const struct telc_snapshot *s, enum tel_sec sec,
 				const char *group, const char *key);
 
 /* The exact value of (section, group, key), 0 when absent. */
-uint64_t telc_u64(const struct telc_snapshot *s, enum telc_section sec, const char *group,
+uint64_t telc_u64(const struct telc_snapshot *s, enum tel_sec sec, const char *group,
 		  const char *key);
 
 /* Distinct groups of a section in reply order: writes up to cap pointers into out (they point
  * into s) and returns how many there are (may exceed cap). */
-unsigned telc_groups(const struct telc_snapshot *s, enum telc_section sec, const char **out,
+unsigned telc_groups(const struct telc_snapshot *s, enum tel_sec sec, const char **out,
 		     unsigned cap);
 
 /* Distinct keys of a section (over all its groups) in first-seen order; same contract. */
-unsigned telc_keys(const struct telc_snapshot *s, enum telc_section sec, const char **out,
+unsigned telc_keys(const struct telc_snapshot *s, enum tel_sec sec, const char **out,
 		   unsigned cap);
 
 /* The display name of a group: its "addr"/"name" string member if it had one, else the key. */
-const char *telc_group_label(const struct telc_snapshot *s, enum telc_section sec,
+const char *telc_group_label(const struct telc_snapshot *s, enum tel_sec sec,
 			     const char *group);
 
 /* Seconds between two snapshots' read times (b - a). */
