@@ -379,22 +379,21 @@ static int cmd_diameter(const char *c __rte_unused, const char *p __rte_unused, 
 	memset(&fs, 0, sizeof(fs));
 	if (enabled)
 		fdpeer_stats_get(&fs);
-	rte_tel_data_add_dict_u64(d, "enabled", (uint64_t)enabled);
-	rte_tel_data_add_dict_u64(d, "bir_rx", fs.bir_rx);
-	rte_tel_data_add_dict_u64(d, "bir_refused", fs.bir_refused + __atomic_load_n(&st.refused, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(d, "bir_malformed", fs.bir_malformed);
-	rte_tel_data_add_dict_u64(d, "bia_tx", fs.bia_tx);
-	rte_tel_data_add_dict_u64(d, "pending", fs.pending);
-	rte_tel_data_add_dict_u64(d, "answer_errors", __atomic_load_n(&st.answer_errors, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(d, "forwarded", __atomic_load_n(&st.forwarded, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(d, "forward_refused", __atomic_load_n(&st.forward_refused, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(d, "client_answered", fs.cli_answered);
-	rte_tel_data_add_dict_u64(d, "client_timeouts", fs.cli_timeout);
+	TEL_PUT(d, diameter, enabled, (uint64_t)enabled);
+	TEL_PUT(d, diameter, bir_rx, fs.bir_rx);
+	TEL_PUT(d, diameter, bir_refused, fs.bir_refused + __atomic_load_n(&st.refused, __ATOMIC_RELAXED));
+	TEL_PUT(d, diameter, bir_malformed, fs.bir_malformed);
+	TEL_PUT(d, diameter, bia_tx, fs.bia_tx);
+	TEL_PUT(d, diameter, pending, fs.pending);
+	TEL_PUT(d, diameter, answer_errors, __atomic_load_n(&st.answer_errors, __ATOMIC_RELAXED));
+	TEL_PUT(d, diameter, forwarded, __atomic_load_n(&st.forwarded, __ATOMIC_RELAXED));
+	TEL_PUT(d, diameter, forward_refused, __atomic_load_n(&st.forward_refused, __ATOMIC_RELAXED));
+	TEL_PUT(d, diameter, client_answered, fs.cli_answered);
+	TEL_PUT(d, diameter, client_timeouts, fs.cli_timeout);
 	return 0;
 }
 
 int dia_node_register_telemetry(void)
 {
-	return rte_telemetry_register_cmd("/gbakd/diameter", cmd_diameter,
-					  "gbakd Diameter peers (freeDiameter): BIRs received/answered, forwards");
+	return TEL_REGISTER(diameter, cmd_diameter);
 }

@@ -14,7 +14,7 @@
  * random bits per query, kept across its attempts so the home still sees one request), and an
  * Origin-Realm equal to the hop's dest_realm (case-insensitive). Tokens and end-to-end ids come
  * from the worker's ChaCha20 generator keyed by getrandom() at start-up (lib/fwd). Everything
- * else is dropped and counted: /gbakd/partners `forged` per hop (the hop the slot waits on, else
+ * else is dropped and counted: /gbakd/hops `forged` per hop (the hop the slot waits on, else
  * the hop whose address sent it), /gbakd/drops `forged_answer`; an answer with the end-to-end id
  * of the slot's previous query, from that query's hop, is late (`forward_late`). DWAs are matched
  * the same way: probe bit | hop | address | 24-bit token, a random end-to-end id, the probed
@@ -767,7 +767,7 @@ void forward_hops_adopt(const struct gbakd_tables *prev, const struct gbakd_tabl
 	neigh_adopt(prev, next);
 }
 
-static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused, struct rte_tel_data *d)
+static int cmd_hops(const char *c __rte_unused, const char *prm __rte_unused, struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
 	if (gbakd_nb_workers == 0)
@@ -809,41 +809,41 @@ static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused
 			return -ENOMEM;
 		}
 		rte_tel_data_start_dict(x);
-		rte_tel_data_add_dict_u64(x, "forwarded", sum.forwarded);
-		rte_tel_data_add_dict_u64(x, "answers", sum.answers);
-		rte_tel_data_add_dict_u64(x, "timeouts", sum.timeouts);
-		rte_tel_data_add_dict_u64(x, "retries", sum.retries);
-		rte_tel_data_add_dict_u64(x, "failovers", sum.failovers);
-		rte_tel_data_add_dict_u64(x, "no_neighbour", sum.no_neighbour);
-		rte_tel_data_add_dict_u64(x, "errors", sum.errors);
-		rte_tel_data_add_dict_u64(x, "cache_hits", sum.cache_hits);
-		rte_tel_data_add_dict_u64(x, "forged", sum.forged);
-		rte_tel_data_add_dict_u64(x, "forged_source", sum.forged_source);
-		rte_tel_data_add_dict_u64(x, "forged_ids", sum.forged_ids);
-		rte_tel_data_add_dict_u64(x, "forged_realm", sum.forged_realm);
-		rte_tel_data_add_dict_u64(x, "late", sum.late);
+		TEL_PUT(x, hops, forwarded, sum.forwarded);
+		TEL_PUT(x, hops, answers, sum.answers);
+		TEL_PUT(x, hops, timeouts, sum.timeouts);
+		TEL_PUT(x, hops, retries, sum.retries);
+		TEL_PUT(x, hops, failovers, sum.failovers);
+		TEL_PUT(x, hops, no_neighbour, sum.no_neighbour);
+		TEL_PUT(x, hops, errors, sum.errors);
+		TEL_PUT(x, hops, cache_hits, sum.cache_hits);
+		TEL_PUT(x, hops, forged, sum.forged);
+		TEL_PUT(x, hops, forged_source, sum.forged_source);
+		TEL_PUT(x, hops, forged_ids, sum.forged_ids);
+		TEL_PUT(x, hops, forged_realm, sum.forged_realm);
+		TEL_PUT(x, hops, late, sum.late);
 		for (unsigned i = 0; i < TEL_RC_MAX; i++)
 			if (sum.rc[i]) {
-				char k[32];
+				char k[16];
 				if (tel_rc_codes[i])
-					snprintf(k, sizeof(k), "answers_%u", tel_rc_codes[i]);
+					snprintf(k, sizeof(k), "%u", tel_rc_codes[i]);
 				else
-					snprintf(k, sizeof(k), "answers_other");
-				rte_tel_data_add_dict_u64(x, k, sum.rc[i]);
+					snprintf(k, sizeof(k), "other");
+				TEL_PUT_KEYED(x, hops, answers_rc, k, sum.rc[i]);
 			}
 		unsigned healthy = 0;
 		for (unsigned a = 0; a < cfg->hop[h].nb_addrs; a++) {
 			char k[32];
-			snprintf(k, sizeof(k), "addr%u_healthy", a);
+			snprintf(k, sizeof(k), "%u", a);
 			uint32_t hv = __atomic_load_n(&hop_rt[h][a].healthy, __ATOMIC_RELAXED) && neigh_mac(h, a, NULL);
-			rte_tel_data_add_dict_u64(x, k, hv);
+			TEL_PUT_KEYED(x, hops, addr_healthy, k, hv);
 			healthy += hv;
 		}
-		rte_tel_data_add_dict_u64(x, "healthy_addrs", healthy);
-		rte_tel_data_add_dict_u64(x, "rtt_count", sum.rtt.count);
-		rte_tel_data_add_dict_u64(x, "rtt_p50_us", (uint64_t)tel_hist_quantile_us(&sum.rtt, 0.5));
-		rte_tel_data_add_dict_u64(x, "rtt_p99_us", (uint64_t)tel_hist_quantile_us(&sum.rtt, 0.99));
-		rte_tel_data_add_dict_string(x, "name", cfg->hop[h].name);
+		TEL_PUT(x, hops, healthy_addrs, healthy);
+		TEL_PUT(x, hops, rtt_count, sum.rtt.count);
+		TEL_PUT(x, hops, rtt_p50, (uint64_t)tel_hist_quantile_us(&sum.rtt, 0.5));
+		TEL_PUT(x, hops, rtt_p99, (uint64_t)tel_hist_quantile_us(&sum.rtt, 0.99));
+		TEL_PUT_STR(x, hops, name, cfg->hop[h].name);
 		char key[ROUTE_NAME_MAX];
 		rte_tel_data_add_dict_container(d, tel_key(cfg->hop[h].name, key, sizeof(key)), x, 0);
 	}
@@ -853,6 +853,5 @@ static int cmd_partners(const char *c __rte_unused, const char *prm __rte_unused
 
 int forward_register_telemetry(void)
 {
-	return rte_telemetry_register_cmd("/gbakd/partners", cmd_partners,
-					  "gbakd roaming: per partner next hop, forwarded / answers / timeouts / forged / health");
+	return TEL_REGISTER(hops, cmd_hops);
 }

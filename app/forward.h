@@ -59,7 +59,7 @@ unsigned forward_poll(struct worker *w, struct fwd_result *out, unsigned max, un
 struct slot *forward_abort_next(struct worker *w);
 /* Revocation: drop every cached answer for btid[0..len). Returns how many. */
 unsigned forward_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_t len);
-/* Register the hops' telemetry command. Returns 0 or < 0. */
+/* Register /gbakd/hops (the hops' telemetry). Returns 0 or < 0. */
 int forward_register_telemetry(void);
 /* A reload replaces the tables prev by next: fresh runtime state (health, probes, neighbour MAC)
  * for new or changed hop addresses; the rest is kept (reload.c). */

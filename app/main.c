@@ -68,7 +68,7 @@ static void usage(const char *prog)
 	       "           --vdev net_af_packet0,iface=veth0,qpairs=2\n"
 	       "One worker lcore per RX queue; telemetry: dpdk-telemetry.py -f <file-prefix>,\n"
 	       "commands /gbakd/stats /gbakd/answers /gbakd/drops /gbakd/latency /gbakd/lcores\n"
-	       "/gbakd/shards /gbakd/policy /gbakd/partners /gbakd/residue /gbakd/ub /gbakd/eap\n"
+	       "/gbakd/shards /gbakd/policy /gbakd/hops /gbakd/residue /gbakd/ub /gbakd/eap\n"
 	       "/gbakd/config /gbakd/reload.\n",
 	       prog);
 }
@@ -241,18 +241,18 @@ static int cmd_shards(const char *c __rte_unused, const char *p __rte_unused, st
 		if (x == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(x);
-		rte_tel_data_add_dict_u64(x, "lookups", sum.lookups);
-		rte_tel_data_add_dict_u64(x, "found", sum.found);
-		rte_tel_data_add_dict_u64(x, "not_found", sum.not_found);
-		rte_tel_data_add_dict_u64(x, "expired", sum.expired);
-		rte_tel_data_add_dict_u64(x, "timeouts", sum.timeouts);
-		rte_tel_data_add_dict_u64(x, "errors", sum.errors);
-		rte_tel_data_add_dict_u64(x, "redirects_moved", sum.redirects_moved);
-		rte_tel_data_add_dict_u64(x, "redirects_ask", sum.redirects_ask);
-		rte_tel_data_add_dict_u64(x, "reconnects", sum.reconnects);
-		rte_tel_data_add_dict_u64(x, "names_refused", sum.names_refused);
-		rte_tel_data_add_dict_u64(x, "connections_up", (uint64_t)up);
-		rte_tel_data_add_dict_string(x, "addr", sum.addr);
+		TEL_PUT(x, shards, lookups, sum.lookups);
+		TEL_PUT(x, shards, found, sum.found);
+		TEL_PUT(x, shards, not_found, sum.not_found);
+		TEL_PUT(x, shards, expired, sum.expired);
+		TEL_PUT(x, shards, timeouts, sum.timeouts);
+		TEL_PUT(x, shards, errors, sum.errors);
+		TEL_PUT(x, shards, redirects_moved, sum.redirects_moved);
+		TEL_PUT(x, shards, redirects_ask, sum.redirects_ask);
+		TEL_PUT(x, shards, reconnects, sum.reconnects);
+		TEL_PUT(x, shards, names_refused, sum.names_refused);
+		TEL_PUT(x, shards, connections_up, (uint64_t)up);
+		TEL_PUT_STR(x, shards, addr, sum.addr);
 		char key[80];
 		tel_key(sum.addr[0] ? sum.addr : "unknown", key, sizeof(key));
 		rte_tel_data_add_dict_container(d, key, x, 0);
@@ -280,15 +280,15 @@ static int cmd_policy(const char *c __rte_unused, const char *p __rte_unused, st
 		uint64_t ok = 0;
 		for (unsigned k = 0; k < gbakd_nb_workers; k++)
 			ok += gbakd_workers[k]->policy.deny[row][0];
-		rte_tel_data_add_dict_u64(x, "authorised", ok);
+		TEL_PUT(x, policy, authorised, ok);
 		for (unsigned why = 1; why < ROUTE_DENY_MAX; why++) {
 			uint64_t v = 0;
 			for (unsigned k = 0; k < gbakd_nb_workers; k++)
 				v += gbakd_workers[k]->policy.deny[row][why];
-			rte_tel_data_add_dict_u64(x, route_deny_names[why], v);
+			TEL_PUT_KEYED(x, policy, denied, route_deny_names[why], v);
 		}
 		const char *name = r < t->policy.n ? t->policy.rule[r].name : "none";
-		rte_tel_data_add_dict_string(x, "name", name);
+		TEL_PUT_STR(x, policy, name, name);
 		char key[ROUTE_NAME_MAX];
 		rte_tel_data_add_dict_container(d, tel_key(name, key, sizeof(key)), x, 0);
 	}
@@ -407,8 +407,8 @@ int main(int argc, char **argv)
 	snprintf(info, sizeof(info), "gbakd %s origin_host=%s realm=%s workers=%u kdf=%s", GBAKD_VERSION,
 		 cfg->origin_host, cfg->origin_realm, need, gba_kdf_engine_name(gbakd_workers[0]->kdf));
 	if (tel_register_commands(info) < 0 || worker_register_telemetry() < 0 ||
-	    rte_telemetry_register_cmd("/gbakd/shards", cmd_shards, "gbakd store shards (summed over workers)") ||
-	    rte_telemetry_register_cmd("/gbakd/policy", cmd_policy, "gbakd authorised queries and 5402 denials per rule and reason") ||
+	    TEL_REGISTER(shards, cmd_shards) ||
+	    TEL_REGISTER(policy, cmd_policy) ||
 	    forward_register_telemetry() < 0 || dia_node_register_telemetry() < 0 || ub_register_telemetry() < 0 ||
 	    eap_register_telemetry() < 0)
 		rte_exit(EXIT_FAILURE, "cannot register telemetry commands\n");

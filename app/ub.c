@@ -20,6 +20,7 @@
  * A challenge is answered once: the pending entry is removed by the first response to it, right or
  * wrong, and its RAND kept in a "used" ring so a replay is recognised (403 nonce_reused).
  */
+#include "telemetry/tel.h"
 #include "ub.h"
 
 #include <arpa/inet.h>
@@ -933,12 +934,12 @@ void ub_stop(void)
 static int cmd_ub(const char *cmd __rte_unused, const char *p __rte_unused, struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "enabled", (uint64_t)ub.running);
-	rte_tel_data_add_dict_u64(d, "requests", LOAD(requests));
-	rte_tel_data_add_dict_u64(d, "started", LOAD(started));
-	rte_tel_data_add_dict_u64(d, "challenges", LOAD(challenges));
-	rte_tel_data_add_dict_u64(d, "completed", LOAD(completed));
-	rte_tel_data_add_dict_u64(d, "resyncs", LOAD(resyncs));
+	TEL_PUT(d, ub, enabled, (uint64_t)ub.running);
+	TEL_PUT(d, ub, requests, LOAD(requests));
+	TEL_PUT(d, ub, started, LOAD(started));
+	TEL_PUT(d, ub, challenges, LOAD(challenges));
+	TEL_PUT(d, ub, completed, LOAD(completed));
+	TEL_PUT(d, ub, resyncs, LOAD(resyncs));
 	uint64_t failed = 0;
 	struct rte_tel_data *f = rte_tel_data_alloc();
 	if (f == NULL)
@@ -947,32 +948,30 @@ static int cmd_ub(const char *cmd __rte_unused, const char *p __rte_unused, stru
 	for (unsigned i = 0; i < UBR_MAX; i++) {
 		uint64_t v = LOAD(failed[i]);
 		failed += v;
-		rte_tel_data_add_dict_u64(f, reason_names[i], v);
+		rte_tel_data_add_dict_u64(f, reason_names[i], v); /* flattened: failed_<reason> (TEL_ub_failed) */
 	}
-	rte_tel_data_add_dict_u64(d, "failed_total", failed);
+	TEL_PUT(d, ub, failed_total, failed);
 	rte_tel_data_add_dict_container(d, "failed", f, 0);
 	uint64_t n = LOAD(av_fetches);
-	rte_tel_data_add_dict_u64(d, "av_fetches", n);
-	rte_tel_data_add_dict_u64(d, "av_fetch_us_avg", n ? LOAD(av_fetch_us_sum) / n : 0);
-	rte_tel_data_add_dict_u64(d, "av_fetch_us_max", LOAD(av_fetch_us_max));
-	rte_tel_data_add_dict_u64(d, "av_fetch_us_p50", hist_quantile(st.hist, 0.50));
-	rte_tel_data_add_dict_u64(d, "av_fetch_us_p99", hist_quantile(st.hist, 0.99));
-	rte_tel_data_add_dict_u64(d, "resume_us_p50", hist_quantile(st.resume_hist, 0.50));
-	rte_tel_data_add_dict_u64(d, "resume_us_p99", hist_quantile(st.resume_hist, 0.99));
-	rte_tel_data_add_dict_string(d, "av_source", ub.src ? ub.src->name : "-");
-	rte_tel_data_add_dict_u64(d, "suspended", LOAD(suspended));
-	rte_tel_data_add_dict_u64(d, "resumed", LOAD(resumed));
+	TEL_PUT(d, ub, av_fetches, n);
+	TEL_PUT(d, ub, av_fetch_avg, n ? LOAD(av_fetch_us_sum) / n : 0);
+	TEL_PUT(d, ub, av_fetch_max, LOAD(av_fetch_us_max));
+	TEL_PUT(d, ub, av_fetch_p50, hist_quantile(st.hist, 0.50));
+	TEL_PUT(d, ub, av_fetch_p99, hist_quantile(st.hist, 0.99));
+	TEL_PUT(d, ub, resume_p50, hist_quantile(st.resume_hist, 0.50));
+	TEL_PUT(d, ub, resume_p99, hist_quantile(st.resume_hist, 0.99));
+	TEL_PUT_STR(d, ub, av_source, ub.src ? ub.src->name : "-");
+	TEL_PUT(d, ub, suspended, LOAD(suspended));
+	TEL_PUT(d, ub, resumed, LOAD(resumed));
 	if (ub.src && ub.src->telemetry)
-		ub.src->telemetry(d);
-	rte_tel_data_add_dict_u64(d, "store_puts", LOAD(store_puts));
-	rte_tel_data_add_dict_u64(d, "connections", LOAD(connections));
-	rte_tel_data_add_dict_u64(d, "pending", ub.running ? __atomic_load_n(&ub.pend_n, __ATOMIC_RELAXED) : 0);
+		ub.src->telemetry(d); /* the source's own container ("zh"): not in the schema yet */
+	TEL_PUT(d, ub, store_puts, LOAD(store_puts));
+	TEL_PUT(d, ub, connections, LOAD(connections));
+	TEL_PUT(d, ub, pending, ub.running ? __atomic_load_n(&ub.pend_n, __ATOMIC_RELAXED) : 0);
 	return 0;
 }
 
 int ub_register_telemetry(void)
 {
-	return rte_telemetry_register_cmd("/gbakd/ub", cmd_ub,
-					  "gbakd Ub bootstrapping: requests, bootstraps started/completed, failures by "
-					  "reason, resyncs, vector fetch latency");
+	return TEL_REGISTER(ub, cmd_ub);
 }

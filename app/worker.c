@@ -620,16 +620,15 @@ static int cmd_residue(const char *c __rte_unused, const char *prm __rte_unused,
 		for (unsigned i = 0; i < SCRATCH_LEN; i++)
 			n += (a[i] != 0) + (b[i] != 0);
 		char key[16];
-		snprintf(key, sizeof(key), "worker%u", k);
-		rte_tel_data_add_dict_u64(d, key, n);
+		snprintf(key, sizeof(key), "%u", k);
+		TEL_PUT_KEYED(d, residue, worker, key, n);
 		total += n;
 	}
-	rte_tel_data_add_dict_u64(d, "total", total);
+	TEL_PUT(d, residue, total, total);
 	return 0;
 }
 
 int worker_register_telemetry(void)
 {
-	return rte_telemetry_register_cmd("/gbakd/residue", cmd_residue,
-					  "gbakd: non-zero octets left in each worker's answer scratch + USS buffer (0 when idle)");
+	return TEL_REGISTER(residue, cmd_residue);
 }

@@ -83,7 +83,7 @@ source = 192.0.2.0/24
 naf_domains = visited.example" > "$T_TMP/visited.ini"
 t_gbakd_start $H rbh$ID "$T_TMP/home.log" "$T_TMP/home.ini" --lcores 0@0,1@1 --vdev "net_af_packet0,iface=h$ID,framecnt=4096" || exit 1
 t_gbakd_start $V rbv$ID "$T_TMP/visited.log" "$T_TMP/visited.ini" --lcores 0@1,1@0 --vdev "net_af_packet0,iface=v$ID,framecnt=4096" || exit 1
-n=0; until [ "$(t_tel rbv$ID /gbakd/partners | t_json /gbakd/partners.home1.healthy_addrs)" = 1 ] || [ $n -gt 50 ]; do sleep 0.1; n=$((n+1)); done
+n=0; until [ "$(t_tel rbv$ID /gbakd/hops | t_json /gbakd/hops.home1.healthy_addrs)" = 1 ] || [ $n -gt 50 ]; do sleep 0.1; n=$((n+1)); done
 
 LGN() { ip netns exec $N "$LG" --sessions $SESSIONS --seed 7 --realm bsf.home1.net --quiet "$@"; }
 DIRECT=(--server 192.0.2.10:3868 --naf-fqdn naf1.home1.net --origin-host naf1.home1.net --origin-realm home1.net)
@@ -123,6 +123,6 @@ print(f"wrong keys: {res['wrong_keys']}")
 sys.exit(1 if res["wrong_keys"] else 0)
 PY
 [ $? -eq 0 ] || rc=1
-fw=$(t_tel rbv$ID /gbakd/partners | t_json /gbakd/partners.home1.forwarded)
+fw=$(t_tel rbv$ID /gbakd/hops | t_json /gbakd/hops.home1.forwarded)
 echo "visited gbakd forwarded $fw queries to the home BSF; results: $BENCH_OUT/roaming.json"
 exit $rc

@@ -254,6 +254,7 @@ extern const char *const tel_drop_help[TEL_DROP_MAX];
 	X(S, enabled, "enabled", TEL_GAUGE, TEL_NONE, NULL, NULL, "1 when gbakd runs as a Diameter node") \
 	X(S, bir_rx, "bir_rx", TEL_COUNTER, TEL_NONE, NULL, NULL, "BIRs received from Diameter peers") \
 	X(S, bir_refused, "bir_refused", TEL_COUNTER, TEL_NONE, NULL, NULL, "BIRs from Diameter peers refused") \
+	X(S, bir_malformed, "bir_malformed", TEL_COUNTER, TEL_NONE, NULL, NULL, "BIRs answered 5004/5009 by fdpeer itself (a value gbakd cannot hold exactly)") \
 	X(S, bia_tx, "bia_tx", TEL_COUNTER, TEL_NONE, NULL, NULL, "BIAs sent to Diameter peers")    \
 	X(S, pending, "pending", TEL_GAUGE, TEL_NONE, NULL, NULL, "Diameter requests waiting for an answer now") \
 	X(S, answer_errors, "answer_errors", TEL_COUNTER, TEL_NONE, NULL, NULL, "answers that could not be sent back") \
@@ -273,6 +274,13 @@ extern const char *const tel_drop_help[TEL_DROP_MAX];
 	X(S, av_fetches, "av_fetches", TEL_COUNTER, TEL_NONE, NULL, NULL, "authentication vectors fetched") \
 	X(S, av_fetch_avg, "av_fetch_us_avg", TEL_GAUGE, TEL_US, "av_fetch_avg_us", NULL, "mean vector fetch time since start") \
 	X(S, av_fetch_max, "av_fetch_us_max", TEL_GAUGE, TEL_US, "av_fetch_max_us", NULL, "longest vector fetch since start") \
+	X(S, av_fetch_p50, "av_fetch_us_p50", TEL_GAUGE, TEL_US, "av_fetch_p50_us", NULL, "median vector fetch time (log2 histogram bucket bound)") \
+	X(S, av_fetch_p99, "av_fetch_us_p99", TEL_GAUGE, TEL_US, "av_fetch_p99_us", NULL, "99th percentile vector fetch time (log2 histogram bucket bound)") \
+	X(S, resume_p50, "resume_us_p50", TEL_GAUGE, TEL_US, "resume_p50_us", NULL, "median time from a vector's arrival to the resumed connection's answer") \
+	X(S, resume_p99, "resume_us_p99", TEL_GAUGE, TEL_US, "resume_p99_us", NULL, "99th percentile time from a vector's arrival to the resumed answer") \
+	X(S, av_source, "av_source", TEL_NAME, TEL_NONE, NULL, NULL, "where vectors come from: store or zh") \
+	X(S, suspended, "suspended", TEL_COUNTER, TEL_NONE, NULL, NULL, "HTTP connections suspended while their vector was fetched") \
+	X(S, resumed, "resumed", TEL_COUNTER, TEL_NONE, NULL, NULL, "suspended HTTP connections resumed") \
 	X(S, store_puts, "store_puts", TEL_COUNTER, TEL_NONE, NULL, NULL, "sessions written to the store") \
 	X(S, connections, "connections", TEL_COUNTER, TEL_NONE, NULL, NULL, "Ub HTTP connections accepted") \
 	X(S, pending, "pending", TEL_GAUGE, TEL_NONE, NULL, NULL, "bootstraps waiting for a vector now")

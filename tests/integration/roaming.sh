@@ -173,7 +173,7 @@ _t_ok "four gbakd instances up (home primary + secondary, visited, third operato
 FH=$T_TMP/fakehome; mkdir -p "$FH"
 t_bg ip netns exec $F python3 "$(dirname "$0")/roaming_home.py" home 192.0.2.30 192.0.2.31 "$FH"
 # wait until the visited proxy has resolved and probed both home addresses
-PT() { t_tel gbrv$ID /gbakd/partners | t_json /gbakd/partners.$1; }
+PT() { t_tel gbrv$ID /gbakd/hops | t_json /gbakd/hops.$1; }
 check_wait_eq "visited: both home BSF addresses resolved (ARP) and healthy (DWR/DWA)" "" 2 PT home1.healthy_addrs
 
 Q() { ip netns exec $N $BUILD/gbactl query --server "$1" --origin-host "${OH:-naf1.visited.example}" --origin-realm visited.example --json --timeout-ms 20000 "${@:2}"; }
@@ -188,7 +188,7 @@ check_eq "roaming: USS" '<ussList><uss id="1"/></ussList>' "$(echo "$out" | t_js
 check_match "roaming: key expiry" '^20[0-9]{2}-' "$(echo "$out" | t_json key_expiry)"
 out=$(Q $SV --btid "$BTID" --naf-fqdn naf1.visited.example --ua 0100000002 --gsid 1 --gba-u-aware)
 check_eq "visited answer cache: same key again" "$(t_ksnaf $KS $RAND user1_private@home1.net naf1.visited.example 0100000002 gba-me)" "$(echo "$out" | t_json ks_naf)"
-check_eq "visited answer cache: hit counted (no second border crossing)" 1 "$(t_tel gbrv$ID /gbakd/partners | t_json /gbakd/partners.home1.cache_hits)"
+check_eq "visited answer cache: hit counted (no second border crossing)" 1 "$(t_tel gbrv$ID /gbakd/hops | t_json /gbakd/hops.home1.cache_hits)"
 out=$(Q $SV --btid "$BTIDV" --naf-fqdn naf1.visited.example --ua 0100000002)
 check_eq "visited BSF serves its own subscribers locally" "$(t_ksnaf $KS $RANDV local@visited.example naf1.visited.example 0100000002)" "$(echo "$out" | t_json ks_naf)"
 
@@ -261,12 +261,12 @@ check_eq "no forged key reached the NAF" "" "$(echo "$out" | t_json ks_naf)"
 # of the last 8: on a loaded machine that happens with the 200 ms probes of this hop; a known
 # limit, see the session note: such a DWA should count as late, not forged)
 ge() { local v; v=$("${@:2}"); [ -n "$v" ] && [ "$v" -ge "$1" ]; }
-check_wait "partner telemetry: the five forgeries counted as forged on the hop" "" ge 5 PT fake.forged
-check_eq "partner telemetry: forged by reason (source: address, port; realm)" "2 1" \
+check_wait "hop telemetry: the five forgeries counted as forged on the hop" "" ge 5 PT fake.forged
+check_eq "hop telemetry: forged by reason (source: address, port; realm)" "2 1" \
 	"$(PT fake.forged_source) $(PT fake.forged_realm)"
-check_match "partner telemetry: forged ids (token, end-to-end) >= 2" '^([2-9]|[1-9][0-9]+)$' "$(PT fake.forged_ids)"
+check_match "hop telemetry: forged ids (token, end-to-end) >= 2" '^([2-9]|[1-9][0-9]+)$' "$(PT fake.forged_ids)"
 check "drops: forged_answer counts every forged answer of the hop (>= the hop's forged)" ge "$(PT fake.forged)" DR forged_answer
-check_eq "partner telemetry: one real answer" 1 "$(PT fake.answers)"
+check_eq "hop telemetry: one real answer" 1 "$(PT fake.answers)"
 # DWA probes are matched the same way: forged DWAs do not make a silent address healthy
 echo ignore > "$FH/dwr"
 check_wait_eq "scripted home ignores DWRs: its address turns unhealthy" "" 0 PT fake.addr0_healthy
@@ -308,10 +308,10 @@ check_eq "primary down: right key" "$(t_ksnaf $KS $RAND user1_private@home1.net 
 check_wait_eq "the timed-out primary is marked unhealthy" "" 0 PT home1.addr0_healthy
 out=$(Q $SV --btid "$BTID" --naf-fqdn naf5.visited.example --ua 0100000002)
 check_eq "primary marked unhealthy: next query goes straight to the secondary" 2001 "$(echo "$out" | t_json result_code)"
-pt=$(t_tel gbrv$ID /gbakd/partners)
-check_eq "partner telemetry: failovers to the secondary = primary healthy at the query ($FO_WANT)" "$FO_WANT" \
-	"$(( $(echo "$pt" | t_json /gbakd/partners.home1.failovers) - fo0 ))"
-check_eq "partner telemetry: primary unhealthy, secondary healthy" "0 1" "$(echo "$pt" | t_json /gbakd/partners.home1.addr0_healthy) $(echo "$pt" | t_json /gbakd/partners.home1.addr1_healthy)"
+pt=$(t_tel gbrv$ID /gbakd/hops)
+check_eq "hop telemetry: failovers to the secondary = primary healthy at the query ($FO_WANT)" "$FO_WANT" \
+	"$(( $(echo "$pt" | t_json /gbakd/hops.home1.failovers) - fo0 ))"
+check_eq "hop telemetry: primary unhealthy, secondary healthy" "0 1" "$(echo "$pt" | t_json /gbakd/hops.home1.addr0_healthy) $(echo "$pt" | t_json /gbakd/hops.home1.addr1_healthy)"
 # all home BSFs down -> 3002 after (retries + 1) attempts (each bounded by timeout_ms: the count
 # of attempts is checked, not how long this machine took)
 kill -INT $H2; wait $H2 2>/dev/null
