@@ -105,13 +105,13 @@ $(BUILD)/bench/ub_plain: $(BUILD)/obj/bench/ub_plain.o
 
 # freeDiameter extensions: tools/fdext/<name>.c -> $(BUILD)/fdext/<name>.fdx (shared, -fPIC; the
 # lib/ sources they use are compiled in, position-independent)
-FDEXT_LIB_SRCS := lib/route/route.c lib/net/net.c lib/gba/gba_btid.c lib/fdpeer/fdpeer_dict.c
+FDEXT_LIB_SRCS := lib/route/route.c lib/net/net.c lib/gba/gba_btid.c lib/base64/base64.c lib/fdpeer/fdpeer_dict.c
 # per extension: more lib/ sources (FDEXT_SRCS_<name>) and libraries (FDEXT_LIBS_<name>)
 FDEXT_SRCS_zh_hss := lib/fdpeer/fdpeer_zh_codec.c $(wildcard lib/subscriber/*.c) lib/gba/gba_milenage.c \
-                     lib/store/store_route.c
+                     lib/store/store_url.c
 FDEXT_LIBS_zh_hss := -lhiredis -lcrypto
 all: $(patsubst tools/fdext/%.c,$(BUILD)/fdext/%.fdx,$(wildcard tools/fdext/*.c))
-$(BUILD)/fdext/%.fdx: tools/fdext/%.c $(FDEXT_LIB_SRCS) $$(FDEXT_SRCS_$$*) $(wildcard lib/route/*.h lib/net/*.h lib/gba/*.h lib/fdpeer/*.h lib/subscriber/*.h)
+$(BUILD)/fdext/%.fdx: tools/fdext/%.c $(FDEXT_LIB_SRCS) $$(FDEXT_SRCS_$$*) $(wildcard lib/route/*.h lib/net/*.h lib/gba/*.h lib/base64/*.h lib/fdpeer/*.h lib/subscriber/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -Wl,--no-undefined -o $@ $< $(FDEXT_LIB_SRCS) $(FDEXT_SRCS_$*) \
 	  $(FD_LIBS) $(FDEXT_LIBS_$*)
@@ -129,6 +129,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard lib/*/*.c lib/*/*.h)
 # extra libraries a fuzz target's library needs, by library name
 FUZZ_DEPS_zn := diameter
 FUZZ_DEPS_route := net
+FUZZ_DEPS_gba := base64
+FUZZ_DEPS_ub := base64
+FUZZ_DEPS_store := base64
 # libraries whose headers need DPDK's (lib/net uses rte_ether.h inlines only: nothing to link)
 FUZZ_DPDK_route := 1
 FUZZ_DPDK_net := 1

@@ -44,6 +44,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "base64/base64.h"
 #include "diameter/diameter.h"
 #include "gba/gba_kdf.h"
 #include "net/net.h"
@@ -302,7 +303,7 @@ static void build_set(struct lg *g)
 		char impi[LG_BTID_MAX];
 		synth(g->seed, g->first + k, rand, ks);
 		char b64[32];
-		EVP_EncodeBlock((unsigned char *)b64, rand, GBA_RAND_LEN);
+		base64_encode(rand, GBA_RAND_LEN, b64, sizeof(b64));
 		int n = snprintf(g->btid[k], LG_BTID_MAX, "%s@%s", b64, g->realm);
 		int m = snprintf(impi, sizeof(impi), "user%" PRIu64 "@%s", g->first + k, g->realm);
 		if (n >= LG_BTID_MAX || m >= (int)sizeof(impi))
@@ -353,7 +354,7 @@ static int build_query(struct lg *g, uint8_t *buf, uint32_t hbh, uint32_t sess, 
 		synth(g->seed, g->first + g->sessions + 1000000 + sess, rand, ks);
 		explicit_bzero(ks, sizeof(ks));
 		char b64[32];
-		EVP_EncodeBlock((unsigned char *)b64, rand, GBA_RAND_LEN);
+		base64_encode(rand, GBA_RAND_LEN, b64, sizeof(b64));
 		snprintf(btid_tmp, LG_BTID_MAX, "%s@%s", b64, g->realm);
 		btid = btid_tmp;
 	}

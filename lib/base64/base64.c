@@ -51,27 +51,22 @@ int base64_encode(const void *in, size_t n, char *out, size_t cap)
 	return (int)need;
 }
 
-int base64_decode(const char *s, size_t len, void *out, size_t cap)
+/* Decode (o != NULL) or only check (o == NULL) len characters, pad of them '='. Returns 0 or
+ * -EINVAL. */
+static int decode(const uint8_t *c, size_t len, size_t pad, uint8_t *o)
 {
-	const uint8_t *c = (const uint8_t *)s;
-	uint8_t *o = out;
-	if (len % 4)
-		return -EINVAL;
-	if (len == 0)
-		return 0;
-	size_t pad = c[len - 1] == '=' ? (c[len - 2] == '=' ? 2 : 1) : 0;
-	size_t n = len / 4 * 3 - pad;
-	if (n > cap)
-		return -ENOSPC;
 	size_t full = (len - (pad ? 4 : 0)) / 4; /* groups without padding */
-	for (size_t g = 0; g < full; g++, c += 4, o += 3) {
+	for (size_t g = 0; g < full; g++, c += 4) {
 		uint8_t a = dec[c[0]], b = dec[c[1]], d = dec[c[2]], e = dec[c[3]];
 		if ((a | b | d | e) & 0x80)
 			return -EINVAL;
+		if (o == NULL)
+			continue;
 		uint32_t w = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)d << 6 | e;
 		o[0] = (uint8_t)(w >> 16);
 		o[1] = (uint8_t)(w >> 8);
 		o[2] = (uint8_t)w;
+		o += 3;
 	}
 	if (pad) { /* the last group: "xx==" (one octet) or "xxx=" (two) */
 		uint8_t a = dec[c[0]], b = dec[c[1]], d = pad == 1 ? dec[c[2]] : 0;
@@ -80,9 +75,25 @@ int base64_decode(const char *s, size_t len, void *out, size_t cap)
 		uint32_t w = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)d << 6;
 		if (w & (pad == 1 ? 0xff : 0xffff))
 			return -EINVAL; /* non-canonical: unused bits set */
-		o[0] = (uint8_t)(w >> 16);
-		if (pad == 1)
-			o[1] = (uint8_t)(w >> 8);
+		if (o != NULL) {
+			o[0] = (uint8_t)(w >> 16);
+			if (pad == 1)
+				o[1] = (uint8_t)(w >> 8);
+		}
 	}
-	return (int)n;
+	return 0;
+}
+
+int base64_decode(const char *s, size_t len, void *out, size_t cap)
+{
+	const uint8_t *c = (const uint8_t *)s;
+	if (len % 4)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	size_t pad = c[len - 1] == '=' ? (c[len - 2] == '=' ? 2 : 1) : 0;
+	size_t n = len / 4 * 3 - pad;
+	if (n > cap) /* malformed input is -EINVAL whatever its length */
+		return decode(c, len, pad, NULL) < 0 ? -EINVAL : -ENOSPC;
+	return decode(c, len, pad, out) < 0 ? -EINVAL : (int)n;
 }

@@ -1,4 +1,4 @@
-/* Synthetic sessions and base64: see store_synth.h. OpenSSL directly (lib/store links no lib/gba). */
+/* Synthetic sessions: see store_synth.h. SHA-256 from OpenSSL, base64 from lib/base64 (gbakd's one). */
 #include "store/store_synth.h"
 
 #include <errno.h>
@@ -7,63 +7,7 @@
 
 #include <openssl/evp.h>
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int store_base64_encode(const uint8_t *in, size_t n, char *out, size_t cap)
-{
-	size_t need = (n + 2) / 3 * 4;
-	if (cap < need + 1)
-		return -ENOSPC;
-	char *o = out;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)in[i + 1] << 8;
-		if (i + 2 < n)
-			v |= in[i + 2];
-		*o++ = b64[v >> 18 & 63];
-		*o++ = b64[v >> 12 & 63];
-		*o++ = i + 1 < n ? b64[v >> 6 & 63] : '=';
-		*o++ = i + 2 < n ? b64[v & 63] : '=';
-	}
-	*o = '\0';
-	return (int)need;
-}
-
-static int b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z') return c - 'A';
-	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-	if (c >= '0' && c <= '9') return c - '0' + 52;
-	if (c == '+') return 62;
-	if (c == '/') return 63;
-	return -1;
-}
-
-int store_base64_decode(const char *s, size_t len, uint8_t *out, size_t cap)
-{
-	while (len && s[len - 1] == '=')
-		len--;
-	if (len % 4 == 1)
-		return -EINVAL;
-	size_t n = 0;
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	for (size_t i = 0; i < len; i++) {
-		int v = b64val(s[i]);
-		if (v < 0)
-			return -EINVAL;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n == cap)
-				return -ENOSPC;
-			out[n++] = (uint8_t)(acc >> bits);
-		}
-	}
-	return (int)n;
-}
+#include "base64/base64.h"
 
 int store_btid_rand(const char *btid, size_t len, uint8_t rand[STORE_RAND_LEN])
 {
@@ -71,7 +15,7 @@ int store_btid_rand(const char *btid, size_t len, uint8_t rand[STORE_RAND_LEN])
 	uint8_t tmp[STORE_RAND_LEN + 3];
 	if (at == NULL)
 		return -EINVAL;
-	int n = store_base64_decode(btid, (size_t)(at - btid), tmp, sizeof(tmp));
+	int n = base64_decode(btid, (size_t)(at - btid), tmp, sizeof(tmp));
 	if (n != STORE_RAND_LEN)
 		return -EINVAL;
 	memcpy(rand, tmp, STORE_RAND_LEN);
@@ -114,7 +58,7 @@ int store_synth_session(uint64_t seed, uint64_t i, const char *realm, int64_t no
 	rec->key_expiry = now + (int64_t)lifetime_s;
 	rec->impi_len = (uint16_t)snprintf(rec->impi, sizeof(rec->impi), "user%llu@%s",
 					   (unsigned long long)i, realm);
-	int n = store_base64_encode(rec->rand, STORE_RAND_LEN, btid, btid_cap);
+	int n = base64_encode(rec->rand, STORE_RAND_LEN, btid, btid_cap);
 	btid[n] = '@';
 	memcpy(btid + n + 1, realm, rlen + 1);
 	return n + 1 + (int)rlen;

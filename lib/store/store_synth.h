@@ -21,12 +21,7 @@
 int store_synth_session(uint64_t seed, uint64_t i, const char *realm, int64_t now, unsigned lifetime_s,
 			struct store_record *rec, char *btid, size_t btid_cap);
 
-/* Standard base64 (with padding) of in[0..n) into out (NUL-terminated). Returns the length or -ENOSPC. */
-int store_base64_encode(const uint8_t *in, size_t n, char *out, size_t cap);
-/* Decode standard base64 (padding optional) of s[0..len) into out. Returns octets written, -EINVAL
- * for a bad character or length, -ENOSPC if cap is too small. */
-int store_base64_decode(const char *s, size_t len, uint8_t *out, size_t cap);
-/* RAND of a B-TID "base64(RAND)@realm": decodes the part before '@'. Returns 0 or -EINVAL (no '@', not
+/* RAND of a B-TID "base64(RAND)@realm": decodes the part before '@' (canonical padded base64). Returns 0 or -EINVAL (no '@', not
  * base64, or not 16 octets). */
 int store_btid_rand(const char *btid, size_t len, uint8_t rand[STORE_RAND_LEN]);
 

@@ -1,12 +1,16 @@
 /* HTTP Digest AKA for Ub: see ub_digest.h. */
 #include "ub/ub_digest.h"
 
+#include <errno.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+
+#include "base64/base64.h"
 
 const char *ub_strerror(int err)
 {
@@ -166,37 +170,12 @@ int ub_auth_parse(const char *hdr, size_t len, bool scheme_optional, struct ub_a
 	return r;
 }
 
-/* ---- base64 (OpenSSL), strict: decoding then re-encoding must give the input back -------------- */
+/* ---- base64: lib/base64 (strict: canonical padded only) ------------------------------------- */
 
 static int b64_decode(const char *s, size_t len, uint8_t *out, size_t cap)
 {
-	uint8_t buf[96];
-	char again[4 * (sizeof(buf) / 3) + 1];
-	if (len == 0 || len % 4 || len / 4 * 3 > sizeof(buf))
-		return UB_E_BASE64;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-			  c == '/' || (c == '=' && i >= len - 2);
-		if (!ok)
-			return UB_E_BASE64;
-	}
-	int n = EVP_DecodeBlock(buf, (const unsigned char *)s, (int)len);
-	if (n < 0)
-		return UB_E_BASE64;
-	if (s[len - 1] == '=')
-		n -= s[len - 2] == '=' ? 2 : 1;
-	if (EVP_EncodeBlock((unsigned char *)again, buf, n) != (int)len || memcmp(again, s, len)) {
-		explicit_bzero(buf, sizeof(buf));
-		return UB_E_BASE64; /* "A=B=", unused bits set, ... */
-	}
-	if ((size_t)n > cap) {
-		explicit_bzero(buf, sizeof(buf));
-		return UB_E_NOSPACE;
-	}
-	memcpy(out, buf, (size_t)n);
-	explicit_bzero(buf, sizeof(buf));
-	return n;
+	int n = len ? base64_decode(s, len, out, cap) : -EINVAL;
+	return n == -ENOSPC ? UB_E_NOSPACE : n < 0 ? UB_E_BASE64 : n;
 }
 
 int ub_nonce_make(const uint8_t rand[UB_RAND_LEN], const uint8_t autn[UB_AUTN_LEN], const uint8_t *sd,
@@ -209,10 +188,8 @@ int ub_nonce_make(const uint8_t rand[UB_RAND_LEN], const uint8_t autn[UB_AUTN_LE
 	memcpy(raw + UB_RAND_LEN, autn, UB_AUTN_LEN);
 	if (sd_len)
 		memcpy(raw + 32, sd, sd_len);
-	size_t n = 32 + sd_len, need = 4 * ((n + 2) / 3);
-	if (cap < need + 1)
-		return UB_E_NOSPACE;
-	return EVP_EncodeBlock((unsigned char *)out, raw, (int)n);
+	int n = base64_encode(raw, 32 + sd_len, out, cap);
+	return n < 0 ? UB_E_NOSPACE : n;
 }
 
 int ub_nonce_parse(const char *nonce, size_t len, uint8_t rand[UB_RAND_LEN], uint8_t autn[UB_AUTN_LEN],
@@ -259,9 +236,8 @@ int ub_auts_make(const uint8_t auts[UB_AUTS_LEN], char *out, size_t cap)
 {
 	if (auts == NULL || out == NULL)
 		return UB_E_INVAL;
-	if (cap < 21)
-		return UB_E_NOSPACE;
-	return EVP_EncodeBlock((unsigned char *)out, auts, UB_AUTS_LEN);
+	int n = base64_encode(auts, UB_AUTS_LEN, out, cap);
+	return n < 0 ? UB_E_NOSPACE : n;
 }
 
 /* ---- building ------------------------------------------------------------------------------- */

@@ -11,8 +11,8 @@
  * response is computed with an empty password.
  *
  * Parsing is bounded: every parameter has a fixed maximum length and a longer one is an error, not
- * a truncation. Errors are small negative enums. Buffers that held RES are wiped. MD5 and base64
- * are OpenSSL's.
+ * a truncation. Errors are small negative enums. Buffers that held RES are wiped. MD5 is
+ * OpenSSL's, base64 is gbakd's one (lib/base64: canonical padded only).
  */
 #ifndef UB_DIGEST_H
 #define UB_DIGEST_H

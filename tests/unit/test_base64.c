@@ -50,6 +50,7 @@ static void test_strict(void)
 		CU_ASSERT_EQUAL(base64_decode(bad[i], strlen(bad[i]), d, sizeof(d)), -EINVAL);
 	CU_ASSERT_EQUAL(base64_decode("Zm\0v", 4, d, sizeof(d)), -EINVAL); /* a NUL is no digit */
 	CU_ASSERT_EQUAL(base64_decode("Zm9vYmFy", 8, d, 5), -ENOSPC);
+	CU_ASSERT_EQUAL(base64_decode("Zm9v*mFy", 8, d, 5), -EINVAL); /* malformed beats too long */
 	CU_ASSERT_EQUAL(base64_decode("Zm9vYmE=", 8, d, 5), 5);
 	char b[9];
 	CU_ASSERT_EQUAL(base64_encode("foobar", 6, b, 8), -ENOSPC); /* no room for the NUL */

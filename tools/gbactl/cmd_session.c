@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base64/base64.h"
 #include "store/store.h"
 #include "store/store_sub.h"
 #include "store/store_synth.h"
@@ -317,7 +318,7 @@ int cmd_session(int argc, char **argv)
 	} else {
 		if (!have_rand || realm == NULL || *realm == '\0')
 			cli_die_usage("need --btid, or --rand and --realm");
-		int n = store_base64_encode(rec.rand, STORE_RAND_LEN, btid, sizeof(btid));
+		int n = base64_encode(rec.rand, STORE_RAND_LEN, btid, sizeof(btid));
 		if (n < 0 || (size_t)n + 1 + strlen(realm) > STORE_BTID_MAX)
 			cli_die_usage("--realm too long");
 		btid[n] = '@';
