@@ -14,7 +14,7 @@
 #include "config.h"
 #include "eap/eap_server.h"
 #include "gba/gba_btid.h"
-#include "store/store_route.h"
+#include "store/store_url.h"
 #include "subscriber/sub_sqn.h"
 
 struct ectx {
