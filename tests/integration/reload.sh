@@ -107,9 +107,8 @@ check_wait "ARP + ICMP echo (gbakd answers)" "" ip netns exec $CL ping -c 1 -W 2
 Q() { CLI query --server 192.0.2.1:3868 --origin-host "${OH:-naf1.home1.net}" --origin-realm home1.net --json --timeout-ms 20000 "$@"; }
 rc_of() { t_json result_code; }
 st() { RL --status | grep -o "\"$1\": *[^,}]*" | sed 's/.*: *//; s/"//g'; }
-# per-hop telemetry (/gbakd/hops, formerly /gbakd/partners)
-PT() { local v; v=$(t_tel $PFX /gbakd/hops | t_json "/gbakd/hops.$1")
-	[ -z "$v" ] && v=$(t_tel $PFX /gbakd/partners | t_json "/gbakd/partners.$1"); echo "$v"; }
+# per-hop telemetry
+PT() { t_tel $PFX /gbakd/hops | t_json "/gbakd/hops.$1"; }
 BTID3='AAECAwQFBgcICQoLDA0ODw==@bsf.home3.net'; BTID4='AAECAwQFBgcICQoLDA0ODw==@bsf.home2.net'
 check_wait_eq "A: hop h1's address resolved (ARP) and healthy" "" 1 PT h1.healthy_addrs
 check_eq "A: via hop h1: the partner home's answer (5403)" 5403 "$(Q --btid "$BTID4" --naf-fqdn naf1.home1.net --ua 0100000002 | rc_of)"
@@ -228,7 +227,7 @@ check_eq "A again: the removed rule's NAF: 5402" 5402 "$(OH=naf7.home1.net Q --s
 check_eq "A again: the removed realm route: 3003" 3003 "$(Q --btid "$BTID2" --naf-fqdn naf1.home1.net --ua 0100000002 | rc_of)"
 check_eq "A again: /gbakd/policy no longer lists extra" "" "$(t_tel $PFX /gbakd/policy | t_json /gbakd/policy.extra.name)"
 check_eq "A again: the removed route to hop h1: 3003" 3003 "$(Q --btid "$BTID3" --naf-fqdn naf1.home1.net --ua 0100000002 | rc_of)"
-check_eq "A again: /gbakd/partners no longer lists the removed hop h2" "" "$(PT h2.name)"
+check_eq "A again: /gbakd/hops no longer lists the removed hop h2" "" "$(PT h2.name)"
 check_eq "A again: still answers the rule that stayed" 2001 "$(Q --btid "$BTID" --naf-fqdn naf1.home1.net --ua 0100000002 | rc_of)"
 check "gbakd logged every refusal with the start-up message" grep -qF "refused, the running tables stay: config: $START1" "$T_TMP/gbakd.log"
 check "gbakd is still running" kill -0 $GBAKD_PID
