@@ -193,6 +193,12 @@ check_eq "forged AUTS: 403, counted, SQN_HE untouched" "403 1 9" \
 check_eq "telemetry: started, challenges, failures by reason present" "yes" \
 	"$(t_tel $PFX /gbakd/ub | python3 -c 'import json,sys;o=json.load(sys.stdin)["/gbakd/ub"];print("yes" if o["started"]>0 and o["challenges"]>=o["completed"] and "wrong_response" in o["failed"] and o["av_fetches"]>0 else "no")')"
 
+# gbactl top's Ub block: the totals are gbakd's own counters (nothing bootstraps meanwhile)
+TOP=$("$BUILD/gbactl" top --prefix $PFX --interval 0.2 --iterations 1 --no-clear 2>&1)
+check_match "gbactl top: Ub block, completed total = /gbakd/ub.completed" \
+	"BOOTSTRAPPING \(Ub\).*"$'\n'".*completed +0 +0\.0 +$(UB completed)"$'\n' "$TOP"
+check_match "gbactl top: Ub failures and AV fetch percentiles" \
+	"failed_total +0 +0\.0 +$(UB failed_total)"$'\n'".*AV fetch since start p50 $(UB av_fetch_us_p50) us  p99 $(UB av_fetch_us_p99) us" "$TOP"
 check "no key material in gbakd's log" bash -c "! grep -qi -e $KS -e $K19 -e $K1 -e ${KS:0:32} '$T_TMP/gbakd.log'"
 kill -INT $GBAKD_PID
 check_wait "gbakd stops and prints the Ub counters" "" t_log_has "$T_TMP/gbakd.log" "ub: requests [0-9]+ started [0-9]+ completed"

@@ -180,6 +180,17 @@ static void screen(const struct telc_snapshot *a, const struct telc_snapshot *b,
 		}
 	}
 
+	if (b->present[TEL_SEC_ub] && telc_u64(b, TEL_SEC_ub, "", "enabled")) {
+		section("BOOTSTRAPPING (Ub)");
+		static const char *const ub[] = {"started", "challenges", "completed", "failed_total",
+						 "resyncs", "av_fetches", "store_puts"};
+		for (unsigned i = 0; i < sizeof(ub) / sizeof(ub[0]); i++)
+			row(ub[i], delta(a, b, TEL_SEC_ub, "", ub[i]), secs, telc_u64(b, TEL_SEC_ub, "", ub[i]));
+		printf("  AV fetch since start p50 %" PRIu64 " us  p99 %" PRIu64 " us   waiting now %" PRIu64 "\n",
+		       telc_u64(b, TEL_SEC_ub, "", "av_fetch_us_p50"), telc_u64(b, TEL_SEC_ub, "", "av_fetch_us_p99"),
+		       telc_u64(b, TEL_SEC_ub, "", "pending"));
+	}
+
 	ng = telc_groups(b, TEL_SEC_lcores, g, 256);
 	ng = ng > 256 ? 256 : ng;
 	printf("\nLCORES\n  %-6s %6s %10s %10s %10s %9s %7s\n", "lcore", "queue", "rx/s", "queries/s",
