@@ -196,11 +196,30 @@ check "CER/CEA: visited gbakd <-> home gbakd (TLS) OPEN" wait_log $D/v.fdlog "->
 check "CER/CEA: visited gbakd <-> home2 AAA OPEN" wait_log $D/v.fdlog "-> 'STATE_OPEN'.*'aaa.home2.net'"
 check "zn_proxy.fdx loaded by freeDiameterd" wait_log $D/zaaa.log "zn_proxy: 2 realm pattern\\(s\\), 1 partner realm\\(s\\), 1 NAF rule\\(s\\)"
 
+# settled ID: every Diameter connection a NAF identity (naf*) opened to one of our nodes has ended,
+# i.e. each log holds as many "Connected to 'ID'" lines as "STATE_ZOMBIE (terminated) 'ID'" ones.
+# A peer whose previous connection is still closing (DPR seen, socket not yet gone: a busy
+# machine) refuses a new CER from the same identity with 5012 "Invalid state to receive a new
+# connection attempt", and libfdcore retries only after its 10 s connection timer.
+settled() {
+	local id=$1 f c z
+	[[ "$id" == naf* ]] || return 0
+	for f in $D/h.fdlog $D/v.fdlog $D/haaa.log $D/vaaa.log $D/zaaa.log $D/h1b.log $D/h2.log; do
+		[ -e "$f" ] || continue
+		c=$(grep -c "Connected to '$id'" "$f"); z=$(grep -c "STATE_ZOMBIE (terminated).'$id'" "$f")
+		[ "$c" = "$z" ] || { echo "$f: $c connections of $id, $z ended"; return 1; }
+	done
+}
 # DQ OUT ARGS...: gbactl query --diameter from DP (a fresh Diameter node per run), JSON in $D/OUT.json.
-# libfdcore 1.2.1 may abort in its teardown after the answer (see README); retry once then.
+# It first waits until the NAF identity's earlier connections have ended (settled; a connection
+# that died without DPR leaves no ZOMBIE line, so after 30 s the query goes ahead anyway and then
+# relies on libfdcore's own retry). libfdcore 1.2.1 may abort in its teardown after the answer
+# (see README); retry once then.
 DQ() {
 	local out=$1; shift
-	local rc
+	local rc a id= prev=
+	for a in "$@"; do [ "$prev" = --origin-host ] && id=$a; prev=$a; done
+	[ -n "$id" ] && { t_wait "earlier connections of $id ended" 30 settled "$id" || echo "going ahead"; }
 	for try in 1 2; do
 		INDP "$BUILD/gbactl" query --json --ua 0100000002 --timeout-ms 30000 --fd-log $D/$out.fdlog "$@" \
 			>$D/$out.json 2>$D/$out.err
