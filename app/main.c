@@ -461,6 +461,8 @@ int main(int argc, char **argv)
 		rte_eal_mp_wait_lcore();
 		dia_node_stop();
 	}
+	/* the telemetry thread outlives everything below: no handler may read what is freed next */
+	tel_close();
 	reload_stop();
 	ub_stop();
 	radius_stop();

@@ -2,8 +2,11 @@
 #include "telemetry/tel.h"
 
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_telemetry.h>
 
@@ -225,7 +228,38 @@ int tel_put_str(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const 
 	return rte_tel_data_add_dict_string(d, tel_sections[sec].fields[field].key, s);
 }
 
+/* Every schema command runs through tel_call: the telemetry thread keeps running until the
+ * process exits (DPDK 22.11 cannot unregister a command), so the program closes the door with
+ * tel_close before it frees what the handlers read. A handler counts itself in before it looks at
+ * the door (both sequentially consistent), so tel_close never returns while one is inside. */
+typedef int (*tel_fn)(const char *cmd, const char *params, struct rte_tel_data *d);
+static tel_fn handlers[TEL_SEC_MAX];
+static atomic_uint inflight;
+static atomic_bool closed;
+
+int tel_call(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	enum tel_sec sec = tel_section_by_path(cmd);
+	if (sec == TEL_SEC_MAX || handlers[sec] == NULL)
+		return -EINVAL;
+	atomic_fetch_add(&inflight, 1);
+	int r = atomic_load(&closed) ? -EBUSY : handlers[sec](cmd, params, d);
+	atomic_fetch_sub(&inflight, 1);
+	return r;
+}
+
 int tel_register(enum tel_sec sec, int (*fn)(const char *cmd, const char *params, struct rte_tel_data *d))
 {
-	return rte_telemetry_register_cmd(tel_sections[sec].path, fn, tel_sections[sec].help);
+	if (sec >= TEL_SEC_MAX || fn == NULL)
+		return -EINVAL;
+	handlers[sec] = fn;
+	return rte_telemetry_register_cmd(tel_sections[sec].path, tel_call, tel_sections[sec].help);
+}
+
+void tel_close(void)
+{
+	atomic_store(&closed, true);
+	struct timespec ms = {0, 1000000};
+	while (atomic_load(&inflight) != 0)
+		nanosleep(&ms, NULL);
 }

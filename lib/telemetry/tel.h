@@ -104,6 +104,13 @@ int tel_put_u64(struct rte_tel_data *d, enum tel_sec sec, unsigned field, uint64
 int tel_put_keyed_u64(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const char *part, uint64_t v);
 int tel_put_str(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const char *s);
 int tel_register(enum tel_sec sec, int (*fn)(const char *cmd, const char *params, struct rte_tel_data *d));
+/* Closes every command registered with tel_register: later requests get -EBUSY, and it returns
+ * once no handler is running. Call before freeing what the handlers read (shutdown). */
+void tel_close(void);
+/* Runs the command registered for path cmd as the telemetry thread does (the guarded entry every
+ * tel_register command goes through). Returns the handler's result, -EBUSY after tel_close,
+ * -EINVAL for a path nothing registered. */
+int tel_call(const char *cmd, const char *params, struct rte_tel_data *d);
 
 /* Register the /gbakd/{stats,answers,drops,latency,lcores} telemetry commands. info is a
  * one-line description (role, identity) returned by /gbakd/info. Returns 0 or <0. */
