@@ -5,10 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* copies one field; a control octet (NUL, CR, LF, ...) or DEL is refused: these strings go into
+ * AUTH commands and log lines, where such an octet would split or hide them */
 static int copy_field(char *dst, size_t cap, const char *s, size_t n)
 {
 	if (n >= cap)
 		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+			return -EINVAL;
 	memcpy(dst, s, n);
 	dst[n] = '\0';
 	return 0;

@@ -38,6 +38,12 @@ static void test_url(void)
 			     "redis://[::1", "redis://[::1]x", ":7000", NULL};
 	for (int i = 0; bad[i]; i++)
 		CU_ASSERT_EQUAL(store_endpoint_parse(bad[i], strlen(bad[i]), &e), -EINVAL);
+	/* control octets in host, user or password (would split an AUTH command or a log line) */
+	const char *ctl[] = {"redis://ho\rst:1", "redis://u\n:p@h:1", "redis://u:p\x01@h:1", "redis://p\x7f@h", NULL};
+	for (int i = 0; ctl[i]; i++)
+		CU_ASSERT_EQUAL(store_endpoint_parse(ctl[i], strlen(ctl[i]), &e), -EINVAL);
+	const char nul[] = "redis://h\0x:1";
+	CU_ASSERT_EQUAL(store_endpoint_parse(nul, sizeof(nul) - 1, &e), -EINVAL);
 }
 
 static void test_url_list(void)
