@@ -3,7 +3,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,117 +10,13 @@
 
 #include <rte_cfgfile.h>
 
+#include "config_read.h"
+
 struct ctx {
-	struct rte_cfgfile *f;
-	const char *path;
-	char *err;
-	size_t errlen;
+	struct cfg_read r;                    /* the file, its name and where errors go */
 	bool reload;                          /* loading against previous tables */
 	bool loaded_rule[ROUTE_MAX_RULES];    /* this file defined the rule at that index */
 };
-
-static int fail(struct ctx *c, const char *sec, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(struct ctx *c, const char *sec, const char *key, const char *fmt, ...)
-{
-	char why[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	if (key)
-		snprintf(c->err, c->errlen, "%s: [%s] %s: %s", c->path, sec, key, why);
-	else
-		snprintf(c->err, c->errlen, "%s: [%s]: %s", c->path, sec, why);
-	return -1;
-}
-
-/* every key of sec must be in allowed (NULL-terminated) */
-static int check_keys(struct ctx *c, const char *sec, const char *const *allowed)
-{
-	int n = rte_cfgfile_section_num_entries(c->f, sec);
-	if (n <= 0)
-		return 0;
-	struct rte_cfgfile_entry *e = calloc((size_t)n, sizeof(*e));
-	if (e == NULL)
-		return fail(c, sec, NULL, "out of memory");
-	rte_cfgfile_section_entries(c->f, sec, e, n);
-	for (int i = 0; i < n; i++) {
-		/* rte_cfgfile keeps both and get_entry returns the first: an edit meant to narrow a
-		 * rule (a second naf_domains, a second source line) would be silently ignored */
-		for (int j = 0; j < i; j++)
-			if (!strcmp(e[i].name, e[j].name)) {
-				char name[sizeof(e[i].name)];
-				snprintf(name, sizeof(name), "%s", e[i].name);
-				free(e);
-				return fail(c, sec, name, "given more than once in this section (give one "
-					    "comma-separated list)");
-			}
-		bool ok = false;
-		for (const char *const *a = allowed; *a && !ok; a++)
-			ok = !strcmp(*a, e[i].name);
-		if (!ok) {
-			char name[sizeof(e[i].name)];
-			snprintf(name, sizeof(name), "%s", e[i].name);
-			free(e);
-			return fail(c, sec, name, "unknown key (see config/gbakd.ini for the keys)");
-		}
-	}
-	free(e);
-	return 0;
-}
-
-static const char *get(struct ctx *c, const char *sec, const char *key)
-{
-	const char *v = rte_cfgfile_get_entry(c->f, sec, key);
-	return (v && *v) ? v : NULL;
-}
-
-static int get_str(struct ctx *c, const char *sec, const char *key, char *out, size_t cap,
-		   bool required)
-{
-	const char *v = get(c, sec, key);
-	if (v == NULL)
-		return required ? fail(c, sec, key, "required") : 0;
-	if (strlen(v) >= cap)
-		return fail(c, sec, key, "longer than %zu characters", cap - 1);
-	snprintf(out, cap, "%s", v);
-	return 0;
-}
-
-static int get_uint(struct ctx *c, const char *sec, const char *key, unsigned *out, unsigned def,
-		    unsigned min, unsigned max)
-{
-	const char *v = get(c, sec, key);
-	*out = def;
-	if (v == NULL)
-		return 0;
-	char *end;
-	errno = 0;
-	unsigned long x = strtoul(v, &end, 10);
-	if (errno || *end || !isdigit((unsigned char)v[0]))
-		return fail(c, sec, key, "'%s' is not a number", v);
-	if (x < min || x > max)
-		return fail(c, sec, key, "%lu is out of range [%u, %u]", x, min, max);
-	*out = (unsigned)x;
-	return 0;
-}
-
-static int get_bool(struct ctx *c, const char *sec, const char *key, bool *out, bool def)
-{
-	const char *v = get(c, sec, key);
-	*out = def;
-	if (v == NULL)
-		return 0;
-	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on"))
-		*out = true;
-	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") ||
-		 !strcasecmp(v, "off"))
-		*out = false;
-	else
-		return fail(c, sec, key, "'%s' is not yes/no", v);
-	return 0;
-}
 
 /* split a comma/space list; calls fn(item) for each; returns 0 or the first error */
 static int for_each_item(const char *list, int (*fn)(void *, const char *), void *arg)
@@ -217,13 +112,13 @@ static int add_pfx(void *a, const char *item)
 static int get_names(struct ctx *c, const char *sec, const char *key, char (*arr)[ROUTE_DNS_MAX + 1],
 		     unsigned *n, unsigned max, bool domains)
 {
-	const char *v = get(c, sec, key);
+	const char *v = cfg_get(&c->r, sec, key);
 	if (v == NULL)
 		return 0;
 	struct list_ctx l = {arr, n, max, domains, NULL, NULL};
 	if (for_each_item(v, add_name, &l))
-		return l.item ? fail(c, sec, key, "'%s' is %s", l.item, l.bad)
-			      : fail(c, sec, key, "%s in '%s'", l.bad, v);
+		return l.item ? cfg_fail(&c->r, sec, key, "'%s' is %s", l.item, l.bad)
+			      : cfg_fail(&c->r, sec, key, "%s in '%s'", l.bad, v);
 	return 0;
 }
 
@@ -247,23 +142,24 @@ static const char *const k_forward[] = {"cache_entries", "cache_ttl_s", NULL};
 static int load_gbakd(struct ctx *c, struct gbakd_config *cfg)
 {
 	const char *s = "gbakd";
-	if (!rte_cfgfile_has_section(c->f, s))
-		return fail(c, s, NULL, "section missing");
-	if (check_keys(c, s, k_gbakd) || get_str(c, s, "origin_host", cfg->origin_host, sizeof(cfg->origin_host), true) ||
-	    get_str(c, s, "origin_realm", cfg->origin_realm, sizeof(cfg->origin_realm), true))
+	if (!rte_cfgfile_has_section(c->r.f, s))
+		return cfg_fail(&c->r, s, NULL, "section missing");
+	if (cfg_check_keys(&c->r, s, k_gbakd) ||
+	    cfg_get_str(&c->r, s, "origin_host", cfg->origin_host, sizeof(cfg->origin_host), NULL) ||
+	    cfg_get_str(&c->r, s, "origin_realm", cfg->origin_realm, sizeof(cfg->origin_realm), NULL))
 		return -1;
 	if (!dns_ok(cfg->origin_host))
-		return fail(c, s, "origin_host", "not a DNS name");
+		return cfg_fail(&c->r, s, "origin_host", "not a DNS name");
 	if (!dns_ok(cfg->origin_realm))
-		return fail(c, s, "origin_realm", "not a DNS name");
+		return cfg_fail(&c->r, s, "origin_realm", "not a DNS name");
 	unsigned port;
-	if (get_uint(c, s, "udp_port", &port, 3868, 1, 65535) ||
-	    get_uint(c, s, "max_inflight", &cfg->max_inflight, 4096, 16, 1u << 20) ||
-	    get_uint(c, s, "drain_timeout_ms", &cfg->drain_timeout_ms, 1000, 0, 60000) ||
-	    get_uint(c, s, "mbufs_per_queue", &cfg->mbufs_per_queue, 8191, 1023, 1u << 20))
+	if (cfg_get_uint(&c->r, s, "udp_port", &port, 3868, 1, 65535) ||
+	    cfg_get_uint(&c->r, s, "max_inflight", &cfg->max_inflight, 4096, 16, 1u << 20) ||
+	    cfg_get_uint(&c->r, s, "drain_timeout_ms", &cfg->drain_timeout_ms, 1000, 0, 60000) ||
+	    cfg_get_uint(&c->r, s, "mbufs_per_queue", &cfg->mbufs_per_queue, 8191, 1023, 1u << 20))
 		return -1;
 	cfg->udp_port = (uint16_t)port;
-	const char *k = get(c, s, "kdf");
+	const char *k = cfg_get(&c->r, s, "kdf");
 	cfg->kdf_impl = GBA_KDF_IMPL_AUTO;
 	if (k) {
 		if (!strcmp(k, "auto"))
@@ -277,7 +173,7 @@ static int load_gbakd(struct ctx *c, struct gbakd_config *cfg)
 		else if (!strcmp(k, "avx512"))
 			cfg->kdf_impl = GBA_KDF_IMPL_IMB_AVX512;
 		else
-			return fail(c, s, "kdf", "'%s' is not auto|openssl|sse|avx2|avx512", k);
+			return cfg_fail(&c->r, s, "kdf", "'%s' is not auto|openssl|sse|avx2|avx512", k);
 	}
 	return 0;
 }
@@ -285,71 +181,72 @@ static int load_gbakd(struct ctx *c, struct gbakd_config *cfg)
 static int load_workers(struct ctx *c, struct gbakd_config *cfg)
 {
 	const char *s = "workers";
-	if (check_keys(c, s, k_workers))
+	if (cfg_check_keys(&c->r, s, k_workers))
 		return -1;
-	const char *v = get(c, s, "idle");
+	const char *v = cfg_get(&c->r, s, "idle");
 	cfg->idle = CFG_IDLE_BUSY;
 	if (v && !strcmp(v, "backoff"))
 		cfg->idle = CFG_IDLE_BACKOFF;
 	else if (v && strcmp(v, "busy"))
-		return fail(c, s, "idle", "'%s' is not busy|backoff", v);
-	return get_uint(c, s, "idle_spin_polls", &cfg->idle_spin_polls, 1000, 1, 100000000) ||
-	       get_uint(c, s, "idle_sleep_us", &cfg->idle_sleep_us, 100, 1, 100000);
+		return cfg_fail(&c->r, s, "idle", "'%s' is not busy|backoff", v);
+	return cfg_get_uint(&c->r, s, "idle_spin_polls", &cfg->idle_spin_polls, 1000, 1, 100000000) ||
+	       cfg_get_uint(&c->r, s, "idle_sleep_us", &cfg->idle_sleep_us, 100, 1, 100000);
 }
 
 static int load_port(struct ctx *c, struct gbakd_config *cfg, const char *s, unsigned id)
 {
 	if (cfg->nb_ports == CFG_MAX_PORTS)
-		return fail(c, s, NULL, "at most %d ports", CFG_MAX_PORTS);
+		return cfg_fail(&c->r, s, NULL, "at most %d ports", CFG_MAX_PORTS);
 	struct cfg_port *p = &cfg->port[cfg->nb_ports];
 	p->port_id = (uint16_t)id;
 	unsigned q, rx, tx;
 	bool vcs;
-	if (check_keys(c, s, k_port) || get_uint(c, s, "queues", &q, 1, 1, 64) ||
-	    get_uint(c, s, "rx_desc", &rx, 1024, 64, 16384) || get_uint(c, s, "tx_desc", &tx, 1024, 64, 16384) ||
-	    get_bool(c, s, "verify_udp_checksum", &vcs, true))
+	if (cfg_check_keys(&c->r, s, k_port) || cfg_get_uint(&c->r, s, "queues", &q, 1, 1, 64) ||
+	    cfg_get_uint(&c->r, s, "rx_desc", &rx, 1024, 64, 16384) ||
+	    cfg_get_uint(&c->r, s, "tx_desc", &tx, 1024, 64, 16384) ||
+	    cfg_get_bool(&c->r, s, "verify_udp_checksum", &vcs, true))
 		return -1;
 	p->nb_queues = (uint16_t)q;
 	p->rx_desc = (uint16_t)rx;
 	p->tx_desc = (uint16_t)tx;
 	p->ifc.verify_udp_csum = vcs;
-	const char *co = get(c, s, "checksum_offload");
+	const char *co = cfg_get(&c->r, s, "checksum_offload");
 	if (co && strcmp(co, "auto") && strcmp(co, "off"))
-		return fail(c, s, "checksum_offload", "'%s' is not auto | off", co);
+		return cfg_fail(&c->r, s, "checksum_offload", "'%s' is not auto | off", co);
 	p->csum_offload_allowed = co == NULL || !strcmp(co, "auto");
 	p->ifc.udp_port = cfg->udp_port;
 	uint8_t a[16];
-	const char *v4 = get(c, s, "ipv4"), *v6 = get(c, s, "ipv6");
+	const char *v4 = cfg_get(&c->r, s, "ipv4"), *v6 = cfg_get(&c->r, s, "ipv6");
 	if (v4) {
 		if (net_parse_ip(v4, a) != 4)
-			return fail(c, s, "ipv4", "'%s' is not an IPv4 address", v4);
+			return cfg_fail(&c->r, s, "ipv4", "'%s' is not an IPv4 address", v4);
 		memcpy(&p->ifc.ip4, a, 4);
 		p->ifc.has_ip4 = true;
 	}
 	if (v6) {
 		if (net_parse_ip(v6, a) != 6)
-			return fail(c, s, "ipv6", "'%s' is not an IPv6 address", v6);
+			return cfg_fail(&c->r, s, "ipv6", "'%s' is not an IPv6 address", v6);
 		memcpy(p->ifc.ip6, a, 16);
 		p->ifc.has_ip6 = true;
 	}
 	if (!v4 && !v6)
-		return fail(c, s, NULL, "needs ipv4 and/or ipv6");
+		return cfg_fail(&c->r, s, NULL, "needs ipv4 and/or ipv6");
 	cfg->nb_ports++;
 	return 0;
 }
 
 static int load_store_cache(struct ctx *c, struct gbakd_config *cfg)
 {
-	if (check_keys(c, "store", k_store) || check_keys(c, "cache", k_cache) ||
-	    get_str(c, "store", "redis", cfg->redis, sizeof(cfg->redis), cfg->has_local_realm) ||
-	    get_str(c, "store", "user", cfg->redis_user, sizeof(cfg->redis_user), false) ||
-	    get_str(c, "store", "password", cfg->redis_password, sizeof(cfg->redis_password), false) ||
-	    get_uint(c, "store", "connect_timeout_ms", &cfg->store_connect_timeout_ms, 1000, 10, 60000) ||
-	    get_uint(c, "store", "reply_timeout_ms", &cfg->store_reply_timeout_ms, 200, 1, 60000) ||
-	    get_uint(c, "cache", "entries", &cfg->cache_entries, 16384, 0, 1u << 24) ||
-	    get_uint(c, "cache", "ttl_s", &cfg->cache_ttl_s, 300, 1, 86400 * 365) ||
-	    get_str(c, "cache", "revoke_channel", cfg->revoke_channel, sizeof(cfg->revoke_channel), false) ||
-	    get_uint(c, "cache", "revoke_bound_ms", &cfg->revoke_bound_ms, 1000, 10, 60000))
+	if (cfg_check_keys(&c->r, "store", k_store) || cfg_check_keys(&c->r, "cache", k_cache) ||
+	    cfg_get_str(&c->r, "store", "redis", cfg->redis, sizeof(cfg->redis), cfg->has_local_realm ? NULL : "") ||
+	    cfg_get_str(&c->r, "store", "user", cfg->redis_user, sizeof(cfg->redis_user), "") ||
+	    cfg_get_str(&c->r, "store", "password", cfg->redis_password, sizeof(cfg->redis_password), "") ||
+	    cfg_get_uint(&c->r, "store", "connect_timeout_ms", &cfg->store_connect_timeout_ms, 1000, 10, 60000) ||
+	    cfg_get_uint(&c->r, "store", "reply_timeout_ms", &cfg->store_reply_timeout_ms, 200, 1, 60000) ||
+	    cfg_get_uint(&c->r, "cache", "entries", &cfg->cache_entries, 16384, 0, 1u << 24) ||
+	    cfg_get_uint(&c->r, "cache", "ttl_s", &cfg->cache_ttl_s, 300, 1, 86400 * 365) ||
+	    cfg_get_str(&c->r, "cache", "revoke_channel", cfg->revoke_channel, sizeof(cfg->revoke_channel), "") ||
+	    cfg_get_uint(&c->r, "cache", "revoke_bound_ms", &cfg->revoke_bound_ms, 1000, 10, 60000))
 		return -1;
 	/* revocation notices: default gba:revoke, "none" = off (then only ttl_s bounds a revoked
 	 * session's life in the cache) */
@@ -359,10 +256,10 @@ static int load_store_cache(struct ctx *c, struct gbakd_config *cfg)
 		cfg->revoke_channel[0] = '\0';
 	for (const char *p = cfg->revoke_channel; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr(":._-", *p))
-			return fail(c, "cache", "revoke_channel", "'%s' may hold only letters, digits and : . _ -",
+			return cfg_fail(&c->r, "cache", "revoke_channel", "'%s' may hold only letters, digits and : . _ -",
 				    cfg->revoke_channel);
 	if (cfg->has_local_realm && strncmp(cfg->redis, "redis://", 8) != 0)
-		return fail(c, "store", "redis", "'%s' is not redis://[user:pass@]host:port[,...]", cfg->redis);
+		return cfg_fail(&c->r, "store", "redis", "'%s' is not redis://[user:pass@]host:port[,...]", cfg->redis);
 	return 0;
 }
 
@@ -374,12 +271,12 @@ static int rule_slot(struct ctx *c, const struct gbakd_tables *t, const char *se
 	for (unsigned i = 0; i < t->policy.n; i++)
 		if (!strcmp(t->policy.rule[i].name, name)) {
 			if (c->loaded_rule[i])
-				return fail(c, sec, NULL, "a rule named '%s' is already defined (naf: and visited: "
+				return cfg_fail(&c->r, sec, NULL, "a rule named '%s' is already defined (naf: and visited: "
 					    "rule names are one name space: counters are kept by name)", name);
 			return (int)i;
 		}
 	if (t->policy.n == ROUTE_MAX_RULES)
-		return fail(c, sec, NULL, c->reload ? "no rule index left: %d rule names have existed since "
+		return cfg_fail(&c->r, sec, NULL, c->reload ? "no rule index left: %d rule names have existed since "
 			    "start-up (removed rules keep theirs); restart gbakd to compact"
 			    : "at most %d naf:/visited: sections", ROUTE_MAX_RULES);
 	return (int)t->policy.n;
@@ -391,7 +288,7 @@ static int hop_slot(struct ctx *c, const struct gbakd_tables *t, const char *sec
 		if (!strcmp(t->hop[i].name, name))
 			return (int)i; /* sections are unique: a hop name is loaded once */
 	if (t->nb_hops == CFG_MAX_HOPS)
-		return fail(c, sec, NULL, c->reload ? "no hop index left: %d hop names have existed since "
+		return cfg_fail(&c->r, sec, NULL, c->reload ? "no hop index left: %d hop names have existed since "
 			    "start-up (removed hops keep theirs); restart gbakd to compact"
 			    : "at most %d hop: sections", CFG_MAX_HOPS);
 	return (int)t->nb_hops;
@@ -406,54 +303,54 @@ static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, con
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	c->loaded_rule[idx] = true;
-	if (check_keys(c, s, k_rule) ||
+	if (cfg_check_keys(&c->r, s, k_rule) ||
 	    get_names(c, s, "origin_host", r->origin_host, &r->n_origin_host, ROUTE_RULE_MAX_IDS, false) ||
 	    get_names(c, s, "proxy_id", r->proxy_id, &r->n_proxy_id, ROUTE_RULE_MAX_IDS, false) ||
 	    get_names(c, s, "naf_domains", r->domain, &r->n_domain, ROUTE_RULE_MAX_DOMAINS, true))
 		return -1;
 	if (r->n_origin_host == 0 && r->n_proxy_id == 0)
-		return fail(c, s, NULL, "needs origin_host and/or proxy_id (who may ask)");
+		return cfg_fail(&c->r, s, NULL, "needs origin_host and/or proxy_id (who may ask)");
 	if (r->n_domain == 0)
-		return fail(c, s, "naf_domains", "required (the NAF FQDN domains this peer may ask for)");
-	const char *t = get(c, s, "transport");
+		return cfg_fail(&c->r, s, "naf_domains", "required (the NAF FQDN domains this peer may ask for)");
+	const char *t = cfg_get(&c->r, s, "transport");
 	r->transport = ROUTE_TRANSPORT_ANY;
 	if (t && !strcmp(t, "udp"))
 		r->transport = ROUTE_TRANSPORT_UDP;
 	else if (t && !strcmp(t, "diameter"))
 		r->transport = ROUTE_TRANSPORT_DIAMETER;
 	else if (t && strcmp(t, "any"))
-		return fail(c, s, "transport", "'%s' is not udp | diameter | any", t);
-	const char *v = get(c, s, "source");
+		return cfg_fail(&c->r, s, "transport", "'%s' is not udp | diameter | any", t);
+	const char *v = cfg_get(&c->r, s, "source");
 	if (r->transport == ROUTE_TRANSPORT_DIAMETER) {
 		/* Diameter peers are identified by freeDiameter (CER, TLS), never by an address */
 		if (v)
-			return fail(c, s, "source", "does not apply with transport = diameter (the peer's "
+			return cfg_fail(&c->r, s, "source", "does not apply with transport = diameter (the peer's "
 				    "identity comes from freeDiameter)");
 		if (cfg->dia_conf[0] == '\0')
-			return fail(c, s, "transport", "diameter rules need a [diameter] section");
+			return cfg_fail(&c->r, s, "transport", "diameter rules need a [diameter] section");
 	} else if (v == NULL) {
 		/* the identity of a UDP query is its source address: no source, nobody */
-		return fail(c, s, "source", "required for UDP queries");
+		return cfg_fail(&c->r, s, "source", "required for UDP queries");
 	} else {
 		struct pfx_ctx p = {r, NULL, NULL};
 		if (for_each_item(v, add_pfx, &p))
-			return p.why ? fail(c, s, "source", "'%s': %s", p.bad, p.why)
-				     : fail(c, s, "source", "bad prefix '%s'", p.bad);
+			return p.why ? cfg_fail(&c->r, s, "source", "'%s': %s", p.bad, p.why)
+				     : cfg_fail(&c->r, s, "source", "bad prefix '%s'", p.bad);
 		if (r->n_prefix == 0)
-			return fail(c, s, "source", "required for UDP queries (no prefix given)");
+			return cfg_fail(&c->r, s, "source", "required for UDP queries (no prefix given)");
 	}
-	v = get(c, s, "gsids");
+	v = cfg_get(&c->r, s, "gsids");
 	if (v) {
 		int n = route_parse_u32_list(v, r->gsid, ROUTE_RULE_MAX_GSIDS);
 		if (n < 0)
-			return fail(c, s, "gsids", "'%s' is not a list of GAA service ids", v);
+			return cfg_fail(&c->r, s, "gsids", "'%s' is not a list of GAA service ids", v);
 		r->n_gsid = (unsigned)n;
 	}
-	v = get(c, s, "require_uss");
+	v = cfg_get(&c->r, s, "require_uss");
 	if (v) {
 		int n = route_parse_u32_list(v, r->require_uss, ROUTE_RULE_MAX_GSIDS);
 		if (n < 0)
-			return fail(c, s, "require_uss", "'%s' is not a list of GAA service ids", v);
+			return cfg_fail(&c->r, s, "require_uss", "'%s' is not a list of GAA service ids", v);
 		r->n_require_uss = (unsigned)n;
 	}
 	/* a trusted relay is never the identity of a query (the walk goes past it) */
@@ -462,11 +359,11 @@ static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, con
 		const uint8_t *u = (const uint8_t *)rl;
 		for (unsigned i = 0; i < r->n_origin_host; i++)
 			if (route_id_eq(u, strlen(rl), r->origin_host[i]))
-				return fail(c, s, "origin_host", "'%s' is a trusted relay ([relay:] peer): a relay is "
+				return cfg_fail(&c->r, s, "origin_host", "'%s' is a trusted relay ([relay:] peer): a relay is "
 					    "never the identity of a query", rl);
 		for (unsigned i = 0; i < r->n_proxy_id; i++)
 			if (route_id_eq(u, strlen(rl), r->proxy_id[i]))
-				return fail(c, s, "proxy_id", "'%s' is a trusted relay ([relay:] peer): a relay is "
+				return cfg_fail(&c->r, s, "proxy_id", "'%s' is a trusted relay ([relay:] peer): a relay is "
 					    "never the identity of a query", rl);
 	}
 	if ((unsigned)idx == cfg->tab->policy.n)
@@ -480,18 +377,18 @@ static int load_rule(struct ctx *c, struct gbakd_config *cfg, const char *s, con
 static int load_relay(struct ctx *c, struct gbakd_config *cfg, const char *s)
 {
 	if (cfg->tab->policy.n_relay == ROUTE_MAX_RELAYS)
-		return fail(c, s, NULL, "at most %d relay: sections", ROUTE_MAX_RELAYS);
-	if (check_keys(c, s, k_relay))
+		return cfg_fail(&c->r, s, NULL, "at most %d relay: sections", ROUTE_MAX_RELAYS);
+	if (cfg_check_keys(&c->r, s, k_relay))
 		return -1;
-	const char *v = get(c, s, "peer");
+	const char *v = cfg_get(&c->r, s, "peer");
 	if (v == NULL)
-		return fail(c, s, "peer", "required (the relay's Diameter identity, as in its CER)");
+		return cfg_fail(&c->r, s, "peer", "required (the relay's Diameter identity, as in its CER)");
 	if (!dns_ok(v))
-		return fail(c, s, "peer", "'%s' is not a Diameter identity (a DNS name, no wildcard)", v);
+		return cfg_fail(&c->r, s, "peer", "'%s' is not a Diameter identity (a DNS name, no wildcard)", v);
 	if (cfg->dia_conf[0] == '\0')
-		return fail(c, s, NULL, "relays are Diameter peers: needs a [diameter] section");
+		return cfg_fail(&c->r, s, NULL, "relays are Diameter peers: needs a [diameter] section");
 	if (route_is_relay(&cfg->tab->policy, (const uint8_t *)v, strlen(v)))
-		return fail(c, s, "peer", "'%s' is already another relay section's peer", v);
+		return cfg_fail(&c->r, s, "peer", "'%s' is already another relay section's peer", v);
 	snprintf(cfg->tab->policy.relay[cfg->tab->policy.n_relay++], ROUTE_DNS_MAX + 1, "%s", v);
 	return 0;
 }
@@ -539,17 +436,18 @@ static int load_hop(struct ctx *c, struct gbakd_config *cfg, const char *s, cons
 	if ((unsigned)idx == cfg->tab->nb_hops)
 		cfg->tab->nb_hops++;
 	cfg->tab->nb_live_hops++;
-	if (check_keys(c, s, k_hop) || get_str(c, s, "dest_realm", h->dest_realm, sizeof(h->dest_realm), true) ||
-	    get_uint(c, s, "timeout_ms", &h->timeout_ms, 200, 1, 60000) ||
-	    get_uint(c, s, "retries", &h->retries, 1, 0, 16) ||
-	    get_uint(c, s, "probe_interval_ms", &h->probe_interval_ms, 1000, 0, 3600000) ||
-	    get_bool(c, s, "protected", &h->protected_link, false))
+	if (cfg_check_keys(&c->r, s, k_hop) ||
+	    cfg_get_str(&c->r, s, "dest_realm", h->dest_realm, sizeof(h->dest_realm), NULL) ||
+	    cfg_get_uint(&c->r, s, "timeout_ms", &h->timeout_ms, 200, 1, 60000) ||
+	    cfg_get_uint(&c->r, s, "retries", &h->retries, 1, 0, 16) ||
+	    cfg_get_uint(&c->r, s, "probe_interval_ms", &h->probe_interval_ms, 1000, 0, 3600000) ||
+	    cfg_get_bool(&c->r, s, "protected", &h->protected_link, false))
 		return -1;
-	const char *t = get(c, s, "transport");
+	const char *t = cfg_get(&c->r, s, "transport");
 	if (t && !strcmp(t, "diameter")) {
 		/* freeDiameter routes by Destination-Realm over its own (TLS) peers */
-		if (get(c, s, "addresses") || get(c, s, "gateway_mac") || get(c, s, "probe_interval_ms"))
-			return fail(c, s, "transport", "diameter hops are routed by freeDiameter on dest_realm: "
+		if (cfg_get(&c->r, s, "addresses") || cfg_get(&c->r, s, "gateway_mac") || cfg_get(&c->r, s, "probe_interval_ms"))
+			return cfg_fail(&c->r, s, "transport", "diameter hops are routed by freeDiameter on dest_realm: "
 				    "addresses, gateway_mac and probe_interval_ms do not apply");
 		h->diameter = true;
 		h->retries = 0;
@@ -557,22 +455,22 @@ static int load_hop(struct ctx *c, struct gbakd_config *cfg, const char *s, cons
 		return 0;
 	}
 	if (t && strcmp(t, "udp"))
-		return fail(c, s, "transport", "'%s' is not udp | diameter", t);
-	const char *v = get(c, s, "addresses");
+		return cfg_fail(&c->r, s, "transport", "'%s' is not udp | diameter", t);
+	const char *v = cfg_get(&c->r, s, "addresses");
 	if (v == NULL)
-		return fail(c, s, "addresses", "required (home BSF ip:port list, in failover order)");
+		return cfg_fail(&c->r, s, "addresses", "required (home BSF ip:port list, in failover order)");
 	struct addr_ctx x = {h, NULL};
 	if (for_each_item(v, add_hop_addr, &x))
-		return fail(c, s, "addresses", "bad address '%s' (want a.b.c.d:port or [v6]:port)", x.bad);
+		return cfg_fail(&c->r, s, "addresses", "bad address '%s' (want a.b.c.d:port or [v6]:port)", x.bad);
 	if (!h->protected_link)
-		return fail(c, s, "protected",
+		return cfg_fail(&c->r, s, "protected",
 			    "Zn' over UDP crosses operator borders: it must run inside NDS/IP (IPsec between "
 			    "security gateways); set protected = yes once it does, or use the Diameter/TLS path");
-	v = get(c, s, "gateway_mac");
+	v = cfg_get(&c->r, s, "gateway_mac");
 	if (v) {
 		struct rte_ether_addr m;
 		if (rte_ether_unformat_addr(v, &m) < 0)
-			return fail(c, s, "gateway_mac", "'%s' is not a MAC address", v);
+			return cfg_fail(&c->r, s, "gateway_mac", "'%s' is not a MAC address", v);
 		memcpy(h->gw_mac, m.addr_bytes, 6);
 		h->has_gw_mac = true;
 	}
@@ -582,13 +480,13 @@ static int load_hop(struct ctx *c, struct gbakd_config *cfg, const char *s, cons
 static int load_realm(struct ctx *c, struct gbakd_config *cfg, const char *s, const char *name)
 {
 	char pattern[ROUTE_DNS_MAX + 1];
-	if (check_keys(c, s, k_realm) || get_str(c, s, "pattern", pattern, sizeof(pattern), true))
+	if (cfg_check_keys(&c->r, s, k_realm) || cfg_get_str(&c->r, s, "pattern", pattern, sizeof(pattern), NULL))
 		return -1;
-	const char *a = get(c, s, "action");
+	const char *a = cfg_get(&c->r, s, "action");
 	enum route_action act;
 	int hop = 0;
 	if (a == NULL)
-		return fail(c, s, "action", "required (local | forward | reject)");
+		return cfg_fail(&c->r, s, "action", "required (local | forward | reject)");
 	if (!strcmp(a, "local")) {
 		act = ROUTE_LOCAL;
 		cfg->has_local_realm = true;
@@ -596,20 +494,20 @@ static int load_realm(struct ctx *c, struct gbakd_config *cfg, const char *s, co
 		act = ROUTE_NOT_SERVED;
 	} else if (!strcmp(a, "forward")) {
 		act = ROUTE_PARTNER;
-		const char *h = get(c, s, "hop");
+		const char *h = cfg_get(&c->r, s, "hop");
 		if (h == NULL)
-			return fail(c, s, "hop", "required for action = forward");
+			return cfg_fail(&c->r, s, "hop", "required for action = forward");
 		hop = hop_index(cfg, h);
 		if (hop < 0)
-			return fail(c, s, "hop", "no section [hop:%s]", h);
+			return cfg_fail(&c->r, s, "hop", "no section [hop:%s]", h);
 	} else {
-		return fail(c, s, "action", "'%s' is not local | forward | reject", a);
+		return cfg_fail(&c->r, s, "action", "'%s' is not local | forward | reject", a);
 	}
 	int r = route_realm_add(&cfg->tab->realms, pattern, act, (uint16_t)hop, name);
 	if (r == -EEXIST)
-		return fail(c, s, "pattern", "'%s' is already in another realm section", pattern);
+		return cfg_fail(&c->r, s, "pattern", "'%s' is already in another realm section", pattern);
 	if (r < 0)
-		return fail(c, s, "pattern", "'%s' is not a realm pattern (DNS name or *)", pattern);
+		return cfg_fail(&c->r, s, "pattern", "'%s' is not a realm pattern (DNS name or *)", pattern);
 	return 0;
 }
 
@@ -649,7 +547,7 @@ static int check_prefix_owners(struct ctx *c, const struct gbakd_config *cfg)
 						char sec[ROUTE_NAME_MAX + 16], txt[64];
 						snprintf(sec, sizeof(sec), "rule %s", a->name);
 						net_prefix_format(&a->prefix[x], txt, sizeof(txt));
-						return fail(c, sec, "source", "%s is also a source of rule %s: a "
+						return cfg_fail(&c->r, sec, "source", "%s is also a source of rule %s: a "
 							    "source address identifies one rule (give each party its "
 							    "own prefixes; a more specific prefix wins)", txt, b->name);
 					}
@@ -666,7 +564,7 @@ static int build_sources(struct ctx *c, struct gbakd_config *cfg)
 		const struct route_rule *r = &cfg->tab->policy.rule[i];
 		for (unsigned k = 0; k < r->n_prefix; k++)
 			if (route_sources_add(&cfg->tab->sources, &r->prefix[k]) < 0)
-				return fail(c, "naf:*", "source", "more than %d distinct prefixes over all rules",
+				return cfg_fail(&c->r, "naf:*", "source", "more than %d distinct prefixes over all rules",
 					    ROUTE_MAX_SOURCES);
 	}
 	for (unsigned h = 0; h < cfg->tab->nb_hops; h++)
@@ -675,7 +573,7 @@ static int build_sources(struct ctx *c, struct gbakd_config *cfg)
 					       .len = (uint8_t)(cfg->tab->hop[h].family[a] == 6 ? 128 : 32)};
 			memcpy(x.addr, cfg->tab->hop[h].addr[a], x.family == 6 ? 16 : 4);
 			if (route_sources_add(&cfg->tab->sources, &x) < 0)
-				return fail(c, "hop:*", "addresses", "more than %d distinct source prefixes and hop "
+				return cfg_fail(&c->r, "hop:*", "addresses", "more than %d distinct source prefixes and hop "
 					    "addresses", ROUTE_MAX_SOURCES);
 		}
 	return 0;
@@ -688,22 +586,22 @@ static int check_lengths(struct ctx *c, char **secs, int n)
 {
 	for (int i = 0; i < n; i++) {
 		if (strlen(secs[i]) >= CFG_NAME_LEN - 1)
-			return fail(c, secs[i], NULL, "section name too long (limit %d characters)", CFG_NAME_LEN - 2);
-		int ne = rte_cfgfile_section_num_entries(c->f, secs[i]);
+			return cfg_fail(&c->r, secs[i], NULL, "section name too long (limit %d characters)", CFG_NAME_LEN - 2);
+		int ne = rte_cfgfile_section_num_entries(c->r.f, secs[i]);
 		if (ne <= 0)
 			continue;
 		struct rte_cfgfile_entry *e = calloc((size_t)ne, sizeof(*e));
 		if (e == NULL)
-			return fail(c, secs[i], NULL, "out of memory");
-		rte_cfgfile_section_entries(c->f, secs[i], e, ne);
+			return cfg_fail(&c->r, secs[i], NULL, "out of memory");
+		rte_cfgfile_section_entries(c->r.f, secs[i], e, ne);
 		for (int k = 0; k < ne; k++) {
 			char key[CFG_NAME_LEN];
 			snprintf(key, sizeof(key), "%s", e[k].name);
 			bool kl = strlen(e[k].name) >= CFG_NAME_LEN - 1, vl = strlen(e[k].value) >= CFG_VALUE_LEN - 1;
 			if (kl || vl) {
 				free(e);
-				return kl ? fail(c, secs[i], key, "key too long (limit %d characters)", CFG_NAME_LEN - 2)
-					  : fail(c, secs[i], key, "value too long (limit %d characters)", CFG_VALUE_LEN - 2);
+				return kl ? cfg_fail(&c->r, secs[i], key, "key too long (limit %d characters)", CFG_NAME_LEN - 2)
+					  : cfg_fail(&c->r, secs[i], key, "value too long (limit %d characters)", CFG_VALUE_LEN - 2);
 			}
 		}
 		free(e);
@@ -718,15 +616,15 @@ static int check_renamed(struct ctx *c, char **secs, int n)
 	for (int i = 0; i < n; i++) {
 		const char *s = secs[i];
 		if (!strncmp(s, "partner:", 8))
-			return fail(c, s, NULL, "renamed to [visited:%s] (a home-side rule for a visited network's "
+			return cfg_fail(&c->r, s, NULL, "renamed to [visited:%s] (a home-side rule for a visited network's "
 				    "Zn-Proxy; same keys)", s + 8);
 		if (!strcmp(s, "proxy"))
-			return fail(c, s, NULL, "renamed to [forward] (the answer cache for forwarded queries; same "
+			return cfg_fail(&c->r, s, NULL, "renamed to [forward] (the answer cache for forwarded queries; same "
 				    "keys)");
 		if (!strncmp(s, "realm:", 6)) {
-			const char *a = rte_cfgfile_get_entry(c->f, s, "action");
+			const char *a = rte_cfgfile_get_entry(c->r.f, s, "action");
 			if (a && !strcmp(a, "partner"))
-				return fail(c, s, "action", "'partner' renamed to 'forward' (action = forward, hop = NAME)");
+				return cfg_fail(&c->r, s, "action", "'partner' renamed to 'forward' (action = forward, hop = NAME)");
 		}
 	}
 	return 0;
@@ -786,20 +684,20 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, const struct g
 		      char *err, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	struct ctx c = {NULL, path, err, errlen, prev != NULL, {false}};
+	struct ctx c = {{NULL, path, err, errlen}, prev != NULL, {false}};
 	cfg->tab = calloc(1, sizeof(*cfg->tab));
 	if (cfg->tab == NULL) {
 		snprintf(err, errlen, "%s: out of memory for the tables", path);
 		return -1;
 	}
 	tables_seed(cfg->tab, prev);
-	c.f = rte_cfgfile_load(path, 0);
-	if (c.f == NULL) {
+	c.r.f = rte_cfgfile_load(path, 0);
+	if (c.r.f == NULL) {
 		load_failed(path, err, errlen);
 		gbakd_config_free(cfg);
 		return -1;
 	}
-	int n = rte_cfgfile_num_sections(c.f, NULL, 0);
+	int n = rte_cfgfile_num_sections(c.r.f, NULL, 0);
 	char(*names)[CFG_NAME_LEN] = calloc((size_t)(n > 0 ? n : 1), CFG_NAME_LEN);
 	char **secs = calloc((size_t)(n > 0 ? n : 1), sizeof(char *));
 	int rc = -1;
@@ -809,11 +707,11 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, const struct g
 	}
 	for (int i = 0; i < n; i++)
 		secs[i] = names[i];
-	rte_cfgfile_sections(c.f, secs, n);
+	rte_cfgfile_sections(c.r.f, secs, n);
 	for (int i = 0; i < n; i++) /* rte_cfgfile would silently keep only the first of two */
 		for (int j = 0; j < i; j++)
 			if (!strcmp(secs[i], secs[j])) {
-				fail(&c, secs[i], NULL, "section appears twice (merge the two)");
+				cfg_fail(&c.r, secs[i], NULL, "section appears twice (merge the two)");
 				goto out;
 			}
 	if (check_lengths(&c, secs, n) || check_renamed(&c, secs, n))
@@ -827,7 +725,7 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, const struct g
 			char *end;
 			unsigned long id = strtoul(s + 4, &end, 10);
 			if (s[4] == '\0' || *end || id >= RTE_MAX_ETHPORTS) {
-				fail(&c, s, NULL, "port sections are [port<N>], N the DPDK port id");
+				cfg_fail(&c.r, s, NULL, "port sections are [port<N>], N the DPDK port id");
 				goto out;
 			}
 			if (load_port(&c, cfg, s, (unsigned)id))
@@ -841,14 +739,14 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, const struct g
 		if (!strncmp(secs[i], "realm:", 6) && load_realm(&c, cfg, secs[i], secs[i] + 6))
 			goto out;
 	/* [diameter] before the rules and relays: transport = diameter needs it */
-	if (check_keys(&c, "diameter", k_diameter) ||
-	    get_str(&c, "diameter", "conf", cfg->dia_conf, sizeof(cfg->dia_conf), false) ||
-	    get_str(&c, "diameter", "log", cfg->dia_log, sizeof(cfg->dia_log), false) ||
-	    get_uint(&c, "diameter", "log_level", &cfg->dia_log_level, 3, 0, 6) ||
-	    get_uint(&c, "diameter", "max_pending", &cfg->dia_max_pending, 4096, 16, 1u << 20))
+	if (cfg_check_keys(&c.r, "diameter", k_diameter) ||
+	    cfg_get_str(&c.r, "diameter", "conf", cfg->dia_conf, sizeof(cfg->dia_conf), "") ||
+	    cfg_get_str(&c.r, "diameter", "log", cfg->dia_log, sizeof(cfg->dia_log), "") ||
+	    cfg_get_uint(&c.r, "diameter", "log_level", &cfg->dia_log_level, 3, 0, 6) ||
+	    cfg_get_uint(&c.r, "diameter", "max_pending", &cfg->dia_max_pending, 4096, 16, 1u << 20))
 		goto out;
-	if (rte_cfgfile_has_section(c.f, "diameter") && cfg->dia_conf[0] == '\0') {
-		fail(&c, "diameter", "conf", "required (the freeDiameter configuration file)");
+	if (rte_cfgfile_has_section(c.r.f, "diameter") && cfg->dia_conf[0] == '\0') {
+		cfg_fail(&c.r, "diameter", "conf", "required (the freeDiameter configuration file)");
 		goto out;
 	}
 	for (int i = 0; i < n; i++) /* relays before rules: a rule may not name a relay */
@@ -864,7 +762,7 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, const struct g
 		    strcmp(s, "eap") && strncmp(s, "radius_client:", 14) &&
 		    strncmp(s, "hop:", 4) && strncmp(s, "realm:", 6) && strncmp(s, "naf:", 4) &&
 		    strncmp(s, "visited:", 8) && strncmp(s, "relay:", 6)) {
-			fail(&c, s, NULL, "unknown section");
+			cfg_fail(&c.r, s, NULL, "unknown section");
 			goto out;
 		}
 	}
@@ -872,36 +770,36 @@ int gbakd_config_load(const char *path, struct gbakd_config *cfg, const struct g
 		if (cfg->tab->hop[h].diameter && cfg->dia_conf[0] == '\0') {
 			char sec[80];
 			snprintf(sec, sizeof(sec), "hop:%s", cfg->tab->hop[h].name);
-			fail(&c, sec, "transport", "diameter hops need a [diameter] section");
+			cfg_fail(&c.r, sec, "transport", "diameter hops need a [diameter] section");
 			goto out;
 		}
 	if (build_sources(&c, cfg))
 		goto out;
-	if (load_store_cache(&c, cfg) || check_keys(&c, "forward", k_forward) ||
-	    get_uint(&c, "forward", "cache_entries", &cfg->proxy_cache_entries, 0, 0, 1u << 24) ||
-	    get_uint(&c, "forward", "cache_ttl_s", &cfg->proxy_cache_ttl_s, 60, 1, 86400))
+	if (load_store_cache(&c, cfg) || cfg_check_keys(&c.r, "forward", k_forward) ||
+	    cfg_get_uint(&c.r, "forward", "cache_entries", &cfg->proxy_cache_entries, 0, 0, 1u << 24) ||
+	    cfg_get_uint(&c.r, "forward", "cache_ttl_s", &cfg->proxy_cache_ttl_s, 60, 1, 86400))
 		goto out;
-	if (ub_config_load(c.f, path, cfg, err, errlen) < 0) /* [ub]: ub_config.c */
+	if (ub_config_load(c.r.f, path, cfg, err, errlen) < 0) /* [ub]: ub_config.c */
 		goto out;
-	if (eap_config_load(c.f, path, cfg, err, errlen) < 0) /* [eap]: eap_config.c */
+	if (eap_config_load(c.r.f, path, cfg, err, errlen) < 0) /* [eap]: eap_config.c */
 		goto out;
 	if (cfg->nb_ports == 0) {
-		fail(&c, "port0", NULL, "at least one [port<N>] section is needed");
+		cfg_fail(&c.r, "port0", NULL, "at least one [port<N>] section is needed");
 		goto out;
 	}
 	if (cfg->tab->realms.n == 0) {
-		fail(&c, "realm:*", NULL, "at least one [realm:<name>] section is needed");
+		cfg_fail(&c.r, "realm:*", NULL, "at least one [realm:<name>] section is needed");
 		goto out;
 	}
 	if (cfg->tab->nb_live_rules == 0) {
-		fail(&c, "naf:*", NULL, "no [naf:<name>] or [visited:<name>] section: nobody could ask");
+		cfg_fail(&c.r, "naf:*", NULL, "no [naf:<name>] or [visited:<name>] section: nobody could ask");
 		goto out;
 	}
 	rc = 0;
 out:
 	free(secs);
 	free(names);
-	rte_cfgfile_close(c.f);
+	rte_cfgfile_close(c.r.f);
 	if (rc < 0)
 		gbakd_config_free(cfg);
 	return rc;

@@ -1,9 +1,6 @@
 /* [eap] / [radius_client:NAME] loader; see eap_config.h and config/gbakd.ini. */
 #include "eap_config.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,100 +9,16 @@
 #include <rte_cfgfile.h>
 
 #include "config.h"
+#include "config_read.h"
 #include "eap/eap_server.h"
 #include "gba/gba_btid.h"
 #include "store/store_url.h"
 #include "subscriber/sub_sqn.h"
 
 struct ectx {
-	struct rte_cfgfile *f;
-	const char *path, *sec;
-	char *err;
-	size_t errlen;
+	struct cfg_read r;
+	const char *sec; /* the section being read */
 };
-
-static int efail(struct ectx *c, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int efail(struct ectx *c, const char *key, const char *fmt, ...)
-{
-	char why[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	if (key)
-		snprintf(c->err, c->errlen, "%s: [%s] %s: %s", c->path, c->sec, key, why);
-	else
-		snprintf(c->err, c->errlen, "%s: [%s]: %s", c->path, c->sec, why);
-	return -1;
-}
-
-static const char *eget(struct ectx *c, const char *key)
-{
-	const char *v = rte_cfgfile_get_entry(c->f, c->sec, key);
-	return (v && *v) ? v : NULL;
-}
-
-static int eget_u64(struct ectx *c, const char *key, uint64_t *out, uint64_t def, uint64_t min, uint64_t max)
-{
-	const char *v = eget(c, key);
-	*out = def;
-	if (v == NULL)
-		return 0;
-	char *end;
-	errno = 0;
-	unsigned long long x = strtoull(v, &end, 10);
-	if (errno || *end || !isdigit((unsigned char)v[0]))
-		return efail(c, key, "'%s' is not a number", v);
-	if (x < min || x > max)
-		return efail(c, key, "%llu is out of range [%llu, %llu]", x, (unsigned long long)min,
-			     (unsigned long long)max);
-	*out = x;
-	return 0;
-}
-
-static int eget_uint(struct ectx *c, const char *key, unsigned *out, unsigned def, unsigned min, unsigned max)
-{
-	uint64_t v;
-	int r = eget_u64(c, key, &v, def, min, max);
-	*out = (unsigned)v;
-	return r;
-}
-
-static int eget_str(struct ectx *c, const char *key, char *out, size_t cap, const char *def)
-{
-	const char *v = eget(c, key);
-	if (v == NULL)
-		v = def;
-	if (strlen(v) >= cap)
-		return efail(c, key, "longer than %zu characters", cap - 1);
-	snprintf(out, cap, "%s", v);
-	return 0;
-}
-
-/* every key of the section must be one of keys[] */
-static int check_keys(struct ectx *c, const char *const *keys)
-{
-	int n = rte_cfgfile_section_num_entries(c->f, c->sec);
-	if (n <= 0)
-		return 0;
-	struct rte_cfgfile_entry *e = calloc((size_t)n, sizeof(*e));
-	if (e == NULL)
-		return efail(c, NULL, "out of memory");
-	rte_cfgfile_section_entries(c->f, c->sec, e, n);
-	for (int i = 0; i < n; i++) {
-		bool ok = false;
-		for (const char *const *k = keys; *k && !ok; k++)
-			ok = !strcmp(*k, e[i].name);
-		if (!ok) {
-			char name[sizeof(e[i].name)];
-			snprintf(name, sizeof(name), "%s", e[i].name);
-			free(e);
-			return efail(c, name, "unknown key (see config/gbakd.ini for the keys)");
-		}
-	}
-	free(e);
-	return 0;
-}
 
 static const char *const eap_keys[] = {"enabled", "bsf_domain", "methods", "prefer", "network_name",
 				       "key_lifetime_s", "subscribers", "subscriber_timeout_ms", "sqn_delta",
@@ -114,13 +27,13 @@ static const char *const client_keys[] = {"prefix", "secret", NULL};
 
 static int load_methods(struct ectx *c, struct eap_config *e)
 {
-	const char *v = eget(c, "methods");
+	const char *v = cfg_get(&c->r, c->sec, "methods");
 	e->methods = EAP_SRV_AKA | EAP_SRV_AKA_PRIME;
 	if (v) {
 		e->methods = 0;
 		char buf[128];
 		if (strlen(v) >= sizeof(buf))
-			return efail(c, "methods", "too long");
+			return cfg_fail(&c->r, c->sec, "methods", "too long");
 		snprintf(buf, sizeof(buf), "%s", v);
 		for (char *save = NULL, *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
 			if (!strcasecmp(t, "aka"))
@@ -128,12 +41,12 @@ static int load_methods(struct ectx *c, struct eap_config *e)
 			else if (!strcasecmp(t, "aka-prime") || !strcasecmp(t, "aka'"))
 				e->methods |= EAP_SRV_AKA_PRIME;
 			else
-				return efail(c, "methods", "'%s' is not aka or aka-prime", t);
+				return cfg_fail(&c->r, c->sec, "methods", "'%s' is not aka or aka-prime", t);
 		}
 		if (e->methods == 0)
-			return efail(c, "methods", "empty (aka, aka-prime or both)");
+			return cfg_fail(&c->r, c->sec, "methods", "empty (aka, aka-prime or both)");
 	}
-	const char *p = eget(c, "prefer");
+	const char *p = cfg_get(&c->r, c->sec, "prefer");
 	e->prefer_prime = (e->methods & EAP_SRV_AKA_PRIME) != 0;
 	if (p) {
 		if (!strcasecmp(p, "aka"))
@@ -141,39 +54,39 @@ static int load_methods(struct ectx *c, struct eap_config *e)
 		else if (!strcasecmp(p, "aka-prime") || !strcasecmp(p, "aka'"))
 			e->prefer_prime = true;
 		else
-			return efail(c, "prefer", "'%s' is not aka or aka-prime", p);
+			return cfg_fail(&c->r, c->sec, "prefer", "'%s' is not aka or aka-prime", p);
 		if (!(e->methods & (e->prefer_prime ? EAP_SRV_AKA_PRIME : EAP_SRV_AKA)))
-			return efail(c, "prefer", "'%s' is not in methods", p);
+			return cfg_fail(&c->r, c->sec, "prefer", "'%s' is not in methods", p);
 	}
 	return 0;
 }
 
 static int load_client(struct ectx *c, struct eap_config *e, const char *name)
 {
-	if (check_keys(c, client_keys))
+	if (cfg_check_keys(&c->r, c->sec, client_keys))
 		return -1;
 	if (e->n_clients >= EAP_CFG_MAX_CLIENTS)
-		return efail(c, NULL, "more than %d RADIUS clients", EAP_CFG_MAX_CLIENTS);
+		return cfg_fail(&c->r, c->sec, NULL, "more than %d RADIUS clients", EAP_CFG_MAX_CLIENTS);
 	struct eap_radius_client *rc = &e->client[e->n_clients];
 	memset(rc, 0, sizeof(*rc));
 	if (strlen(name) == 0 || strlen(name) >= sizeof(rc->name))
-		return efail(c, NULL, "the client name must have 1..%zu characters", sizeof(rc->name) - 1);
+		return cfg_fail(&c->r, c->sec, NULL, "the client name must have 1..%zu characters", sizeof(rc->name) - 1);
 	snprintf(rc->name, sizeof(rc->name), "%s", name);
-	const char *p = eget(c, "prefix"), *s = eget(c, "secret");
+	const char *p = cfg_get(&c->r, c->sec, "prefix"), *s = cfg_get(&c->r, c->sec, "secret");
 	if (p == NULL)
-		return efail(c, "prefix", "required (the source addresses of this RADIUS client)");
+		return cfg_fail(&c->r, c->sec, "prefix", "required (the source addresses of this RADIUS client)");
 	if (net_prefix_parse(p, &rc->prefix) < 0)
-		return efail(c, "prefix", "'%s' is not an IPv4/IPv6 address or prefix", p);
+		return cfg_fail(&c->r, c->sec, "prefix", "'%s' is not an IPv4/IPv6 address or prefix", p);
 	if (s == NULL)
-		return efail(c, "secret", "required (the RADIUS shared secret)");
+		return cfg_fail(&c->r, c->sec, "secret", "required (the RADIUS shared secret)");
 	size_t sl = strlen(s);
 	if (sl < 8 || sl > EAP_CFG_SECRET_MAX)
-		return efail(c, "secret", "must have 8..%d characters", EAP_CFG_SECRET_MAX);
+		return cfg_fail(&c->r, c->sec, "secret", "must have 8..%d characters", EAP_CFG_SECRET_MAX);
 	memcpy(rc->secret, s, sl);
 	rc->secret_len = sl;
 	for (unsigned i = 0; i < e->n_clients; i++)
 		if (net_prefix_same(&e->client[i].prefix, &rc->prefix))
-			return efail(c, "prefix", "'%s' is also [radius_client:%s]'s", p, e->client[i].name);
+			return cfg_fail(&c->r, c->sec, "prefix", "'%s' is also [radius_client:%s]'s", p, e->client[i].name);
 	e->n_clients++;
 	return 0;
 }
@@ -182,71 +95,71 @@ int eap_config_load(struct rte_cfgfile *f, const char *path, struct gbakd_config
 {
 	struct eap_config *e = &cfg->eap;
 	memset(e, 0, sizeof(*e));
-	struct ectx c = {f, path, "eap", err, errlen};
+	struct ectx c = {{f, path, err, errlen}, "eap"};
 	bool have = rte_cfgfile_has_section(f, "eap");
 	int ns = rte_cfgfile_num_sections(f, "radius_client:", 14);
 	if (!have) {
 		if (ns > 0) {
 			c.sec = "radius_client:*";
-			return efail(&c, NULL, "needs an [eap] section");
+			return cfg_fail(&c.r, c.sec, NULL, "needs an [eap] section");
 		}
 		return 0;
 	}
-	if (check_keys(&c, eap_keys))
+	if (cfg_check_keys(&c.r, c.sec, eap_keys))
 		return -1;
-	const char *en = eget(&c, "enabled");
+	const char *en = cfg_get(&c.r, c.sec, "enabled");
 	if (en && !strcasecmp(en, "no"))
 		return 0;
 	if (en && strcasecmp(en, "yes"))
-		return efail(&c, "enabled", "'%s' is not yes/no", en);
+		return cfg_fail(&c.r, c.sec, "enabled", "'%s' is not yes/no", en);
 	e->enabled = true;
 	unsigned port;
-	if (eget_str(&c, "bsf_domain", e->bsf_domain, sizeof(e->bsf_domain), "") || load_methods(&c, e) ||
-	    eget_str(&c, "network_name", e->network_name, sizeof(e->network_name), "WLAN") ||
-	    eget_uint(&c, "key_lifetime_s", &e->key_lifetime_s, 3600, 60, 10 * 365 * 86400) ||
-	    eget_uint(&c, "subscriber_timeout_ms", &e->subscriber_timeout_ms, 1000, 10, 60000) ||
-	    eget_u64(&c, "sqn_delta", &e->sqn_delta, SUB_DELTA_DEFAULT, 1, SUB_SEQ_MAX) ||
-	    eget_uint(&c, "max_sessions", &e->max_sessions, 4096, 1, 1u << 20) ||
-	    eget_uint(&c, "timeout_s", &e->timeout_s, 30, 1, 600) ||
-	    eget_str(&c, "radius_listen", e->radius_listen, sizeof(e->radius_listen), "0.0.0.0") ||
-	    eget_uint(&c, "radius_port", &port, 1812, 0, 65535))
+	if (cfg_get_str(&c.r, c.sec, "bsf_domain", e->bsf_domain, sizeof(e->bsf_domain), "") || load_methods(&c, e) ||
+	    cfg_get_str(&c.r, c.sec, "network_name", e->network_name, sizeof(e->network_name), "WLAN") ||
+	    cfg_get_uint(&c.r, c.sec, "key_lifetime_s", &e->key_lifetime_s, 3600, 60, 10 * 365 * 86400) ||
+	    cfg_get_uint(&c.r, c.sec, "subscriber_timeout_ms", &e->subscriber_timeout_ms, 1000, 10, 60000) ||
+	    cfg_get_u64(&c.r, c.sec, "sqn_delta", &e->sqn_delta, SUB_DELTA_DEFAULT, 1, SUB_SEQ_MAX) ||
+	    cfg_get_uint(&c.r, c.sec, "max_sessions", &e->max_sessions, 4096, 1, 1u << 20) ||
+	    cfg_get_uint(&c.r, c.sec, "timeout_s", &e->timeout_s, 30, 1, 600) ||
+	    cfg_get_str(&c.r, c.sec, "radius_listen", e->radius_listen, sizeof(e->radius_listen), "0.0.0.0") ||
+	    cfg_get_uint(&c.r, c.sec, "radius_port", &port, 1812, 0, 65535))
 		return -1;
 	e->radius_port = (uint16_t)port;
 	if (e->network_name[0] == '\0')
-		return efail(&c, "network_name", "must not be empty (RFC 5448 AT_KDF_INPUT)");
+		return cfg_fail(&c.r, c.sec, "network_name", "must not be empty (RFC 5448 AT_KDF_INPUT)");
 	uint8_t a[16];
 	if (net_parse_ip(e->radius_listen, a) == 0)
-		return efail(&c, "radius_listen", "'%s' is not an IPv4 or IPv6 address", e->radius_listen);
+		return cfg_fail(&c.r, c.sec, "radius_listen", "'%s' is not an IPv4 or IPv6 address", e->radius_listen);
 	if (e->bsf_domain[0] == '\0')
-		return efail(&c, "bsf_domain", "required (domain of the B-TIDs)");
+		return cfg_fail(&c.r, c.sec, "bsf_domain", "required (domain of the B-TIDs)");
 	if (!gba_btid_domain_valid(e->bsf_domain, strlen(e->bsf_domain)))
-		return efail(&c, "bsf_domain", "'%s' is not a DNS name", e->bsf_domain);
+		return cfg_fail(&c.r, c.sec, "bsf_domain", "'%s' is not a DNS name", e->bsf_domain);
 	const struct route_realm *rr = route_realm_lookup(&cfg->tab->realms, e->bsf_domain, strlen(e->bsf_domain));
 	if (rr == NULL || rr->action != ROUTE_LOCAL)
-		return efail(&c, "bsf_domain", "'%s' is not in a [realm:...] with action = local: NAFs could not "
+		return cfg_fail(&c.r, c.sec, "bsf_domain", "'%s' is not in a [realm:...] with action = local: NAFs could not "
 			     "use the B-TIDs issued under it", e->bsf_domain);
 	if (cfg->redis[0] == '\0')
-		return efail(&c, NULL, "needs [store] redis (the new sessions are written there)");
+		return cfg_fail(&c.r, c.sec, NULL, "needs [store] redis (the new sessions are written there)");
 	const char *def = strchr(cfg->redis, ',') ? "" : cfg->redis;
-	if (eget_str(&c, "subscribers", e->subscribers, sizeof(e->subscribers), def))
+	if (cfg_get_str(&c.r, c.sec, "subscribers", e->subscribers, sizeof(e->subscribers), def))
 		return -1;
 	if (e->subscribers[0] == '\0')
-		return efail(&c, "subscribers", "required when [store] redis is a cluster seed list");
+		return cfg_fail(&c.r, c.sec, "subscribers", "required when [store] redis is a cluster seed list");
 	struct store_endpoint ep;
 	if (strchr(e->subscribers, ',') || strncmp(e->subscribers, "redis://", 8) ||
 	    store_endpoint_parse(e->subscribers, strlen(e->subscribers), &ep) < 0)
-		return efail(&c, "subscribers", "'%s' is not redis://[user:pass@]host:port", e->subscribers);
+		return cfg_fail(&c.r, c.sec, "subscribers", "'%s' is not redis://[user:pass@]host:port", e->subscribers);
 	explicit_bzero(&ep, sizeof(ep));
 	/* the RADIUS clients */
 	if (ns > 0) {
 		char (*secs)[CFG_NAME_LEN] = calloc((size_t)rte_cfgfile_num_sections(f, NULL, 0), CFG_NAME_LEN);
 		if (secs == NULL)
-			return efail(&c, NULL, "out of memory");
+			return cfg_fail(&c.r, c.sec, NULL, "out of memory");
 		int all = rte_cfgfile_num_sections(f, NULL, 0);
 		char **ptrs = calloc((size_t)all, sizeof(char *));
 		if (ptrs == NULL) {
 			free(secs);
-			return efail(&c, NULL, "out of memory");
+			return cfg_fail(&c.r, c.sec, NULL, "out of memory");
 		}
 		for (int i = 0; i < all; i++)
 			ptrs[i] = secs[i];
@@ -264,6 +177,6 @@ int eap_config_load(struct rte_cfgfile *f, const char *path, struct gbakd_config
 	}
 	c.sec = "eap";
 	if (e->radius_port && e->n_clients == 0)
-		return efail(&c, "radius_port", "a RADIUS front end needs at least one [radius_client:NAME]");
+		return cfg_fail(&c.r, c.sec, "radius_port", "a RADIUS front end needs at least one [radius_client:NAME]");
 	return 0;
 }
