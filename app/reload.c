@@ -27,6 +27,7 @@
 #include "forward.h"
 #include "gbakd.h"
 #include "tables.h"
+#include "telemetry/tel.h"
 
 #define REASON_MAX 512
 
@@ -112,17 +113,21 @@ static void *reloader(void *arg)
 }
 
 /* DPDK 22.11 telemetry strings hold at most RTE_TEL_MAX_STRING_LEN - 1 characters: a longer
- * message goes in pieces, key, key_1, key_2, ... (gbactl reload joins them) */
+ * message goes in pieces, field first ("reason"), then the keyed field more ("reason_*") with
+ * parts 1, 2, ... (gbactl reload and gbactl stats join them) */
 #define PIECE (RTE_TEL_MAX_STRING_LEN - 8)
-static void add_long_string(struct rte_tel_data *d, const char *key, const char *s)
+static void put_long_string(struct rte_tel_data *d, enum tel_sec sec, unsigned field, unsigned more, const char *s)
 {
 	size_t len = strlen(s);
 	unsigned i = 0;
 	do {
-		char k[64], piece[PIECE + 1];
-		snprintf(k, sizeof(k), i ? "%s_%u" : "%s", key, i);
+		char part[16], piece[PIECE + 1];
+		snprintf(part, sizeof(part), "%u", i);
 		snprintf(piece, sizeof(piece), "%s", s + (size_t)i * PIECE);
-		rte_tel_data_add_dict_string(d, k, piece);
+		if (i == 0)
+			tel_put_str(d, sec, field, piece);
+		else
+			tel_put_keyed_str(d, sec, more, part, piece);
 		i++;
 	} while ((size_t)i * PIECE < len);
 }
@@ -134,17 +139,17 @@ static int cmd_reload(const char *c __rte_unused, const char *p, struct rte_tel_
 	char msg[REASON_MAX];
 	if (p == NULL || strcmp(p, "apply") != 0) {
 		rte_tel_data_start_dict(d);
-		rte_tel_data_add_dict_string(d, "result", "none");
-		rte_tel_data_add_dict_string(d, "reason", "send /gbakd/reload,apply to reload (without the "
-					     "parameter nothing changes; /gbakd/config has the state)");
+		TEL_PUT_STR(d, reload, result, "none");
+		TEL_PUT_STR(d, reload, reason, "send /gbakd/reload,apply to reload (without the parameter nothing "
+			    "changes; /gbakd/config has the state)");
 		return 0;
 	}
 	int r = reload_run("telemetry", msg, sizeof(msg));
 	const struct gbakd_tables *t = tables_ctl_get();
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "result", r == 0 ? "ok" : "refused");
-	add_long_string(d, "reason", msg);
-	rte_tel_data_add_dict_u64(d, "generation", t->gen);
+	TEL_PUT_STR(d, reload, result, r == 0 ? "ok" : "refused");
+	put_long_string(d, TEL_SEC_reload, TEL_reload_reason, TEL_reload_reason_more, msg);
+	TEL_PUT(d, reload, generation, t->gen);
 	tables_ctl_put();
 	return 0;
 }
@@ -154,18 +159,18 @@ static int cmd_config(const char *c __rte_unused, const char *p __rte_unused, st
 {
 	const struct gbakd_tables *t = tables_ctl_get();
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "generation", t->gen);
-	rte_tel_data_add_dict_u64(d, "rules", t->nb_live_rules);
-	rte_tel_data_add_dict_u64(d, "hops", t->nb_live_hops);
-	rte_tel_data_add_dict_u64(d, "realms", t->realms.n);
-	rte_tel_data_add_dict_u64(d, "rule_indices_used", t->policy.n);
-	rte_tel_data_add_dict_u64(d, "hop_indices_used", t->nb_hops);
-	rte_tel_data_add_dict_u64(d, "reloads_ok", rl.ok);
-	rte_tel_data_add_dict_u64(d, "reloads_refused", rl.refused);
-	rte_tel_data_add_dict_string(d, "last_result", rl.last_result);
-	add_long_string(d, "last_reason", rl.last_reason);
-	rte_tel_data_add_dict_string(d, "last_trigger", rl.last_trigger);
-	rte_tel_data_add_dict_u64(d, "last_unix", (uint64_t)rl.last_unix);
+	TEL_PUT(d, config, generation, t->gen);
+	TEL_PUT(d, config, rules, t->nb_live_rules);
+	TEL_PUT(d, config, hops, t->nb_live_hops);
+	TEL_PUT(d, config, realms, t->realms.n);
+	TEL_PUT(d, config, rule_indices_used, t->policy.n);
+	TEL_PUT(d, config, hop_indices_used, t->nb_hops);
+	TEL_PUT(d, config, reloads_ok, rl.ok);
+	TEL_PUT(d, config, reloads_refused, rl.refused);
+	TEL_PUT_STR(d, config, last_result, rl.last_result);
+	put_long_string(d, TEL_SEC_config, TEL_config_last_reason, TEL_config_last_reason_more, rl.last_reason);
+	TEL_PUT_STR(d, config, last_trigger, rl.last_trigger);
+	TEL_PUT(d, config, last_unix, (uint64_t)rl.last_unix);
 	tables_ctl_put();
 	return 0;
 }
@@ -175,11 +180,7 @@ int reload_start(const char *path, struct gbakd_config *cfg)
 	rl.path = path;
 	rl.start = cfg;
 	snprintf(rl.last_result, sizeof(rl.last_result), "none");
-	if (rte_telemetry_register_cmd("/gbakd/reload", cmd_reload,
-				       "gbakd: with parameter apply, load the --config file again and swap the "
-				       "policy/realm/hop tables (result, reason)") ||
-	    rte_telemetry_register_cmd("/gbakd/config", cmd_config,
-				       "gbakd: tables in force (generation, rules, hops, realms) and the last reload"))
+	if (TEL_REGISTER(reload, cmd_reload) || TEL_REGISTER(config, cmd_config))
 		return -EINVAL;
 	int r = rte_ctrl_thread_create(&rl.thread, "gbakd-reload", NULL, reloader, NULL);
 	if (r != 0)

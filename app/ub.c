@@ -948,7 +948,7 @@ static int cmd_ub(const char *cmd __rte_unused, const char *p __rte_unused, stru
 	for (unsigned i = 0; i < UBR_MAX; i++) {
 		uint64_t v = LOAD(failed[i]);
 		failed += v;
-		rte_tel_data_add_dict_u64(f, reason_names[i], v); /* flattened: failed_<reason> (TEL_ub_failed) */
+		TEL_PUT_KEYED_IN(f, "failed", ub, failed, reason_names[i], v); /* readers: failed_<reason> */
 	}
 	TEL_PUT(d, ub, failed_total, failed);
 	rte_tel_data_add_dict_container(d, "failed", f, 0);
@@ -964,7 +964,7 @@ static int cmd_ub(const char *cmd __rte_unused, const char *p __rte_unused, stru
 	TEL_PUT(d, ub, suspended, LOAD(suspended));
 	TEL_PUT(d, ub, resumed, LOAD(resumed));
 	if (ub.src && ub.src->telemetry)
-		ub.src->telemetry(d); /* the source's own container ("zh"): not in the schema yet */
+		ub.src->telemetry(d); /* the source's own container ("zh": TEL_FIELDS_ub_zh) */
 	TEL_PUT(d, ub, store_puts, LOAD(store_puts));
 	TEL_PUT(d, ub, connections, LOAD(connections));
 	TEL_PUT(d, ub, pending, ub.running ? __atomic_load_n(&ub.pend_n, __ATOMIC_RELAXED) : 0);

@@ -13,17 +13,14 @@
 
 #include "config.h"
 #include "fdpeer/fdpeer_zh.h"
+#include "telemetry/tel.h"
 
-/* MAA outcomes: one counter each (/gbakd/ub zh.<name>) */
+/* MAA outcomes: one counter each (/gbakd/ub zh.<name>, declared as TEL_ub_zh_<name> in tel_schema.h) */
 #define ZH_OUTCOMES(X) X(vector) X(unknown_user) X(auts_rejected) X(no_vector) X(error_result) X(timeout) \
 	X(send_error)
 enum zh_outcome {
 #define Z_ENUM(n) ZO_##n,
 	ZH_OUTCOMES(Z_ENUM) ZO_MAX
-};
-static const char *const zo_names[ZO_MAX] = {
-#define Z_NAME(n) #n,
-	ZH_OUTCOMES(Z_NAME)
 };
 static uint64_t zo[ZO_MAX];
 
@@ -99,6 +96,8 @@ static int zh_fetch(struct ub_av_op *op)
 
 static void zh_close(void) {}
 
+/* /gbakd/ub's "zh" container: every key declared in tel_schema.h (TEL_FIELDS_ub_zh) */
+#define ZH_CONTAINER "zh"
 static void zh_telemetry(struct rte_tel_data *d)
 {
 	struct rte_tel_data *z = rte_tel_data_alloc();
@@ -107,11 +106,12 @@ static void zh_telemetry(struct rte_tel_data *d)
 	rte_tel_data_start_dict(z);
 	struct fdpeer_zh_stats s;
 	fdpeer_zh_stats_get(&s);
-	rte_tel_data_add_dict_u64(z, "mar_sent", s.mar_sent);
-	rte_tel_data_add_dict_u64(z, "maa_received", s.maa_rx);
-	for (unsigned i = 0; i < ZO_MAX; i++)
-		rte_tel_data_add_dict_u64(z, zo_names[i], __atomic_load_n(&zo[i], __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_container(d, "zh", z, 0);
+	TEL_PUT_IN(z, ZH_CONTAINER, ub, zh_mar_sent, s.mar_sent);
+	TEL_PUT_IN(z, ZH_CONTAINER, ub, zh_maa_received, s.maa_rx);
+#define Z_PUT(n) TEL_PUT_IN(z, ZH_CONTAINER, ub, zh_##n, __atomic_load_n(&zo[ZO_##n], __ATOMIC_RELAXED));
+	ZH_OUTCOMES(Z_PUT)
+#undef Z_PUT
+	rte_tel_data_add_dict_container(d, ZH_CONTAINER, z, 0);
 }
 
 const struct ub_av_source ub_av_zh = {

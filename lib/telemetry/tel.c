@@ -228,6 +228,27 @@ int tel_put_str(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const 
 	return rte_tel_data_add_dict_string(d, tel_sections[sec].fields[field].key, s);
 }
 
+int tel_put_keyed_str(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const char *part, const char *s)
+{
+	char k[RTE_TEL_MAX_STRING_LEN];
+	return rte_tel_data_add_dict_string(d, tel_keyed_key(&tel_sections[sec].fields[field], part, k, sizeof(k)), s);
+}
+
+int tel_put_in_u64(struct rte_tel_data *c, const char *name, enum tel_sec sec, unsigned field, const char *part,
+		   uint64_t v)
+{
+	const struct tel_field *f = &tel_sections[sec].fields[field];
+	char k[RTE_TEL_MAX_STRING_LEN];
+	size_t nl = strlen(name);
+	if (part)
+		tel_keyed_key(f, part, k, sizeof(k));
+	else
+		snprintf(k, sizeof(k), "%s", f->key);
+	if (strncmp(k, name, nl) || k[nl] != '_' || k[nl + 1] == '\0')
+		return -EINVAL;
+	return rte_tel_data_add_dict_u64(c, k + nl + 1, v);
+}
+
 /* Every schema command runs through tel_call: the telemetry thread keeps running until the
  * process exits (DPDK 22.11 cannot unregister a command), so the program closes the door with
  * tel_close before it frees what the handlers read. A handler counts itself in before it looks at

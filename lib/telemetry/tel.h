@@ -97,12 +97,25 @@ struct rte_tel_data;
 #define TEL_PUT_KEYED(d, sec, id, part, v) tel_put_keyed_u64((d), TEL_SEC_##sec, TEL_##sec##_##id, (part), (v))
 /* A string field (a group's "name"/"addr"): TEL_PUT_STR(d, hops, name, "home1"). */
 #define TEL_PUT_STR(d, sec, id, s) tel_put_str((d), TEL_SEC_##sec, TEL_##sec##_##id, (s))
+/* A string piece of a keyed text field ("last_reason_*" + "1" -> last_reason_1). */
+#define TEL_PUT_KEYED_STR(d, sec, id, part, s) tel_put_keyed_str((d), TEL_SEC_##sec, TEL_##sec##_##id, (part), (s))
+/* A field inside a nested container: c is the dict the handler adds to the section's reply under
+ * key name, which readers join as name_<key>; the field's declared key is "<name>_<key>" and
+ * <key> is added to c: TEL_PUT_IN(z, "zh", ub, zh_mar_sent, n) adds mar_sent to z (the reply's
+ * "zh" dict). TEL_PUT_KEYED_IN(f, "failed", ub, failed, "bad_auth", n) adds bad_auth (field
+ * failed_*). Return -EINVAL, adding nothing, when the field's key does not begin with name_. */
+#define TEL_PUT_IN(c, name, sec, id, v) tel_put_in_u64((c), (name), TEL_SEC_##sec, TEL_##sec##_##id, NULL, (v))
+#define TEL_PUT_KEYED_IN(c, name, sec, id, part, v)                                                \
+	tel_put_in_u64((c), (name), TEL_SEC_##sec, TEL_##sec##_##id, (part), (v))
 /* Register handler fn for section sec's command (path and help from the schema). Returns as
  * rte_telemetry_register_cmd. */
 #define TEL_REGISTER(sec, fn) tel_register(TEL_SEC_##sec, (fn))
 int tel_put_u64(struct rte_tel_data *d, enum tel_sec sec, unsigned field, uint64_t v);
 int tel_put_keyed_u64(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const char *part, uint64_t v);
 int tel_put_str(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const char *s);
+int tel_put_keyed_str(struct rte_tel_data *d, enum tel_sec sec, unsigned field, const char *part, const char *s);
+int tel_put_in_u64(struct rte_tel_data *c, const char *name, enum tel_sec sec, unsigned field, const char *part,
+		   uint64_t v);
 int tel_register(enum tel_sec sec, int (*fn)(const char *cmd, const char *params, struct rte_tel_data *d));
 /* Closes every command registered with tel_register: later requests get -EBUSY, and it returns
  * once no handler is running. Call before freeing what the handlers read (shutdown). */

@@ -21,6 +21,8 @@ TEL_FIELD_TABLE(hops)
 TEL_FIELD_TABLE(diameter)
 TEL_FIELD_TABLE(ub)
 TEL_FIELD_TABLE(residue)
+TEL_FIELD_TABLE(config)
+TEL_FIELD_TABLE(reload)
 
 #define TEL_NAME_OF(n, h) #n,
 #define TEL_HELP_OF(n, h) h,
@@ -45,6 +47,8 @@ const char *const tel_drop_help[TEL_DROP_MAX] = {TEL_DROP_LIST(TEL_HELP_OF)};
 #define KEYS_diameter NULL, NULL, 0
 #define KEYS_ub NULL, NULL, 0
 #define KEYS_residue NULL, NULL, 0
+#define KEYS_config NULL, NULL, 0
+#define KEYS_reload NULL, NULL, 0
 #define TEL_SEC_ROW(id, p, sh, pre, gl, t, h)                                                      \
 	[TEL_SEC_##id] = {p, #id, TEL_SHAPE_##sh, pre, gl, t, h, fields_##id, N(fields_##id), KEYS_##id},
 const struct tel_section tel_sections[TEL_SEC_MAX] = {TEL_SECTION_LIST(TEL_SEC_ROW)};

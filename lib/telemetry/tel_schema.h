@@ -1,12 +1,14 @@
 /* lib/telemetry: the one telemetry schema. Every /gbakd/... command gbakd answers, and every
  * number in it, is declared here once: its JSON key, whether it is a counter (a running total), a
  * gauge (a level now), a label or a histogram part, its unit and its help text. Users:
- *  - gbakd's handlers add keys only through TEL_PUT / TEL_PUT_KEYED (tel.h), so a key that is
- *    not declared here does not compile, and register their command with tel_sections[];
+ *  - gbakd's handlers add keys only through TEL_PUT / TEL_PUT_KEYED / TEL_PUT_STR / TEL_PUT_IN
+ *    (tel.h), so a key that is not declared here does not compile, and register their command
+ *    with TEL_REGISTER (path and help from tel_sections[]);
  *  - gbactl stats / top read the command list and help texts from here (tel_client.c);
  *  - gbactl exporter names and types every Prometheus family from here (tel_metric_name): nothing
  *    is guessed from a key's spelling. A key a newer gbakd sends that this schema lacks is
- *    exported as "untyped" (and noc.sh checks a real gbakd sends none).
+ *    exported as "untyped"; `gbactl stats --undeclared` lists every command and key a running
+ *    gbakd sends that this schema lacks (noc.sh and ub_zh.sh check a real gbakd sends none).
  * DPDK-free: the tools include it without DPDK's headers.
  *
  * How to add a number (e.g. a new /gbakd/ub field):
@@ -31,7 +33,7 @@ enum tel_kind {
 	TEL_GAUGE,    /* level now (Prometheus gauge) */
 	TEL_LABEL,    /* a number that labels the group's series (e.g. an lcore's queue) */
 	TEL_NAME,     /* the group's own name (string "addr"/"name", or the lcore id): not a series */
-	TEL_TEXT,     /* a string (/gbakd/info) */
+	TEL_TEXT,     /* a string (/gbakd/info, /gbakd/config last_result): shown, not a series */
 	TEL_BUCKET,   /* histogram bucket, cumulative ("le_<bound>us", "le_inf") */
 	TEL_HCOUNT,   /* histogram sample count */
 	TEL_HSUM,     /* histogram sum */
@@ -43,6 +45,9 @@ enum tel_shape {
 	TEL_SHAPE_FLAT,   /* {key: number} */
 	TEL_SHAPE_GROUPS, /* {group: {key: number}}, one group per lcore / shard / rule / hop */
 	TEL_SHAPE_HIST,   /* a histogram with its quantiles */
+	TEL_SHAPE_ACTION, /* {key: value} of a command that acts when given a parameter (/gbakd/reload,apply):
+			   * its keys are declared, readers of every command (stats, top, exporter) skip it,
+			   * and without the parameter it must change nothing */
 };
 
 struct tel_field {
@@ -90,7 +95,11 @@ struct tel_section {
 	X(ub, "/gbakd/ub", FLAT, "gbakd_ub", NULL, "Ub bootstrapping",                             \
 	  "gbakd Ub bootstrapping: requests, bootstraps started/completed, failures by reason, resyncs, vector fetch latency") \
 	X(residue, "/gbakd/residue", FLAT, "gbakd_residue", NULL, "key material residue (0 when idle)", \
-	  "gbakd: non-zero octets left in each worker's answer scratch + USS buffer (0 when idle)")
+	  "gbakd: non-zero octets left in each worker's answer scratch + USS buffer (0 when idle)") \
+	X(config, "/gbakd/config", FLAT, "gbakd_config", NULL, "configuration (tables in force, last reload)", \
+	  "gbakd: tables in force (generation, rules, hops, realms) and the last reload")           \
+	X(reload, "/gbakd/reload", ACTION, "gbakd_reload", NULL, "reload (action)",                \
+	  "gbakd: with parameter apply, load the --config file again and swap the policy/realm/hop tables (result, reason)")
 
 #define TEL_SEC_ENUM(id, p, sh, pre, gl, t, h) TEL_SEC_##id,
 enum tel_sec { TEL_SECTION_LIST(TEL_SEC_ENUM) TEL_SEC_MAX };
@@ -281,12 +290,44 @@ extern const char *const tel_drop_help[TEL_DROP_MAX];
 	X(S, av_source, "av_source", TEL_NAME, TEL_NONE, NULL, NULL, "where vectors come from: store or zh") \
 	X(S, suspended, "suspended", TEL_COUNTER, TEL_NONE, NULL, NULL, "HTTP connections suspended while their vector was fetched") \
 	X(S, resumed, "resumed", TEL_COUNTER, TEL_NONE, NULL, NULL, "suspended HTTP connections resumed") \
+	TEL_FIELDS_ub_zh(X, S)                                                                     \
 	X(S, store_puts, "store_puts", TEL_COUNTER, TEL_NONE, NULL, NULL, "sessions written to the store") \
 	X(S, connections, "connections", TEL_COUNTER, TEL_NONE, NULL, NULL, "Ub HTTP connections accepted") \
 	X(S, pending, "pending", TEL_GAUGE, TEL_NONE, NULL, NULL, "bootstraps waiting for a vector now")
+/* /gbakd/ub's "zh" container (av_source = zh only; readers join it as zh_<key>): MARs sent, MAAs
+ * received and each MAA outcome (app/ub_zh.c, TEL_PUT_IN(z, "zh", ...)) */
+#define TEL_FIELDS_ub_zh(X, S)                                                                     \
+	X(S, zh_mar_sent, "zh_mar_sent", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: Multimedia-Auth-Requests sent to the HSS") \
+	X(S, zh_maa_received, "zh_maa_received", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: Multimedia-Auth-Answers received") \
+	X(S, zh_vector, "zh_vector", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: MAAs with an authentication vector") \
+	X(S, zh_unknown_user, "zh_unknown_user", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: MAAs for an IMPI the HSS does not know (5401, or 5001)") \
+	X(S, zh_auts_rejected, "zh_auts_rejected", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: resync MAAs refusing the AUTS (5003)") \
+	X(S, zh_no_vector, "zh_no_vector", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: MAAs with 2001 but no complete vector") \
+	X(S, zh_error_result, "zh_error_result", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: MAAs with another result code") \
+	X(S, zh_timeout, "zh_timeout", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: MARs unanswered within zh_timeout_ms") \
+	X(S, zh_send_error, "zh_send_error", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: MARs that could not be sent (Zh not ready, no route)")
 #define TEL_FIELDS_residue(X, S)                                                                   \
 	X(S, worker, "worker*", TEL_GAUGE, TEL_NONE, "octets", "worker", "non-zero octets left in a worker's answer scratch and USS buffer") \
 	X(S, total, "total", TEL_GAUGE, TEL_NONE, "octets_all", NULL, "non-zero octets left, all workers")
+#define TEL_FIELDS_config(X, S)                                                                    \
+	X(S, generation, "generation", TEL_GAUGE, TEL_NONE, NULL, NULL, "generation of the tables in force (1 at start-up, +1 per reload that took effect)") \
+	X(S, rules, "rules", TEL_GAUGE, TEL_NONE, NULL, NULL, "rules ([naf:NAME], [visited:NAME]) in force") \
+	X(S, hops, "hops", TEL_GAUGE, TEL_NONE, NULL, NULL, "hops ([hop:NAME]) in force")          \
+	X(S, realms, "realms", TEL_GAUGE, TEL_NONE, NULL, NULL, "realms ([realm:NAME]) in force")   \
+	X(S, rule_indices_used, "rule_indices_used", TEL_GAUGE, TEL_NONE, NULL, NULL, "rule indices used since start-up (a removed rule keeps its index; a restart compacts)") \
+	X(S, hop_indices_used, "hop_indices_used", TEL_GAUGE, TEL_NONE, NULL, NULL, "hop indices used since start-up (a removed hop keeps its index; a restart compacts)") \
+	X(S, reloads_ok, "reloads_ok", TEL_COUNTER, TEL_NONE, NULL, NULL, "reloads that took effect (SIGHUP or gbactl reload)") \
+	X(S, reloads_refused, "reloads_refused", TEL_COUNTER, TEL_NONE, NULL, NULL, "reloads refused (a bad file or a setting that needs a restart); the old tables stay") \
+	X(S, last_result, "last_result", TEL_TEXT, TEL_NONE, NULL, NULL, "outcome of the last reload: ok, refused or none") \
+	X(S, last_reason, "last_reason", TEL_TEXT, TEL_NONE, NULL, NULL, "the last reload's message (refused: the same as at start-up)") \
+	X(S, last_reason_more, "last_reason_*", TEL_TEXT, TEL_NONE, NULL, "piece", "the rest of a long last_reason, in pieces _1, _2, ... (telemetry string limit)") \
+	X(S, last_trigger, "last_trigger", TEL_TEXT, TEL_NONE, NULL, NULL, "what asked for the last reload: sighup or telemetry") \
+	X(S, last_unix, "last_unix", TEL_GAUGE, TEL_NONE, "last_reload_timestamp_seconds", NULL, "when the last reload ran (Unix time, 0 = never)")
+#define TEL_FIELDS_reload(X, S)                                                                    \
+	X(S, result, "result", TEL_TEXT, TEL_NONE, NULL, NULL, "ok, refused, or none (no apply parameter: nothing done)") \
+	X(S, reason, "reason", TEL_TEXT, TEL_NONE, NULL, NULL, "what the reload did, or why it was refused") \
+	X(S, reason_more, "reason_*", TEL_TEXT, TEL_NONE, NULL, "piece", "the rest of a long reason, in pieces _1, _2, ...") \
+	X(S, generation, "generation", TEL_GAUGE, TEL_NONE, NULL, NULL, "generation of the tables in force after it")
 
 /* Field ids: TEL_<section>_<id> (stats: enum tel_ctr, then TEL_stats_inflight, TEL_stats_lcores). */
 #define TEL_FIELD_ENUM(S, id, k, kind, u, m, l, h) TEL_##S##_##id,
@@ -302,6 +343,8 @@ TEL_FIELD_ENUM_DECL(hops)
 TEL_FIELD_ENUM_DECL(diameter)
 TEL_FIELD_ENUM_DECL(ub)
 TEL_FIELD_ENUM_DECL(residue)
+TEL_FIELD_ENUM_DECL(config)
+TEL_FIELD_ENUM_DECL(reload)
 
 #define TEL_CTR_ENUM(n, m, h) TEL_##n,
 enum tel_ctr { TEL_CTR_LIST(TEL_CTR_ENUM) TEL_CTR_MAX };

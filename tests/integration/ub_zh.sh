@@ -204,6 +204,10 @@ out=$(CLI ue bootstrap --bsf $BSF --impi slow@home1.net --k $K1 --opc $OPC1 --js
 check_eq "the HSS back: the next bootstrap succeeds" ok "$(echo "$out" | J status)"
 check_match "telemetry: Zh fetch latency p50 <= p99, both > 0" "^yes$" "$(t_tel $PFX /gbakd/ub | python3 -c '
 import json,sys;o=json.load(sys.stdin)["/gbakd/ub"];print("yes" if o["av_source"]=="zh" and 0<o["av_fetch_us_p50"]<=o["av_fetch_us_p99"] else "no %s" % o)')"
+# /gbakd/ub with its zh container: every key in the telemetry schema (TEL_FIELDS_ub_zh); the
+# /gbakd/eap filter goes when issue 16's Diameter-EAP branch declares it
+check_eq "telemetry: every key gbakd sends (zh container included) is declared (gbactl stats --undeclared)" "" \
+	"$("$BUILD/gbactl" stats --prefix $PFX --undeclared 2>&1 | grep -vx '/gbakd/eap: command not in the schema')"
 
 # ---- 4. end to end: UDP and Diameter, at home and through the visited Zn-Proxy ----------------
 # QU SERVER ORIGIN-HOST FQDN: a UDP Zn query for $EB (CL); QD OUT PORT PEER ORIGIN-HOST FQDN [ARGS]:

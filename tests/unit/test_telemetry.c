@@ -9,6 +9,8 @@
 #include "net/net.h"
 #include "telemetry/tel.h"
 
+#include <rte_telemetry.h>
+
 static void test_rc_slot(void)
 {
 	static const uint32_t listed[] = {2001, 3001, 3002, 3003, 3004, 3005, 3007, 3008, 3009, 5001, 5004,
@@ -239,6 +241,21 @@ static void test_sum(void)
 	CU_ASSERT_EQUAL(s.inflight, 15);
 }
 
+/* TEL_PUT_IN: a nested container's key is the declared key minus "<container>_"; a container
+ * name the field does not start with adds nothing (-EINVAL) */
+static void test_put_in(void)
+{
+	struct rte_tel_data *z = rte_tel_data_alloc();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(z);
+	rte_tel_data_start_dict(z);
+	CU_ASSERT_EQUAL(TEL_PUT_IN(z, "zh", ub, zh_mar_sent, 3), 0);
+	CU_ASSERT_EQUAL(TEL_PUT_KEYED_IN(z, "failed", ub, failed, "bad_auth", 2), 0);
+	CU_ASSERT_EQUAL(TEL_PUT_IN(z, "z", ub, zh_mar_sent, 3), -EINVAL);      /* "zh_..." is not "z_..." */
+	CU_ASSERT_EQUAL(TEL_PUT_IN(z, "zh_mar_sent", ub, zh_mar_sent, 3), -EINVAL); /* nothing left */
+	CU_ASSERT_EQUAL(TEL_PUT_IN(z, "zh", ub, requests, 1), -EINVAL);       /* not a zh field */
+	rte_tel_data_free(z);
+}
+
 static void add(void)
 {
 	static const struct cu_test_def t[] = {
@@ -247,6 +264,7 @@ static void add(void)
 		{"hist_bounds", test_hist_bounds},
 		{"quantiles", test_quantiles},
 		{"sum", test_sum},
+		{"put_in", test_put_in},
 		{NULL, NULL}};
 	cu_add_suite("telemetry", NULL, NULL, t);
 }

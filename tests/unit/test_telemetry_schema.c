@@ -120,6 +120,21 @@ static void test_metric_names(void)
 	CU_ASSERT_STRING_EQUAL(metric(TEL_SEC_ub, "av_fetch_us_max"), "gbakd_ub_av_fetch_max_seconds");
 	CU_ASSERT_STRING_EQUAL(metric(TEL_SEC_ub, "failed_total"), "gbakd_ub_failed_all");
 	CU_ASSERT_STRING_EQUAL(metric(TEL_SEC_residue, "worker0"), "gbakd_residue_octets");
+	/* /gbakd/config, and /gbakd/ub's zh container (joined zh_<key> by the readers) */
+	CU_ASSERT_STRING_EQUAL(metric(TEL_SEC_config, "generation"), "gbakd_config_generation");
+	CU_ASSERT_STRING_EQUAL(metric(TEL_SEC_config, "reloads_refused"), "gbakd_config_reloads_refused");
+	CU_ASSERT_STRING_EQUAL(metric(TEL_SEC_config, "last_unix"), "gbakd_config_last_reload_timestamp_seconds");
+	CU_ASSERT_STRING_EQUAL(metric(TEL_SEC_ub, "zh_mar_sent"), "gbakd_ub_zh_mar_sent");
+	CU_ASSERT_STRING_EQUAL(metric(TEL_SEC_ub, "zh_timeout"), "gbakd_ub_zh_timeout");
+	CU_ASSERT_EQUAL(tel_field_find(TEL_SEC_config, "reloads_ok", NULL, NULL)->kind, TEL_COUNTER);
+	CU_ASSERT_EQUAL(tel_field_find(TEL_SEC_config, "rules", NULL, NULL)->kind, TEL_GAUGE);
+	CU_ASSERT_EQUAL(tel_field_find(TEL_SEC_config, "last_result", NULL, NULL)->kind, TEL_TEXT);
+	CU_ASSERT_PTR_EQUAL(tel_field_find(TEL_SEC_config, "last_reason_2", NULL, NULL),
+			    &tel_sections[TEL_SEC_config].fields[TEL_config_last_reason_more]);
+	CU_ASSERT_PTR_EQUAL(tel_field_find(TEL_SEC_reload, "reason_1", NULL, NULL),
+			    &tel_sections[TEL_SEC_reload].fields[TEL_reload_reason_more]);
+	CU_ASSERT_PTR_NULL(tel_field_find(TEL_SEC_ub, "zh_bogus", NULL, NULL));
+	CU_ASSERT_EQUAL(tel_sections[TEL_SEC_reload].shape, TEL_SHAPE_ACTION);
 	CU_ASSERT_EQUAL(tel_unit_scale(tel_field_find(TEL_SEC_hops, "rtt_p50_us", NULL, NULL)), 1e-6);
 	CU_ASSERT_EQUAL(tel_unit_scale(tel_field_find(TEL_SEC_latency, "sum_ns", NULL, NULL)), 1e-9);
 	CU_ASSERT_EQUAL(tel_unit_scale(tel_field_find(TEL_SEC_hops, "forwarded", NULL, NULL)), 1.0);

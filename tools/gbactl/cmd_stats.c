@@ -14,7 +14,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: gbactl stats [--prefix FILE_PREFIX | --socket PATH] [--json]\n"
+		"usage: gbactl stats [--prefix FILE_PREFIX | --socket PATH] [--json | --undeclared]\n"
 		"Reads every /gbakd/... command from gbakd's DPDK telemetry socket once and prints them.\n"
 		"  --prefix P     gbakd's EAL --file-prefix (socket /var/run/dpdk/P/dpdk_telemetry.v2;\n"
 		"                 default rte)\n"
@@ -22,7 +22,9 @@ static void usage(FILE *f)
 		"  --timeout-ms N how long to wait for each reply (default 2000)\n"
 		"  --json         one JSON object {\"info\":\"...\",\"stats\":{...},...}: one member per\n"
 		"                 /gbakd/ command (stats answers drops latency lcores shards policy\n"
-		"                 hops diameter ub residue; a command this gbakd lacks: {})\n"
+		"                 hops diameter ub residue config; a command this gbakd lacks: {})\n"
+		"  --undeclared   print every /gbakd/ command and key this gbakd sends that gbactl's\n"
+		"                 telemetry schema lacks, one per line (nothing: all declared)\n"
 		"exit status: 0 printed, 1 telemetry socket unreadable, 2 bad options\n");
 }
 
@@ -52,6 +54,21 @@ static void print_flat(const struct telc_snapshot *s, enum tel_sec sec, bool hel
 		else
 			printf("  %-22s %14g", kv->key, kv->value);
 		const char *h = help ? key_help(sec, kv->key) : "";
+		printf("%s%s\n", h[0] ? "  " : "", h);
+	}
+	/* strings (a TEL_TEXT / TEL_NAME field), a long one joined from its pieces (key_1, ...) */
+	for (unsigned i = 0; i < s->n_strs; i++) {
+		const struct telc_str *st = &s->strs[i];
+		if (st->section != sec || st->group[0])
+			continue;
+		const struct tel_field *f = tel_field_find(sec, st->key, NULL, NULL);
+		if (f && f->kind == TEL_TEXT && strchr(f->key, '*'))
+			continue; /* a piece */
+		char v[2048];
+		telc_str_joined(s, sec, "", st->key, v, sizeof(v));
+		shown++;
+		printf("  %-22s %14s", st->key, v);
+		const char *h = help ? key_help(sec, st->key) : "";
 		printf("%s%s\n", h[0] ? "  " : "", h);
 	}
 	if (shown == 0)
@@ -106,7 +123,7 @@ static void print_human(const struct telc_snapshot *s, const char *path)
 	printf("gbakd: %s\n(telemetry %s)\n", s->info[0] ? s->info : "?", path);
 	for (unsigned i = 0; i < TEL_SEC_MAX; i++) {
 		const struct tel_section *ts = &tel_sections[i];
-		if (ts->shape == TEL_SHAPE_TEXT)
+		if (ts->shape == TEL_SHAPE_TEXT || ts->shape == TEL_SHAPE_ACTION)
 			continue;
 		printf("\n== %s (%s)\n", ts->title, ts->path);
 		if (!s->present[i])
@@ -124,9 +141,15 @@ static void print_json(const struct telc_snapshot *s)
 	printf("{\"info\":");
 	cli_json_str(stdout, s->info, strlen(s->info));
 	for (unsigned i = 0; i < TEL_SEC_MAX; i++)
-		if (tel_sections[i].shape != TEL_SHAPE_TEXT)
+		if (tel_sections[i].shape != TEL_SHAPE_TEXT && tel_sections[i].shape != TEL_SHAPE_ACTION)
 			printf(",\"%s\":%s", tel_sections[i].json, s->raw[i] ? s->raw[i] : "{}");
 	printf("}\n");
+}
+
+static void print_line(void *arg, const char *line)
+{
+	(void)arg;
+	printf("%s\n", line);
 }
 
 int cmd_stats(int argc, char **argv)
@@ -134,9 +157,10 @@ int cmd_stats(int argc, char **argv)
 	static const struct option opts[] = {
 		{"prefix", required_argument, NULL, 'p'}, {"socket", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},         {"timeout-ms", required_argument, NULL, 't'},
+		{"undeclared", no_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	const char *prefix = NULL, *sock = NULL;
-	bool json = false;
+	bool json = false, undeclared = false;
 	int timeout_ms = 2000, c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -144,6 +168,7 @@ int cmd_stats(int argc, char **argv)
 		case 'p': prefix = optarg; break;
 		case 's': sock = optarg; break;
 		case 'j': json = true; break;
+		case 'u': undeclared = true; break;
 		case 't': timeout_ms = (int)cli_uint_arg("--timeout-ms", optarg, 1, 600000); break;
 		case 'h': usage(stdout); return CLI_EXIT_OK;
 		default: cli_die_usage("unknown or incomplete option '%s'", argv[optind - 1]);
@@ -151,6 +176,8 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_die_usage("unexpected argument '%s'", argv[optind]);
+	if (json && undeclared)
+		cli_die_usage("--json and --undeclared are exclusive");
 	char path[108];
 	telc_socket_path_args(prefix, sock, path, sizeof(path));
 
@@ -161,6 +188,15 @@ int cmd_stats(int argc, char **argv)
 	int r = telc_open(conn, path, timeout_ms);
 	if (r < 0)
 		cli_die("cannot connect to %s: %s", path, strerror(-r));
+	if (undeclared) {
+		r = telc_undeclared(conn, print_line, NULL);
+		telc_close(conn);
+		if (r < 0)
+			cli_die("reading %s: %s", path, strerror(-r));
+		telc_snapshot_free(s);
+		free(conn);
+		return CLI_EXIT_OK;
+	}
 	r = telc_snapshot_read(conn, s);
 	telc_close(conn);
 	if (r < 0)

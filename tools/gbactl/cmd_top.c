@@ -1,6 +1,7 @@
 /* gbactl top: a live view of a running gbakd, refreshed every --interval seconds from its DPDK
  * telemetry socket: queries/s, answers/s by result code, drops by reason, cache hit ratio,
- * latency, store lookups and errors per shard, hops (next hops toward home networks), per-lcore load. Each screen
+ * latency, store lookups and errors per shard, hops (next hops toward home networks), Ub bootstrapping
+ * (and its Zh MARs), the tables in force and the last reload, per-lcore load. Each screen
  * shows the exact counter deltas over the interval next to the rates. Exit 0 after
  * --iterations screens or on SIGINT/SIGTERM, 1 when the socket cannot be read at start,
  * 2 on bad options. */
@@ -31,8 +32,9 @@ static void usage(FILE *f)
 		"exit status: 0 done or interrupted, 1 telemetry socket unreadable, 2 bad options\n");
 }
 
-/* a hop's JSON key from the schema (an undeclared field does not compile) */
+/* a field's JSON key from the schema (an undeclared field does not compile) */
 #define HOPS_KEY(id) (tel_sections[TEL_SEC_hops].fields[TEL_hops_##id].key)
+#define CONFIG_KEY(id) (tel_sections[TEL_SEC_config].fields[TEL_config_##id].key)
 
 static volatile sig_atomic_t top_stop;
 static void top_signal(int sig)
@@ -189,6 +191,35 @@ static void screen(const struct telc_snapshot *a, const struct telc_snapshot *b,
 		printf("  AV fetch since start p50 %" PRIu64 " us  p99 %" PRIu64 " us   waiting now %" PRIu64 "\n",
 		       telc_u64(b, TEL_SEC_ub, "", "av_fetch_us_p50"), telc_u64(b, TEL_SEC_ub, "", "av_fetch_us_p99"),
 		       telc_u64(b, TEL_SEC_ub, "", "pending"));
+		/* av_source = zh: the MARs and each MAA outcome (the schema's TEL_FIELDS_ub_zh) */
+		if (telc_find(b, TEL_SEC_ub, "", tel_sections[TEL_SEC_ub].fields[TEL_ub_zh_mar_sent].key)) {
+#define ZH_ROW(S, id, k, kind, u, m, l, h) row(k, delta(a, b, TEL_SEC_ub, "", k), secs, telc_u64(b, TEL_SEC_ub, "", k));
+			TEL_FIELDS_ub_zh(ZH_ROW, ub)
+#undef ZH_ROW
+		}
+	}
+
+	if (b->present[TEL_SEC_config]) {
+		char why[1024];
+		const char *res = telc_str(b, TEL_SEC_config, "", CONFIG_KEY(last_result)),
+			   *trig = telc_str(b, TEL_SEC_config, "", CONFIG_KEY(last_trigger));
+		telc_str_joined(b, TEL_SEC_config, "", CONFIG_KEY(last_reason), why, sizeof(why));
+		printf("\nCONFIG (tables in force)\n");
+		printf("  generation %" PRIu64 "   rules %" PRIu64 "   hops %" PRIu64 "   realms %" PRIu64
+		       "   reloads ok %" PRIu64 " (+%" PRIu64 ")  refused %" PRIu64 " (+%" PRIu64 ")\n",
+		       telc_u64(b, TEL_SEC_config, "", CONFIG_KEY(generation)), telc_u64(b, TEL_SEC_config, "", CONFIG_KEY(rules)),
+		       telc_u64(b, TEL_SEC_config, "", CONFIG_KEY(hops)), telc_u64(b, TEL_SEC_config, "", CONFIG_KEY(realms)),
+		       telc_u64(b, TEL_SEC_config, "", CONFIG_KEY(reloads_ok)),
+		       delta(a, b, TEL_SEC_config, "", CONFIG_KEY(reloads_ok)),
+		       telc_u64(b, TEL_SEC_config, "", CONFIG_KEY(reloads_refused)),
+		       delta(a, b, TEL_SEC_config, "", CONFIG_KEY(reloads_refused)));
+		uint64_t when = telc_u64(b, TEL_SEC_config, "", CONFIG_KEY(last_unix));
+		long ago = when ? (long)(time(NULL) - (time_t)when) : 0;
+		if (res == NULL || !strcmp(res, "none"))
+			printf("  last reload: none since start\n");
+		else
+			printf("  last reload: %s (%s, %ld s ago)%s%.200s\n", res, trig ? trig : "?", ago,
+			       strcmp(res, "ok") && why[0] ? ": " : "", strcmp(res, "ok") ? why : "");
 	}
 
 	ng = telc_groups(b, TEL_SEC_lcores, g, 256);

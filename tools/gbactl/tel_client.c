@@ -330,6 +330,13 @@ static int walk(struct jp *j, struct telc_snapshot *s, enum tel_sec sec, const c
 		} else if (c == '"') {
 			char str[256];
 			r = jp_string(j, str, sizeof(str));
+			if (r == 0 && s->n_strs < TELC_STR_MAX) {
+				struct telc_str *ts = &s->strs[s->n_strs++];
+				ts->section = (uint8_t)sec;
+				snprintf(ts->group, sizeof(ts->group), "%s", group);
+				snprintf(ts->key, sizeof(ts->key), "%s", full);
+				snprintf(ts->value, sizeof(ts->value), "%s", str);
+			}
 			if (r == 0 && sec == TEL_SEC_info && depth == 0 && !strcmp(k, "info"))
 				snprintf(s->info, sizeof(s->info), "%s", str);
 			if (r == 0 && depth == 1 && (!strcmp(k, "addr") || !strcmp(k, "name")) &&
@@ -419,6 +426,7 @@ static void snapshot_clear(struct telc_snapshot *s)
 		s->present[i] = false;
 	}
 	s->n = 0;
+	s->n_strs = 0;
 	s->n_labels = 0;
 	s->info[0] = '\0';
 }
@@ -435,6 +443,8 @@ int telc_snapshot_read(struct telc_conn *c, struct telc_snapshot *s)
 {
 	snapshot_clear(s);
 	for (unsigned i = 0; i < TEL_SEC_MAX; i++) {
+		if (tel_sections[i].shape == TEL_SHAPE_ACTION)
+			continue;
 		int r = telc_command(c, tel_sections[i].path);
 		if (r < 0)
 			return r;
@@ -444,6 +454,114 @@ int telc_snapshot_read(struct telc_conn *c, struct telc_snapshot *s)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &s->when);
 	return 0;
+}
+
+int telc_list_commands(struct telc_conn *c, char (*out)[TELC_NAME_MAX], unsigned cap)
+{
+	int r = telc_command(c, "/");
+	if (r < 0)
+		return r;
+	struct jp j = {c->buf, c->buf + r};
+	char k[8];
+	unsigned n = 0;
+	jp_ws(&j);
+	if (j.p >= j.end || *j.p++ != '{')
+		return -EPROTO;
+	jp_ws(&j);
+	if (jp_string(&j, k, sizeof(k)) < 0) /* {"/": [...]} */
+		return -EPROTO;
+	jp_ws(&j);
+	if (j.p >= j.end || *j.p++ != ':')
+		return -EPROTO;
+	jp_ws(&j);
+	if (j.p >= j.end || *j.p++ != '[')
+		return -EPROTO;
+	for (;;) {
+		jp_ws(&j);
+		if (j.p < j.end && *j.p == ']')
+			return (int)n;
+		char name[TELC_NAME_MAX];
+		if (jp_string(&j, name, sizeof(name)) < 0)
+			return -EPROTO;
+		if (n < cap)
+			snprintf(out[n], TELC_NAME_MAX, "%s", name);
+		n++;
+		jp_ws(&j);
+		if (j.p < j.end && *j.p == ',')
+			j.p++;
+		else if (j.p >= j.end || *j.p != ']')
+			return -EPROTO;
+	}
+}
+
+int telc_undeclared(struct telc_conn *c, void (*fn)(void *arg, const char *line), void *arg)
+{
+	char(*cmds)[TELC_NAME_MAX] = calloc(512, TELC_NAME_MAX);
+	struct telc_snapshot *s = telc_snapshot_new();
+	int n = cmds && s ? telc_list_commands(c, cmds, 512) : -ENOMEM;
+	if (n < 0) {
+		free(cmds);
+		telc_snapshot_free(s);
+		return n;
+	}
+	int found = 0;
+	char line[3 * TELC_NAME_MAX];
+	for (int i = 0; i < n && i < 512; i++) {
+		if (strncmp(cmds[i], "/gbakd/", 7))
+			continue;
+		enum tel_sec sec = tel_section_by_path(cmds[i]);
+		if (sec == TEL_SEC_MAX) {
+			snprintf(line, sizeof(line), "%s: command not in the schema", cmds[i]);
+			fn(arg, line);
+			found++;
+			continue;
+		}
+		snapshot_clear(s);
+		int r = telc_command(c, cmds[i]);
+		if (r >= 0)
+			r = telc_parse_reply(s, sec, c->buf, (size_t)r);
+		if (r < 0) {
+			free(cmds);
+			telc_snapshot_free(s);
+			return r;
+		}
+		for (unsigned k = 0; k < s->n + s->n_strs; k++) {
+			const char *key = k < s->n ? s->kv[k].key : s->strs[k - s->n].key;
+			const char *grp = k < s->n ? s->kv[k].group : s->strs[k - s->n].group;
+			if (tel_field_find(sec, key, NULL, NULL) != NULL)
+				continue;
+			snprintf(line, sizeof(line), "%s: key %s%s%s not in the schema", cmds[i], grp, grp[0] ? "." : "", key);
+			fn(arg, line);
+			found++;
+		}
+	}
+	free(cmds);
+	telc_snapshot_free(s);
+	return found;
+}
+
+const char *telc_str(const struct telc_snapshot *s, enum tel_sec sec, const char *group, const char *key)
+{
+	for (unsigned i = 0; i < s->n_strs; i++)
+		if (s->strs[i].section == sec && !strcmp(s->strs[i].key, key) && !strcmp(s->strs[i].group, group))
+			return s->strs[i].value;
+	return NULL;
+}
+
+char *telc_str_joined(const struct telc_snapshot *s, enum tel_sec sec, const char *group, const char *key,
+		      char *out, size_t cap)
+{
+	const char *v = telc_str(s, sec, group, key);
+	snprintf(out, cap, "%s", v ? v : "");
+	for (unsigned i = 1; v && i < 64; i++) {
+		char k[TELC_NAME_MAX + 16];
+		snprintf(k, sizeof(k), "%s_%u", key, i);
+		if ((v = telc_str(s, sec, group, k)) == NULL)
+			break;
+		size_t n = strlen(out);
+		snprintf(out + n, cap - n, "%s", v);
+	}
+	return out;
 }
 
 const struct telc_kv *telc_find(const struct telc_snapshot *s, enum tel_sec sec,

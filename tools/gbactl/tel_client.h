@@ -48,7 +48,18 @@ struct telc_glabel {
 	char label[TELC_NAME_MAX];
 };
 
-/* All /gbakd/... commands read once. */
+#define TELC_STR_MAX 512
+#define TELC_STR_LEN 256
+
+/* One string from a telemetry reply (a group's "name", /gbakd/config's last_result, ...). */
+struct telc_str {
+	uint8_t section;
+	char group[TELC_NAME_MAX];
+	char key[TELC_NAME_MAX];
+	char value[TELC_STR_LEN];
+};
+
+/* All /gbakd/... commands read once (the schema's TEL_SHAPE_ACTION commands are not read). */
 struct telc_snapshot {
 	bool present[TEL_SEC_MAX];   /* the command exists in this gbakd (hops may not) */
 	char *raw[TEL_SEC_MAX];      /* the reply's value as JSON text (NULL when absent) */
@@ -58,6 +69,8 @@ struct telc_snapshot {
 	struct telc_glabel labels[TELC_LABEL_MAX];
 	unsigned n;                   /* number of kv entries */
 	struct telc_kv kv[TELC_KV_MAX];
+	unsigned n_strs;              /* strings, in reply order (keys joined like kv's) */
+	struct telc_str strs[TELC_STR_MAX];
 };
 
 /* An open telemetry connection. */
@@ -99,6 +112,25 @@ void telc_snapshot_free(struct telc_snapshot *s);
 /* Parse one reply text {"<cmd>": value} into s as section sec (appending kv entries, setting
  * present[sec] and raw[sec]). Returns 0, or -EPROTO on malformed JSON, -ENOSPC when s is full. */
 int telc_parse_reply(struct telc_snapshot *s, enum tel_sec sec, const char *json, size_t len);
+
+/* The command names gbakd serves (DPDK's "/" listing) into out[0..cap); returns how many there
+ * are (may exceed cap), or a negative errno (-EPROTO: the listing is not a JSON string list). */
+int telc_list_commands(struct telc_conn *c, char (*out)[TELC_NAME_MAX], unsigned cap);
+
+/* Every command and key gbakd sends that the schema lacks: each /gbakd/ command of the listing
+ * that is not a schema section, and each key (numbers, strings, booleans; nested keys joined
+ * with '_', inside the groups of grouped sections) that tel_field_find does not know. Action
+ * commands are read without their parameter (they change nothing then). Calls fn(arg, line)
+ * per finding ("/gbakd/x: command not in the schema", "/gbakd/ub: key zh_foo not in the
+ * schema"). Returns the number of findings, or a negative errno. */
+int telc_undeclared(struct telc_conn *c, void (*fn)(void *arg, const char *line), void *arg);
+
+/* The string (section, group, key), NULL when absent. */
+const char *telc_str(const struct telc_snapshot *s, enum tel_sec sec, const char *group, const char *key);
+/* The string (section, group, key) with its pieces key_1, key_2, ... appended (long messages
+ * come in pieces: telemetry strings are short) into out; "" when absent. Returns out. */
+char *telc_str_joined(const struct telc_snapshot *s, enum tel_sec sec, const char *group, const char *key,
+		      char *out, size_t cap);
 
 /* Find the entry (section, group, key); group "" for flat sections. NULL when absent. */
 const struct telc_kv *telc_find(const struct telc_snapshot *s, enum tel_sec sec,
