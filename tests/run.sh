@@ -3,7 +3,9 @@
 # packets through DPDK ports, real Diameter peers, tshark). Each part ends with its own
 # "N passed, N failed" line; this script sums them and ends with the grand total.
 # Usage: tests/run.sh [PATTERN]   (only integration scripts whose name contains PATTERN)
-# T_PART_TIMEOUT (seconds, default 600): a part still running then is killed and fails.
+# T_PART_TIMEOUT (seconds, default 1800): a part still running then is killed and fails (a hang
+# detector, not a speed limit: parts take ~1-3 min on a quiet 2-core machine and 5-10 times that
+# when it is shared; CI has 90 minutes).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}; export BUILD=$(cd "$BUILD" && pwd)
@@ -19,9 +21,9 @@ run_part() {
 	local log; log=$(mktemp)
 	local t0=$SECONDS
 	# a part that hangs is killed and counted as failed rather than stalling the whole run
-	timeout --kill-after=10 "${T_PART_TIMEOUT:-600}" "$@" 2>&1 | tee "$log"
+	timeout --kill-after=10 "${T_PART_TIMEOUT:-1800}" "$@" 2>&1 | tee "$log"
 	local rc=${PIPESTATUS[0]}
-	[ "$rc" -eq 124 ] && echo "!! $name did not finish in ${T_PART_TIMEOUT:-600} s"
+	[ "$rc" -eq 124 ] && echo "!! $name did not finish in ${T_PART_TIMEOUT:-1800} s"
 	local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
 	if [ -n "$line" ]; then
 		local p f; p=$(echo "$line" | awk '{print $1}'); f=$(echo "$line" | awk '{print $3}')
