@@ -5,8 +5,13 @@
  * home BSF, or the next proxy toward it), or handed to dia_node for a Diameter hop. UDP: a
  * copy of the request with our own hop-by-hop and end-to-end ids and a Route-Record carrying our
  * identity, built into a fresh mbuf, while the NAF's own query stays in its slot; what the stage
- * keeps per query is in its own per-slot array (struct fwd_slot). The home's answer is relayed
+ * keeps per query is in its own per-slot array (lib/fwd's struct fwd_pend). The home's answer is relayed
  * to the NAF with the NAF's ids restored (Session-Id and Proxy-Info untouched).
+ *
+ * The decisions are lib/fwd's (fwd_match.h: which address, whether an answer is the one a query
+ * waits for, what a deadline means, the answer cache step; unit tests without a port in
+ * tests/unit/test_fwd_match.c); this file wires them to mbufs, the port, the clock, the shared
+ * health flags and telemetry.
  *
  * Who may answer (the trust model): an answer is accepted only from the address and UDP port the
  * attempt was sent to, with the hop-by-hop id of one of the query's attempts (lib/fwd layout:
@@ -49,52 +54,33 @@
 #include "cache/ans_cache.h"
 #include "diameter/diameter.h"
 #include "dia_node.h"
+#include "fwd/fwd_match.h"
 #include "gbakd.h"
 #include "neigh.h"
 #include "route/route.h"
 #include "tables.h"
 
 #define PROBE_MISSES_DOWN 3
-#define FWD_ATTEMPTS_MAX 17 /* [hop] retries <= 16 */
-#define PROBE_IDS 8 /* a DWA may answer any of the last 8 probes of its address (a slow peer) */
 
 /* ---- state shared by all workers (written with relaxed atomics) ------------------------------ */
 struct hop_addr_rt {
 	uint32_t healthy;      /* 1 healthy (start optimistic) */
 	uint32_t probe_misses; /* worker 0 only */
 	uint64_t last_ok_ns;
-	uint32_t probe_hbh[PROBE_IDS], probe_e2e[PROBE_IDS]; /* worker 0 only: the last probes' ids */
-	unsigned probe_next;   /* worker 0 only: where the next probe's ids go */
+	struct fwd_probe_ids probe; /* worker 0 only: the last probes' ids */
 };
 static struct hop_addr_rt hop_rt[CFG_MAX_HOPS][CFG_MAX_HOP_ADDRS];
 
 /* ---- per worker --------------------------------------------------------------------------- */
 struct hop_stats {
-	uint64_t forwarded, answers, timeouts, retries, failovers, late, no_neighbour, errors, cache_hits;
-	uint64_t forged, forged_source, forged_ids, forged_realm;
+	uint64_t forwarded, answers, timeouts, retries, failovers, no_neighbour, errors, cache_hits;
+	struct fwd_trust_ctr trust; /* forged (by reason) and late answers (lib/fwd) */
 	uint64_t rc[TEL_RC_MAX];
 	struct tel_hist rtt;
 };
 
-/* What the stage keeps per forwarded query (one per slot, indexed like w->slots). */
-struct fwd_slot {
-	uint8_t attempt;       /* attempts made after the first */
-	uint8_t addr_idx;      /* address of the current attempt */
-	uint8_t prev_valid;    /* prev_e2e / prev_hop name this slot's previous forward (UDP hop) */
-	uint16_t hop;          /* next hop */
-	uint16_t gen;          /* bumped per forward: Diameter-hop completions must carry it */
-	uint16_t prev_hop;
-	uint32_t orig_hbh, orig_e2e; /* the NAF's ids, restored in the relayed answer */
-	uint32_t fwd_e2e;      /* end-to-end id of our forwarded request (32 random bits per query) */
-	uint32_t prev_e2e;     /* fwd_e2e of the slot's previous forwarded query (late answers) */
-	uint64_t deadline_ns;  /* deadline of the current attempt */
-	uint64_t sent_ns;      /* when the current attempt left (round-trip times) */
-	uint8_t att_addr[FWD_ATTEMPTS_MAX]; /* address of each attempt (0xff: none) */
-	uint16_t tok[FWD_ATTEMPTS_MAX];     /* hop-by-hop token of each attempt */
-};
-
 struct forward_worker {
-	struct fwd_slot *fs;        /* one per slot */
+	struct fwd_pend *fs;        /* what the stage keeps per forwarded query: one per slot (lib/fwd) */
 	unsigned abort_next;        /* forward_abort_next's scan position */
 	struct fwd_tq tq;           /* attempt deadlines, one list per hop */
 	struct fwd_tq_link *links;  /* one per slot */
@@ -106,10 +92,27 @@ struct forward_worker {
 
 _Static_assert(MAX_WORKERS <= FWD_WORKERS_MAX, "worker field of the hop-by-hop id");
 _Static_assert(CFG_MAX_HOPS <= FWD_HOPS_MAX && CFG_MAX_HOP_ADDRS <= FWD_ADDRS_MAX, "probe hop-by-hop id");
+_Static_assert(CFG_MAX_HOP_ADDRS <= 32, "fwd_pick_addr's address masks");
 
 static inline uint32_t rd32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Hop h of the tables as lib/fwd's decisions see it (pointers into t). */
+static inline struct fwd_hop_view hop_view(const struct cfg_hop *h)
+{
+	return (struct fwd_hop_view){.nb_addrs = h->nb_addrs, .family = h->family, .addr = h->addr,
+				     .port = h->port, .dest_realm = h->dest_realm, .retries = h->retries,
+				     .diameter = h->diameter};
+}
+
+/* Where the datagram in pkt (classified as np) came from. */
+static inline struct fwd_src src_of(const uint8_t *pkt, const struct net_pkt *np)
+{
+	return (struct fwd_src){.family = np->ip6 ? 6 : 4,
+				.port = (uint16_t)(pkt[np->l4_off] << 8 | pkt[np->l4_off + 1]),
+				.addr = pkt + np->l3_off + (np->ip6 ? 8 : 12)};
 }
 
 int forward_worker_init(struct worker *w)
@@ -131,7 +134,7 @@ int forward_worker_init(struct worker *w)
 				      RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
 	if (p->links == NULL || fwd_tq_init(&p->tq, p->links, w->nb_slots, CFG_MAX_HOPS) < 0)
 		return -ENOMEM;
-	p->fs = rte_zmalloc_socket("gbakd_fslot", sizeof(struct fwd_slot) * w->nb_slots, RTE_CACHE_LINE_SIZE,
+	p->fs = rte_zmalloc_socket("gbakd_fslot", sizeof(struct fwd_pend) * w->nb_slots, RTE_CACHE_LINE_SIZE,
 				   (int)rte_socket_id());
 	if (p->fs == NULL)
 		return -ENOMEM;
@@ -152,81 +155,9 @@ int forward_worker_init(struct worker *w)
 		ans_cache_init_mem(&p->pc, mem, c->proxy_cache_entries, c->proxy_cache_ttl_s);
 	}
 	for (unsigned i = 0; i < w->nb_slots; i++)
-		memset(p->fs[i].att_addr, 0xff, sizeof(p->fs[i].att_addr));
+		fwd_pend_init(&p->fs[i]);
 	w->fwd = p;
 	return 0;
-}
-
-/* ---- answer cache (visited side) ------------------------------------------------------------ */
-/* key = B-TID || 0 || NAF-Id || GBA_U awareness || hop || GSID, ... (the hop index: after a
- * reload routes the realm over another hop, that hop's home answers, not the old one's cache) */
-static int pcache_key(const struct zn_bir *b, uint16_t hop, uint8_t *key)
-{
-	size_t n = 0;
-	if ((size_t)b->btid.len + b->naf_id.len + 3 + 8 * 10 > ANS_CACHE_KEY_MAX)
-		return -1;
-	memcpy(key + n, b->btid.p, b->btid.len);
-	n += b->btid.len;
-	key[n++] = 0;
-	memcpy(key + n, b->naf_id.p, b->naf_id.len);
-	n += b->naf_id.len;
-	key[n++] = (uint8_t)b->gba_u_aware;
-	key[n++] = (uint8_t)hop; /* < CFG_MAX_HOPS */
-	for (unsigned i = 0; i < b->n_gsid && n + b->gsid[i].len + 1 < ANS_CACHE_KEY_MAX; i++) {
-		memcpy(key + n, b->gsid[i].p, b->gsid[i].len);
-		n += b->gsid[i].len;
-		key[n++] = ',';
-	}
-	return (int)n;
-}
-
-/* A cached answer for s's BIR: built into w->scratch; returns its length, with *rc, or 0 (none). */
-static int pcache_answer(struct worker *w, struct slot *s, uint16_t hop, uint32_t *rc)
-{
-	struct forward_worker *p = w->fwd;
-	uint8_t key[ANS_CACHE_KEY_MAX];
-	int klen = pcache_key(&s->bir, hop, key);
-	if (klen < 0)
-		return 0;
-	const struct ans_cache_ent *e = ans_cache_lookup(&p->pc, key, (uint16_t)klen, s->bir.btid.len, w->now_ns,
-							 w->now_s);
-	if (e == NULL)
-		return 0;
-	/* the home's answer with this query's hop-by-hop, end-to-end and Session-Id */
-	struct zn_bia_view v;
-	if (zn_bia_parse(e->ans, e->len, &v) < 0)
-		return 0;
-	struct zn_bia a = {
-		.result_code = v.result_code, .experimental = v.experimental,
-		.origin_host = NULL, .origin_realm = NULL,
-		.impi = v.impi.p, .impi_len = v.impi.len,
-		.me_key = v.me_key.p && v.me_key.len == ZN_KEY_LEN ? v.me_key.p : NULL,
-		.uicc_key = v.uicc_key.p && v.uicc_key.len == ZN_KEY_LEN ? v.uicc_key.p : NULL,
-		.key_expiry = v.key_expiry, .bootstrap_time = v.bootstrap_time,
-		.uss = v.uss.p, .uss_len = v.uss.len, .gba_type = v.gba_type};
-	char oh[ROUTE_DNS_MAX + 1], orr[ROUTE_DNS_MAX + 1];
-	snprintf(oh, sizeof(oh), "%.*s", v.origin_host.len, (const char *)v.origin_host.p);
-	snprintf(orr, sizeof(orr), "%.*s", v.origin_realm.len, (const char *)v.origin_realm.p);
-	a.origin_host = oh;
-	a.origin_realm = orr;
-	int len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, &a);
-	if (len <= 0) {
-		explicit_bzero(w->scratch, sizeof(w->scratch));
-		return 0;
-	}
-	p->st[hop].cache_hits++;
-	*rc = v.result_code;
-	return len;
-}
-
-static void pcache_store(struct worker *w, const struct slot *s, uint16_t hop, const uint8_t *ans, uint16_t len,
-			 int64_t key_expiry)
-{
-	uint8_t key[ANS_CACHE_KEY_MAX];
-	int klen = pcache_key(&s->bir, hop, key);
-	if (klen >= 0)
-		ans_cache_store(&w->fwd->pc, key, (uint16_t)klen, s->bir.btid.len, ans, len, w->now_ns, w->now_s,
-				key_expiry);
 }
 
 unsigned forward_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_t len)
@@ -235,66 +166,43 @@ unsigned forward_cache_invalidate(struct worker *w, const uint8_t *btid, uint16_
 }
 
 /* ---- who sent it ---------------------------------------------------------------------------- */
-/* The datagram's source address and UDP port are address a of hop h. */
-static bool from_addr(const struct cfg_hop *h, unsigned a, const uint8_t *pkt, const struct net_pkt *np)
+/* The UDP hop one of whose addresses src is, or -1. */
+static int hop_of_source(const struct gbakd_tables *t, const struct fwd_src *src)
 {
-	if (a >= h->nb_addrs || (h->family[a] == 6) != np->ip6)
-		return false;
-	const uint8_t *src = pkt + np->l3_off + (np->ip6 ? 8 : 12);
-	uint16_t sport = (uint16_t)(pkt[np->l4_off] << 8 | pkt[np->l4_off + 1]);
-	return sport == h->port[a] && !memcmp(src, h->addr[a], np->ip6 ? 16 : 4);
-}
-
-/* The UDP hop one of whose addresses sent the datagram, or -1. */
-static int hop_of_source(const struct gbakd_tables *t, const uint8_t *pkt, const struct net_pkt *np)
-{
-	for (unsigned h = 0; h < t->nb_hops; h++)
-		for (unsigned a = 0; a < t->hop[h].nb_addrs; a++)
-			if (!t->hop[h].diameter && from_addr(&t->hop[h], a, pkt, np))
-				return (int)h;
+	for (unsigned h = 0; h < t->nb_hops; h++) {
+		struct fwd_hop_view v = hop_view(&t->hop[h]);
+		if (!v.diameter && fwd_src_of_hop(&v, src))
+			return (int)h;
+	}
 	return -1;
 }
 
-static bool realm_is(const uint8_t *p, size_t len, const char *want)
+/* A refused answer (lib/fwd's verdict m, counted on hop mo->hop, or on the hop whose address
+ * sent it): counted per hop (forged by reason, late) and, when forged, as a drop reason; freed. */
+static void refused(struct worker *w, struct rte_mbuf *m, enum fwd_match v, const struct fwd_match_out *mo,
+		    const struct fwd_src *src)
 {
-	return p != NULL && len == strlen(want) && strncasecmp((const char *)p, want, len) == 0;
-}
-
-enum forged_why { FORGED_IDS, FORGED_SOURCE, FORGED_REALM };
-
-/* Not from the hop asked: counted on hop (when known, with why: ids no attempt or probe of ours
- * carries, ours but from another address or port, or another realm's Origin-Realm / not a DWA)
- * and as a drop reason. */
-static void forged(struct worker *w, struct rte_mbuf *m, int hop, enum forged_why why)
-{
-	if (hop >= 0) {
-		struct hop_stats *st = &w->fwd->st[hop];
-		st->forged++;
-		if (why == FORGED_SOURCE)
-			st->forged_source++;
-		else if (why == FORGED_REALM)
-			st->forged_realm++;
-		else
-			st->forged_ids++;
-	}
-	w->tel.drop[TEL_DROP_forged_answer]++;
+	int hop = mo->hop >= 0 ? mo->hop : hop_of_source(w->tab, src);
+	if (hop >= 0)
+		fwd_trust_count(&w->fwd->st[hop].trust, v);
+	if (v == FWD_MATCH_LATE)
+		w->tel.ctr[TEL_forward_late]++;
+	else
+		w->tel.drop[TEL_DROP_forged_answer]++;
 	rte_pktmbuf_free(m);
 }
 
 /* ---- forwarding ----------------------------------------------------------------------------- */
+/* Address of hop for an attempt, from address `from` on (lib/fwd's choice over the shared health
+ * flags and the resolved next-hop MACs), or -1. */
 static int pick_addr(uint16_t hop, unsigned from, unsigned n)
 {
-	for (unsigned k = 0; k < n; k++) {
-		unsigned a = (from + k) % n;
-		if (__atomic_load_n(&hop_rt[hop][a].healthy, __ATOMIC_RELAXED) && neigh_mac(hop, a, NULL))
-			return (int)a;
+	uint32_t healthy = 0, resolved = 0;
+	for (unsigned a = 0; a < n; a++) {
+		healthy |= (uint32_t)(__atomic_load_n(&hop_rt[hop][a].healthy, __ATOMIC_RELAXED) != 0) << a;
+		resolved |= (uint32_t)neigh_mac(hop, a, NULL) << a;
 	}
-	for (unsigned k = 0; k < n; k++) { /* nobody healthy: try in order anyway */
-		unsigned a = (from + k) % n;
-		if (neigh_mac(hop, a, NULL))
-			return (int)a;
-	}
-	return -1;
+	return fwd_pick_addr(healthy, resolved, from, n);
 }
 
 /* Build and send one datagram (payload in w->scratch[0..len)) to hop address a; the scratch is
@@ -346,7 +254,7 @@ out:
 }
 
 /* send attempt f->attempt of slot s; returns 0 or <0 (no address could be used) */
-static int attempt(struct worker *w, struct slot *s, struct fwd_slot *f)
+static int attempt(struct worker *w, struct slot *s, struct fwd_pend *f)
 {
 	const struct cfg_hop *h = &w->tab->hop[f->hop];
 	int a = pick_addr(f->hop, f->addr_idx, h->nb_addrs);
@@ -375,22 +283,17 @@ static int attempt(struct worker *w, struct slot *s, struct fwd_slot *f)
 		w->fwd->st[f->hop].errors++;
 		return r;
 	}
-	f->tok[f->attempt] = tok;
-	f->att_addr[f->attempt] = (uint8_t)a;
-	f->sent_ns = w->now_ns;
-	f->deadline_ns = w->now_ns + (uint64_t)h->timeout_ms * 1000000ull;
+	fwd_pend_sent(f, (unsigned)a, tok, w->now_ns, w->now_ns + (uint64_t)h->timeout_ms * 1000000ull);
 	fwd_tq_push(&w->fwd->tq, f->hop, idx, f->deadline_ns);
 	return 0;
 }
 
 /* Slot s leaves the stage (answered, failed, aborted): off its deadline queue, and its
- * end-to-end id remembered so that a late answer is told from a forged one. */
-static void release(struct worker *w, struct slot *s, struct fwd_slot *f)
+ * end-to-end id remembered so that a late answer is told from a forged one (lib/fwd). */
+static void release(struct worker *w, struct slot *s, struct fwd_pend *f)
 {
 	fwd_tq_cancel(&w->fwd->tq, gbakd_slot_idx(w, s));
-	f->prev_e2e = f->fwd_e2e;
-	f->prev_hop = f->hop;
-	f->prev_valid = !w->tab->hop[f->hop].diameter;
+	fwd_pend_release(f, !w->tab->hop[f->hop].diameter);
 	s->state = SLOT_DONE;
 }
 
@@ -415,22 +318,17 @@ enum fwd_verdict forward_submit(struct worker *w, struct slot *s, uint16_t hop, 
 	if (w->fwd == NULL)
 		return fail(o, s, DIA_UNABLE_TO_DELIVER);
 	/* loop: our own identity already in the path (DiameterIdentity: case-insensitive FQDN) */
-	for (unsigned i = 0; i < s->bir.n_route_record; i++)
-		if (route_id_eq(s->bir.route_record[i].p, s->bir.route_record[i].len, w->cfg->origin_host))
-			return fail(o, s, DIA_LOOP_DETECTED);
+	if (fwd_loop(&s->bir, w->cfg->origin_host))
+		return fail(o, s, DIA_LOOP_DETECTED);
 	uint32_t rc;
-	int len;
-	if (w->fwd->pc.e && (len = pcache_answer(w, s, hop, &rc)) > 0)
+	int len = fwd_cache_answer(&w->fwd->pc, &s->bir, hop, w->now_ns, w->now_s, w->scratch, sizeof(w->scratch),
+				   &rc);
+	if (len > 0) {
+		w->fwd->st[hop].cache_hits++;
 		return answered(o, s, len, rc);
-	struct fwd_slot *f = &w->fwd->fs[gbakd_slot_idx(w, s)];
-	f->hop = hop;
-	f->gen = (uint16_t)(f->gen + 1);
-	f->attempt = 0;
-	f->addr_idx = 0;
-	f->orig_hbh = s->bir.hdr.hbh;
-	f->orig_e2e = s->bir.hdr.e2e;
-	f->fwd_e2e = fwd_rng_u32(&w->fwd->rng);
-	memset(f->att_addr, 0xff, sizeof(f->att_addr));
+	}
+	struct fwd_pend *f = &w->fwd->fs[gbakd_slot_idx(w, s)];
+	fwd_pend_start(f, hop, s->bir.hdr.hbh, s->bir.hdr.e2e, fwd_rng_u32(&w->fwd->rng));
 	s->state = SLOT_FORWARD;
 	w->tel.ctr[TEL_forwarded]++;
 	w->fwd->st[hop].forwarded++;
@@ -455,53 +353,32 @@ enum fwd_verdict forward_submit(struct worker *w, struct slot *s, uint16_t hop, 
 	return FWD_PENDING;
 }
 
-/* An answer to one of our forwards (hop-by-hop hbh), on its owning worker: relay it if it comes
- * from the hop asked with the ids of one of the query's attempts. */
+/* An answer to one of our forwards (hop-by-hop hbh), on its owning worker: relayed when lib/fwd
+ * finds it is the answer to one of the query's attempts, from the hop and address asked. */
 static enum fwd_verdict query_answer(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np,
 				     uint32_t hbh, struct fwd_result *o)
 {
 	const struct gbakd_tables *t = w->tab;
 	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
 	const uint8_t *ans = pkt + np->payload_off;
-	uint32_t e2e = rd32(ans + 16);
+	struct fwd_src src = src_of(pkt, np);
+	struct fwd_match_out mo = {.hop = -1};
 	uint32_t idx = fwd_hbh_slot(hbh);
-	struct slot *s = idx < w->nb_slots ? &w->slots[idx] : NULL;
-	if (s == NULL) {
-		forged(w, m, hop_of_source(t, pkt, np), FORGED_IDS);
+	if (idx >= w->nb_slots) {
+		refused(w, m, FWD_MATCH_FORGED_IDS, &mo, &src);
 		return FWD_CONSUMED;
 	}
-	struct fwd_slot *f = &w->fwd->fs[idx];
-	bool live = s->state == SLOT_FORWARD && !t->hop[f->hop].diameter;
-	if (!live || e2e != f->fwd_e2e) {
-		const struct cfg_hop *ph = f->prev_valid ? &t->hop[f->prev_hop] : NULL;
-		bool from_prev = false;
-		for (unsigned a = 0; ph && a < ph->nb_addrs && !from_prev; a++)
-			from_prev = from_addr(ph, a, pkt, np);
-		if (from_prev && e2e == f->prev_e2e) { /* the previous query of this slot: answered already */
-			w->fwd->st[f->prev_hop].late++;
-			w->tel.ctr[TEL_forward_late]++;
-			rte_pktmbuf_free(m);
-			return FWD_CONSUMED;
-		}
-		forged(w, m, live ? f->hop : hop_of_source(t, pkt, np), FORGED_IDS);
+	struct slot *s = &w->slots[idx];
+	struct fwd_pend *f = &w->fwd->fs[idx];
+	struct fwd_hop_view hv = hop_view(&t->hop[f->hop]), pv = hop_view(&t->hop[f->prev_hop]);
+	enum fwd_match v = fwd_match_answer(f, &hv, &pv, hbh, rd32(ans + 16), &src, &mo);
+	if (v != FWD_MATCH_OK) {
+		refused(w, m, v, &mo, &src);
 		return FWD_CONSUMED;
 	}
-	const struct cfg_hop *h = &t->hop[f->hop];
 	struct hop_stats *st = &w->fwd->st[f->hop];
-	int k = -1;
-	bool tok_seen = false;
-	for (unsigned i = 0; i <= f->attempt && i < FWD_ATTEMPTS_MAX && k < 0; i++)
-		if (f->tok[i] == fwd_hbh_qtoken(hbh) && f->att_addr[i] != 0xff) {
-			tok_seen = true;
-			if (from_addr(h, f->att_addr[i], pkt, np))
-				k = (int)i;
-		}
-	if (k < 0) { /* right end-to-end id, but not an attempt's token from its address */
-		forged(w, m, f->hop, tok_seen ? FORGED_SOURCE : FORGED_IDS);
-		return FWD_CONSUMED;
-	}
-	struct zn_bia_view v;
-	if (np->payload_len > SCRATCH_LEN || zn_bia_parse(ans, np->payload_len, &v) < 0) {
+	struct zn_bia_view bv;
+	if (np->payload_len > SCRATCH_LEN || zn_bia_parse(ans, np->payload_len, &bv) < 0) {
 		/* the home answered something we cannot relay: the NAF gets 3002 */
 		st->errors++;
 		rte_pktmbuf_free(m);
@@ -509,17 +386,17 @@ static enum fwd_verdict query_answer(struct worker *w, struct rte_mbuf *m, const
 		release(w, s, f);
 		return fail(o, s, DIA_UNABLE_TO_DELIVER);
 	}
-	if (!realm_is(v.origin_realm.p, v.origin_realm.len, h->dest_realm)) {
-		forged(w, m, f->hop, FORGED_REALM); /* not the home realm's answer: keep waiting for it */
+	v = fwd_match_realm(&hv, bv.origin_realm.p, bv.origin_realm.len);
+	if (v != FWD_MATCH_OK) { /* not the home realm's answer: keep waiting for it */
+		refused(w, m, v, &mo, &src);
 		return FWD_CONSUMED;
 	}
-	__atomic_store_n(&hop_rt[f->hop][f->att_addr[k]].healthy, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&hop_rt[f->hop][f->att_addr[mo.attempt]].healthy, 1, __ATOMIC_RELAXED);
 	st->answers++;
-	st->rc[tel_rc_slot(v.result_code)]++;
+	st->rc[tel_rc_slot(bv.result_code)]++;
 	tel_hist_add(&st->rtt, w->now_ns > f->sent_ns ? w->now_ns - f->sent_ns : 0);
 	w->tel.ctr[TEL_forward_answers]++;
-	if (w->fwd->pc.e && v.result_code == DIA_SUCCESS && !v.experimental)
-		pcache_store(w, s, f->hop, ans, np->payload_len, v.key_expiry);
+	fwd_cache_offer(&w->fwd->pc, &s->bir, f->hop, ans, np->payload_len, &bv, w->now_ns, w->now_s);
 	memcpy(w->scratch, ans, np->payload_len);
 	dia_hdr_set_hbh(w->scratch, f->orig_hbh);
 	dia_hdr_set_e2e(w->scratch, f->orig_e2e);
@@ -527,33 +404,26 @@ static enum fwd_verdict query_answer(struct worker *w, struct rte_mbuf *m, const
 	explicit_bzero((uint8_t *)(uintptr_t)ans, (size_t)len); /* the home's copy of the keys */
 	rte_pktmbuf_free(m);
 	release(w, s, f);
-	return answered(o, s, len, v.result_code);
+	return answered(o, s, len, bv.result_code);
 }
 
-/* A DWA to one of worker 0's probes: the address is healthy if it really comes from it. */
+/* A DWA to one of worker 0's probes: the address is healthy if lib/fwd finds it really answers
+ * one of our probes of it. */
 static void probe_answer(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, uint32_t hbh)
 {
 	const struct gbakd_tables *t = w->tab;
 	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
-	const uint8_t *msg = pkt + np->payload_off;
 	unsigned hop = fwd_hbh_hop(hbh), a = fwd_hbh_addr(hbh);
-	if (hop >= t->nb_hops || a >= t->hop[hop].nb_addrs || t->hop[hop].diameter) {
-		forged(w, m, hop_of_source(t, pkt, np), FORGED_IDS);
-		return;
-	}
-	struct hop_addr_rt *rt = &hop_rt[hop][a];
-	uint32_t e2e = rd32(msg + 16);
-	bool ids = false;
-	for (unsigned i = 0; i < PROBE_IDS && !ids; i++)
-		ids = hbh == rt->probe_hbh[i] && e2e == rt->probe_e2e[i];
-	struct dia_hdr dh;
-	struct dia_avp orr;
-	bool dwa = dia_hdr_parse(msg, np->payload_len, &dh) == 0 && dh.cmd == DIA_CMD_DW &&
-		   dh.app_id == DIA_APP_BASE && !(dh.flags & DIA_FLAG_R) &&
-		   dia_avp_find(msg + DIA_HDR_LEN, np->payload_len - DIA_HDR_LEN, DIA_AVP_ORIGIN_REALM, 0, &orr) &&
-		   realm_is(orr.data, orr.data_len, t->hop[hop].dest_realm);
-	if (!ids || !dwa || !from_addr(&t->hop[hop], a, pkt, np)) {
-		forged(w, m, (int)hop, !ids ? FORGED_IDS : !dwa ? FORGED_REALM : FORGED_SOURCE);
+	struct fwd_src src = src_of(pkt, np);
+	struct fwd_hop_view hv = {0};
+	if (hop < t->nb_hops)
+		hv = hop_view(&t->hop[hop]);
+	struct hop_addr_rt *rt = hop < CFG_MAX_HOPS && a < CFG_MAX_HOP_ADDRS ? &hop_rt[hop][a] : NULL;
+	struct fwd_match_out mo;
+	enum fwd_match v = fwd_match_probe(rt ? &rt->probe : NULL, hop < t->nb_hops && rt ? &hv : NULL, a,
+					   (int)hop, pkt + np->payload_off, np->payload_len, hbh, &src, &mo);
+	if (v != FWD_MATCH_OK) {
+		refused(w, m, v, &mo, &src);
 		return;
 	}
 	rt->probe_misses = 0;
@@ -573,7 +443,9 @@ enum fwd_verdict forward_answer_rx(struct worker *w, struct rte_mbuf *m, const s
 	}
 	unsigned owner = fwd_hbh_is_probe(hbh) ? 0 : fwd_hbh_worker(hbh);
 	if (owner >= gbakd_nb_workers) { /* no id of ours */
-		forged(w, m, hop_of_source(w->tab, pkt, np), FORGED_IDS);
+		struct fwd_src src = src_of(pkt, np);
+		struct fwd_match_out mo = {.hop = -1};
+		refused(w, m, FWD_MATCH_FORGED_IDS, &mo, &src);
 		return FWD_CONSUMED;
 	}
 	if (owner != w->idx) {
@@ -625,9 +497,7 @@ static void send_probes(struct worker *w)
 				__atomic_store_n(&rt->healthy, 0, __ATOMIC_RELAXED);
 			uint32_t hbh = fwd_hbh_probe(h, a, fwd_rng_u32(&w->fwd->rng));
 			uint32_t e2e = fwd_rng_u32(&w->fwd->rng);
-			rt->probe_hbh[rt->probe_next] = hbh;
-			rt->probe_e2e[rt->probe_next] = e2e;
-			rt->probe_next = (rt->probe_next + 1) % PROBE_IDS;
+			fwd_probe_ids_add(&rt->probe, hbh, e2e);
 			int len = dia_dwr_build(w->scratch, sizeof(w->scratch), c->origin_host, c->origin_realm, 0,
 						hbh, e2e);
 			if (len > 0)
@@ -650,23 +520,16 @@ unsigned forward_poll(struct worker *w, struct fwd_result *out, unsigned max, un
 		uint32_t i;
 		while (*nb_out < max && (i = fwd_tq_pop_expired(&p->tq, h, w->now_ns)) != FWD_TQ_NONE) {
 			struct slot *s = &w->slots[i];
-			struct fwd_slot *f = &p->fs[i];
+			struct fwd_pend *f = &p->fs[i];
 			if (s->state != SLOT_FORWARD)
 				continue; /* cannot happen: released slots leave the list */
 			work++;
-			if (w->tab->hop[h].diameter) { /* freeDiameter never completed it */
-				p->st[h].timeouts++;
-				p->st[h].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
-				w->tel.ctr[TEL_forward_timeouts]++;
-				release(w, s, f);
-				fail(&out[(*nb_out)++], s, DIA_UNABLE_TO_DELIVER);
-				continue;
-			}
-			__atomic_store_n(&hop_rt[h][f->addr_idx].healthy, 0, __ATOMIC_RELAXED);
-			if (f->attempt < w->tab->hop[h].retries) {
-				uint8_t prev = f->addr_idx;
-				f->attempt++;
-				f->addr_idx = (uint8_t)((f->addr_idx + 1) % w->tab->hop[h].nb_addrs);
+			const struct cfg_hop *ch = &w->tab->hop[h];
+			struct fwd_hop_view hv = hop_view(ch);
+			if (!ch->diameter) /* (a Diameter hop: freeDiameter never completed it) */
+				__atomic_store_n(&hop_rt[h][f->addr_idx].healthy, 0, __ATOMIC_RELAXED);
+			uint8_t prev = f->addr_idx;
+			if (fwd_pend_expired(f, &hv) == FWD_EXP_RETRY) {
 				p->st[h].retries++;
 				w->tel.ctr[TEL_forward_retries]++;
 				if (attempt(w, s, f) == 0) {
@@ -691,9 +554,9 @@ unsigned forward_poll(struct worker *w, struct fwd_result *out, unsigned max, un
 enum fwd_verdict forward_dia_complete(struct worker *w, struct dia_hop_req *req, struct fwd_result *o)
 {
 	struct slot *s = w->fwd && req->slot < w->nb_slots ? &w->slots[req->slot] : NULL;
-	struct fwd_slot *f = s ? &w->fwd->fs[req->slot] : NULL;
+	struct fwd_pend *f = s ? &w->fwd->fs[req->slot] : NULL;
 	enum fwd_verdict v = FWD_CONSUMED;
-	if (s == NULL || s->state != SLOT_FORWARD || f->gen != req->gen) {
+	if (s == NULL || s->state != SLOT_FORWARD || !fwd_pend_current(f, req->gen)) {
 		w->tel.ctr[TEL_forward_late]++;
 		dia_node_hop_put(req);
 		return v;
@@ -736,7 +599,7 @@ struct slot *forward_abort_next(struct worker *w)
 	for (; p->abort_next < w->nb_slots; p->abort_next++) {
 		struct slot *s = &w->slots[p->abort_next];
 		if (s->state == SLOT_FORWARD) {
-			struct fwd_slot *f = &p->fs[p->abort_next];
+			struct fwd_pend *f = &p->fs[p->abort_next];
 			p->st[f->hop].rc[tel_rc_slot(DIA_UNABLE_TO_DELIVER)]++;
 			release(w, s, f);
 			return s;
@@ -791,11 +654,11 @@ static int cmd_hops(const char *c __rte_unused, const char *prm __rte_unused, st
 			sum.no_neighbour += s->no_neighbour;
 			sum.errors += s->errors;
 			sum.cache_hits += s->cache_hits;
-			sum.forged += s->forged;
-			sum.forged_source += s->forged_source;
-			sum.forged_ids += s->forged_ids;
-			sum.forged_realm += s->forged_realm;
-			sum.late += s->late;
+			sum.trust.forged += s->trust.forged;
+			sum.trust.forged_source += s->trust.forged_source;
+			sum.trust.forged_ids += s->trust.forged_ids;
+			sum.trust.forged_realm += s->trust.forged_realm;
+			sum.trust.late += s->trust.late;
 			for (unsigned i = 0; i < TEL_RC_MAX; i++)
 				sum.rc[i] += s->rc[i];
 			for (unsigned i = 0; i < TEL_LAT_BUCKETS; i++)
@@ -817,11 +680,11 @@ static int cmd_hops(const char *c __rte_unused, const char *prm __rte_unused, st
 		TEL_PUT(x, hops, no_neighbour, sum.no_neighbour);
 		TEL_PUT(x, hops, errors, sum.errors);
 		TEL_PUT(x, hops, cache_hits, sum.cache_hits);
-		TEL_PUT(x, hops, forged, sum.forged);
-		TEL_PUT(x, hops, forged_source, sum.forged_source);
-		TEL_PUT(x, hops, forged_ids, sum.forged_ids);
-		TEL_PUT(x, hops, forged_realm, sum.forged_realm);
-		TEL_PUT(x, hops, late, sum.late);
+		TEL_PUT(x, hops, forged, sum.trust.forged);
+		TEL_PUT(x, hops, forged_source, sum.trust.forged_source);
+		TEL_PUT(x, hops, forged_ids, sum.trust.forged_ids);
+		TEL_PUT(x, hops, forged_realm, sum.trust.forged_realm);
+		TEL_PUT(x, hops, late, sum.trust.late);
 		for (unsigned i = 0; i < TEL_RC_MAX; i++)
 			if (sum.rc[i]) {
 				char k[16];
