@@ -5,6 +5,7 @@
 
 #include <rte_cycles.h>
 
+#include "decide/decide_loop.h"
 #include "diameter/diameter.h"
 #include "dia_node.h"
 #include "gbakd.h"
@@ -15,18 +16,29 @@ static inline int max_payload(const struct worker *w, const struct net_pkt *np)
 	return np->ip6 ? w->max_payload6 : w->max_payload4;
 }
 
-/* Write answer payload (w->scratch) into the query mbuf and queue it. The caller wipes the
- * scratch. Returns 0, or -1 when m was dropped (counted). */
-static int emit(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, int len)
+/* The sink's choice for an answer of len octets to the query in m (lib/decide decide_sink). */
+static inline struct decide_sink_plan plan(const struct worker *w, bool diameter, bool replaceable,
+					   const struct rte_mbuf *m, const struct net_pkt *np, int len)
 {
-	if (len > max_payload(w, np)) { /* never an oversized frame */
-		gbakd_drop(w, m, TEL_DROP_too_big);
-		return -1;
+	const struct decide_sink_in in = {.diameter = diameter, .replaceable = replaceable, .len = len,
+					  .max_payload = max_payload(w, np), .payload_off = np->payload_off,
+					  .room = (uint32_t)(m->buf_len - m->data_off), .one_seg = m->nb_segs == 1};
+	return decide_sink(&in);
+}
+
+/* Write answer payload (w->scratch[0..len), which the sink's choice p says fits) into the query
+ * mbuf and queue it, or drop it as p says (counted). The caller wipes the scratch and counts the
+ * answer when p says it is one. */
+static void emit(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, int len,
+		struct decide_sink_plan p)
+{
+	if (p.path == DECIDE_SINK_DROP_TOO_BIG || p.path == DECIDE_SINK_REPLACE_5012) {
+		gbakd_drop(w, m, TEL_DROP_too_big); /* never an oversized frame */
+		return;
 	}
-	if (len < 0 || (uint32_t)np->payload_off + (uint32_t)len > (uint32_t)(m->buf_len - m->data_off) ||
-	    m->nb_segs != 1) {
+	if (p.path != DECIDE_SINK_UDP) {
 		gbakd_drop(w, m, TEL_DROP_no_room);
-		return -1;
+		return;
 	}
 	uint8_t *pkt = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(pkt + np->payload_off, w->scratch, (size_t)len);
@@ -44,7 +56,6 @@ static int emit(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, 
 	m->data_len = (uint16_t)flen;
 	m->pkt_len = flen;
 	gbakd_tx(w, m);
-	return 0;
 }
 
 static void count_answer(struct worker *w, uint32_t rc, uint64_t t_in)
@@ -64,18 +75,19 @@ static inline void scrub(struct worker *w, int len)
 
 void answer_send(struct worker *w, struct slot *s, int len, uint32_t rc)
 {
-	if (s->transport == SLOT_TRANSPORT_DIAMETER) {
+	struct decide_sink_plan p = plan(w, s->transport == SLOT_TRANSPORT_DIAMETER, true, s->m, &s->np, len);
+	if (p.path == DECIDE_SINK_DIAMETER) {
 		dia_node_post_answer(w, s, len, rc); /* copies what it needs from the scratch */
 		scrub(w, len);
 		w->tel.ctr[TEL_diameter_answers]++;
 		count_answer(w, rc, s->t_in);
-		rte_pktmbuf_free(s->m);
+		rte_pktmbuf_free(s->m); /* DECIDE_MBUF_FREED: the rebuilt query */
 		s->dia = NULL;
 		s->transport = SLOT_TRANSPORT_UDP;
 		gbakd_slot_free(w, s);
 		return;
 	}
-	if (len > max_payload(w, &s->np)) {
+	if (p.path == DECIDE_SINK_REPLACE_5012) {
 		/* it would leave as an oversized frame: DIAMETER_UNABLE_TO_COMPLY instead */
 		scrub(w, len);
 		w->tel.ctr[TEL_answer_too_big]++;
@@ -83,8 +95,10 @@ void answer_send(struct worker *w, struct slot *s, int len, uint32_t rc)
 				   .origin_realm = w->cfg->origin_realm, .gba_type = -1};
 		len = zn_bia_build(w->scratch, sizeof(w->scratch), &s->bir, &a);
 		rc = DIA_UNABLE_TO_COMPLY;
+		p = plan(w, false, false, s->m, &s->np, len);
 	}
-	if (emit(w, s->m, &s->np, len) == 0)
+	emit(w, s->m, &s->np, len, p);
+	if (p.answered)
 		count_answer(w, rc, s->t_in);
 	scrub(w, len);
 	gbakd_slot_free(w, s);
@@ -106,7 +120,9 @@ void answer_code(struct worker *w, struct slot *s, uint32_t rc)
 void answer_slotless(struct worker *w, struct rte_mbuf *m, const struct net_pkt *np, int len, uint32_t rc,
 		     uint64_t t_in)
 {
-	if (emit(w, m, np, len) == 0)
+	struct decide_sink_plan p = plan(w, false, false, m, np, len);
+	emit(w, m, np, len, p);
+	if (p.answered)
 		count_answer(w, rc, t_in);
 	scrub(w, len);
 }
