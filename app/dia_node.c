@@ -176,14 +176,14 @@ static struct slot *take_query(struct worker *w, struct dia_query *pq, uint32_t 
 	return s;
 }
 
-unsigned dia_node_poll(struct worker *w, struct slot **sl, uint32_t *rc, unsigned *nb_sl,
+unsigned dia_node_poll(struct worker *w, unsigned max, struct slot **sl, uint32_t *rc, unsigned *nb_sl,
 		       struct dia_hop_req **done, unsigned *nb_done)
 {
 	*nb_sl = *nb_done = 0;
 	if (!enabled)
 		return 0;
 	void *objs[BURST];
-	unsigned n = rte_ring_sc_dequeue_burst(in_ring[w->idx], objs, BURST, NULL);
+	unsigned n = rte_ring_sc_dequeue_burst(in_ring[w->idx], objs, max < BURST ? max : BURST, NULL);
 	for (unsigned i = 0; i < n; i++) {
 		if ((uintptr_t)objs[i] & TAG_FWD) {
 			done[(*nb_done)++] = (struct dia_hop_req *)((uintptr_t)objs[i] & ~TAG_FWD);

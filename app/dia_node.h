@@ -45,12 +45,12 @@ struct dia_hop_req {
 	struct fdpeer_bia bia;
 };
 
-/* Worker: drain up to BURST items of the worker's ring. Queries from Diameter peers become slots:
- * sl[0..*nb_sl) with rc[i] = 0 (a parsed BIR, for the decision) or the result code to answer it
- * with (a query that got no mbuf or slot is answered here, 3004). Completions of Diameter-hop
- * forwards go to done[0..*nb_done) (give each back with dia_node_hop_put). sl, rc and done hold
- * BURST entries. Returns the items taken. */
-unsigned dia_node_poll(struct worker *w, struct slot **sl, uint32_t *rc, unsigned *nb_sl,
+/* Worker: drain up to max (at most BURST) items of the worker's ring. Queries from Diameter peers
+ * become slots: sl[0..*nb_sl) with rc[i] = 0 (a parsed BIR, for the decision) or the result code
+ * to answer it with (a query that got no mbuf or slot is answered here, 3004). Completions of
+ * Diameter-hop forwards go to done[0..*nb_done) (give each back with dia_node_hop_put). sl, rc
+ * and done hold BURST entries. Returns the items taken. */
+unsigned dia_node_poll(struct worker *w, unsigned max, struct slot **sl, uint32_t *rc, unsigned *nb_sl,
 		       struct dia_hop_req **done, unsigned *nb_done);
 /* Worker: return a completion from dia_node_poll (its copy of the answer is wiped). */
 void dia_node_hop_put(struct dia_hop_req *f);

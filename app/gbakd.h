@@ -86,7 +86,7 @@ struct worker {
 	unsigned nb_tx;
 	struct rte_mbuf *tx[TX_BUF];
 	unsigned nb_lk;
-	struct store_lookup lk[GBAKD_SOURCES * BURST]; /* one burst of each source per iteration */
+	struct store_lookup lk[GBAKD_SOURCES * BURST]; /* an iteration's misses: each source gets the room left (worker.c) */
 	struct store_completion comp[BURST];
 	uint8_t scratch[SCRATCH_LEN];
 	uint8_t uss_buf[SCRATCH_LEN];

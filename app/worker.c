@@ -39,6 +39,7 @@
 
 #include "diameter/diameter.h"
 #include "decide/decide.h"
+#include "decide/decide_loop.h"
 #include "dia_node.h"
 #include "neigh.h"
 #include "route/route.h"
@@ -52,6 +53,17 @@ struct ready {
 /* Ready queries (cache hits) one iteration collects from its sources before one KDF burst. */
 #define READY_MAX (GBAKD_SOURCES * BURST)
 _Static_assert(2 * READY_MAX - 1 <= INT16_MAX, "process_ready's uicc[] holds job indices");
+/* Store lookups one iteration collects (w->lk). Each source is given only the room left in rd
+ * and w->lk (source_room), so neither can overrun whatever the sources before it gave; the
+ * sizes only decide how much one iteration can take in. */
+#define LK_MAX (sizeof(((struct worker *)0)->lk) / sizeof(((struct worker *)0)->lk[0]))
+_Static_assert(READY_MAX >= BURST && LK_MAX >= BURST, "the first source of an iteration gets a whole burst");
+
+/* How many queries the next source may hand over this iteration (lib/decide). */
+static inline unsigned source_room(const struct worker *w, unsigned nb_rd)
+{
+	return decide_source_room(BURST, READY_MAX, nb_rd, (unsigned)LK_MAX, w->nb_lk);
+}
 
 /* Act on a forward-stage verdict: answer the slot it returns (the stage answers nothing itself). */
 static inline void fwd_act(struct worker *w, enum fwd_verdict v, const struct fwd_result *o)
@@ -467,14 +479,17 @@ static unsigned revocations(struct worker *w)
 
 /* Source: Diameter peers. Their queries go to the decision like the port's (cache hits join rd,
  * so both sources share one KDF burst); completions of Diameter-hop forwards go to the forward
- * stage. Returns work done. */
+ * stage. At most the room left in rd and w->lk. Returns work done. */
 static unsigned from_dia_peers(struct worker *w, struct ready *rd, unsigned *nb_rd)
 {
 	struct slot *sl[BURST];
 	uint32_t rc[BURST];
 	struct dia_hop_req *done[BURST];
 	unsigned nb_sl, nb_done;
-	unsigned n = dia_node_poll(w, sl, rc, &nb_sl, done, &nb_done);
+	unsigned room = source_room(w, *nb_rd);
+	if (room == 0)
+		return 0;
+	unsigned n = dia_node_poll(w, room, sl, rc, &nb_sl, done, &nb_done);
 	for (unsigned i = 0; i < nb_done; i++) {
 		struct fwd_result o;
 		fwd_act(w, forward_dia_complete(w, done[i], &o), &o);
@@ -489,11 +504,15 @@ static unsigned from_dia_peers(struct worker *w, struct ready *rd, unsigned *nb_
 	return n;
 }
 
-/* Source: the port (RX burst -> classify -> Zn). Returns work done. */
+/* Source: the port (RX burst -> classify -> Zn), at most the room left in rd and w->lk.
+ * Returns work done. */
 static unsigned from_port(struct worker *w, struct ready *rd, unsigned *nb_rd)
 {
 	struct rte_mbuf *pkts[BURST];
-	uint16_t n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, BURST);
+	unsigned room = source_room(w, *nb_rd);
+	if (room == 0)
+		return 0;
+	uint16_t n = rte_eth_rx_burst(w->port_id, w->queue_id, pkts, (uint16_t)room);
 	if (n == 0)
 		return 0;
 	uint64_t t_in = rte_rdtsc();
