@@ -441,14 +441,14 @@ enum fwd_verdict forward_answer_rx(struct worker *w, struct rte_mbuf *m, const s
 		gbakd_drop(w, m, TEL_DROP_diameter_answer);
 		return FWD_CONSUMED;
 	}
-	unsigned owner = fwd_hbh_is_probe(hbh) ? 0 : fwd_hbh_worker(hbh);
-	if (owner >= gbakd_nb_workers) { /* no id of ours */
+	int owner = fwd_answer_owner(hbh, gbakd_nb_workers);
+	if (owner < 0) { /* no id of ours */
 		struct fwd_src src = src_of(pkt, np);
 		struct fwd_match_out mo = {.hop = -1};
 		refused(w, m, FWD_MATCH_FORGED_IDS, &mo, &src);
 		return FWD_CONSUMED;
 	}
-	if (owner != w->idx) {
+	if ((unsigned)owner != w->idx) {
 		/* RSS gave us another worker's answer: hand it over (np travels in the mbuf) */
 		m->hash.usr = (uint32_t)np->payload_off << 16 | np->payload_len;
 		m->packet_type = np->ip6;

@@ -108,6 +108,12 @@ enum fwd_expiry fwd_pend_expired(struct fwd_pend *f, const struct fwd_hop_view *
 }
 
 /* ---- answers -------------------------------------------------------------------------------- */
+int fwd_answer_owner(uint32_t hbh, unsigned nb_workers)
+{
+	unsigned owner = fwd_hbh_is_probe(hbh) ? 0 : fwd_hbh_worker(hbh);
+	return owner < nb_workers ? (int)owner : -1;
+}
+
 enum fwd_match fwd_match_answer(const struct fwd_pend *f, const struct fwd_hop_view *hop,
 				const struct fwd_hop_view *prev, uint32_t hbh, uint32_t e2e,
 				const struct fwd_src *src, struct fwd_match_out *out)

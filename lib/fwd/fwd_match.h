@@ -98,6 +98,11 @@ enum fwd_expiry {
 enum fwd_expiry fwd_pend_expired(struct fwd_pend *f, const struct fwd_hop_view *h);
 
 /* ---- answers: who may answer -------------------------------------------------------------- */
+/* The worker that owns the answer with hop-by-hop hbh (RSS may deliver it to any worker):
+ * worker 0 for a probe's (worker 0 sends the probes), else the id's worker field. Returns it, or
+ * -1 when no worker of nb_workers has that index (no id of ours: forged). */
+int fwd_answer_owner(uint32_t hbh, unsigned nb_workers);
+
 enum fwd_match {
 	FWD_MATCH_OK,            /* the answer to attempt out->attempt of the query: relay it */
 	FWD_MATCH_LATE,          /* the slot's previous query, from its hop: answered already */

@@ -61,6 +61,19 @@ static void test_source(void)
 	CU_ASSERT_FALSE(fwd_realm_is(NULL, 0, ""));
 }
 
+static void test_owner(void)
+{
+	/* a query's answer goes to the worker in its id, a probe's to worker 0; an id naming no
+	 * worker we run is no id of ours */
+	CU_ASSERT_EQUAL(fwd_answer_owner(fwd_hbh_query(0, 5, 1), 4), 0);
+	CU_ASSERT_EQUAL(fwd_answer_owner(fwd_hbh_query(3, 5, 1), 4), 3);
+	CU_ASSERT_EQUAL(fwd_answer_owner(fwd_hbh_query(4, 5, 1), 4), -1);
+	CU_ASSERT_EQUAL(fwd_answer_owner(fwd_hbh_query(63, 65535, 511), 64), 63);
+	CU_ASSERT_EQUAL(fwd_answer_owner(fwd_hbh_query(63, 65535, 511), 2), -1);
+	CU_ASSERT_EQUAL(fwd_answer_owner(fwd_hbh_probe(31, 3, 0xffffff), 1), 0);
+	CU_ASSERT_EQUAL(fwd_answer_owner(fwd_hbh_probe(0, 0, 0), 0), -1);
+}
+
 static void test_pick_addr(void)
 {
 	/* healthy and resolved first, from `from` on, wrapping */
@@ -403,6 +416,7 @@ static void add(void)
 {
 	static const struct cu_test_def t[] = {
 		{"source_and_realm", test_source},
+		{"answer_owner", test_owner},
 		{"pick_addr", test_pick_addr},
 		{"loop", test_loop},
 		{"answer_trust", test_answer_trust},
