@@ -570,17 +570,8 @@ enum fwd_verdict forward_dia_complete(struct worker *w, struct dia_hop_req *req,
 		w->tel.ctr[TEL_forward_timeouts]++;
 		v = fail(o, s, DIA_UNABLE_TO_DELIVER);
 	} else {
-		const struct fdpeer_bia *a = &req->bia;
-		uint32_t rc = a->experimental_result ? a->experimental_result : a->result_code;
-		struct zn_bia z = {
-			.result_code = rc, .experimental = a->experimental_result != 0,
-			.origin_host = a->origin_host[0] ? a->origin_host : w->cfg->origin_host,
-			.origin_realm = a->origin_realm[0] ? a->origin_realm : w->cfg->origin_realm,
-			.impi = a->impi[0] ? (const uint8_t *)a->impi : NULL, .impi_len = (uint16_t)strlen(a->impi),
-			.me_key = a->me_key_len == ZN_KEY_LEN ? a->me_key : NULL,
-			.uicc_key = a->uicc_key_len == ZN_KEY_LEN ? a->uicc_key : NULL,
-			.key_expiry = a->key_expiry, .bootstrap_time = a->bootstrap_time,
-			.uss = a->uss_len ? a->uss : NULL, .uss_len = a->uss_len, .gba_type = a->gba_type};
+		struct zn_bia z;
+		uint32_t rc = fwd_dia_answer(&req->bia, w->cfg->origin_host, w->cfg->origin_realm, &z);
 		st->rc[tel_rc_slot(rc)]++;
 		st->answers++;
 		w->tel.ctr[TEL_forward_answers]++;

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "diameter/diameter.h"
+#include "fdpeer/fdpeer.h"
 #include "route/route.h"
 
 /* ---- who sent it ---------------------------------------------------------------------------- */
@@ -206,6 +207,23 @@ void fwd_trust_count(struct fwd_trust_ctr *c, enum fwd_match m)
 		break;
 	}
 	c->forged++;
+}
+
+/* ---- a Diameter hop's completion ---------------------------------------------------------- */
+uint32_t fwd_dia_answer(const struct fdpeer_bia *a, const char *host, const char *realm, struct zn_bia *z)
+{
+	uint32_t rc = a->experimental_result ? a->experimental_result : a->result_code;
+	size_t impi_len = strnlen(a->impi, sizeof(a->impi));
+	*z = (struct zn_bia){
+		.result_code = rc, .experimental = a->experimental_result != 0,
+		.origin_host = a->origin_host[0] ? a->origin_host : host,
+		.origin_realm = a->origin_realm[0] ? a->origin_realm : realm,
+		.impi = impi_len ? (const uint8_t *)a->impi : NULL, .impi_len = (uint16_t)impi_len,
+		.me_key = a->me_key_len == ZN_KEY_LEN ? a->me_key : NULL,
+		.uicc_key = a->uicc_key_len == ZN_KEY_LEN ? a->uicc_key : NULL,
+		.key_expiry = a->key_expiry, .bootstrap_time = a->bootstrap_time,
+		.uss = a->uss_len ? a->uss : NULL, .uss_len = a->uss_len, .gba_type = a->gba_type};
+	return rc;
 }
 
 /* ---- the visited answer cache ------------------------------------------------------------- */

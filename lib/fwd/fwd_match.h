@@ -154,6 +154,15 @@ struct fwd_trust_ctr {
 /* Count a refused answer m on c (forged: total and reason; late). FWD_MATCH_OK counts nothing. */
 void fwd_trust_count(struct fwd_trust_ctr *c, enum fwd_match m);
 
+/* ---- a Diameter hop's completion ---------------------------------------------------------- */
+struct fdpeer_bia;
+/* The BIA a Diameter hop's answer a (lib/fdpeer) gives the asker, into z (pointing into a): its
+ * Experimental-Result when it has one (else its Result-Code), the home's Origin-Host and
+ * Origin-Realm (host / realm, ours, when it sent none), User-Name when present, each NAF key only
+ * when exactly ZN_KEY_LEN octets, Key-ExpiryTime, bootstrap time, USS, GBA type. Returns the
+ * result code. */
+uint32_t fwd_dia_answer(const struct fdpeer_bia *a, const char *host, const char *realm, struct zn_bia *z);
+
 /* ---- the visited answer cache ------------------------------------------------------------- */
 /* Key of b's question over hop: B-TID || 0 || NAF-Id || GBA_U awareness || hop || GSID, ... (the
  * hop: after a reload routes the realm over another hop, that hop's home answers, not the old

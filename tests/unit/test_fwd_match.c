@@ -8,10 +8,12 @@
 #include "cu_runner.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diameter/diameter.h"
+#include "fdpeer/fdpeer.h"
 #include "fwd/fwd_match.h"
 
 #define SEC 1000000000ull
@@ -308,6 +310,48 @@ static void test_probe(void)
 	CU_ASSERT_EQUAL(fwd_match_probe(&ids, &hop_a, 0, HOP_A, dwa, (size_t)al, hbh, &a0, &o), FWD_MATCH_FORGED_IDS);
 }
 
+static void test_dia_answer(void)
+{
+	static struct fdpeer_bia a;
+	struct zn_bia z;
+	memset(&a, 0, sizeof(a));
+	a.result_code = DIA_SUCCESS;
+	snprintf(a.origin_host, sizeof(a.origin_host), "bsf.home4.net");
+	snprintf(a.origin_realm, sizeof(a.origin_realm), "home4.net");
+	snprintf(a.impi, sizeof(a.impi), "user@home4.net");
+	a.me_key_len = ZN_KEY_LEN;
+	a.uicc_key_len = ZN_KEY_LEN - 1; /* not a NAF key: left out */
+	a.key_expiry = 2000003600;
+	a.uss_len = 0;
+	a.gba_type = 0;
+	CU_ASSERT_EQUAL(fwd_dia_answer(&a, "proxy.visited.net", "visited.net", &z), DIA_SUCCESS);
+	CU_ASSERT_EQUAL(z.result_code, DIA_SUCCESS);
+	CU_ASSERT_FALSE(z.experimental);
+	CU_ASSERT_STRING_EQUAL(z.origin_host, "bsf.home4.net");
+	CU_ASSERT_STRING_EQUAL(z.origin_realm, "home4.net");
+	CU_ASSERT(z.impi_len == 14 && z.impi == (const uint8_t *)a.impi);
+	CU_ASSERT_PTR_EQUAL(z.me_key, a.me_key);
+	CU_ASSERT_PTR_NULL(z.uicc_key);
+	CU_ASSERT_PTR_NULL(z.uss);
+	CU_ASSERT_EQUAL(z.key_expiry, 2000003600);
+	CU_ASSERT_EQUAL(z.gba_type, 0);
+	/* an Experimental-Result wins over a Result-Code; no origin: ours; no User-Name: none */
+	a.experimental_result = 5401;
+	a.origin_host[0] = a.origin_realm[0] = a.impi[0] = 0;
+	a.me_key_len = 5; /* not a NAF key either */
+	a.uicc_key_len = ZN_KEY_LEN;
+	a.uss_len = 3;
+	CU_ASSERT_EQUAL(fwd_dia_answer(&a, "proxy.visited.net", "visited.net", &z), 5401);
+	CU_ASSERT_TRUE(z.experimental);
+	CU_ASSERT_STRING_EQUAL(z.origin_host, "proxy.visited.net");
+	CU_ASSERT_STRING_EQUAL(z.origin_realm, "visited.net");
+	CU_ASSERT_PTR_NULL(z.impi);
+	CU_ASSERT_EQUAL(z.impi_len, 0);
+	CU_ASSERT_PTR_NULL(z.me_key);
+	CU_ASSERT_PTR_EQUAL(z.uicc_key, a.uicc_key);
+	CU_ASSERT(z.uss == a.uss && z.uss_len == 3);
+}
+
 /* ---- answer cache ---------------------------------------------------------------------------- */
 #define BTID "I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home2.net"
 static uint8_t qbuf[2][512];
@@ -423,6 +467,7 @@ static void add(void)
 		{"diameter_hop_and_deadlines", test_diameter_hop},
 		{"realm_and_counters", test_realm_and_count},
 		{"probe", test_probe},
+		{"diameter_hop_answer", test_dia_answer},
 		{"answer_cache", test_cache},
 		{NULL, NULL}};
 	cu_add_suite("fwd_match", NULL, NULL, t);
