@@ -60,7 +60,6 @@
 #include "route/route.h"
 #include "tables.h"
 
-#define PROBE_MISSES_DOWN 3
 
 /* ---- state shared by all workers (written with relaxed atomics) ------------------------------ */
 struct hop_addr_rt {
@@ -486,14 +485,14 @@ static void send_probes(struct worker *w)
 	const struct gbakd_tables *t = w->tab;
 	struct forward_worker *p = w->fwd;
 	for (unsigned h = 0; h < t->nb_hops; h++) {
-		if (t->hop[h].probe_interval_ms == 0 || t->hop[h].diameter || w->now_ns < p->next_probe_ns[h])
+		struct fwd_hop_view hv = hop_view(&t->hop[h]);
+		if (!fwd_probe_due(&hv, t->hop[h].probe_interval_ms, &p->next_probe_ns[h], w->now_ns))
 			continue;
-		p->next_probe_ns[h] = w->now_ns + (uint64_t)t->hop[h].probe_interval_ms * 1000000ull;
 		for (unsigned a = 0; a < t->hop[h].nb_addrs; a++) {
 			struct hop_addr_rt *rt = &hop_rt[h][a];
 			if (!neigh_mac(h, a, NULL))
 				continue;
-			if (++rt->probe_misses > PROBE_MISSES_DOWN)
+			if (fwd_probe_missed(&rt->probe_misses))
 				__atomic_store_n(&rt->healthy, 0, __ATOMIC_RELAXED);
 			uint32_t hbh = fwd_hbh_probe(h, a, fwd_rng_u32(&w->fwd->rng));
 			uint32_t e2e = fwd_rng_u32(&w->fwd->rng);

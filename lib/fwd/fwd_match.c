@@ -188,6 +188,19 @@ enum fwd_match fwd_match_probe(const struct fwd_probe_ids *ids, const struct fwd
 	return fwd_src_is(h, a, src) ? FWD_MATCH_OK : FWD_MATCH_FORGED_SOURCE;
 }
 
+bool fwd_probe_due(const struct fwd_hop_view *h, unsigned interval_ms, uint64_t *next_ns, uint64_t now_ns)
+{
+	if (interval_ms == 0 || h->diameter || now_ns < *next_ns)
+		return false;
+	*next_ns = now_ns + (uint64_t)interval_ms * 1000000ull;
+	return true;
+}
+
+bool fwd_probe_missed(uint32_t *misses)
+{
+	return ++*misses > FWD_PROBE_MISSES_DOWN;
+}
+
 void fwd_trust_count(struct fwd_trust_ctr *c, enum fwd_match m)
 {
 	switch (m) {

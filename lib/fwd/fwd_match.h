@@ -147,6 +147,17 @@ enum fwd_match fwd_match_probe(const struct fwd_probe_ids *ids, const struct fwd
 			       int hop_idx, const uint8_t *msg, size_t len, uint32_t hbh,
 			       const struct fwd_src *src, struct fwd_match_out *out);
 
+/* Probe timing and health (worker 0 probes every resolved address of a UDP hop each
+ * probe_interval_ms; an address is unhealthy after more than FWD_PROBE_MISSES_DOWN probes in a
+ * row went unanswered). */
+#define FWD_PROBE_MISSES_DOWN 3
+/* True when a probe round of hop h (probing every interval_ms; 0: never, nor a Diameter hop) is
+ * due at now_ns; *next_ns (the round's time) then moves to now_ns + one interval. */
+bool fwd_probe_due(const struct fwd_hop_view *h, unsigned interval_ms, uint64_t *next_ns, uint64_t now_ns);
+/* A probe of an address goes out: one more probe unanswered so far (*misses; a DWA that
+ * fwd_match_probe accepts sets it to 0). True when the address is now unhealthy. */
+bool fwd_probe_missed(uint32_t *misses);
+
 /* Per-hop trust counters (one set per hop per worker; summed on read). */
 struct fwd_trust_ctr {
 	uint64_t forged, forged_source, forged_ids, forged_realm, late;

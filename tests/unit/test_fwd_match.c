@@ -352,6 +352,30 @@ static void test_dia_answer(void)
 	CU_ASSERT(z.uss == a.uss && z.uss_len == 3);
 }
 
+static void test_probe_timing(void)
+{
+	uint64_t next = 0;
+	/* the first round at once, then one per interval, never early */
+	CU_ASSERT_TRUE(fwd_probe_due(&hop_a, 500, &next, 10 * SEC));
+	CU_ASSERT_EQUAL(next, 10 * SEC + 500000000ull);
+	CU_ASSERT_FALSE(fwd_probe_due(&hop_a, 500, &next, 10 * SEC + 499999999ull));
+	CU_ASSERT_TRUE(fwd_probe_due(&hop_a, 500, &next, 10 * SEC + 500000000ull));
+	CU_ASSERT_EQUAL(next, 11 * SEC);
+	/* probing off; a Diameter hop (freeDiameter watches its peers) */
+	next = 0;
+	CU_ASSERT_FALSE(fwd_probe_due(&hop_a, 0, &next, 10 * SEC));
+	CU_ASSERT_FALSE(fwd_probe_due(&hop_d, 500, &next, 10 * SEC));
+	CU_ASSERT_EQUAL(next, 0);
+	/* three unanswered probes are tolerated, the fourth marks the address unhealthy */
+	uint32_t misses = 0;
+	for (unsigned i = 0; i < FWD_PROBE_MISSES_DOWN; i++)
+		CU_ASSERT_FALSE(fwd_probe_missed(&misses));
+	CU_ASSERT_TRUE(fwd_probe_missed(&misses));
+	CU_ASSERT_TRUE(fwd_probe_missed(&misses));
+	misses = 0; /* a DWA came */
+	CU_ASSERT_FALSE(fwd_probe_missed(&misses));
+}
+
 /* ---- answer cache ---------------------------------------------------------------------------- */
 #define BTID "I1U8vpY3qJ0hiuZNrke/NQ==@bsf.home2.net"
 static uint8_t qbuf[2][512];
@@ -467,6 +491,7 @@ static void add(void)
 		{"diameter_hop_and_deadlines", test_diameter_hop},
 		{"realm_and_counters", test_realm_and_count},
 		{"probe", test_probe},
+		{"probe_timing", test_probe_timing},
 		{"diameter_hop_answer", test_dia_answer},
 		{"answer_cache", test_cache},
 		{NULL, NULL}};
