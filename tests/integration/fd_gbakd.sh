@@ -223,10 +223,12 @@ DQ() {
 	for try in 1 2; do
 		INDP "$BUILD/gbactl" query --json --ua 0100000002 --timeout-ms 30000 --fd-log $D/$out.fdlog "$@" \
 			>$D/$out.json 2>$D/$out.err
-		rc=$?; [ $rc -lt 128 ] && break
+		rc=$?; echo $try >$D/$out.tries; [ $rc -lt 128 ] && break
 	done
 	return $rc
 }
+# tries OUT...: how many BIRs those DQ runs sent in all (a retried run sent its BIR twice)
+tries() { local n=0 o; for o; do n=$((n + $(cat $D/$o.tries))); done; echo $n; }
 J() { t_json "$2" <$D/$1.json; }
 RR() { python3 -c 'import json,sys; print(",".join(json.load(open(sys.argv[1])).get("route_records", [])))' $D/$1.json 2>/dev/null; }
 
@@ -330,7 +332,7 @@ check "4b: duplicated B-TID (unserved realm first, home1.net last)" DQ fb_dupb -
 	--btid 'I1U8vpY3qJ0hiuZNrke/NQ==@bsf.unknown.example' --dup-btid "$BTID" --naf-fqdn naf1.visited.net
 check_eq "4b: duplicated B-TID -> 5009 from the extension, no key" "5009 zn-aaa.visited.net " \
 	"$(J fb_dupb result_code) $(J fb_dupb origin_host) $(J fb_dupb ks_naf)"
-check_eq "4b: the extension logged both 5009s" 2 "$(grep -c 'occurs too many times: 5009' $D/zaaa.log)"
+check_eq "4b: the extension logged a 5009 for each of those BIRs" "$(tries fb_dupn fb_dupb)" "$(grep -c 'occurs too many times: 5009' $D/zaaa.log)"
 check_match "4b: extension log shows each decision" "relayed=|5402" "$(grep -c 'zn_proxy: BIR' $D/zaaa.log) $(grep 'not authorised' $D/zaaa.log | head -1)"
 
 # ---- (3c) claim 4 (c): the NAF links lib/nafclient and asks the home gbakd over UDP -------------
@@ -352,15 +354,21 @@ check_eq "4c: realm without a home -> 3003, nothing sent" "-1 3003 0" \
 	"$(echo "$NJ" | t_json status) $(echo "$NJ" | t_json result_code) $(echo "$NJ" | t_json attempts)"
 
 # ---- (4) a Diameter peer that disconnects mid-query ------------------------------------------------
+tel() { t_tel $1 /gbakd/diameter; }
+pending() { tel $1 | t_json /gbakd/diameter.pending; }
+bir_rx() { tel $1 | t_json /gbakd/diameter.bir_rx; }
 kill -STOP $H2_PID   # home2's AAA stops answering (its socket stays open)
 BTID2='AAECAwQFBgcICQoLDA0ODw==@bsf.home2.net'
+RX0=$(bir_rx $PV)
 INDP "$BUILD/gbactl" query --diameter 127.0.0.1:3870 --peer-id zn-proxy.visited.net --dest-realm visited.net \
 	--origin-host naf3.visited.net --btid "$BTID2" --naf-fqdn naf3.visited.net --ua 0100000002 \
 	--timeout-ms 60000 --fd-log $D/vanish.fdlog >$D/vanish.out 2>&1 &
 VANISH=$!
-tel() { t_tel $1 /gbakd/diameter; }
-pending() { tel $1 | t_json /gbakd/diameter.pending; }
-check_wait_eq "vanishing NAF: its BIR is pending at the visited gbakd" "" 1 pending $PV
+# the BIR has reached the visited gbakd: it is pending there (or, on a machine so slow that the
+# 15 s hop timeout has already passed, answered 3002; the checks below accept both)
+arrived() { [ "$(bir_rx $PV)" -gt "$RX0" ]; }
+check "vanishing NAF: its BIR reached the visited gbakd (pending toward the silent home2)" \
+	t_wait "the visited gbakd's bir_rx above $RX0" "" arrived
 kill -9 $VANISH 2>/dev/null; wait $VANISH 2>/dev/null
 check "meanwhile: another NAF over Diameter" DQ mid --diameter 127.0.0.1:3870 --peer-id zn-proxy.visited.net --dest-realm visited.net \
 	--origin-host naf2.visited.net --btid "$BTID" --naf-fqdn naf1.visited.net
@@ -411,7 +419,7 @@ check_match "tshark: DPR/DPA pairs" '^([1-9][0-9]*) \1$' "$(cnt 282 1) $(cnt 282
 check_match "tshark: BIRs and BIAs decoded" '^[1-9][0-9]* [1-9][0-9]*$' "$(cnt 310 1) $(cnt 310 0)"
 check_eq "tshark: no malformed packets / expert errors" 0 \
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)"
-check_eq "tshark: the extension's 5009s follow the BIA grammar (VSAI, Auth-Session-State) with Failed-AVP" 2 \
+check_eq "tshark: the extension's 5009s follow the BIA grammar (VSAI, Auth-Session-State) with Failed-AVP" "$(tries fb_dupn fb_dupb)" \
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'tcp.srcport == 3873 && diameter.Result-Code == 5009 && diameter.Failed-AVP && diameter.Vendor-Specific-Application-Id && diameter.Auth-Session-State' 2>/dev/null | wc -l)"
 check_eq "tshark: the home gbakd's Ks_NAF on the wire (TCP to the NAF)" "$K_H" \
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.cmd.code == 310 && tcp.srcport == 3868' -T fields -e diameter.ME-Key-Material 2>/dev/null | grep -m1 -x "$K_H")"
