@@ -187,6 +187,14 @@ int eap_aka_finish(struct eap_wr *w, const uint8_t *k_aut);
 int eap_build_result(uint8_t *out, size_t cap, uint8_t code, uint8_t id);
 /* Builds EAP-Request/Identity (no prompt). Returns 5 or EAP_E_SPACE. */
 int eap_build_identity_req(uint8_t *out, size_t cap, uint8_t id);
+/* Builds EAP-Response/Identity carrying identity[0..n) (1..EAP_IDENTITY_MAX octets). Returns the
+ * length, EAP_E_INVAL or EAP_E_SPACE. */
+int eap_build_identity_resp(uint8_t *out, size_t cap, uint8_t id, const char *identity, size_t n);
+/* Builds a legacy Nak (EAP-Response, Type 3, RFC 3748 5.3.1) naming types[0..n) (1..8 types).
+ * Returns the length, EAP_E_INVAL or EAP_E_SPACE. */
+int eap_build_nak(uint8_t *out, size_t cap, uint8_t id, const uint8_t *types, size_t n);
+/* Builds EAP-Response/Notification (Type 2, no data, RFC 3748 5.2). Returns 5 or EAP_E_SPACE. */
+int eap_build_notification_resp(uint8_t *out, size_t cap, uint8_t id);
 
 /* AT_MAC over pkt[0..len) with the 16 octets at mac_off counted as zero: HMAC-SHA1-128 (type 23,
  * k_aut 16 octets) or HMAC-SHA-256-128 (type 50, k_aut 32 octets). Returns 0 or EAP_E_CRYPTO. */

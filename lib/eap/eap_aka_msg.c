@@ -350,6 +350,45 @@ int eap_build_identity_req(uint8_t *out, size_t cap, uint8_t id)
 	return 5;
 }
 
+int eap_build_identity_resp(uint8_t *out, size_t cap, uint8_t id, const char *identity, size_t n)
+{
+	if (identity == NULL || n == 0 || n > EAP_IDENTITY_MAX)
+		return EAP_E_INVAL;
+	if (cap < 5 + n)
+		return EAP_E_SPACE;
+	out[0] = EAP_CODE_RESPONSE;
+	out[1] = id;
+	wr16(out + 2, (uint16_t)(5 + n));
+	out[4] = EAP_TYPE_IDENTITY;
+	memcpy(out + 5, identity, n);
+	return (int)(5 + n);
+}
+
+int eap_build_nak(uint8_t *out, size_t cap, uint8_t id, const uint8_t *types, size_t n)
+{
+	if (types == NULL || n == 0 || n > 8)
+		return EAP_E_INVAL;
+	if (cap < 5 + n)
+		return EAP_E_SPACE;
+	out[0] = EAP_CODE_RESPONSE;
+	out[1] = id;
+	wr16(out + 2, (uint16_t)(5 + n));
+	out[4] = EAP_TYPE_NAK;
+	memcpy(out + 5, types, n);
+	return (int)(5 + n);
+}
+
+int eap_build_notification_resp(uint8_t *out, size_t cap, uint8_t id)
+{
+	if (cap < 5)
+		return EAP_E_SPACE;
+	out[0] = EAP_CODE_RESPONSE;
+	out[1] = id;
+	wr16(out + 2, 5);
+	out[4] = EAP_TYPE_NOTIFICATION;
+	return 5;
+}
+
 /* ---- AT_MAC --------------------------------------------------------------------------------------- */
 
 int eap_aka_mac(uint8_t type, const uint8_t *k_aut, const uint8_t *pkt, size_t len, size_t mac_off,
