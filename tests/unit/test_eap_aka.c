@@ -267,6 +267,30 @@ static void t_malformed(void)
 	CU_ASSERT(eap_strerror(EAP_E_DUP) != NULL);
 }
 
+/* the peer-side EAP builders: Response/Identity, legacy Nak, Response/Notification */
+static void t_build_peer_eap(void)
+{
+	uint8_t b[300];
+	struct eap_hdr h;
+	CU_ASSERT_EQUAL(eap_build_identity_resp(b, sizeof(b), 9, "0555444333222111", 16), 21);
+	CU_ASSERT(cu_same_hex(b, 21, "020900150130353535343434333333323232313131"));
+	CU_ASSERT_EQUAL(eap_hdr_parse(b, 21, &h), EAP_OK);
+	CU_ASSERT(h.code == EAP_CODE_RESPONSE && h.id == 9 && h.type == EAP_TYPE_IDENTITY && h.data_len == 16);
+	CU_ASSERT_EQUAL(eap_build_identity_resp(b, 20, 9, "0555444333222111", 16), EAP_E_SPACE);
+	CU_ASSERT_EQUAL(eap_build_identity_resp(b, sizeof(b), 9, "", 0), EAP_E_INVAL);
+	CU_ASSERT_EQUAL(eap_build_identity_resp(b, sizeof(b), 9, (const char *)b, EAP_IDENTITY_MAX + 1), EAP_E_INVAL);
+	const uint8_t types[2] = {EAP_TYPE_AKA_PRIME, EAP_TYPE_AKA};
+	CU_ASSERT_EQUAL(eap_build_nak(b, sizeof(b), 3, types, 2), 7);
+	CU_ASSERT(cu_same_hex(b, 7, "02030007033217"));
+	CU_ASSERT_EQUAL(eap_hdr_parse(b, 7, &h), EAP_OK);
+	CU_ASSERT(h.type == EAP_TYPE_NAK && h.data_len == 2 && h.data[0] == 50);
+	CU_ASSERT_EQUAL(eap_build_nak(b, 6, 3, types, 2), EAP_E_SPACE);
+	CU_ASSERT_EQUAL(eap_build_nak(b, sizeof(b), 3, types, 0), EAP_E_INVAL);
+	CU_ASSERT_EQUAL(eap_build_notification_resp(b, sizeof(b), 77), 5);
+	CU_ASSERT(cu_same_hex(b, 5, "024d000502"));
+	CU_ASSERT_EQUAL(eap_build_notification_resp(b, 4, 77), EAP_E_SPACE);
+}
+
 static void add(void)
 {
 	static const struct cu_test_def t[] = {
@@ -277,6 +301,7 @@ static void add(void)
 		{"build_response_aka", t_build_response},
 		{"round_trip_subtypes", t_round_trip_others},
 		{"malformed", t_malformed},
+		{"build_peer_eap", t_build_peer_eap},
 		{NULL, NULL},
 	};
 	cu_add_suite("eap_aka", NULL, NULL, t);
