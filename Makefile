@@ -58,7 +58,7 @@ help:
 	@echo "make            build everything into $(BUILD)/"
 	@echo "make test       install missing Debian packages, build, run every test"
 	@echo "make bench      run the bench harness (bench-kdf, bench-diameter, bench-store, ..., bench-capacity last)"
-	@echo "make bench-X    run one benchmark (bench/X.sh)"
+	@echo "make bench-X    run one benchmark (bench/X.sh; e.g. bench-ub, bench-eap)"
 	@echo "make fuzz       run the libFuzzer targets (FUZZ_SECONDS=60 each)"
 	@echo "make fuzz-long  every libFuzzer target FUZZ_RUNS=10000000 times (ASan+UBSan; make -j2)"
 	@echo "make demo       the one-command demo (installs, starts Redis + gbakd on a veth, queries)"

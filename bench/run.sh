@@ -3,7 +3,7 @@
 # in one invocation, so that every figure can be read as a ratio against the reference runs of the
 # same invocation on the same machine. Everything goes to one folder, bench/results/<UTC timestamp>/
 # (or $BENCH_OUT): each benchmark's JSON (kdf.json, diameter.json, store.json, gbakd.json + .csv and
-# plots, capacity.json), bench.log (this console output), summary.txt and summary.json (the table
+# plots, ub.json, eap.json, capacity.json), bench.log (this console output), summary.txt and summary.json (the table
 # printed last). bench-capacity runs last: its sum of parts reads kdf.json and diameter.json of this run.
 set -u
 cd "$(dirname "$0")/.."
@@ -77,6 +77,15 @@ if u:
         u["ratio"], u["store_per_s"], u["plain_per_s"]), ">= 0.5", u["met"])
     row("ub: AV fetch p50 / p99, Zh via the lab HSS", "%s / %s us  (store %s / %s us)" % (
         u["zh_av_fetch_us_p50"], u["zh_av_fetch_us_p99"], u["store_av_fetch_us_p50"], u["store_av_fetch_us_p99"]))
+e = load("eap")
+if e:
+    row("eap: EAP-AKA auths/s / Ub bootstraps/s (RADIUS, subscriber store)", "%.2fx  (%.0f vs %.0f /s)" % (
+        e["ratio_aka_to_ub"], e["aka_per_s"], e["ub_per_s"]))
+    row("eap: EAP-AKA' auths/s / Ub bootstraps/s", "%.2fx  (%.0f /s)" % (e["ratio_aka_prime_to_ub"], e["aka_prime_per_s"]))
+    row("eap: one authentication p50 / p99, AKA (AKA')", "%s / %s us  (%s / %s us)" % (
+        e["aka_p50_us"], e["aka_p99_us"], e["aka_prime_p50_us"], e["aka_prime_p99_us"]))
+    row("eap: verified (failed / wrong keys / timeouts)", "%d / %d / %d" % (e["failed"], e["wrong_keys"], e["timeouts"]),
+        "0 / 0 / 0", e["failed"] == 0 and e["wrong_keys"] == 0 and e["timeouts"] == 0)
 c = load("capacity")
 if c:
     x, M = c["summary"], lambda v: "%.2f M/s" % ((v or 0) / 1e6)
@@ -88,7 +97,7 @@ if c:
     row("capacity: instructions per query hot / cold (callgrind)", "%s / %s" % (x.get("hot_instr_per_query"), x.get("cold_instr_per_query")), "<= 1500 / 4000", met.get("hot_instr") and met.get("cold_instr"))
     row("capacity: keys verified (wrong keys / wrong answers)", "%d / %d" % (x["wrong_keys"], x["wrong_answers"]), "0 / 0", met.get("keys_verified"))
 else: row("capacity", "no capacity.json")
-known = {"kdf", "diameter", "store", "diameter_peer", "gbakd", "roaming", "ub", "capacity"}
+known = {"kdf", "diameter", "store", "diameter_peer", "gbakd", "roaming", "ub", "eap", "capacity"}
 others = sorted(f[:-5] for f in os.listdir(d) if f.endswith(".json") and f[:-5] not in known and not f.startswith("summary"))
 if others: row("other benchmarks of this run (see their JSON)", ", ".join(o + ".json" for o in others))
 w = max(len(r[0]) for r in rows); v = max(len(r[1]) for r in rows); t = max(len(r[2]) for r in rows)

@@ -4,6 +4,9 @@
  *              in a file, RES / CK / IK or AUTS) and the ME side (HTTP Digest AKA over a plain
  *              HTTP/1.1 client: two or three GETs, rspauth checked over the 200 OK body).
  *   naf-key:   Ks_NAF (and Ks_int_NAF) from Ks, RAND, IMPI and the NAF_Id (lib/gba).
+ *   eap:       the EAP-AKA / AKA' peer (lib/eap eap_peer with its Milenage USIM) over a pipe: EAP
+ *              requests as hex lines on stdin, responses as hex lines on stdout, a JSON line at the
+ *              end (B-TID, Ks_NAF; keys only with --show-keys). The transport is the caller's.
  * The HTTP client is our own (one request per connection, bounded reads): the exchange is two
  * GETs without TLS, so libcurl would add a dependency and hide the header handling under test.
  */
@@ -23,6 +26,8 @@
 
 #include <openssl/rand.h>
 
+#include "eap/eap_peer.h"
+#include "eap/eap_server.h"
 #include "gba/gba_btid.h"
 #include "gba/gba_kdf.h"
 #include "gba/gba_milenage.h"
@@ -58,7 +63,34 @@ static void usage(FILE *f)
 		"  sqn, ks (with --show-key)\n"
 		"naf-key: Ks_NAF = KDF(Ks, \"gba-me\", RAND, IMPI, FQDN || Ua) (TS 33.220 B.3), with --gba-u also\n"
 		"  Ks_int_NAF; RAND from --rand or the B-TID. Prints {\"ks_naf\": ...} with --json.\n"
-		"Exit status: 0 ok, 1 bootstrap failed (HTTP error, MAC-A, rspauth), 2 bad input.\n",
+		"       gbactl ue eap --impi IMPI (--k HEX32 (--opc HEX32 | --op HEX32) | --keys FILE)\n"
+		"                     [--method aka|aka-prime|both] [--identity ID] [--netname NAME]\n"
+		"                     [--sqn-ms HEX12] [--state FILE] [--delta N] [--bsf-domain D]\n"
+		"                     [--naf-fqdn FQDN --ua HEX10] [--wrong-res] [--force-auts] [--show-keys]\n"
+		"eap: the UE's EAP-AKA / EAP-AKA' peer (RFC 4187, RFC 5448 / RFC 9048) with a Milenage USIM.\n"
+		"  Reads EAP packets from the authenticator as hex lines on stdin (blank and '#' lines skipped;\n"
+		"  start with a Request/Identity, e.g. 0100000501, when the transport begins with the peer's\n"
+		"  identity as RADIUS does) and writes one line per packet on stdout: the EAP response in hex, or\n"
+		"  '-' when the packet was discarded (why on stderr). On EAP-Success / EAP-Failure (or end of\n"
+		"  input) the line is one JSON object and gbactl exits. The peer checks AUTN (MAC-A) and SQN\n"
+		"  freshness (stale: Synchronization-Failure with AUTS), the AT_MAC of every request that carries\n"
+		"  one, for AKA' the KDF (negotiating KDF 1), the network name (--netname; default: accept the\n"
+		"  network's) and the AMF separation bit, and for EAP-AKA AT_BIDDING (bidding down) when AKA' is\n"
+		"  allowed.\n"
+		"  --method M    aka, aka-prime or both (default both)\n"
+		"  --identity ID the EAP identity (default: \"0\" or \"6\" + IMPI for an IMSI-style IMPI, else IMPI;\n"
+		"                \"6\" when AKA' is allowed)\n"
+		"  --bsf-domain D  prints btid = base64(RAND)@D\n"
+		"  --naf-fqdn, --ua  prints ks_naf = KDF(Ks, \"gba-me\", RAND, IMPI, FQDN || Ua), Ks = CK||IK (AKA)\n"
+		"                or CK'||IK' (AKA')\n"
+		"  --wrong-res   test: send a wrong RES;  --force-auts  test: answer the first challenge with AUTS\n"
+		"  --show-keys   adds msk, emsk and ks to the JSON\n"
+		"  --state, --sqn-ms, --delta  as for bootstrap ('--keys -' is not allowed: stdin is the EAP input)\n"
+		"  JSON keys: status (\"ok\", \"failure\", \"incomplete\"), reason, type (\"aka\" / \"aka-prime\"),\n"
+		"  identity, impi, resyncs, rand, sqn, btid, ks_naf, counts (every reason seen, by name), msk,\n"
+		"  emsk, ks (--show-keys)\n"
+		"Exit status: 0 ok, 1 bootstrap / EAP authentication failed (HTTP error, MAC-A, rspauth, EAP-Failure),\n"
+		"  2 bad input.\n",
 		MAX_RESYNC);
 }
 
@@ -617,6 +649,211 @@ static int cmd_naf_key(int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+/* ---- eap ----------------------------------------------------------------------------------------- */
+
+static int cmd_eap(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"impi", required_argument, NULL, 'i'},     {"k", required_argument, NULL, 'k'},
+		{"opc", required_argument, NULL, 'c'},      {"op", required_argument, NULL, 'o'},
+		{"keys", required_argument, NULL, 'K'},     {"method", required_argument, NULL, 'm'},
+		{"identity", required_argument, NULL, 'I'}, {"netname", required_argument, NULL, 'n'},
+		{"sqn-ms", required_argument, NULL, 's'},   {"state", required_argument, NULL, 'S'},
+		{"delta", required_argument, NULL, 'd'},    {"bsf-domain", required_argument, NULL, 'b'},
+		{"naf-fqdn", required_argument, NULL, 'f'}, {"ua", required_argument, NULL, 'u'},
+		{"wrong-res", no_argument, NULL, 'w'},      {"force-auts", no_argument, NULL, 'A'},
+		{"show-keys", no_argument, NULL, 'x'},      {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	static struct cli_keys keys;
+	static struct eap_usim_milenage usim;
+	static struct eap_peer peer;
+	static char ident[EAP_IDENTITY_MAX + 1], line[2 * EAP_MAX_LEN + 16];
+	static uint8_t pkt[EAP_MAX_LEN], out[EAP_PEER_LAST_MAX];
+	uint8_t k[16], opc[16], ua[5];
+	const char *impi = NULL, *identity = NULL, *netname = NULL, *state = NULL, *bsf_domain = NULL, *fqdn = NULL;
+	unsigned methods = EAP_PEER_AKA | EAP_PEER_AKA_PRIME;
+	bool have_ms = false, have_ua = false, wrong_res = false, force_auts = false, show = false;
+	uint64_t sqn_ms = 0, delta = SUB_DELTA_DEFAULT;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': impi = optarg; break;
+		case 'k': cli_hex_arg("--k", optarg, keys.k, 16); keys.have_k = true; break;
+		case 'c': cli_hex_arg("--opc", optarg, keys.opc, 16); keys.have_opc = true; break;
+		case 'o': cli_hex_arg("--op", optarg, keys.op, 16); keys.have_op = true; break;
+		case 'K':
+			if (!strcmp(optarg, "-"))
+				cli_die_usage("--keys -: stdin carries the EAP packets; give a file");
+			cli_read_keys(optarg, &keys);
+			break;
+		case 'm':
+			if (!strcmp(optarg, "aka"))
+				methods = EAP_PEER_AKA;
+			else if (!strcmp(optarg, "aka-prime"))
+				methods = EAP_PEER_AKA_PRIME;
+			else if (!strcmp(optarg, "both"))
+				methods = EAP_PEER_AKA | EAP_PEER_AKA_PRIME;
+			else
+				cli_die_usage("--method: aka, aka-prime or both, got '%s'", optarg);
+			break;
+		case 'I': identity = optarg; break;
+		case 'n': netname = optarg; break;
+		case 's': {
+			uint8_t b[6];
+			cli_hex_arg("--sqn-ms", optarg, b, 6);
+			sqn_ms = sub_sqn_get(b);
+			have_ms = true;
+			break;
+		}
+		case 'S': state = optarg; break;
+		case 'd': delta = cli_uint_arg("--delta", optarg, 1, SUB_SEQ_MAX); break;
+		case 'b': bsf_domain = optarg; break;
+		case 'f': fqdn = optarg; break;
+		case 'u': cli_hex_arg("--ua", optarg, ua, 5); have_ua = true; break;
+		case 'w': wrong_res = true; break;
+		case 'A': force_auts = true; break;
+		case 'x': show = true; break;
+		case 'h': usage(stdout); return CLI_EXIT_OK;
+		case ':': cli_die_usage("option %s needs a value", argv[optind - 1]);
+		default: cli_die_usage("unknown option '%s' (see --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		cli_die_usage("unexpected argument '%s'", argv[optind]);
+	if (impi == NULL || impi[0] == '\0' || strlen(impi) > EAP_IDENTITY_MAX)
+		cli_die_usage("need --impi (1..%d characters)", EAP_IDENTITY_MAX);
+	if ((fqdn != NULL) != have_ua)
+		cli_die_usage("--naf-fqdn and --ua go together");
+	if (bsf_domain && !gba_btid_domain_valid(bsf_domain, strlen(bsf_domain)))
+		cli_die_usage("--bsf-domain: not a DNS name");
+	if (netname && (netname[0] == '\0' || strlen(netname) > EAP_NETNAME_MAX))
+		cli_die_usage("--netname: 1..%d characters", EAP_NETNAME_MAX);
+	uint8_t naf_id[GBA_NAF_FQDN_MAX + GBA_UA_ID_LEN];
+	int nl = 0;
+	if (fqdn && (nl = gba_naf_id_make(fqdn, strlen(fqdn), ua, naf_id, sizeof(naf_id))) < 0)
+		cli_die_usage("--naf-fqdn: must be 1-%d octets", GBA_NAF_FQDN_MAX);
+	cli_keys_finish(&keys, k, opc);
+	eap_usim_milenage_init(&usim, k, opc, sqn_ms, delta);
+	cli_wipe(k, sizeof(k));
+	cli_wipe(opc, sizeof(opc));
+	if (!have_ms && state)
+		state_load(state, &usim.sqn);
+	struct sub_usim_sqn sqn0 = usim.sqn;
+	usim.force_auts = force_auts ? 1 : 0;
+	int il;
+	if (identity) {
+		il = (int)strlen(identity);
+		if (il == 0 || il > EAP_IDENTITY_MAX)
+			cli_die_usage("--identity: 1..%d characters", EAP_IDENTITY_MAX);
+		memcpy(ident, identity, (size_t)il + 1);
+	} else {
+		il = eap_peer_identity(impi, strlen(impi), (methods & EAP_PEER_AKA_PRIME) ? EAP_TYPE_AKA_PRIME : EAP_TYPE_AKA,
+				       ident, sizeof(ident));
+		if (il < 0)
+			cli_die_usage("--impi: too long for an EAP identity");
+	}
+	struct eap_peer_cfg cfg = {.methods = methods, .identity = ident, .identity_len = (size_t)il,
+				   .netname = netname, .netname_len = netname ? strlen(netname) : 0,
+				   .usim = {eap_usim_milenage_run, &usim}, .wrong_res = wrong_res};
+	if (eap_peer_begin(&peer, &cfg) != 0)
+		cli_die_usage("bad peer configuration");
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	unsigned counts[EAPPR_MAX] = {0};
+	enum eap_peer_reason last = EAPPR_NONE;
+	const char *status = "incomplete";
+	unsigned lineno = 0;
+	while (fgets(line, sizeof(line), stdin)) {
+		lineno++;
+		size_t n = strcspn(line, "\r\n");
+		if (line[n] == '\0' && n == sizeof(line) - 1)
+			cli_die_usage("stdin line %u: longer than %d octets of hex", lineno, EAP_MAX_LEN);
+		line[n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		char what[32];
+		snprintf(what, sizeof(what), "stdin line %u", lineno);
+		size_t pl = cli_hex_arg_var(what, line, pkt, sizeof(pkt));
+		size_t ol = 0;
+		enum eap_peer_reason why;
+		int v = eap_peer_input(&peer, &cfg, pkt, pl, out, sizeof(out), &ol, &why);
+		if (v < 0)
+			cli_die("EAP peer: %s", eap_strerror(v));
+		counts[why]++;
+		if (why != EAPPR_NONE && why != EAPPR_retransmit)
+			last = why;
+		if (v == EAPP_SEND) {
+			char h[2 * EAP_PEER_LAST_MAX + 1];
+			printf("%s\n", cli_hex(out, ol, h));
+			continue;
+		}
+		if (v == EAPP_DROP) {
+			fprintf(stderr, "gbactl ue: discarded: %s\n", eap_peer_reason_name(why));
+			printf("-\n");
+			continue;
+		}
+		status = v == EAPP_SUCCESS ? "ok" : "failure";
+		break;
+	}
+	bool ok = !strcmp(status, "ok");
+	if (state && memcmp(&sqn0, &usim.sqn, sizeof(sqn0)))
+		state_save(state, &usim.sqn);
+	/* the result */
+	char h[129], imp[EAP_IDENTITY_MAX + 1];
+	uint8_t hint;
+	if (eap_identity_to_impi(peer.identity, peer.identity_len, imp, sizeof(imp), &hint) < 0)
+		imp[0] = '\0';
+	printf("{\"status\":\"%s\",\"reason\":\"%s\"", status, eap_peer_reason_name(last));
+	if (peer.type)
+		printf(",\"type\":\"%s\"", peer.type == EAP_TYPE_AKA ? "aka" : "aka-prime");
+	printf(",\"identity\":");
+	cli_json_str(stdout, peer.identity, peer.identity_len);
+	printf(",\"impi\":");
+	cli_json_str(stdout, imp, strlen(imp));
+	printf(",\"resyncs\":%u", peer.resyncs);
+	if (ok) {
+		uint8_t b[6];
+		char sq[13];
+		sub_sqn_put(usim.last_sqn, b);
+		printf(",\"rand\":\"%s\",\"sqn\":\"%s\"", cli_hex(peer.rand, 16, h), cli_hex(b, 6, sq));
+		if (bsf_domain) {
+			char btid[GBA_BTID_MAX_LEN + 1];
+			if (gba_btid_make(peer.rand, bsf_domain, strlen(bsf_domain), btid, sizeof(btid)) < 0)
+				cli_die("cannot make the B-TID");
+			printf(",\"btid\":");
+			cli_json_str(stdout, btid, strlen(btid));
+		}
+		if (fqdn) {
+			uint8_t me[32];
+			if (gba_kdf_naf(peer.ks, GBA_LABEL_ME, peer.rand, (const uint8_t *)imp, strlen(imp), naf_id,
+					(size_t)nl, me) != 0)
+				cli_die("key derivation failed");
+			printf(",\"ks_naf\":\"%s\"", cli_hex(me, 32, h));
+			cli_wipe(me, sizeof(me));
+		}
+		if (show) {
+			printf(",\"msk\":\"%s\"", cli_hex(peer.keys.msk, 64, h));
+			printf(",\"emsk\":\"%s\"", cli_hex(peer.keys.emsk, 64, h));
+			printf(",\"ks\":\"%s\"", cli_hex(peer.ks, 32, h));
+		}
+	}
+	printf(",\"counts\":{");
+	bool first = true;
+	for (unsigned r = 1; r < EAPPR_MAX; r++) {
+		if (!counts[r])
+			continue;
+		printf("%s\"%s\":%u", first ? "" : ",", eap_peer_reason_name((enum eap_peer_reason)r), counts[r]);
+		first = false;
+	}
+	printf("}}\n");
+	cli_wipe(h, sizeof(h));
+	eap_peer_wipe(&peer);
+	eap_usim_milenage_wipe(&usim);
+	return ok ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
 int cmd_ue(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -631,5 +868,7 @@ int cmd_ue(int argc, char **argv)
 		return cmd_bootstrap(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "naf-key"))
 		return cmd_naf_key(argc - 1, argv + 1);
-	cli_die_usage("unknown action '%s' (bootstrap or naf-key)", argv[1]);
+	if (!strcmp(argv[1], "eap"))
+		return cmd_eap(argc - 1, argv + 1);
+	cli_die_usage("unknown action '%s' (bootstrap, naf-key or eap)", argv[1]);
 }
