@@ -39,7 +39,6 @@
 
 #define SLOTS_MAX 256             /* one RADIUS Identifier per authentication in flight */
 #define LAT_MAX (1u << 21)
-#define RETX_MS 1000
 #define RETX_MAX 5
 #define GBA_VENDOR 32473          /* gbakd's vendor attributes (README claim 6, RADIUS) */
 #define GBA_VSA_BTID 1
@@ -73,7 +72,7 @@ struct slot {
 
 static struct {
 	const char *impi_fmt, *bsf_domain, *netname;
-	unsigned subs, conc, methods;
+	unsigned subs, conc, methods, retx_ms;
 	double seconds;
 	uint64_t max_auths;
 	uint8_t k[16], opc[16];
@@ -353,13 +352,16 @@ static void usage(FILE *f)
 	fprintf(f, "usage: eap_load --server IP:PORT --secret S --impi-fmt FMT --subscribers N --k HEX32 --opc HEX32\n"
 		   "                [--transport radius] [--method aka|aka-prime] [--netname NAME] [--conc N]\n"
 		   "                [--seconds S] [--max-auths N] [--sqn-ms HEX12] [--bsf-domain D] [--label L]\n"
+		   "                [--retx-ms MS]\n"
 		   "Complete EAP-AKA / AKA' authentications (lib/eap's peer and Milenage USIM per subscriber) against\n"
 		   "gbakd's EAP server: --conc in flight (<= subscribers, <= %d), each subscriber in one at a time.\n"
 		   "IMPI_FMT is a printf format with one %%u (0..N-1); --sqn-ms is the USIMs' starting SQN_MS\n"
 		   "(default 000000000100, as the bench provisions SQN_HE). Every success is verified (MSK = the\n"
 		   "MS-MPPE keys; B-TID with --bsf-domain). Prints JSON; exit 0 when every authentication\n"
-		   "succeeded and verified, 3 otherwise, 1/2 on set-up errors / bad arguments.\n",
-		SLOTS_MAX);
+		   "succeeded and verified, 3 otherwise, 1/2 on set-up errors / bad arguments. A request without\n"
+		   "a reply is sent again after --retx-ms (default 1000) up to %d times, then the authentication\n"
+		   "fails (timeouts).\n",
+		SLOTS_MAX, RETX_MAX);
 }
 
 int main(int argc, char **argv)
@@ -372,7 +374,8 @@ int main(int argc, char **argv)
 		{"netname", required_argument, NULL, 'N'},    {"conc", required_argument, NULL, 'c'},
 		{"seconds", required_argument, NULL, 'd'},    {"max-auths", required_argument, NULL, 'M'},
 		{"sqn-ms", required_argument, NULL, 'q'},     {"bsf-domain", required_argument, NULL, 'b'},
-		{"label", required_argument, NULL, 'l'},      {"help", no_argument, NULL, 'h'},
+		{"label", required_argument, NULL, 'l'},      {"retx-ms", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *server = NULL, *label = "", *tname = "radius";
@@ -382,6 +385,7 @@ int main(int argc, char **argv)
 	g.conc = 1;
 	g.seconds = 5;
 	g.methods = EAP_PEER_AKA;
+	g.retx_ms = 1000;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -415,6 +419,7 @@ int main(int argc, char **argv)
 			break;
 		case 'b': g.bsf_domain = optarg; break;
 		case 'l': label = optarg; break;
+		case 'r': g.retx_ms = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -423,7 +428,7 @@ int main(int argc, char **argv)
 		if (!strcmp(transports[i].name, tname))
 			tp = &transports[i];
 	if (server == NULL || g.secret_len == 0 || g.impi_fmt == NULL || !have_k || !have_opc || tp == NULL ||
-	    g.subs == 0 || g.conc == 0 || g.conc > SLOTS_MAX || g.conc > g.subs || g.seconds <= 0) {
+	    g.subs == 0 || g.conc == 0 || g.conc > SLOTS_MAX || g.conc > g.subs || g.seconds <= 0 || g.retx_ms == 0) {
 		usage(stderr);
 		return 2;
 	}
@@ -455,7 +460,7 @@ int main(int argc, char **argv)
 				slot_start(s); /* its first request just went out */
 			}
 			busy++;
-			if (now > s->sent_at && now - s->sent_at > RETX_MS * 1000ull) {
+			if (now > s->sent_at && now - s->sent_at > g.retx_ms * 1000ull) {
 				if (s->retx++ == RETX_MAX) {
 					g.timeouts++;
 					failure(s, "no reply after the retransmissions");

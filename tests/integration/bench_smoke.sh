@@ -5,7 +5,8 @@
 # (gbakd answers 2001 with a key that is not the synthetic one) fails the run with exit 3, and so
 # do 5403 answers for sessions the generator believes provisioned. Then bench/capacity.sh with
 # BENCH_SMOKE=1 (issue 14): the replay port, hot / mix / cold, every sampled answer verified, and
-# its verifier must fail on keys of another seed.
+# its verifier must fail on keys of another seed. bench/ub.sh and bench/eap.sh (issue 16) in smoke
+# mode; eap.sh's negative run (a UE with a wrong K) must fail.
 . "$(dirname "$0")/../common/lib.sh"
 t_begin bench_smoke
 t_need_root
@@ -127,4 +128,28 @@ check_eq "ub_load: bootstraps that do not end 200 fail the run (exit 3)" 3 "$?"
 "$BUILD/bench/ub_load" --server 127.0.0.1 >/dev/null 2>&1
 check_eq "ub_load: missing options are a usage error (exit 2)" 2 "$?"
 check "ub_load --help and ub_plain --help" bash -c "'$BUILD/bench/ub_load' --help && '$BUILD/bench/ub_plain' --help"
+
+# ---- bench-eap in smoke mode (issue 16): EAP-AKA and AKA' through gbakd's RADIUS front end beside
+# the Ub rate of the same gbakd; every success verified (MSK = MS-MPPE keys, B-TID); a wrong K fails
+EO=$T_TMP/eapout
+BENCH_SMOKE=1 BENCH_OUT=$EO bash bench/eap.sh >"$T_TMP/eap.log" 2>&1
+rc=$?
+check_eq "bench/eap.sh (BENCH_SMOKE=1) exits 0" 0 "$rc"
+[ "$rc" -eq 0 ] || tail -20 "$T_TMP/eap.log"
+EJ() { python3 -c 'import json,sys;o=json.load(open(sys.argv[1]));print(eval(sys.argv[2],{"o":o}))' "$EO/eap.json" "$1" 2>/dev/null; }
+check_eq "eap.json: ub, aka and aka-prime runs, each authentication verified, none failed" "ub-0 aka-0 prime-0 True" \
+	"$(EJ '" ".join(r["label"] for r in o["loadgen"]) + " " + str(all(r["ok"] > 0 and r.get("failed", 0) == 0 and r.get("wrong_keys", 0) == 0 for r in o["loadgen"]))')"
+check_eq "eap.json: EAP-AKA in 2 round trips (hint selects the method), ratio = aka / ub, 0 < p50 <= p99" True \
+	"$(EJ 'o["rounds_per_auth"] == 2.0 and abs(o["ratio_aka_to_ub"] - o["aka_per_s"] / o["ub_per_s"]) < 0.001 and 0 < o["aka_p50_us"] <= o["aka_p99_us"]')"
+check_eq "eap.json: gbakd counted every success and no RADIUS retransmission" True \
+	"$(EJ 'o["gbakd_eap"]["success"] == sum(r["ok"] for r in o["loadgen"] if "auths_per_s" in r) and o["gbakd_eap"]["radius"]["retransmits"] == 0')"
+check_eq "eap.json: a wrong K fails the run (exit 3, every authentication rejected by the UE: MAC-A)" "3 0 4 4" \
+	"$(EJ '"%d %d %d %d" % (o["wrong_k_run"]["exit"], o["wrong_k_run"]["ok"], o["wrong_k_run"]["failed"], o["wrong_k_run"]["peer"].get("autn", 0))')"
+check_match "bench/eap.sh prints the summary rows" "eap: EAP-AKA auths/s / Ub bootstraps/s" "$(cat "$T_TMP/eap.log")"
+"$BUILD/bench/eap_load" --server 127.0.0.1:1 --secret s --impi-fmt 'u%u@r' --k 00000000000000000000000000000000 \
+	--opc 00000000000000000000000000000000 --max-auths 1 --seconds 20 --retx-ms 100 >/dev/null 2>&1
+check_eq "eap_load: no server (timeouts after the retransmissions) fails the run (exit 3)" 3 "$?"
+"$BUILD/bench/eap_load" --server 127.0.0.1:1 >/dev/null 2>&1
+check_eq "eap_load: missing options are a usage error (exit 2)" 2 "$?"
+check "eap_load --help" "$BUILD/bench/eap_load" --help
 t_end
