@@ -86,7 +86,8 @@ static void usage(FILE *f)
 		"  --wrong-res   test: send a wrong RES;  --force-auts  test: answer the first challenge with AUTS\n"
 		"  --show-keys   adds msk, emsk and ks to the JSON\n"
 		"  --state, --sqn-ms, --delta  as for bootstrap ('--keys -' is not allowed: stdin is the EAP input)\n"
-		"  JSON keys: status (\"ok\", \"failure\", \"incomplete\"), reason, type (\"aka\" / \"aka-prime\"),\n"
+		"  JSON keys: status (\"ok\", \"failure\", \"incomplete\"), reason (why not: the peer's own rejection\n"
+		"  such as autn, bad_mac, bidding_down, netname, or eap_failure), type (\"aka\" / \"aka-prime\"),\n"
 		"  identity, impi, resyncs, rand, sqn, btid, ks_naf, counts (every reason seen, by name), msk,\n"
 		"  emsk, ks (--show-keys)\n"
 		"Exit status: 0 ok, 1 bootstrap / EAP authentication failed (HTTP error, MAC-A, rspauth, EAP-Failure),\n"
@@ -762,7 +763,7 @@ static int cmd_eap(int argc, char **argv)
 		cli_die_usage("bad peer configuration");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	unsigned counts[EAPPR_MAX] = {0};
-	enum eap_peer_reason last = EAPPR_NONE;
+	enum eap_peer_reason last = EAPPR_NONE, drop = EAPPR_NONE;
 	const char *status = "incomplete";
 	unsigned lineno = 0;
 	while (fgets(line, sizeof(line), stdin)) {
@@ -782,8 +783,10 @@ static int cmd_eap(int argc, char **argv)
 		if (v < 0)
 			cli_die("EAP peer: %s", eap_strerror(v));
 		counts[why]++;
-		if (why != EAPPR_NONE && why != EAPPR_retransmit)
-			last = why;
+		if (peer.state == EAPP_S_REJECTED && last == EAPPR_NONE)
+			last = why; /* the peer's own rejection: the cause */
+		else if (v == EAPP_DROP)
+			drop = why;
 		if (v == EAPP_SEND) {
 			char h[2 * EAP_PEER_LAST_MAX + 1];
 			printf("%s\n", cli_hex(out, ol, h));
@@ -805,7 +808,13 @@ static int cmd_eap(int argc, char **argv)
 	uint8_t hint;
 	if (eap_identity_to_impi(peer.identity, peer.identity_len, imp, sizeof(imp), &hint) < 0)
 		imp[0] = '\0';
-	printf("{\"status\":\"%s\",\"reason\":\"%s\"", status, eap_peer_reason_name(last));
+	/* reason: none on success; the peer's rejection or eap_failure on failure; the last discard when
+	 * the input ended first */
+	if (!strcmp(status, "failure") && last == EAPPR_NONE)
+		last = EAPPR_eap_failure;
+	else if (!strcmp(status, "incomplete"))
+		last = drop;
+	printf("{\"status\":\"%s\",\"reason\":\"%s\"", status, eap_peer_reason_name(ok ? EAPPR_NONE : last));
 	if (peer.type)
 		printf(",\"type\":\"%s\"", peer.type == EAP_TYPE_AKA ? "aka" : "aka-prime");
 	printf(",\"identity\":");
