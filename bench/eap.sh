@@ -97,10 +97,12 @@ EOC
 # grows, so every later challenge is fresh (no resync expected: resyncs is reported)
 UB() { IN nice -n "$B_NICE" taskset -c $B_CPU_CL "$BUILD/bench/ub_load" --server 127.0.0.1:$HP --realm bsf.home1.net \
 	--impi-fmt 'ub%u@home1.net' --subscribers $SUBS --k $K --opc $OPC --conns $CONNS --seconds "$SECS" --label "$1"; }
-EAPL() { local label=$1 method=$2 k=$3; shift 3
-	IN nice -n "$B_NICE" taskset -c $B_CPU_CL "$BUILD/bench/eap_load" --transport radius --server 127.0.0.1:$RADP \
+# EAPL LABEL METHOD K [ARGS...]: one eap_load run; its JSON on stdout and in logs/LABEL.json, its exit status
+EAPL() { local label=$1 method=$2 k=$3 out rc; shift 3
+	out=$(IN nice -n "$B_NICE" taskset -c $B_CPU_CL "$BUILD/bench/eap_load" --transport radius --server 127.0.0.1:$RADP \
 	--secret $SECRET --impi-fmt "$EIMPI" --subscribers $SUBS --k $k --opc $OPC --method $method \
-	--netname WLAN --conc $CONC --bsf-domain bsf.home1.net --label "$label" "$@"; }
+	--netname WLAN --conc $CONC --bsf-domain bsf.home1.net --label "$label" "$@"); rc=$?
+	echo "$out" >"$L/$label.json"; echo "$out"; return $rc; }
 jget() { python3 -c 'import json,sys;print(json.loads(sys.argv[1]).get(sys.argv[2], 0))' "$1" "$2"; }
 RUNS_JSON=(); rc=0; EAP_TEL='{}'
 best() { awk -v a="$1" -v b="$2" 'BEGIN{exit !(a > b)}'; }
