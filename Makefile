@@ -137,6 +137,7 @@ FUZZ_DPDK_route := 1
 FUZZ_DPDK_net := 1
 # lib/eap's Milenage USIM needs lib/gba and lib/subscriber: not part of the codec fuzz target
 FUZZ_EXCLUDE_fuzz_eap_msg := lib/eap/eap_usim.c
+FUZZ_EXCLUDE_fuzz_eap_peer := lib/eap/eap_usim.c
 # sources a target compiles in itself (it #includes them: static functions, faked system calls)
 FUZZ_EXCLUDE_fuzz_store_reply := lib/store/store.c lib/store/store_admin.c lib/store/store_req.c \
   lib/store/store_cluster.c lib/store/store_node.c lib/store/store_pool.c lib/store/store_conn.c

@@ -31,6 +31,7 @@ ipv4 = 192.0.2.1
 ipv6 = 2001:db8::1
 [store]
 redis = $REDIS
+connect_timeout_ms = 10000
 reply_timeout_ms = 5000
 [cache]
 entries = 0
