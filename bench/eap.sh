@@ -6,7 +6,8 @@
 # (build/bench/ub_load, bench-ub's generator, full Digest AKA) and the EAP load (build/bench/eap_load:
 # lib/eap's peer + Milenage USIM per subscriber, every success verified: MSK = the MS-MPPE keys,
 # B-TID = base64(RAND)@bsf domain) run one after the other on CPU $B_CPU_CL with Redis. Best of
-# EAP_BENCH_RUNS rounds each; ratio = EAP-AKA / Ub (baseline: Ub, same gbakd, same store, same run);
+# EAP_BENCH_RUNS rounds each; ratio = EAP-AKA / Ub (baseline: Ub, same gbakd, same store, same run),
+# also per round (Ub and EAP back to back) with the median of those;
 # p50 / p99 of one complete authentication (first Access-Request -> Access-Accept) from eap_load.
 # What is measured: the RADIUS transport only. The Diameter EAP transport (DER/DEA through two
 # freeDiameterd relays) plugs into eap_load's struct transport once gbakd's DER/DEA front end exists.
@@ -83,7 +84,7 @@ max_failures = 1000
 bsf_domain = bsf.home1.net
 methods = aka, aka-prime
 network_name = WLAN
-subscriber_timeout_ms = 5000
+subscriber_timeout_ms = 20000
 max_sessions = 1024
 timeout_s = 30
 radius_listen = 127.0.0.1
@@ -94,6 +95,8 @@ secret = $SECRET
 EOC
 
 # ---- runs ----------------------------------------------------------------------------------------
+# a loaded shared machine stalls for seconds: gbakd waits up to 20 s for the store, eap_load resends
+# after 3 s (5 times) - slow is not wrong; every success is still verified
 # every eap_load run starts its USIMs at SQN_MS 000000000100 (as provisioned); the HE's SQN only
 # grows, so every later challenge is fresh (no resync expected: resyncs is reported)
 UB() { IN nice -n "$B_NICE" taskset -c $B_CPU_CL "$BUILD/bench/ub_load" --server 127.0.0.1:$HP --realm bsf.home1.net \
@@ -102,7 +105,7 @@ UB() { IN nice -n "$B_NICE" taskset -c $B_CPU_CL "$BUILD/bench/ub_load" --server
 EAPL() { local label=$1 method=$2 k=$3 out rc; shift 3
 	out=$(IN nice -n "$B_NICE" taskset -c $B_CPU_CL "$BUILD/bench/eap_load" --transport radius --server 127.0.0.1:$RADP \
 	--secret $SECRET --impi-fmt "$EIMPI" --subscribers $SUBS --k $k --opc $OPC --method $method \
-	--netname WLAN --conc $CONC --bsf-domain bsf.home1.net --label "$label" "$@"); rc=$?
+	--netname WLAN --conc $CONC --bsf-domain bsf.home1.net --retx-ms 3000 --label "$label" "$@"); rc=$?
 	echo "$out" >"$L/$label.json"; echo "$out"; return $rc; }
 jget() { python3 -c 'import json,sys;print(json.loads(sys.argv[1]).get(sys.argv[2], 0))' "$1" "$2"; }
 RUNS_JSON=(); rc=0; EAP_TEL='{}'
@@ -144,6 +147,18 @@ def best(prefix, key):
     return max(c, key=lambda r: r.get(key, 0)) if c else {}
 ba, bp, bu = best("aka-", "auths_per_s"), best("prime-", "auths_per_s"), best("ub-", "bootstraps_per_s")
 eap_runs = [r for r in rs if "auths_per_s" in r]
+# the same figure per round (Ub and EAP back to back): on a shared machine the load moves between
+# rounds, so the median of the per-round ratios is the steadier one
+by = {r.get("label", ""): r for r in rs}
+def per_round(prefix):
+    out = []
+    for i in range(int(runs)):
+        u, e = by.get("ub-%d" % i, {}).get("bootstraps_per_s", 0), by.get("%s-%d" % (prefix, i), {}).get("auths_per_s", 0)
+        if u and e: out.append(round(e / u, 3))
+    return out
+def median(v):
+    v = sorted(v)
+    return (v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2) if v else 0
 o = {"bench": "eap", "seconds": float(secs), "runs": int(runs), "conc": int(conc), "subscribers": int(subs),
      "transport": "radius", "ub_per_s": ub, "aka_per_s": aka, "aka_prime_per_s": prime,
      "ratio_aka_to_ub": round(aka / ub, 3) if ub else 0, "ratio_aka_prime_to_ub": round(prime / ub, 3) if ub else 0,
@@ -151,6 +166,9 @@ o = {"bench": "eap", "seconds": float(secs), "runs": int(runs), "conc": int(conc
      "aka_prime_p50_us": bp.get("p50_us"), "aka_prime_p99_us": bp.get("p99_us"),
      "ub_p50_us": bu.get("p50_us"), "ub_p99_us": bu.get("p99_us"),
      "rounds_per_auth": ba.get("rounds_per_auth"),
+     "round_ratios_aka_to_ub": per_round("aka"), "round_ratios_aka_prime_to_ub": per_round("prime"),
+     "ratio_aka_to_ub_median_of_rounds": median(per_round("aka")),
+     "ratio_aka_prime_to_ub_median_of_rounds": median(per_round("prime")),
      "failed": sum(r.get("failed", 0) for r in eap_runs), "wrong_keys": sum(r.get("wrong_keys", 0) for r in eap_runs),
      "timeouts": sum(r.get("timeouts", 0) for r in eap_runs), "resyncs": sum(r.get("resyncs", 0) for r in eap_runs),
      "diameter_relays": "not measured: the DER/DEA front end is not in this tree yet (eap_load's struct transport takes it)",
@@ -160,6 +178,9 @@ if wkrc:
 json.dump(o, open(out, "w"), indent=1)
 rows = [("eap: EAP-AKA auths/s / Ub bootstraps/s (RADIUS, subscriber store)", "%.2fx  (%.0f vs %.0f /s)" % (o["ratio_aka_to_ub"], aka, ub)),
         ("eap: EAP-AKA' auths/s / Ub bootstraps/s", "%.2fx  (%.0f /s)" % (o["ratio_aka_prime_to_ub"], prime)),
+        ("eap: the same per round (median; rounds), AKA / AKA'", "%sx / %sx  (%s / %s)" % (
+            o["ratio_aka_to_ub_median_of_rounds"], o["ratio_aka_prime_to_ub_median_of_rounds"],
+            " ".join(map(str, o["round_ratios_aka_to_ub"])), " ".join(map(str, o["round_ratios_aka_prime_to_ub"])))),
         ("eap: one authentication p50 / p99, AKA (AKA') (us)", "%s / %s  (%s / %s)" % (o["aka_p50_us"], o["aka_p99_us"], o["aka_prime_p50_us"], o["aka_prime_p99_us"])),
         ("eap: verified (failed / wrong keys / timeouts)", "%d / %d / %d" % (o["failed"], o["wrong_keys"], o["timeouts"]))]
 w = max(len(r[0]) for r in rows)

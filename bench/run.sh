@@ -82,6 +82,8 @@ if e:
     row("eap: EAP-AKA auths/s / Ub bootstraps/s (RADIUS, subscriber store)", "%.2fx  (%.0f vs %.0f /s)" % (
         e["ratio_aka_to_ub"], e["aka_per_s"], e["ub_per_s"]))
     row("eap: EAP-AKA' auths/s / Ub bootstraps/s", "%.2fx  (%.0f /s)" % (e["ratio_aka_prime_to_ub"], e["aka_prime_per_s"]))
+    row("eap: the same per round, median (AKA / AKA')", "%sx / %sx" % (
+        e.get("ratio_aka_to_ub_median_of_rounds"), e.get("ratio_aka_prime_to_ub_median_of_rounds")))
     row("eap: one authentication p50 / p99, AKA (AKA')", "%s / %s us  (%s / %s us)" % (
         e["aka_p50_us"], e["aka_p99_us"], e["aka_prime_p50_us"], e["aka_prime_p99_us"]))
     row("eap: verified (failed / wrong keys / timeouts)", "%d / %d / %d" % (e["failed"], e["wrong_keys"], e["timeouts"]),
