@@ -157,7 +157,7 @@ static int challenge(struct eap_peer *p, const struct eap_peer_cfg *c, const uin
 		eap_aka_begin(&w, out, cap, EAP_CODE_RESPONSE, m.id, m.type, EAP_AKA_SYNC_FAILURE);
 		eap_aka_put_auts(&w, u.auts);
 		if (prime)
-			eap_aka_put_u16(&w, AT_KDF, EAP_AKA_KDF_AKA_PRIME); /* the KDF in use, as RFC 9048 3.2 asks */
+			eap_aka_put_u16(&w, AT_KDF, EAP_AKA_KDF_AKA_PRIME); /* the KDF in use (servers may skip it) */
 		OPENSSL_cleanse(&u, sizeof(u));
 		p->resyncs++;
 		p->state = EAPP_S_IDENTITY;
