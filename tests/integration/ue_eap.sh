@@ -60,7 +60,6 @@ IMPI=001010000000019@ims.mnc001.mcc001.3gppnetwork.org
 check "subscriber put" DPX subscriber put --redis $REDIS --impi $IMPI --k $K --opc $OPC --amf 8000 --sqn 000000000100 --timeout 20000
 t_gbakd_start $DP $PFX "$T_TMP/gbakd.log" "$T_TMP/gbakd.ini" --lcores 0@0,1@1 --vdev "net_af_packet0,iface=$VD" ||
 	{ _t_fail "gbakd starts"; t_end; }
-EAPT() { t_tel $PFX /gbakd/eap | t_json "/gbakd/eap.$1"; }
 J() { t_json "$1"; }
 # JV JSON KEY...: the values of several dotted keys of one JSON text, space-separated (one python)
 JV() { python3 -c '
@@ -102,22 +101,21 @@ check_eq "without --show-keys no key in the JSON" "0 0 0" \
 	"$(ue nokeys | python3 -c 'import json,sys;u=json.load(sys.stdin)["ue"];print(*(int(k in u) for k in ("msk","emsk","ks")))')"
 
 # ---- failures and resynchronisation --------------------------------------------------------------
-f0=$(EAPT failed.wrong_res)
+# gbakd's counters: one snapshot before, one after the three runs (each must move by exactly one)
+CNT() { t_tel $PFX /gbakd/eap | python3 -c 'import json,sys;e=json.load(sys.stdin)["/gbakd/eap"];print(e["failed"]["wrong_res"], e["failed"]["auth_reject"], e["resyncs"])'; }
+read -r w0 a0 r0 <<<"$(CNT)"
 o=$(ue wrongres --wrong-res --state "$T_TMP/usim.state")
 check_eq "--wrong-res: EAP-Failure (exit 1, status failure, reason eap_failure, Access-Reject)" "1 failure eap_failure 3" \
 	"$(JV "$o" rc ue.status ue.reason radius.code)"
-check_eq "--wrong-res: gbakd counted failed.wrong_res" $((f0 + 1)) "$(EAPT failed.wrong_res)"
-f0=$(EAPT failed.auth_reject)
 o=$(ip netns exec $DP python3 "$T_ROOT/tests/integration/ue_eap_nas.py" 127.0.0.1 $RADP $SECRET -- \
 	"$BUILD/gbactl" ue eap --impi $IMPI --k 00112233445566778899aabbccddeeff --opc $OPC)
 check_eq "a wrong K: the UE rejects AUTN (reason autn), EAP-Failure" "1 failure autn" \
 	"$(JV "$o" rc ue.status ue.reason)"
-check_eq "a wrong K: gbakd counted failed.auth_reject" $((f0 + 1)) "$(EAPT failed.auth_reject)"
-r0=$(EAPT resyncs)
 o=$(ue auts --force-auts --state "$T_TMP/usim.state")
 check_eq "--force-auts: one resync, then success" "0 ok 1 1" \
 	"$(JV "$o" rc ue.status ue.resyncs ue.counts.sync)"
-check_eq "--force-auts: gbakd counted the resync" $((r0 + 1)) "$(EAPT resyncs)"
+check_eq "gbakd counted failed.wrong_res, failed.auth_reject and the resync, once each" \
+	"$((w0 + 1)) $((a0 + 1)) $((r0 + 1))" "$(CNT)"
 # a USIM far ahead of the network (SQN_MS 0x10000000 > SQN_HE): stale -> AUTS -> the HE catches up
 o=$(ue ahead --sqn-ms 000010000000)
 check_eq "a USIM ahead of the network: Synchronization-Failure, resync, success" "0 ok 1" \
