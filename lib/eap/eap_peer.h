@@ -24,6 +24,10 @@
  *   the same Request again (same Identifier as the one answered last) -> the last response again
  *   unparsable, or a packet the state does not expect -> EAPP_DROP
  * Every verdict carries a reason (eap_peer_reason) for the caller's counters.
+ * Not done: AT_CHECKCODE is not verified (gbakd's server never sends one; a server that does after
+ * AKA-Identity rounds is not checked for tampering with them), AT_RESULT_IND is not answered
+ * (the server then sends EAP-Success directly), the network name is compared exactly (RFC 9048's
+ * colon-separated prefix rule is not applied), no pseudonyms / fast re-authentication.
  *
  * Keys after EAPP_SUCCESS (struct eap_peer fields): keys.msk / keys.emsk (64 octets each), ks =
  * CK||IK (AKA) or CK'||IK' (AKA') (32 octets, TS 33.220 Ks for GBA), rand (16), type (23 / 50),
