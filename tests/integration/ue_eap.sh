@@ -83,7 +83,7 @@ for m in aka-prime aka; do
 	o=$(ue $m --method $m --show-keys --state "$T_TMP/usim.state")
 	check_eq "$m: gbactl ue eap succeeds (exit 0, status ok, method $m)" "0 ok $m" \
 		"$(JV "$o" rc ue.status ue.type)"
-	check_eq "$m: Access-Accept after 2 round trips" "2 2" "$(JV "$o" radius.code radius.requests)"
+	check_eq "$m: Access-Accept after 2 round trips" "2 2" "$(JV "$o" radius.code radius.rounds)"
 	check_eq "$m: gbactl's MSK = the MS-MPPE keys gbakd sent" "$(echo "$o" | J radius.msk)" "$(echo "$o" | J ue.msk)"
 	check_eq "$m: gbactl's B-TID = gbakd's" "$(echo "$o" | J radius.btid)" "$(echo "$o" | J ue.btid)"
 	check_eq "$m: B-TID = base64(RAND)@bsf.home1.net" \

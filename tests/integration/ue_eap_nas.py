@@ -8,7 +8,8 @@ vendor attribute (32473/1) is read.
 
 usage: ue_eap_nas.py HOST PORT SECRET -- GBACTL_COMMAND...
 Prints one JSON line: {"ue": <gbactl's JSON>, "rc": <its exit status>, "radius": {"code": last
-reply code, "msk": MS-MPPE Recv|Send key, "btid": ..., "requests": N}}. Exit 0 when gbactl printed
+reply code, "msk": MS-MPPE Recv|Send key, "btid": ..., "rounds": EAP responses carried,
+"requests": Access-Requests sent (resends after 5 s of silence included)}}. Exit 0 when gbactl printed
 its JSON, 1 otherwise (a reply that does not verify, no reply)."""
 import hashlib
 import hmac
@@ -47,7 +48,7 @@ def main():
     ue = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(5)
-    state, rid, requests = None, 0, 0
+    state, rid, requests, rounds = None, 0, 0, 0
     rad = {"code": 0, "msk": "", "btid": ""}
     ue.stdin.write("0100000501\n")  # the NAS's EAP-Request/Identity, Identifier 0
     ue.stdin.flush()
@@ -66,6 +67,7 @@ def main():
         body += bytes([80, 18]) + bytes(16)
         pkt = bytearray(struct.pack(">BBH", 1, rid, 20 + len(body)) + auth + body)
         pkt[-16:] = hmac.new(secret, bytes(pkt), "md5").digest()
+        rounds += 1
         for _ in range(4):
             s.sendto(bytes(pkt), (host, port))
             requests += 1
@@ -117,7 +119,8 @@ def main():
     rest = line + ue.stdout.read()
     ue.stdin.close()
     rc = ue.wait()
-    rad["requests"] = requests
+    rad["requests"] = requests  # sent, retransmissions included
+    rad["rounds"] = rounds      # EAP responses carried (one Access-Request each, before resends)
     try:
         uej = json.loads(rest.strip().splitlines()[-1])
     except (ValueError, IndexError):
