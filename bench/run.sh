@@ -14,7 +14,7 @@ rc=0
 t0=$SECONDS
 for b in $(ls bench/*.sh | grep -v '/capacity.sh$') bench/capacity.sh; do
 	n=$(basename "$b" .sh)
-	case "$n" in run|lib) continue ;; esac
+	case "$n" in run|lib|compare) continue ;; esac   # compare: make bench-compare (two trees)
 	[ -f "$b" ] || continue
 	echo "=== bench-$n"
 	t1=$SECONDS

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# make bench-compare: the same figures for two gbakd trees in one run, interleaved, so that a change
+# (by default issue 13's reshape of app/) can be judged "no worse than before (same run)".
+#
+# BEFORE: a git revision (default: the last commit where app/proxy.c existed, i.e. the tree before
+# issue 13's reshape), checked out in a temporary git worktree and built there with its own build
+# dir (only its gbakd is used). AFTER: this tree as it is (built with make first).
+# Both gbakd binaries run under the CURRENT bench harness and tools (gbactl, the load generator, the
+# frame generator): only the program under test differs. For each of C_ROUNDS rounds, in the order
+# A B (before, after):
+#   capacity  bench/capacity.sh with C_REF=0 C_CG=0 C_MODES="hot cold": 2001 answers per second of
+#             worker-lcore CPU time, hot (every session cached) and cold (every query a Redis GET),
+#             and the same per wall-clock second (see bench/README.md, bench-capacity)
+#   roaming   bench/roaming.sh: NAF -> home gbakd ("direct", the e2e path) and NAF -> visited gbakd
+#             -> home gbakd ("roaming"): answers/s and p50/p99 closed loop, p50/p99 open loop; the
+#             BEFORE side runs the BEFORE tree's own bench/roaming.sh, which differs from the current
+#             one only in the spellings renamed by the reshape ([partner:] / action = partner /
+#             /gbakd/partners for [visited:] / action = forward / /gbakd/hops: `git diff REV HEAD --
+#             bench/roaming.sh`), with the same gbactl and load generator
+# Per figure: every round's value for each side, the median and the best of each, after/before
+# ratios, and a verdict: "ok" when the after median is no worse than the before median by more
+# than CMP_TOL (throughput) or CMP_LAT_TOL (latency, noisier), else "WORSE". Interleaving A B A B
+# makes both sides see the same machine (the machine is shared: a burst of other work hits both).
+# Output: $BENCH_OUT/compare.json, compare.txt (the table), runs/<bench>-<A|B>-<round>/ (each
+# run's own JSON and logs).
+# Knobs (env): C_ROUNDS (3), C_CAP_REPS (2: measured intervals per capacity run), C_SECS (3),
+#   R_SESSIONS (5000), R_SECONDS (3), CMP_ROAMING (1; 0: capacity only), CMP_TOL (0.05),
+#   CMP_LAT_TOL (0.15), B_NICE (0: the bench's own processes at the shell's niceness; make
+#   bench-compare runs the whole thing under nice 10 to leave the shared machine to others),
+#   CMP_KEEP (unset; 1: keep the temporary worktree).
+set -u
+cd "$(dirname "$0")/.."
+usage() {
+	cat <<'EOU'
+usage: bench/compare.sh [--before REV] [--rounds N] [--no-roaming] [--out DIR]
+Same-run before/after figures of two gbakd trees: capacity hot/cold (2001 answers per worker-core
+second) and roaming/direct latency, interleaved A B A B under the current bench harness.
+  --before REV   the BEFORE revision (default: the last commit with app/proxy.c, the tree before
+                 issue 13's reshape); AFTER is this tree (built with make first)
+  --rounds N     interleaved rounds (default 3; env C_ROUNDS)
+  --no-roaming   capacity only (env CMP_ROAMING=0)
+  --out DIR      results folder (default bench/results/<UTC>-compare; env BENCH_OUT)
+Needs root (network namespaces, DPDK). Output: DIR/compare.json, DIR/compare.txt.
+exit status: 0 every figure ok, 1 a figure is worse or a run failed, 2 bad usage
+EOU
+}
+BEFORE=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--before) [ $# -ge 2 ] || { usage >&2; exit 2; }; BEFORE=$2; shift 2 ;;
+	--rounds) [ $# -ge 2 ] && [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds: a positive number" >&2; exit 2; }
+		C_ROUNDS=$2; shift 2 ;;
+	--no-roaming) CMP_ROAMING=0; shift ;;
+	--out) [ $# -ge 2 ] || { usage >&2; exit 2; }; BENCH_OUT=$2; shift 2 ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+done
+C_ROUNDS=${C_ROUNDS:-3}; C_CAP_REPS=${C_CAP_REPS:-2}; CMP_ROAMING=${CMP_ROAMING:-1}
+CMP_TOL=${CMP_TOL:-0.05}; CMP_LAT_TOL=${CMP_LAT_TOL:-0.15}
+export B_NICE=${B_NICE:-0} R_SESSIONS=${R_SESSIONS:-5000} R_SECONDS=${R_SECONDS:-3}
+[ "$(id -u)" -eq 0 ] || { echo "bench-compare needs root (netns, DPDK)"; exit 1; }
+ROOT=$(pwd)
+BUILD=${BUILD:-build}; mkdir -p "$BUILD"; BUILD=$(cd "$BUILD" && pwd)
+if [ -z "$BEFORE" ]; then
+	del=$(git rev-list -1 HEAD -- app/proxy.c) # the commit that removed (renamed) it
+	[ -n "$del" ] && ! git cat-file -e "$del:app/proxy.c" 2>/dev/null ||
+		{ echo "cannot find the commit before app/proxy.c went (give --before REV)"; exit 2; }
+	BEFORE=$del^
+fi
+BEFORE_SHA=$(git rev-parse --verify -q "$BEFORE^{commit}") || { echo "--before: no such revision '$BEFORE'"; exit 2; }
+AFTER_SHA=$(git rev-parse HEAD)
+DIRTY=$(git status --porcelain --untracked-files=no | head -1)
+export BENCH_OUT=${BENCH_OUT:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)-compare}
+mkdir -p "$BENCH_OUT/runs"; BENCH_OUT=$(cd "$BENCH_OUT" && pwd)
+exec > >(tee "$BENCH_OUT/compare.log") 2>&1
+echo "compare: BEFORE $(git log -1 --format='%h %s' "$BEFORE_SHA" | cut -c1-100)"
+echo "         AFTER  $(git log -1 --format='%h %s' HEAD | cut -c1-100)${DIRTY:+ (+ uncommitted changes)}"
+
+# ---- builds: this tree, and BEFORE in a temporary worktree with its own build dir ----------------
+echo "--- make (AFTER: this tree)"
+make -j2 >"$BENCH_OUT/make-after.log" 2>&1 || { echo "make failed: $BENCH_OUT/make-after.log"; exit 1; }
+WT=$(mktemp -d /tmp/gbakd-before.XXXXXX)
+cleanup() {
+	[ -n "${CMP_KEEP:-}" ] && { echo "kept $WT"; return; }
+	git -C "$ROOT" worktree remove --force "$WT/tree" >/dev/null 2>&1; rm -rf "$WT"
+}
+trap cleanup EXIT
+git worktree add -q --detach "$WT/tree" "$BEFORE_SHA" || { echo "git worktree add failed"; exit 1; }
+echo "--- make gbakd (BEFORE: $WT/tree, build dir $WT/tree/build)"
+make -C "$WT/tree" -j2 build/gbakd >"$BENCH_OUT/make-before.log" 2>&1 ||
+	{ echo "make (BEFORE) failed: $BENCH_OUT/make-before.log"; tail -5 "$BENCH_OUT/make-before.log"; exit 1; }
+# BEFORE's build dir for the harness: its gbakd, everything else (gbactl, bench tools) this tree's
+BB=$WT/build-before; mkdir -p "$BB"
+for f in "$BUILD"/*; do [ "$(basename "$f")" = gbakd ] || ln -s "$f" "$BB/"; done
+ln -s "$WT/tree/build/gbakd" "$BB/gbakd"
+declare -A SIDE_BUILD=([A]=$BB [B]=$BUILD) SIDE_TREE=([A]=$WT/tree [B]=$ROOT)
+
+rc=0
+run_cap() { # SIDE ROUND
+	local o=$BENCH_OUT/runs/capacity-$1-$2
+	mkdir -p "$o"
+	BUILD=${SIDE_BUILD[$1]} BENCH_OUT=$o C_REF=0 C_CG=0 C_PERF=0 C_MODES="hot cold" C_REPS=$C_CAP_REPS \
+		bash "$ROOT/bench/capacity.sh" >"$o/console.log" 2>&1 || { echo "!! capacity $1 round $2 failed ($o/console.log)"; rc=1; }
+	python3 - "$o/logs/capacity/rates.jsonl" <<'PY'
+import json, sys
+try: rs = [json.loads(l) for l in open(sys.argv[1])]
+except OSError: rs = []
+for m in ("hot", "cold"):
+    v = [r.get("ok_per_cpu_s", 0) for r in rs if r.get("label") == m]
+    print("    %-4s %s per worker-core s" % (m, " ".join("%.0f" % x for x in v) or "-"))
+PY
+}
+run_roam() { # SIDE ROUND
+	local o=$BENCH_OUT/runs/roaming-$1-$2
+	mkdir -p "$o"
+	BUILD=${SIDE_BUILD[$1]} BENCH_OUT=$o bash "${SIDE_TREE[$1]}/bench/roaming.sh" >"$o/console.log" 2>&1 ||
+		{ echo "!! roaming $1 round $2 failed ($o/console.log)"; rc=1; }
+	grep -E '^  (direct|roaming) ' "$o/console.log" | sed 's/^/  /'
+}
+for ((r = 1; r <= C_ROUNDS; r++)); do
+	for s in A B; do
+		echo "--- round $r: capacity $s ($([ $s = A ] && echo before || echo after))"
+		run_cap $s $r
+	done
+	[ "$CMP_ROAMING" = 1 ] || continue
+	for s in A B; do
+		echo "--- round $r: roaming $s ($([ $s = A ] && echo before || echo after))"
+		run_roam $s $r
+	done
+done
+
+# ---- the table ------------------------------------------------------------------------------------
+python3 - "$BENCH_OUT" "$C_ROUNDS" "$CMP_TOL" "$CMP_LAT_TOL" "$BEFORE_SHA" "$AFTER_SHA" "${DIRTY:+dirty}" \
+	"bench/compare.sh --before $(git rev-parse --short "$BEFORE_SHA") --rounds $C_ROUNDS$([ "$CMP_ROAMING" = 1 ] || echo ' --no-roaming')" <<'PY'
+import json, os, statistics, sys
+out, rounds, tol, lat_tol, before, after, dirty, cmd = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8]
+def rates(side, r, label, key):
+    try: rs = [json.loads(l) for l in open(f"{out}/runs/capacity-{side}-{r}/logs/capacity/rates.jsonl")]
+    except OSError: return []
+    return [x.get(key) or 0 for x in rs if x.get("label") == label]
+def roam(side, r, path, key):
+    try: j = json.load(open(f"{out}/runs/roaming-{side}-{r}/roaming.json"))
+    except (OSError, ValueError): return []
+    v = j.get(path, {}).get(key)
+    return [v] if v else []
+figs = [("capacity hot: 2001 answers per worker-core s", "/s", "higher", lambda s, r: rates(s, r, "hot", "ok_per_cpu_s")),
+        ("capacity cold: 2001 answers per worker-core s", "/s", "higher", lambda s, r: rates(s, r, "cold", "ok_per_cpu_s")),
+        ("capacity hot: 2001 answers per wall s", "/s", "higher", lambda s, r: rates(s, r, "hot", "ok_per_s")),
+        ("capacity cold: 2001 answers per wall s", "/s", "higher", lambda s, r: rates(s, r, "cold", "ok_per_s"))]
+for path, name in (("direct", "direct (e2e)"), ("roaming", "roaming")):
+    figs += [(f"{name}: answers/s closed loop", "/s", "higher", lambda s, r, p=path: roam(s, r, p, "ok_per_s")),
+             (f"{name}: p50 closed loop", "us", "lower", lambda s, r, p=path: roam(s, r, p, "p50_us")),
+             (f"{name}: p99 closed loop", "us", "lower", lambda s, r, p=path: roam(s, r, p, "p99_us")),
+             (f"{name}: p50 open loop", "us", "lower", lambda s, r, p=path: roam(s, r, p, "open_p50_us")),
+             (f"{name}: p99 open loop", "us", "lower", lambda s, r, p=path: roam(s, r, p, "open_p99_us"))]
+res, rows, worse = [], [], 0
+for name, unit, better, get in figs:
+    a = [v for r in range(1, rounds + 1) for v in get("A", r)]
+    b = [v for r in range(1, rounds + 1) for v in get("B", r)]
+    if not a and not b:
+        continue
+    best = max if better == "higher" else min
+    f = {"figure": name, "unit": unit, "better": better, "before": a, "after": b}
+    if a and b:
+        ma, mb, ba, bb = statistics.median(a), statistics.median(b), best(a), best(b)
+        ratio, ratio_best = (mb / ma if ma else 0), (bb / ba if ba else 0)
+        t = tol if better == "higher" else lat_tol
+        ok = ratio >= 1 - t if better == "higher" else ratio <= 1 + t
+        f.update(before_median=ma, after_median=mb, before_best=ba, after_best=bb, ratio_median=round(ratio, 3),
+                 ratio_best=round(ratio_best, 3), verdict="ok" if ok else "WORSE")
+        worse += not ok
+    else:
+        f["verdict"] = "missing (a run failed)"
+        worse += 1
+    res.append(f)
+fmt = lambda v, u: ("%.2f M" % (v / 1e6) if u == "/s" and v >= 1e5 else "%.0f" % v) if v is not None else "-"
+w = max(len(f["figure"]) for f in res) if res else 10
+lines = ["BEFORE %s  AFTER %s%s  rounds %d (A B interleaved)" % (before[:9], after[:9], " (+uncommitted)" if dirty else "", rounds),
+         "%-*s  %18s  %18s  %7s  %7s  %s" % (w, "figure (median; best)", "before", "after", "ratio", "best", "verdict")]
+for f in res:
+    u = f["unit"]
+    bm = "%s; %s" % (fmt(f.get("before_median"), u), fmt(f.get("before_best"), u)) if f["before"] else "-"
+    am = "%s; %s" % (fmt(f.get("after_median"), u), fmt(f.get("after_best"), u)) if f["after"] else "-"
+    lines.append("%-*s  %18s  %18s  %7s  %7s  %s" % (w, f["figure"] + (" (us)" if u == "us" else ""), bm, am,
+                 f.get("ratio_median", "-"), f.get("ratio_best", "-"), f["verdict"]))
+lines.append("reproduce: %s" % cmd)
+txt = "\n".join(lines)
+print(txt)
+open(os.path.join(out, "compare.txt"), "w").write(txt + "\n")
+json.dump({"bench": "compare", "before": before, "after": after, "after_dirty": bool(dirty), "rounds": rounds,
+           "tolerance": tol, "latency_tolerance": lat_tol, "command": cmd, "figures": res},
+          open(os.path.join(out, "compare.json"), "w"), indent=1)
+sys.exit(1 if worse else 0)
+PY
+[ $? -eq 0 ] || rc=1
+echo "results: $BENCH_OUT/compare.json"
+exit $rc
