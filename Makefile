@@ -185,11 +185,11 @@ bench-%: deps
 	@$(MAKE) --no-print-directory all
 	@bash bench/$*.sh
 
-# same-run before/after figures of two trees (bench/compare.sh; ARGS="--before REV ..."), at nice 10
-# on a shared machine; not part of `make bench` (it builds a second tree)
+# same-run before/after figures of two trees (bench/compare.sh; ARGS="--before REV ..."); not part
+# of `make bench` (it builds a second tree)
 bench-compare: deps
 	@$(MAKE) --no-print-directory all
-	@nice -n 10 bash bench/compare.sh $(ARGS)
+	@bash bench/compare.sh $(ARGS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -4,7 +4,8 @@
 #
 # BEFORE: a git revision (default: the last commit where app/proxy.c existed, i.e. the tree before
 # issue 13's reshape), checked out in a temporary git worktree and built there with its own build
-# dir (only its gbakd is used). AFTER: this tree as it is (built with make first).
+# dir (only its gbakd is used). AFTER: this tree as it is (built with make first), or --after REV
+# (built the same way as BEFORE).
 # Both gbakd binaries run under the CURRENT bench harness and tools (gbactl, the load generator, the
 # frame generator): only the program under test differs. For each of C_ROUNDS rounds, in the order
 # A B (before, after):
@@ -25,18 +26,19 @@
 # run's own JSON and logs).
 # Knobs (env): C_ROUNDS (3), C_CAP_REPS (2: measured intervals per capacity run), C_SECS (3),
 #   R_SESSIONS (5000), R_SECONDS (3), CMP_ROAMING (1; 0: capacity only), CMP_TOL (0.05),
-#   CMP_LAT_TOL (0.15), B_NICE (0: the bench's own processes at the shell's niceness; make
-#   bench-compare runs the whole thing under nice 10 to leave the shared machine to others),
-#   CMP_KEEP (unset; 1: keep the temporary worktree).
+#   CMP_LAT_TOL (0.15), B_NICE (0: the bench's processes at normal priority, not the -10 of
+#   make bench: the machine is shared; nice 10 starved the worker to 1-3 % of a CPU under a load
+#   of 25, see bench/README.md), CMP_KEEP (unset; 1: keep the temporary worktrees).
 set -u
 cd "$(dirname "$0")/.."
 usage() {
 	cat <<'EOU'
-usage: bench/compare.sh [--before REV] [--rounds N] [--no-roaming] [--out DIR]
+usage: bench/compare.sh [--before REV] [--after REV] [--rounds N] [--no-roaming] [--out DIR]
 Same-run before/after figures of two gbakd trees: capacity hot/cold (2001 answers per worker-core
 second) and roaming/direct latency, interleaved A B A B under the current bench harness.
   --before REV   the BEFORE revision (default: the last commit with app/proxy.c, the tree before
                  issue 13's reshape); AFTER is this tree (built with make first)
+  --after REV    AFTER = that revision instead, built in a temporary worktree like BEFORE
   --rounds N     interleaved rounds (default 3; env C_ROUNDS)
   --no-roaming   capacity only (env CMP_ROAMING=0)
   --out DIR      results folder (default bench/results/<UTC>-compare; env BENCH_OUT)
@@ -44,10 +46,11 @@ Needs root (network namespaces, DPDK). Output: DIR/compare.json, DIR/compare.txt
 exit status: 0 every figure ok, 1 a figure is worse or a run failed, 2 bad usage
 EOU
 }
-BEFORE=""
+BEFORE=""; AFTER=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--before) [ $# -ge 2 ] || { usage >&2; exit 2; }; BEFORE=$2; shift 2 ;;
+	--after) [ $# -ge 2 ] || { usage >&2; exit 2; }; AFTER=$2; shift 2 ;;
 	--rounds) [ $# -ge 2 ] && [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds: a positive number" >&2; exit 2; }
 		C_ROUNDS=$2; shift 2 ;;
 	--no-roaming) CMP_ROAMING=0; shift ;;
@@ -69,32 +72,48 @@ if [ -z "$BEFORE" ]; then
 	BEFORE=$del^
 fi
 BEFORE_SHA=$(git rev-parse --verify -q "$BEFORE^{commit}") || { echo "--before: no such revision '$BEFORE'"; exit 2; }
-AFTER_SHA=$(git rev-parse HEAD)
-DIRTY=$(git status --porcelain --untracked-files=no | head -1)
+if [ -n "$AFTER" ]; then
+	AFTER_SHA=$(git rev-parse --verify -q "$AFTER^{commit}") || { echo "--after: no such revision '$AFTER'"; exit 2; }
+	DIRTY=""
+else
+	AFTER_SHA=$(git rev-parse HEAD)
+	DIRTY=$(git status --porcelain --untracked-files=no | head -1)
+fi
 export BENCH_OUT=${BENCH_OUT:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)-compare}
 mkdir -p "$BENCH_OUT/runs"; BENCH_OUT=$(cd "$BENCH_OUT" && pwd)
 exec > >(tee "$BENCH_OUT/compare.log") 2>&1
 echo "compare: BEFORE $(git log -1 --format='%h %s' "$BEFORE_SHA" | cut -c1-100)"
-echo "         AFTER  $(git log -1 --format='%h %s' HEAD | cut -c1-100)${DIRTY:+ (+ uncommitted changes)}"
+echo "         AFTER  $(git log -1 --format='%h %s' "$AFTER_SHA" | cut -c1-100)${DIRTY:+ (+ uncommitted changes)}$([ -n "$AFTER" ] || echo ' (this tree)')"
 
 # ---- builds: this tree, and BEFORE in a temporary worktree with its own build dir ----------------
-echo "--- make (AFTER: this tree)"
-make -j2 >"$BENCH_OUT/make-after.log" 2>&1 || { echo "make failed: $BENCH_OUT/make-after.log"; exit 1; }
-WT=$(mktemp -d /tmp/gbakd-before.XXXXXX)
+echo "--- make (this tree: the harness's tools${AFTER:+; AFTER is $AFTER})"
+make -j2 >"$BENCH_OUT/make-this.log" 2>&1 || { echo "make failed: $BENCH_OUT/make-this.log"; exit 1; }
+WT=$(mktemp -d /tmp/gbakd-compare.XXXXXX)
 cleanup() {
 	[ -n "${CMP_KEEP:-}" ] && { echo "kept $WT"; return; }
-	git -C "$ROOT" worktree remove --force "$WT/tree" >/dev/null 2>&1; rm -rf "$WT"
+	for t in before after; do
+		[ -d "$WT/$t" ] && git -C "$ROOT" worktree remove --force "$WT/$t" >/dev/null 2>&1
+	done
+	rm -rf "$WT"
 }
 trap cleanup EXIT
-git worktree add -q --detach "$WT/tree" "$BEFORE_SHA" || { echo "git worktree add failed"; exit 1; }
-echo "--- make gbakd (BEFORE: $WT/tree, build dir $WT/tree/build)"
-make -C "$WT/tree" -j2 build/gbakd >"$BENCH_OUT/make-before.log" 2>&1 ||
-	{ echo "make (BEFORE) failed: $BENCH_OUT/make-before.log"; tail -5 "$BENCH_OUT/make-before.log"; exit 1; }
-# BEFORE's build dir for the harness: its gbakd, everything else (gbactl, bench tools) this tree's
-BB=$WT/build-before; mkdir -p "$BB"
-for f in "$BUILD"/*; do [ "$(basename "$f")" = gbakd ] || ln -s "$f" "$BB/"; done
-ln -s "$WT/tree/build/gbakd" "$BB/gbakd"
-declare -A SIDE_BUILD=([A]=$BB [B]=$BUILD) SIDE_TREE=([A]=$WT/tree [B]=$ROOT)
+# side_build NAME SHA: NAME's tree in a temporary worktree, its gbakd built in its own build dir;
+# the harness's build dir for it: that gbakd, everything else (gbactl, bench tools) this tree's
+side_build() {
+	git worktree add -q --detach "$WT/$1" "$2" || { echo "git worktree add ($1) failed"; return 1; }
+	echo "--- make gbakd ($1: $WT/$1, build dir $WT/$1/build)"
+	make -C "$WT/$1" -j2 build/gbakd >"$BENCH_OUT/make-$1.log" 2>&1 ||
+		{ echo "make ($1) failed: $BENCH_OUT/make-$1.log"; tail -5 "$BENCH_OUT/make-$1.log"; return 1; }
+	mkdir -p "$WT/build-$1"
+	for f in "$BUILD"/*; do [ "$(basename "$f")" = gbakd ] || ln -s "$f" "$WT/build-$1/"; done
+	ln -s "$WT/$1/build/gbakd" "$WT/build-$1/gbakd"
+}
+side_build before "$BEFORE_SHA" || exit 1
+declare -A SIDE_BUILD=([A]=$WT/build-before [B]=$BUILD) SIDE_TREE=([A]=$WT/before [B]=$ROOT)
+if [ -n "$AFTER" ]; then
+	side_build after "$AFTER_SHA" || exit 1
+	SIDE_BUILD[B]=$WT/build-after; SIDE_TREE[B]=$WT/after
+fi
 
 rc=0
 run_cap() { # SIDE ROUND
@@ -132,7 +151,7 @@ done
 
 # ---- the table ------------------------------------------------------------------------------------
 python3 - "$BENCH_OUT" "$C_ROUNDS" "$CMP_TOL" "$CMP_LAT_TOL" "$BEFORE_SHA" "$AFTER_SHA" "${DIRTY:+dirty}" \
-	"bench/compare.sh --before $(git rev-parse --short "$BEFORE_SHA") --rounds $C_ROUNDS$([ "$CMP_ROAMING" = 1 ] || echo ' --no-roaming')" <<'PY'
+	"bench/compare.sh --before $(git rev-parse --short "$BEFORE_SHA")${AFTER:+ --after $(git rev-parse --short "$AFTER_SHA")} --rounds $C_ROUNDS$([ "$CMP_ROAMING" = 1 ] || echo ' --no-roaming')" <<'PY'
 import json, os, statistics, sys
 out, rounds, tol, lat_tol, before, after, dirty, cmd = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8]
 def rates(side, r, label, key):
