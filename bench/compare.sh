@@ -18,13 +18,15 @@
 #             one only in the spellings renamed by the reshape ([partner:] / action = partner /
 #             /gbakd/partners for [visited:] / action = forward / /gbakd/hops: `git diff REV HEAD --
 #             bench/roaming.sh`), with the same gbactl and load generator
-# Per figure: every round's value for each side, the median and the best of each, after/before
-# ratios, and a verdict: "ok" when the after median is no worse than the before median by more
-# than CMP_TOL (throughput) or CMP_LAT_TOL (latency, noisier), else "WORSE". Interleaving A B A B
-# makes both sides see the same machine (the machine is shared: a burst of other work hits both).
+# Per figure (bench/compare_table.py): every value of each side, the best (the capacity, as
+# bench-capacity reports it) and the median (the noise), after/before ratios, and a verdict on the
+# best: "ok" when after is no worse than before by more than CMP_TOL (throughput) or CMP_LAT_TOL
+# (latency), else "WORSE"; capacity rows also give the worker lcore's CPU share (the noise's measure).
+# Interleaving A B A B lets both sides meet the same machine (it is shared: other work comes in bursts).
 # Output: $BENCH_OUT/compare.json, compare.txt (the table), runs/<bench>-<A|B>-<round>/ (each
 # run's own JSON and logs).
 # Knobs (env): C_ROUNDS (3), C_CAP_REPS (2: measured intervals per capacity run), C_SECS (3),
+#   CMP_MODES ("hot cold": capacity modes),
 #   R_SESSIONS (5000), R_SECONDS (3), CMP_ROAMING (1; 0: capacity only), CMP_TOL (0.05),
 #   CMP_LAT_TOL (0.15), B_NICE (0: the bench's processes at normal priority, not the -10 of
 #   make bench: the machine is shared; nice 10 starved the worker to 1-3 % of a CPU under a load
@@ -119,15 +121,15 @@ rc=0
 run_cap() { # SIDE ROUND
 	local o=$BENCH_OUT/runs/capacity-$1-$2
 	mkdir -p "$o"
-	BUILD=${SIDE_BUILD[$1]} BENCH_OUT=$o C_REF=0 C_CG=0 C_PERF=0 C_MODES="hot cold" C_REPS=$C_CAP_REPS \
+	BUILD=${SIDE_BUILD[$1]} BENCH_OUT=$o C_REF=0 C_CG=0 C_PERF=0 C_MODES="${CMP_MODES:-hot cold}" C_REPS=$C_CAP_REPS \
 		bash "$ROOT/bench/capacity.sh" >"$o/console.log" 2>&1 || { echo "!! capacity $1 round $2 failed ($o/console.log)"; rc=1; }
 	python3 - "$o/logs/capacity/rates.jsonl" <<'PY'
 import json, sys
 try: rs = [json.loads(l) for l in open(sys.argv[1])]
 except OSError: rs = []
 for m in ("hot", "cold"):
-    v = [r.get("ok_per_cpu_s", 0) for r in rs if r.get("label") == m]
-    print("    %-4s %s per worker-core s" % (m, " ".join("%.0f" % x for x in v) or "-"))
+    v = ["%.0f (CPU share %.0f %%)" % (r.get("ok_per_cpu_s", 0), 100 * (r.get("worker_cpu_share") or 0)) for r in rs if r.get("label") == m]
+    if v: print("    %-4s %s per worker-core s" % (m, ", ".join(v)))
 PY
 }
 run_roam() { # SIDE ROUND
@@ -149,69 +151,10 @@ for ((r = 1; r <= C_ROUNDS; r++)); do
 	done
 done
 
-# ---- the table ------------------------------------------------------------------------------------
-python3 - "$BENCH_OUT" "$C_ROUNDS" "$CMP_TOL" "$CMP_LAT_TOL" "$BEFORE_SHA" "$AFTER_SHA" "${DIRTY:+dirty}" \
-	"bench/compare.sh --before $(git rev-parse --short "$BEFORE_SHA")${AFTER:+ --after $(git rev-parse --short "$AFTER_SHA")} --rounds $C_ROUNDS$([ "$CMP_ROAMING" = 1 ] || echo ' --no-roaming')" <<'PY'
-import json, os, statistics, sys
-out, rounds, tol, lat_tol, before, after, dirty, cmd = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8]
-def rates(side, r, label, key):
-    try: rs = [json.loads(l) for l in open(f"{out}/runs/capacity-{side}-{r}/logs/capacity/rates.jsonl")]
-    except OSError: return []
-    return [x.get(key) or 0 for x in rs if x.get("label") == label]
-def roam(side, r, path, key):
-    try: j = json.load(open(f"{out}/runs/roaming-{side}-{r}/roaming.json"))
-    except (OSError, ValueError): return []
-    v = j.get(path, {}).get(key)
-    return [v] if v else []
-figs = [("capacity hot: 2001 answers per worker-core s", "/s", "higher", lambda s, r: rates(s, r, "hot", "ok_per_cpu_s")),
-        ("capacity cold: 2001 answers per worker-core s", "/s", "higher", lambda s, r: rates(s, r, "cold", "ok_per_cpu_s")),
-        ("capacity hot: 2001 answers per wall s", "/s", "higher", lambda s, r: rates(s, r, "hot", "ok_per_s")),
-        ("capacity cold: 2001 answers per wall s", "/s", "higher", lambda s, r: rates(s, r, "cold", "ok_per_s"))]
-for path, name in (("direct", "direct (e2e)"), ("roaming", "roaming")):
-    figs += [(f"{name}: answers/s closed loop", "/s", "higher", lambda s, r, p=path: roam(s, r, p, "ok_per_s")),
-             (f"{name}: p50 closed loop", "us", "lower", lambda s, r, p=path: roam(s, r, p, "p50_us")),
-             (f"{name}: p99 closed loop", "us", "lower", lambda s, r, p=path: roam(s, r, p, "p99_us")),
-             (f"{name}: p50 open loop", "us", "lower", lambda s, r, p=path: roam(s, r, p, "open_p50_us")),
-             (f"{name}: p99 open loop", "us", "lower", lambda s, r, p=path: roam(s, r, p, "open_p99_us"))]
-res, rows, worse = [], [], 0
-for name, unit, better, get in figs:
-    a = [v for r in range(1, rounds + 1) for v in get("A", r)]
-    b = [v for r in range(1, rounds + 1) for v in get("B", r)]
-    if not a and not b:
-        continue
-    best = max if better == "higher" else min
-    f = {"figure": name, "unit": unit, "better": better, "before": a, "after": b}
-    if a and b:
-        ma, mb, ba, bb = statistics.median(a), statistics.median(b), best(a), best(b)
-        ratio, ratio_best = (mb / ma if ma else 0), (bb / ba if ba else 0)
-        t = tol if better == "higher" else lat_tol
-        ok = ratio >= 1 - t if better == "higher" else ratio <= 1 + t
-        f.update(before_median=ma, after_median=mb, before_best=ba, after_best=bb, ratio_median=round(ratio, 3),
-                 ratio_best=round(ratio_best, 3), verdict="ok" if ok else "WORSE")
-        worse += not ok
-    else:
-        f["verdict"] = "missing (a run failed)"
-        worse += 1
-    res.append(f)
-fmt = lambda v, u: ("%.2f M" % (v / 1e6) if u == "/s" and v >= 1e5 else "%.0f" % v) if v is not None else "-"
-w = max(len(f["figure"]) for f in res) if res else 10
-lines = ["BEFORE %s  AFTER %s%s  rounds %d (A B interleaved)" % (before[:9], after[:9], " (+uncommitted)" if dirty else "", rounds),
-         "%-*s  %18s  %18s  %7s  %7s  %s" % (w, "figure (median; best)", "before", "after", "ratio", "best", "verdict")]
-for f in res:
-    u = f["unit"]
-    bm = "%s; %s" % (fmt(f.get("before_median"), u), fmt(f.get("before_best"), u)) if f["before"] else "-"
-    am = "%s; %s" % (fmt(f.get("after_median"), u), fmt(f.get("after_best"), u)) if f["after"] else "-"
-    lines.append("%-*s  %18s  %18s  %7s  %7s  %s" % (w, f["figure"] + (" (us)" if u == "us" else ""), bm, am,
-                 f.get("ratio_median", "-"), f.get("ratio_best", "-"), f["verdict"]))
-lines.append("reproduce: %s" % cmd)
-txt = "\n".join(lines)
-print(txt)
-open(os.path.join(out, "compare.txt"), "w").write(txt + "\n")
-json.dump({"bench": "compare", "before": before, "after": after, "after_dirty": bool(dirty), "rounds": rounds,
-           "tolerance": tol, "latency_tolerance": lat_tol, "command": cmd, "figures": res},
-          open(os.path.join(out, "compare.json"), "w"), indent=1)
-sys.exit(1 if worse else 0)
-PY
+# ---- the table (bench/compare_table.py; run it again on $BENCH_OUT to re-render) ------------------
+python3 bench/compare_table.py "$BENCH_OUT" --rounds "$C_ROUNDS" --tol "$CMP_TOL" --lat-tol "$CMP_LAT_TOL" \
+	--before "$BEFORE_SHA" --after "$AFTER_SHA" --dirty "${DIRTY:+dirty}" \
+	--command "bench/compare.sh --before $(git rev-parse --short "$BEFORE_SHA")${AFTER:+ --after $(git rev-parse --short "$AFTER_SHA")} --rounds $C_ROUNDS$([ "$CMP_ROAMING" = 1 ] || echo ' --no-roaming')"
 [ $? -eq 0 ] || rc=1
 echo "results: $BENCH_OUT/compare.json"
 exit $rc
