@@ -218,3 +218,138 @@ t_pki() {
 	done
 	openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out "$d/dh.pem" 2>/dev/null
 }
+
+# ==== shared test set-ups (issue 16 / duplicates D5-D7) ===========================================
+# t_need_build FILE...: each $BUILD/FILE exists, else one failed check naming it and t_end.
+t_need_build() { local b; for b in "$@"; do [ -e "$BUILD/$b" ] || { _t_fail "missing $BUILD/$b (run make)"; t_end; }; done; }
+# t_need_cmd CMD...: each CMD is on PATH, else one failed check naming tools/install-deps.sh and t_end.
+t_need_cmd() { local c; for c in "$@"; do command -v "$c" >/dev/null || { _t_fail "missing $c (tools/install-deps.sh)"; t_end; }; done; }
+
+# t_fd_hostaddr NS NAME: freeDiameter wants a non-loopback address for Host-IP-Address in CER/CEA:
+# a veth pair NAMEa/NAMEb inside NS, NAMEa with 10.255.0.1/32, both up (gone with the namespace).
+t_fd_hostaddr() {
+	local ns=$1 n=$2
+	ip link add "${n}a" type veth peer name "${n}b" && ip link set "${n}a" netns "$ns" && ip link set "${n}b" netns "$ns" &&
+		ip netns exec "$ns" ip addr add 10.255.0.1/32 dev "${n}a" && ip netns exec "$ns" ip link set "${n}a" up &&
+		ip netns exec "$ns" ip link set "${n}b" up
+}
+# t_fd_conf DIR NAME IDENTITY REALM PORT SECPORT ACL [LINE...]: a freeDiameterd configuration
+# DIR/NAME.conf listening on 127.0.0.1 (TCP PORT, TLS SECPORT; no SCTP, no IPv6; Tc 2 s, Tw 30 s),
+# TLS credentials DIR/IDENTITY.{pem,key} and DIR/ca.pem, DIR/dh.pem (t_pki DIR ...), acl_wl.fdx
+# with the one line ACL (in DIR/NAME.acl), then each LINE as it is.
+t_fd_conf() {
+	local d=$1 name=$2 id=$3 realm=$4 port=$5 sport=$6 acl=$7 l; shift 7
+	echo "$acl" >"$d/$name.acl"
+	{
+		echo "Identity = \"$id\"; Realm = \"$realm\";"
+		echo "Port = $port; SecPort = $sport; ListenOn = \"127.0.0.1\";"
+		echo "No_SCTP; No_IPv6; TcTimer = 2; TwTimer = 30;"
+		echo "TLS_Cred = \"$d/$id.pem\", \"$d/$id.key\"; TLS_CA = \"$d/ca.pem\"; TLS_DH_File = \"$d/dh.pem\";"
+		echo "LoadExtension = \"/usr/lib/freeDiameter/acl_wl.fdx\" : \"$d/$name.acl\";"
+		for l in "$@"; do echo "$l"; done
+	} >"$d/$name.conf"
+}
+# t_zh_hss_conf FILE REDIS [LINE...]: the lab HSS's configuration (build/fdext/zh_hss.fdx): the
+# subscriber store REDIS, a 5 s reply timeout, then each LINE (such as "sqn_delta = 65536").
+t_zh_hss_conf() { local f=$1 r=$2; shift 2; { printf 'redis = %s\ntimeout_ms = 5000\n' "$r"; printf '%s\n' "$@"; } >"$f"; }
+
+# t_ini_node ORIGIN_HOST IPV4 [SPIN_POLLS SLEEP_US]: gbakd.ini's [gbakd] (realm = ORIGIN_HOST minus
+# its first label), [workers] (idle backoff, default 200 polls / 200 us) and [port0] (IPV4, 1 queue).
+t_ini_node() { cat <<EOC
+[gbakd]
+origin_host = $1
+origin_realm = ${1#*.}
+[workers]
+idle = backoff
+idle_spin_polls = ${3:-200}
+idle_sleep_us = ${4:-200}
+[port0]
+ipv4 = $2
+queues = 1
+EOC
+}
+# t_ini_home REDIS: the home BSF's sections: [store] REDIS (5 s replies), no cache, home1.net local,
+# the NAF naf1.home1.net from 192.0.2.0/24 for home1.net.
+t_ini_home() { cat <<EOC
+[store]
+redis = $1
+reply_timeout_ms = 5000
+[cache]
+entries = 0
+[realm:home]
+pattern = home1.net
+action = local
+[naf:own]
+origin_host = naf1.home1.net
+source = 192.0.2.0/24
+naf_domains = home1.net
+EOC
+}
+
+# ---- configuration tests (gbakd --check) -------------------------------------------------------
+# t_cfg_begin PREFIX [HEADER]: DPDK file prefix PREFIX (removed at exit); HEADER (such as "[ub]") is
+# written between the base configuration T_CFG_BASE (valid: home1.net local, one NAF) and each
+# case's text. Then: t_cfg TEXT (sets out, rc), t_cfg_good DESC TEXT (exit 0), t_cfg_bad DESC REGEX
+# TEXT (exit 2 and a message matching REGEX), t_cfg_run FILE, t_cfg_example NAME.
+T_CFG_BASE='[gbakd]
+origin_host = bsf.home1.net
+origin_realm = home1.net
+[port0]
+ipv4 = 192.0.2.1
+[store]
+redis = redis://127.0.0.1:6379
+[realm:home]
+pattern = home1.net
+action = local
+[naf:a]
+origin_host = naf1.home1.net
+source = 192.0.2.0/24
+naf_domains = home1.net'
+t_cfg_begin() { T_CFG_PFX=$1; T_CFG_HDR=${2:-}; t_cleanup_add "rm -rf /var/run/dpdk/$1"; }
+# t_cfg_run FILE: gbakd --check FILE, its messages on stdout, its exit status
+t_cfg_run() { "$BUILD/gbakd" --no-huge -m 128 --no-pci -l 0 --file-prefix "$T_CFG_PFX" -- --config "$1" --check 2>&1; }
+t_cfg() {
+	{ printf '%s\n' "$T_CFG_BASE"; [ -n "$T_CFG_HDR" ] && printf '%s\n' "$T_CFG_HDR"; printf '%s\n' "$1"; } >"$T_TMP/c.ini"
+	out=$(t_cfg_run "$T_TMP/c.ini"); rc=$?
+}
+t_cfg_good() { t_cfg "$2"; check_eq "$1: OK" "0" "$rc"; }
+t_cfg_bad() { t_cfg "$3"; check_eq "$1: exit 2" 2 $rc; check_match "$1: message" "$2" "$out"; }
+# t_cfg_example NAME: T_CFG_BASE and config/gbakd.ini's "; >>> NAME example" block uncommented
+# (";;" comment lines dropped) into $T_TMP/c.ini
+t_cfg_example() {
+	{ printf '%s\n' "$T_CFG_BASE"; sed -n "/^; >>> $1 example/,/^; <<< $1 example/p" "$T_ROOT/config/gbakd.ini" |
+		grep -v '^; [<>]\{3\}' | grep -v '^;;' | sed 's/^;//'; } >"$T_TMP/c.ini"
+}
+
+# ---- EAP over RADIUS: Debian's eapol_test with an external USIM ---------------------------------
+# t_eapol_bg NAME METHOD IDENTITY SERVER PORT SECRET [MODE]: in namespace T_EAP_NS, eapol_test
+# (external_sim=1, METHOD aka|aka-prime, the NAS address T_EAP_NAS (127.0.0.1), timeout T_EAP_WAIT
+# (30 s)) against RADIUS SERVER:PORT with SECRET, and tests/integration/eap_peer.py as its USIM
+# (T_EAP_K, T_EAP_OPC, AKA' network name T_EAP_NET, MODE as eap_peer.py takes it), both in the
+# background (killed at exit): EAPOL_PID and PEER_PID; eapol_test's output in $T_TMP/NAME.out, the USIM's JSON
+# line in $T_TMP/NAME.peer. Returns 1 if eapol_test's control socket never appeared.
+t_eapol_bg() {
+	local name=$1 method=$2 ident=$3 srv=$4 port=$5 sec=$6 mode=${7:-} eap=AKA dir="$T_TMP/ctrl-$1"
+	[ "$method" = aka-prime ] && eap="AKA'"
+	mkdir -p "$dir"
+	printf 'ctrl_interface=%s\nexternal_sim=1\nnetwork={\n\tssid="eap-%s"\n\tkey_mgmt=WPA-EAP\n\teap=%s\n\tidentity="%s"\n}\n' \
+		"$dir" "$name" "$eap" "$ident" >"$T_TMP/$name.conf"
+	t_bg ip netns exec "$T_EAP_NS" eapol_test -c "$T_TMP/$name.conf" -a "$srv" -p "$port" -s "$sec" \
+		-A "${T_EAP_NAS:-127.0.0.1}" -W -t "${T_EAP_WAIT:-30}" >"$T_TMP/$name.out" 2>&1
+	EAPOL_PID=$!
+	t_wait "eapol_test $name control socket" "" test -S "$dir/test" || { kill $EAPOL_PID; wait $EAPOL_PID; return 1; }
+	t_bg ip netns exec "$T_EAP_NS" python3 "$T_ROOT/tests/integration/eap_peer.py" "$dir/test" "$T_EAP_K" \
+		"$T_EAP_OPC" "$ident" "$method" "$T_EAP_NET" $mode >"$T_TMP/$name.peer"
+	PEER_PID=$!
+}
+# t_eapol NAME ... (as t_eapol_bg): the same, waiting for both to end; PEER = the USIM's JSON line
+# ('{}' when there is none).
+t_eapol() {
+	PEER='{}'
+	t_eapol_bg "$@" || return 1
+	wait $PEER_PID; wait $EAPOL_PID
+	PEER=$(cat "$T_TMP/$1.peer"); [ -n "$PEER" ] || PEER='{}'
+}
+# t_btid RAND_HEX DOMAIN: the B-TID base64(RAND)@DOMAIN
+t_btid() { python3 -c 'import base64,sys;print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode()+"@"+sys.argv[2])' "$1" "$2"; }
+# ==== end of the shared test set-ups ===============================================================

@@ -2,12 +2,14 @@
 """The USIM behind eapol_test's external_sim=1, over its control interface, and an independent
 EAP-AKA / AKA' key derivation (hashlib / hmac, a separate SHA-1 compression for the FIPS 186-2 PRF).
 
-usage: eap_peer.py CTRL_SOCKET K OPC IDENTITY METHOD(aka|aka-prime) NETNAME [wrong-res|auts]
+usage: eap_peer.py CTRL_SOCKET K OPC IDENTITY METHOD(aka|aka-prime) NETNAME [wrong-res|auts|hold:FILE]
 Attaches to eapol_test's control socket, answers every CTRL-REQ-SIM UMTS-AUTH with the Milenage
 RES/CK/IK of tests/integration/ub_ref.py (after checking AUTN's MAC-A), or, with 'auts', answers the
-first one with UMTS-AUTS (SQN_MS = 0: the network is always 'ahead', TS 33.102 C.2), and prints
-one JSON line when eapol_test reports EAP success or failure: the event, the last RAND/AUTN, and
-the MSK expected from the identity and the last vector (RFC 4187 7 / RFC 5448 3.3)."""
+first one with UMTS-AUTS (SQN_MS = 0: the network is always 'ahead', TS 33.102 C.2), or, with
+'hold:FILE', answers only once FILE exists (the authentication stays in progress until then), and
+prints one JSON line when eapol_test reports EAP success or failure: the event, the last RAND/AUTN,
+and the MSK expected from the identity and the last vector (RFC 4187 7 / RFC 5448 3.3); or
+{"event": "gone"} when eapol_test ended without either (its control socket refuses a PING)."""
 import hashlib
 import hmac
 import json
@@ -15,6 +17,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ub_ref import milenage, xor, aes  # noqa: E402
@@ -82,9 +85,18 @@ def main(a):
     s.send(b"ATTACH")
     last = None
     auts_sent = False
+    s.settimeout(1.0)
     try:
         while True:
-            m = s.recv(4096).decode(errors="replace")
+            try:
+                m = s.recv(4096).decode(errors="replace")
+            except socket.timeout:
+                try:
+                    s.send(b"PING")  # is eapol_test still there?
+                except OSError:
+                    print(json.dumps(dict(event="gone", auts_sent=auts_sent)), flush=True)
+                    return 1
+                continue
             if m.startswith("<"):
                 m = m[m.index(">") + 1:]
             if m.startswith("CTRL-REQ-SIM-"):
@@ -106,6 +118,9 @@ def main(a):
                     auts = xor(bytes(6), ms["ak_star"]) + ms["mac_s"]
                     s.send(("CTRL-RSP-SIM-%s:UMTS-AUTS:%s" % (rid, auts.hex())).encode())
                     continue
+                if mode.startswith("hold:"):
+                    while not os.path.exists(mode[5:]):  # until the test releases this USIM
+                        time.sleep(0.05)
                 res = bytearray(v["res"])
                 if mode == "wrong-res":
                     res[0] ^= 1
