@@ -6,8 +6,10 @@
 # EAP-AKA' succeed; eapol_test's MPPE check passes (its MSK = the MS-MPPE keys gbakd sent) and the MSK
 # eapol_test derived = the test's own derivation; a wrong RES is rejected; a resync (AUTS) recovers;
 # a Zn query (gbactl query) with the new B-TID gets 2001 and the Ks_NAF of the test's own Ks; a bad
-# secret and an unknown client (source outside every client prefix) are counted and unanswered;
-# tshark decodes RADIUS and EAP with no malformed packets.
+# secret and an unknown client (source outside every client prefix) are counted and unanswered; with
+# [eap] max_sessions = 2 authentications held at the USIM (eap_peer.py hold:FILE) the next new one
+# is answered Access-Reject (EAP-Failure) and counted table_full, and once a held one completes its
+# slot serves a new one; tshark decodes RADIUS and EAP with no malformed packets.
 . "$(dirname "$0")/../common/lib.sh"
 t_begin eap_radius
 t_need_root
@@ -49,8 +51,8 @@ network_name = WLAN
 key_lifetime_s = 1800
 subscriber_timeout_ms = 5000
 sqn_delta = 65536
-max_sessions = 64
-timeout_s = 60
+max_sessions = 2
+timeout_s = 120
 radius_listen = 127.0.0.1
 radius_port = $RADP
 [radius_client:local]
@@ -75,31 +77,10 @@ J() { t_json "$1"; }
 
 t_cap_start $DP "$T_TMP/radius.pcap" lo "udp port $RADP"
 
-# run_peer NAME METHOD IDENTITY [MODE] [SECRET]: eapol_test + the external USIM; sets PEER (its JSON) and
-# leaves eapol_test's output in $T_TMP/NAME.out
-run_peer() {
-	local name=$1 method=$2 ident=$3 mode=${4:-} sec=${5:-$SECRET} eap=AKA
-	[ "$method" = aka-prime ] && eap="AKA'"
-	local dir="$T_TMP/ctrl-$name"
-	mkdir -p "$dir"
-	cat > "$T_TMP/$name.conf" <<EOP
-ctrl_interface=$dir
-external_sim=1
-network={
-	ssid="eap-$name"
-	key_mgmt=WPA-EAP
-	eap=$eap
-	identity="$ident"
-}
-EOP
-	ip netns exec $DP eapol_test -c "$T_TMP/$name.conf" -a 127.0.0.1 -p $RADP -s "$sec" -W -t 30 \
-		>"$T_TMP/$name.out" 2>&1 &
-	local ep=$!
-	t_wait "eapol_test $name control socket" "" test -S "$dir/test" || { kill $ep; wait $ep; PEER='{}'; return 1; }
-	PEER=$(ip netns exec $DP python3 "$T_ROOT/tests/integration/eap_peer.py" "$dir/test" $K19 $OPC19 "$ident" \
-		$method WLAN $mode)
-	wait $ep
-}
+# run_peer NAME METHOD IDENTITY [MODE] [SECRET]: eapol_test + the external USIM (t_eapol); sets PEER (its
+# JSON) and leaves eapol_test's output in $T_TMP/NAME.out
+T_EAP_NS=$DP; T_EAP_K=$K19; T_EAP_OPC=$OPC19; T_EAP_NET=WLAN
+run_peer() { t_eapol "$1" "$2" "$3" 127.0.0.1 $RADP "${5:-$SECRET}" ${4:-}; }
 
 # ---- 1. EAP-AKA' (identity "6" + IMPI) -------------------------------------------------------------
 IDP=6$IMPI_P
@@ -157,7 +138,28 @@ check_eq "unknown client (127.0.0.2): eapol_test FAILURE" FAILURE "$(tail -1 "$T
 check_wait "unknown client: counted (radius.unknown_client)" "" test "$(EAPT radius.unknown_client)" -gt "$u0"
 check_eq "no key material in telemetry" "" "$(t_tel $PFX /gbakd/eap | grep -ioE 'msk|ks_|key_material' || true)"
 
-# ---- 6. tshark decodes every RADIUS/EAP packet, none malformed ---------------------------------------
+# ---- 6. table full: max_sessions = 2 authentications held at the USIM, the next new one is refused -----
+# (Access-Reject with EAP-Failure, counted table_full); one held authentication completes, its slot
+# frees, and a new one succeeds
+tf0=$(EAPT table_full)
+T_EAP_WAIT=120 t_eapol_bg hold1 aka-prime "$IDP" 127.0.0.1 $RADP "$SECRET" hold:$T_TMP/release1; H1=($EAPOL_PID $PEER_PID)
+T_EAP_WAIT=120 t_eapol_bg hold2 aka "$IDA" 127.0.0.1 $RADP "$SECRET" hold:$T_TMP/release2; H2=($EAPOL_PID $PEER_PID)
+check_wait_eq "two authentications in progress (the USIMs hold their answers)" "" 2 EAPT in_progress
+run_peer full aka-prime "$IDP"
+check_eq "table full: the next authentication fails (eapol_test FAILURE, EAP failure at the USIM)" "FAILURE failure" \
+	"$(tail -1 "$T_TMP/full.out") $(echo "$PEER" | J event)"
+check "table full: answered with Access-Reject to its first Access-Request" grep -q "RADIUS message: code=3 (Access-Reject)" "$T_TMP/full.out"
+check_eq "table full: counted (table_full), still 2 in progress" "$((tf0 + 1)) 2" "$(EAPT table_full) $(EAPT in_progress)"
+touch "$T_TMP/release1"; wait ${H1[1]}; wait ${H1[0]}
+check_eq "the first held authentication completes" "SUCCESS success" "$(tail -1 "$T_TMP/hold1.out") $(J event <"$T_TMP/hold1.peer")"
+check_wait_eq "its slot is free again (in_progress 1)" "" 1 EAPT in_progress
+run_peer after aka "$IDA"
+check_eq "a new authentication then succeeds" "SUCCESS success" "$(tail -1 "$T_TMP/after.out") $(echo "$PEER" | J event)"
+touch "$T_TMP/release2"; wait ${H2[1]}; wait ${H2[0]}
+check_eq "the second held one completes too; table_full counted once; nothing left in progress" "SUCCESS $((tf0 + 1)) 0" \
+	"$(tail -1 "$T_TMP/hold2.out") $(EAPT table_full) $(EAPT in_progress)"
+
+# ---- 7. tshark decodes every RADIUS/EAP packet, none malformed ---------------------------------------
 check_wait "capture holds the Access-Accepts" "" t_cap_has "$T_TMP/radius.pcap" "radius.code == 2" -d udp.port==$RADP,radius
 t_cap_stop
 check_eq "tshark: no malformed packets" 0 "$(t_cap_count "$T_TMP/radius.pcap" "_ws.malformed || _ws.expert.severity == error" -d udp.port==$RADP,radius)"
