@@ -29,9 +29,8 @@ ID=$$; NS=bub$ID; D=$T_TMP
 ip netns add $NS && t_cleanup_add "ip netns del $NS"
 IN() { ip netns exec $NS "$@"; }
 IN ip link set lo up
-# freeDiameter wants a non-loopback address for Host-IP-Address; gbakd's Zn port is a veth end
-ip link add ba$ID type veth peer name bb$ID; ip link set ba$ID netns $NS; ip link set bb$ID netns $NS
-IN ip addr add 10.255.0.1/32 dev ba$ID; IN ip link set ba$ID up; IN ip link set bb$ID up
+# freeDiameter's non-loopback Host-IP-Address on b${ID}a; gbakd's Zn port is the other end, b${ID}b
+t_fd_hostaddr $NS b$ID
 RP=$((23000 + ID % 9000)); REDIS=redis://127.0.0.1:$RP; HP=8080
 t_redis_ns $NS $RP; echo $REDIS_PID >$D/redis.pid; t_cleanup_add "kill \$(cat $D/redis.pid)"
 renice -n "$B_NICE" -p "$REDIS_PID" >/dev/null 2>&1; taskset -pc $B_CPU_CL "$REDIS_PID" >/dev/null 2>&1
@@ -43,44 +42,12 @@ done
 
 # ---- configurations ------------------------------------------------------------------------------
 t_pki $D bsf.home1.net hss.home1.net
-fdconf() {
-	local name=$1 id=$2 port=$3; shift 3
-	echo "ALLOW_IPSEC *.home1.net" >$D/$name.acl
-	{
-		echo "Identity = \"$id\"; Realm = \"home1.net\";"
-		echo "Port = $port; SecPort = $((port + 1000)); ListenOn = \"127.0.0.1\";"
-		echo "No_SCTP; No_IPv6; TcTimer = 2; TwTimer = 30;"
-		echo "TLS_Cred = \"$D/$id.pem\", \"$D/$id.key\"; TLS_CA = \"$D/ca.pem\"; TLS_DH_File = \"$D/dh.pem\";"
-		echo "LoadExtension = \"/usr/lib/freeDiameter/acl_wl.fdx\" : \"$D/$name.acl\";"
-		for l in "$@"; do echo "$l"; done
-	} >$D/$name.conf
-}
-printf 'redis = %s\ntimeout_ms = 5000\n' $REDIS >$D/zh_hss.conf
-fdconf hss hss.home1.net 3869 "LoadExtension = \"$BUILD/fdext/zh_hss.fdx\" : \"$D/zh_hss.conf\";"
-fdconf bsf bsf.home1.net 3868 "NoRelay;" "ConnectPeer = \"hss.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 3869; No_TLS; };"
-ini() { cat <<EOC
-[gbakd]
-origin_host = bsf.home1.net
-origin_realm = home1.net
-[workers]
-idle = backoff
-idle_spin_polls = 50
-idle_sleep_us = 1000
-[port0]
-ipv4 = 192.0.2.1
-queues = 1
-[store]
-redis = $REDIS
-reply_timeout_ms = 5000
-[cache]
-entries = 0
-[realm:home]
-pattern = home1.net
-action = local
-[naf:own]
-origin_host = naf1.home1.net
-source = 192.0.2.0/24
-naf_domains = home1.net
+t_zh_hss_conf $D/zh_hss.conf $REDIS
+t_fd_conf $D hss hss.home1.net home1.net 3869 4869 "ALLOW_IPSEC *.home1.net" \
+	"LoadExtension = \"$BUILD/fdext/zh_hss.fdx\" : \"$D/zh_hss.conf\";"
+t_fd_conf $D bsf bsf.home1.net home1.net 3868 4868 "ALLOW_IPSEC *.home1.net" \
+	"NoRelay;" "ConnectPeer = \"hss.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 3869; No_TLS; };"
+ini() { t_ini_node bsf.home1.net 192.0.2.1 50 1000; t_ini_home $REDIS; cat <<EOC
 [ub]
 listen = 127.0.0.1
 port = $HP
@@ -102,7 +69,7 @@ LOAD() { IN nice -n "$B_NICE" taskset -c $B_CPU_CL "$BUILD/bench/ub_load" --serv
 jget() { python3 -c 'import json,sys;print(json.loads(sys.argv[1]).get(sys.argv[2], 0))' "$1" "$2"; }
 wait_port() { t_wait "a server on 127.0.0.1:$HP" "" IN bash -c "exec 3<>/dev/tcp/127.0.0.1/$HP"; }
 gbakd_up() { # NAME INI
-	t_gbakd_start $NS ub$1$ID $L/gbakd-$1.log $2 --lcores 0@$B_CPU_DP,1@$B_CPU_DP --vdev "net_af_packet0,iface=bb$ID" || return 1
+	t_gbakd_start $NS ub$1$ID $L/gbakd-$1.log $2 --lcores 0@$B_CPU_DP,1@$B_CPU_DP --vdev "net_af_packet0,iface=b${ID}b" || return 1
 	taskset -apc $B_CPU_DP $GBAKD_PID >/dev/null 2>&1; for t in /proc/$GBAKD_PID/task/*; do renice -n "$B_NICE" -p "${t##*/}" >/dev/null 2>&1; done
 }
 gbakd_down() { kill -INT $GBAKD_PID; wait $GBAKD_PID 2>/dev/null; }

@@ -226,7 +226,8 @@ t_need_build() { local b; for b in "$@"; do [ -e "$BUILD/$b" ] || { _t_fail "mis
 t_need_cmd() { local c; for c in "$@"; do command -v "$c" >/dev/null || { _t_fail "missing $c (tools/install-deps.sh)"; t_end; }; done; }
 
 # t_fd_hostaddr NS NAME: freeDiameter wants a non-loopback address for Host-IP-Address in CER/CEA:
-# a veth pair NAMEa/NAMEb inside NS, NAMEa with 10.255.0.1/32, both up (gone with the namespace).
+# a veth pair NAMEa/NAMEb inside NS, NAMEa with 10.255.0.1/32, both up (gone with the namespace);
+# NAMEb has no address (an af_packet DPDK port may use it).
 t_fd_hostaddr() {
 	local ns=$1 n=$2
 	ip link add "${n}a" type veth peer name "${n}b" && ip link set "${n}a" netns "$ns" && ip link set "${n}b" netns "$ns" &&

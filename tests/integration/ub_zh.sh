@@ -13,13 +13,8 @@
 . "$(dirname "$0")/../common/lib.sh"
 t_begin ub_zh
 t_need_root
-FDX=/usr/lib/freeDiameter
-for b in gbakd gbactl fdext/zh_hss.fdx; do
-	[ -e "$BUILD/$b" ] || { _t_fail "missing $BUILD/$b (run make)"; t_end; }
-done
-for c in freeDiameterd dumpcap tshark openssl python3 redis-server; do
-	command -v $c >/dev/null || { _t_fail "missing $c (tools/install-deps.sh)"; t_end; }
-done
+t_need_build gbakd gbactl fdext/zh_hss.fdx
+t_need_cmd freeDiameterd dumpcap tshark openssl python3 redis-server
 ID=$$; DP=uzdp$ID; CL=uzcl$ID; PFX=uz$ID; PV=uzv$ID; D=$T_TMP
 t_netns_pair $DP $CL uzd$ID uzc$ID 192.0.2.2/24 2001:db8::2/64
 # the visited gbakd's DPDK port (UDP Zn from the visited NAF in CL)
@@ -33,9 +28,7 @@ ip link set uzh$ID netns $DP; ip link set uzk$ID netns $CL
 ip netns exec $DP ip addr add 198.51.100.1/24 dev uzh$ID; ip netns exec $DP ip link set uzh$ID up
 ip netns exec $CL ip addr add 198.51.100.2/24 dev uzk$ID; ip netns exec $CL ip link set uzk$ID up
 INDP() { ip netns exec $DP "$@"; }
-# freeDiameter wants a non-loopback address for Host-IP-Address in CER/CEA
-ip link add uza$ID type veth peer name uzb$ID; ip link set uza$ID netns $DP; ip link set uzb$ID netns $DP
-INDP ip addr add 10.255.0.1/32 dev uza$ID; INDP ip link set uza$ID up; INDP ip link set uzb$ID up
+t_fd_hostaddr $DP uz$ID
 CLI() { ip netns exec $CL "$BUILD/gbactl" "$@"; }
 DPX() { INDP "$BUILD/gbactl" "$@"; }
 REF() { ip netns exec $CL python3 "$T_ROOT/tests/integration/ub_ref.py" "$@"; }
@@ -48,48 +41,14 @@ BSF=http://198.51.100.1:$HP/
 
 # ---- the lab HSS and gbakd's Diameter node ------------------------------------------------------
 t_pki $D bsf.home1.net hss.home1.net zn-proxy.visited.net
-fdconf() {
-	local name=$1 id=$2 port=$3 sport=$4 acl=$5; shift 5
-	echo "$acl" >$D/$name.acl
-	{
-		echo "Identity = \"$id\"; Realm = \"${id#*.}\";"
-		echo "Port = $port; SecPort = $sport; ListenOn = \"127.0.0.1\";"
-		echo "No_SCTP; No_IPv6; TcTimer = 2; TwTimer = 30; AppServThreads = 1;"
-		echo "TLS_Cred = \"$D/$id.pem\", \"$D/$id.key\"; TLS_CA = \"$D/ca.pem\"; TLS_DH_File = \"$D/dh.pem\";"
-		echo "LoadExtension = \"$FDX/acl_wl.fdx\" : \"$D/$name.acl\";"
-		for l in "$@"; do echo "$l"; done
-	} >$D/$name.conf
-}
-printf 'redis = %s\ntimeout_ms = 5000\nsqn_delta = 65536\n' $REDIS >$D/zh_hss.conf
-fdconf hss hss.home1.net $P_HSS 5869 "ALLOW_IPSEC bsf.home1.net" \
+t_zh_hss_conf $D/zh_hss.conf $REDIS "sqn_delta = 65536"
+t_fd_conf $D hss hss.home1.net home1.net $P_HSS 5869 "ALLOW_IPSEC bsf.home1.net" "AppServThreads = 1;" \
 	"LoadExtension = \"$BUILD/fdext/zh_hss.fdx\" : \"$D/zh_hss.conf\";"
-fdconf bsf bsf.home1.net $P_BSF 5868 "ALLOW_IPSEC *.home1.net *.visited.net" "NoRelay;" \
-	"ConnectPeer = \"hss.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = $P_HSS; No_TLS; };"
-fdconf v zn-proxy.visited.net 3870 5870 "ALLOW_IPSEC *.visited.net" "NoRelay;" \
+t_fd_conf $D bsf bsf.home1.net home1.net $P_BSF 5868 "ALLOW_IPSEC *.home1.net *.visited.net" "AppServThreads = 1;" \
+	"NoRelay;" "ConnectPeer = \"hss.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = $P_HSS; No_TLS; };"
+t_fd_conf $D v zn-proxy.visited.net visited.net 3870 5870 "ALLOW_IPSEC *.visited.net" "AppServThreads = 1;" "NoRelay;" \
 	"ConnectPeer = \"bsf.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = $P_BSF; No_TLS; };"
-cat >$D/gbakd.ini <<EOC
-[gbakd]
-origin_host = bsf.home1.net
-origin_realm = home1.net
-[workers]
-idle = backoff
-idle_spin_polls = 200
-idle_sleep_us = 200
-[port0]
-ipv4 = 192.0.2.1
-queues = 1
-[store]
-redis = $REDIS
-reply_timeout_ms = 5000
-[cache]
-entries = 0
-[realm:home]
-pattern = home1.net
-action = local
-[naf:own]
-origin_host = naf1.home1.net
-source = 192.0.2.0/24
-naf_domains = home1.net
+{ t_ini_node bsf.home1.net 192.0.2.1; t_ini_home $REDIS; cat <<EOC
 [visited:visited]
 transport = diameter
 proxy_id = zn-proxy.visited.net
@@ -107,18 +66,9 @@ zh_dest_host = hss.home1.net
 zh_timeout_ms = 6000
 max_failures = 50
 EOC
+} >$D/gbakd.ini
 
-cat >$D/visited.ini <<EOC
-[gbakd]
-origin_host = zn-proxy.visited.net
-origin_realm = visited.net
-[workers]
-idle = backoff
-idle_spin_polls = 200
-idle_sleep_us = 200
-[port0]
-ipv4 = 203.0.113.1
-queues = 1
+{ t_ini_node zn-proxy.visited.net 203.0.113.1; cat <<EOC
 [realm:home1]
 pattern = home1.net
 action = forward
@@ -135,6 +85,7 @@ naf_domains = visited.net
 conf = $D/v.conf
 log = $D/v.fdlog
 EOC
+} >$D/visited.ini
 
 K19=5122250214c33e723a5dd523fc145fc0; OPC19=981d464c7c52eb6e5036234984ad0bcf
 K1=465b5ce8b199b49faa5f0a2ee238a6bc; OPC1=cd63cb71954a9f4e48a5994e37a02baf
