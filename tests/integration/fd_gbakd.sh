@@ -17,12 +17,8 @@
 t_begin fd_gbakd
 t_need_root
 FDX=/usr/lib/freeDiameter
-for b in gbakd gbactl tests/nafc_demo fdext/zn_proxy.fdx; do
-	[ -e "$BUILD/$b" ] || { _t_fail "missing $BUILD/$b (run make)"; t_end; }
-done
-for c in freeDiameterd dumpcap tshark openssl python3 redis-server; do
-	command -v $c >/dev/null || { _t_fail "missing $c (tools/install-deps.sh)"; t_end; }
-done
+t_need_build gbakd gbactl tests/nafc_demo fdext/zn_proxy.fdx
+t_need_cmd freeDiameterd dumpcap tshark openssl python3 redis-server
 ID=$$; DP=fgdp$ID; CL=fgcl$ID; PH=fgh$ID; PV=fgv$ID; D=$T_TMP
 t_netns_pair $DP $CL fdh$ID fch$ID 192.0.2.2/24 2001:db8::2/64
 ip link add fdv$ID type veth peer name fcv$ID
@@ -32,9 +28,7 @@ ip netns exec $CL ip addr add 198.51.100.2/24 dev fcv$ID
 ip netns exec $CL ip link set fcv$ID up
 ip netns exec $CL ethtool -K fcv$ID tx off >/dev/null
 INDP() { ip netns exec $DP "$@"; }
-# freeDiameter wants a non-loopback address for Host-IP-Address in CER/CEA
-ip link add fga$ID type veth peer name fgb$ID; ip link set fga$ID netns $DP; ip link set fgb$ID netns $DP
-INDP ip addr add 10.255.0.1/32 dev fga$ID; INDP ip link set fga$ID up; INDP ip link set fgb$ID up
+t_fd_hostaddr $DP fg$ID
 CLI() { ip netns exec $CL "$BUILD/gbactl" "$@"; }
 
 RP=$((22000 + ID % 9000))
@@ -55,32 +49,19 @@ check_eq "independent KDF reproduces the reference vector" \
 # ---- PKI (CN = Diameter identity) and freeDiameter configurations ----------------------------
 t_pki $D bsf.home1.net zn-proxy.visited.net aaa.home1.net aaa.visited.net zn-aaa.visited.net aaa.home2.net naf1.home1.net aaa2.home1.net
 check "test PKI generated" test -s $D/naf1.home1.net.pem -a -s $D/dh.pem
-# fdconf NAME IDENTITY REALM PORT SECPORT ACL_LINE [extra lines...]
-fdconf() {
-	local name=$1 id=$2 realm=$3 port=$4 sport=$5 acl=$6; shift 6
-	echo "$acl" >$D/$name.acl
-	{
-		echo "Identity = \"$id\"; Realm = \"$realm\";"
-		echo "Port = $port; SecPort = $sport; ListenOn = \"127.0.0.1\";"
-		echo "No_SCTP; No_IPv6; TcTimer = 2; TwTimer = 30;"
-		echo "TLS_Cred = \"$D/$id.pem\", \"$D/$id.key\"; TLS_CA = \"$D/ca.pem\"; TLS_DH_File = \"$D/dh.pem\";"
-		echo "LoadExtension = \"$FDX/acl_wl.fdx\" : \"$D/$name.acl\";"
-		for l in "$@"; do echo "$l"; done
-	} >$D/$name.conf
-}
-fdconf h bsf.home1.net home1.net 3868 5658 "ALLOW_IPSEC *.home1.net *.visited.net" "NoRelay;"
-fdconf v zn-proxy.visited.net visited.net 3870 5670 "ALLOW_IPSEC *.visited.net *.home1.net *.home2.net" "NoRelay;" \
+t_fd_conf $D h bsf.home1.net home1.net 3868 5658 "ALLOW_IPSEC *.home1.net *.visited.net" "NoRelay;"
+t_fd_conf $D v zn-proxy.visited.net visited.net 3870 5670 "ALLOW_IPSEC *.visited.net *.home1.net *.home2.net" "NoRelay;" \
 	"ConnectPeer = \"bsf.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 5658; };" \
 	"ConnectPeer = \"aaa.home2.net\" { ConnectTo = \"127.0.0.1\"; Port = 3874; No_TLS; };"
 echo 'dr="home1.net" : "bsf.home1.net" += REALM ;' >$D/haaa.rt
-fdconf haaa aaa.home1.net home1.net 3871 5671 "aaa.visited.net zn-aaa.visited.net" \
+t_fd_conf $D haaa aaa.home1.net home1.net 3871 5671 "aaa.visited.net zn-aaa.visited.net" \
 	"LoadExtension = \"$FDX/rt_default.fdx\" : \"$D/haaa.rt\";" \
 	"ConnectPeer = \"bsf.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 3868; No_TLS; };"
-fdconf h1b aaa2.home1.net home1.net 3875 5675 "ALLOW_IPSEC *.visited.net" \
+t_fd_conf $D h1b aaa2.home1.net home1.net 3875 5675 "ALLOW_IPSEC *.visited.net" \
 	"LoadExtension = \"$FDX/rt_default.fdx\" : \"$D/haaa.rt\";" \
 	"ConnectPeer = \"bsf.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 3868; No_TLS; };"
 echo 'dr="home1.net" : "aaa.home1.net" += DEFAULT_REALM ;' >$D/vaaa.rt
-fdconf vaaa aaa.visited.net visited.net 3872 5672 "ALLOW_IPSEC *.visited.net" \
+t_fd_conf $D vaaa aaa.visited.net visited.net 3872 5672 "ALLOW_IPSEC *.visited.net" \
 	"LoadExtension = \"$FDX/rt_default.fdx\" : \"$D/vaaa.rt\";" \
 	"ConnectPeer = \"aaa.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 5671; };"
 cat >$D/zn_proxy.conf <<'EOC'
@@ -95,29 +76,14 @@ action = reject
 origin_host = naf1.visited.net, naf2.visited.net
 naf_domains = visited.net
 EOC
-fdconf zaaa zn-aaa.visited.net visited.net 3873 5673 "ALLOW_IPSEC *.visited.net" \
+t_fd_conf $D zaaa zn-aaa.visited.net visited.net 3873 5673 "ALLOW_IPSEC *.visited.net" \
 	"LoadExtension = \"$BUILD/fdext/zn_proxy.fdx\" : \"$D/zn_proxy.conf\";" \
 	"LoadExtension = \"$FDX/rt_default.fdx\" : \"$D/vaaa.rt\";" \
 	"ConnectPeer = \"aaa.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 5671; };"
-fdconf h2 aaa.home2.net home2.net 3874 5674 "ALLOW_IPSEC *.visited.net"
+t_fd_conf $D h2 aaa.home2.net home2.net 3874 5674 "ALLOW_IPSEC *.visited.net"
 
 # ---- gbakd configurations -----------------------------------------------------------------
-common_ini() { cat <<EOC
-[workers]
-idle = backoff
-idle_spin_polls = 200
-idle_sleep_us = 200
-[port0]
-ipv4 = $1
-queues = 1
-EOC
-}
-{ cat <<EOC
-[gbakd]
-origin_host = bsf.home1.net
-origin_realm = home1.net
-EOC
-common_ini 192.0.2.1; cat <<EOC
+{ t_ini_node bsf.home1.net 192.0.2.1; cat <<EOC
 [store]
 redis = $REDIS
 reply_timeout_ms = 5000
@@ -139,12 +105,7 @@ conf = $D/h.conf
 log = $D/h.fdlog
 EOC
 } >$D/h.ini
-{ cat <<EOC
-[gbakd]
-origin_host = zn-proxy.visited.net
-origin_realm = visited.net
-EOC
-common_ini 198.51.100.1; cat <<EOC
+{ t_ini_node zn-proxy.visited.net 198.51.100.1; cat <<EOC
 [realm:home1]
 pattern = home1.net
 action = forward
