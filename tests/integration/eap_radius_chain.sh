@@ -141,7 +141,15 @@ for p in home visited; do
 		{ _t_fail "FreeRADIUS ($p AAA) ready" "$(grep -m2 Error "$T_TMP/$p.log" | tr '\n' ' ')"; t_end; }
 	_t_ok "FreeRADIUS ($p AAA) ready"
 done
-EAPT() { t_tel $PFX /gbakd/eap | python3 -c 'import json,sys;o=json.load(sys.stdin)["/gbakd/eap"];print(" ".join(str(eval("o"+"".join("[%r]" % k for k in a.split(".")))) for a in sys.argv[1:]))' "$@"; }
+# EAPT FIELD...: /gbakd/eap fields (dotted paths) from one telemetry read, space-separated
+EAPT() { t_tel $PFX /gbakd/eap | python3 -c '
+import json, sys
+o = json.load(sys.stdin).get("/gbakd/eap", {})
+def get(v, path):
+    for k in path.split("."):
+        v = v.get(k) if isinstance(v, dict) else None
+    return "" if v is None else str(v)
+print(" ".join(get(o, a) for a in sys.argv[1:]))' "$@"; }
 T_EAP_NS=$DP; T_EAP_K=$K19; T_EAP_OPC=$OPC19; T_EAP_NET=WLAN
 MSKRE='^[0-9a-f]{128}$'
 
@@ -196,7 +204,7 @@ python3 - "$T_TMP/wire.txt" $PV $PH $RADP $S_NAS $S_VH $S_HB >"$T_TMP/wire.sum" 
 import hashlib, sys
 a = sys.argv[2:]
 hops = {int(a[0]): ("NAS", a[3]), int(a[1]): ("VH", a[4]), int(a[2]): ("HB", a[5])}
-req, out = {}, {}
+req, out, seen = {}, {}, set()
 add = lambda k, v: out.setdefault(k, []).append(v)
 def mppe(v, sec, ra):
     salt, c = v[:2], v[2:]
@@ -209,6 +217,9 @@ def mppe(v, sec, ra):
 for line in open(sys.argv[1]):
     sp, dp, code, et, sub, pl = (line.rstrip("\n").split("\t") + [""] * 6)[:6]
     pkt, sp, dp = bytes.fromhex(pl.replace(":", "")), int(sp), int(dp)
+    if (sp, dp, pkt) in seen:  # a retransmission (client, proxy) or its cached answer: once
+        continue
+    seen.add((sp, dp, pkt))
     attrs, i = [], 20
     while i + 2 <= len(pkt) and pkt[i + 1] >= 2:
         attrs.append((pkt[i], pkt[i + 2:i + pkt[i + 1]]))
