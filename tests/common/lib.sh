@@ -327,8 +327,8 @@ t_cfg_example() {
 # (external_sim=1, METHOD aka|aka-prime, the NAS address T_EAP_NAS (127.0.0.1), timeout T_EAP_WAIT
 # (30 s)) against RADIUS SERVER:PORT with SECRET, and tests/integration/eap_peer.py as its USIM
 # (T_EAP_K, T_EAP_OPC, AKA' network name T_EAP_NET, MODE as eap_peer.py takes it), both in the
-# background (killed at exit): EAPOL_PID and PEER_PID; eapol_test's output in $T_TMP/NAME.out, the USIM's JSON
-# line in $T_TMP/NAME.peer. Returns 1 if eapol_test's control socket never appeared.
+# background (killed at exit): EAPOL_PID and PEER_PID; eapol_test's output in $T_TMP/NAME.out,
+# the USIM's JSON line in $T_TMP/NAME.peer. Returns 1 if eapol_test's control socket never appeared.
 t_eapol_bg() {
 	local name=$1 method=$2 ident=$3 srv=$4 port=$5 sec=$6 mode=${7:-} eap=AKA dir="$T_TMP/ctrl-$1"
 	[ "$method" = aka-prime ] && eap="AKA'"
@@ -351,6 +351,17 @@ t_eapol() {
 	wait $PEER_PID; wait $EAPOL_PID
 	PEER=$(cat "$T_TMP/$1.peer"); [ -n "$PEER" ] || PEER='{}'
 }
+# t_tel_get PREFIX CMD FIELD...: one telemetry read (t_tel), each FIELD (a dotted path below CMD's
+# object, as t_json) printed space-separated ("" when absent)
+t_tel_get() { local p=$1 c=$2; shift 2; t_tel "$p" "$c" | python3 -c '
+import json, sys
+try: o = json.load(sys.stdin).get(sys.argv[1], {})
+except Exception: o = {}
+def get(v, path):
+    for k in path.split("."):
+        v = v.get(k) if isinstance(v, dict) else None
+    return "" if v is None else (str(v).lower() if isinstance(v, bool) else str(v))
+print(" ".join(get(o, a) for a in sys.argv[2:]))' "$c" "$@"; }
 # t_btid RAND_HEX DOMAIN: the B-TID base64(RAND)@DOMAIN
 t_btid() { python3 -c 'import base64,sys;print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode()+"@"+sys.argv[2])' "$1" "$2"; }
 # ==== end of the shared test set-ups ===============================================================

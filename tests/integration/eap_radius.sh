@@ -72,7 +72,7 @@ t_gbakd_start $DP $PFX "$T_TMP/gbakd.log" "$T_TMP/gbakd.ini" --lcores 0@0,1@1 --
 	{ _t_fail "gbakd starts"; t_end; }
 _t_ok "gbakd starts with [eap]"
 check "gbakd logs the RADIUS listener" t_log_has "$T_TMP/gbakd.log" "radius: listening on 127.0.0.1 port $RADP"
-EAPT() { t_tel $PFX /gbakd/eap | t_json "/gbakd/eap.$1"; }
+EAPT() { t_tel_get $PFX /gbakd/eap "$@"; }   # EAPT FIELD...: /gbakd/eap fields, one read
 J() { t_json "$1"; }
 
 t_cap_start $DP "$T_TMP/radius.pcap" lo "udp port $RADP"
@@ -92,7 +92,7 @@ check_eq "EAP-AKA': the method eapol_test ran" "AKA'" "$(sed -n "s/.*EAP-MSG.*me
 PMSK=$(sed -n 's/^EAP-AKA.: MSK - hexdump(len=64): //p' "$T_TMP/prime.out" | tr -d ' ' | tail -1)
 check_eq "EAP-AKA': eapol_test's MSK = the test's own PRF' derivation" "$(echo "$PEER" | J msk)" "$PMSK"
 RND=$(echo "$PEER" | J rand)
-BTID=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RND')).decode()+'@bsf.home1.net')")
+BTID=$(t_btid $RND bsf.home1.net)
 q=$(CLI query --server 192.0.2.1:3868 --origin-host naf1.home1.net --origin-realm home1.net --json --timeout-ms 20000 \
 	--btid "$BTID" --naf-fqdn naf1.home1.net --ua 0100000002)
 check_eq "Zn with the new B-TID: 2001" 2001 "$(echo "$q" | J result_code)"
@@ -108,7 +108,7 @@ check "EAP-AKA: MPPE keys OK" grep -q "MPPE keys OK: 1  mismatch: 0" "$T_TMP/aka
 AMSK=$(sed -n 's/^EAP-SIM: keying material (MSK) - hexdump(len=64): //p' "$T_TMP/aka.out" | tr -d ' ' | tail -1)
 check_eq "EAP-AKA: eapol_test's MSK = the test's own FIPS 186-2 derivation" "$(echo "$PEER" | J msk)" "$AMSK"
 RND=$(echo "$PEER" | J rand)
-BTID=$(python3 -c "import base64;print(base64.b64encode(bytes.fromhex('$RND')).decode()+'@bsf.home1.net')")
+BTID=$(t_btid $RND bsf.home1.net)
 q=$(CLI query --server 192.0.2.1:3868 --origin-host naf1.home1.net --origin-realm home1.net --json --timeout-ms 20000 \
 	--btid "$BTID" --naf-fqdn naf1.home1.net --ua 0100000002)
 check_eq "Zn (AKA session): 2001, Ks_NAF over Ks = CK||IK" \
@@ -149,7 +149,7 @@ run_peer full aka-prime "$IDP"
 check_eq "table full: the next authentication fails (eapol_test FAILURE, EAP failure at the USIM)" "FAILURE failure" \
 	"$(tail -1 "$T_TMP/full.out") $(echo "$PEER" | J event)"
 check "table full: answered with Access-Reject to its first Access-Request" grep -q "RADIUS message: code=3 (Access-Reject)" "$T_TMP/full.out"
-check_eq "table full: counted (table_full), still 2 in progress" "$((tf0 + 1)) 2" "$(EAPT table_full) $(EAPT in_progress)"
+check_eq "table full: counted (table_full), still 2 in progress" "$((tf0 + 1)) 2" "$(EAPT table_full in_progress)"
 touch "$T_TMP/release1"; wait ${H1[1]}; wait ${H1[0]}
 check_eq "the first held authentication completes" "SUCCESS success" "$(tail -1 "$T_TMP/hold1.out") $(J event <"$T_TMP/hold1.peer")"
 check_wait_eq "its slot is free again (in_progress 1)" "" 1 EAPT in_progress
@@ -157,7 +157,7 @@ run_peer after aka "$IDA"
 check_eq "a new authentication then succeeds" "SUCCESS success" "$(tail -1 "$T_TMP/after.out") $(echo "$PEER" | J event)"
 touch "$T_TMP/release2"; wait ${H2[1]}; wait ${H2[0]}
 check_eq "the second held one completes too; table_full counted once; nothing left in progress" "SUCCESS $((tf0 + 1)) 0" \
-	"$(tail -1 "$T_TMP/hold2.out") $(EAPT table_full) $(EAPT in_progress)"
+	"$(tail -1 "$T_TMP/hold2.out") $(EAPT table_full in_progress)"
 
 # ---- 7. tshark decodes every RADIUS/EAP packet, none malformed ---------------------------------------
 check_wait "capture holds the Access-Accepts" "" t_cap_has "$T_TMP/radius.pcap" "radius.code == 2" -d udp.port==$RADP,radius

@@ -141,15 +141,7 @@ for p in home visited; do
 		{ _t_fail "FreeRADIUS ($p AAA) ready" "$(grep -m2 Error "$T_TMP/$p.log" | tr '\n' ' ')"; t_end; }
 	_t_ok "FreeRADIUS ($p AAA) ready"
 done
-# EAPT FIELD...: /gbakd/eap fields (dotted paths) from one telemetry read, space-separated
-EAPT() { t_tel $PFX /gbakd/eap | python3 -c '
-import json, sys
-o = json.load(sys.stdin).get("/gbakd/eap", {})
-def get(v, path):
-    for k in path.split("."):
-        v = v.get(k) if isinstance(v, dict) else None
-    return "" if v is None else str(v)
-print(" ".join(get(o, a) for a in sys.argv[1:]))' "$@"; }
+EAPT() { t_tel_get $PFX /gbakd/eap "$@"; }   # EAPT FIELD...: /gbakd/eap fields, one read
 T_EAP_NS=$DP; T_EAP_K=$K19; T_EAP_OPC=$OPC19; T_EAP_NET=WLAN
 MSKRE='^[0-9a-f]{128}$'
 
