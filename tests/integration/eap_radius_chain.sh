@@ -7,9 +7,11 @@
 # own shared secret, FreeRADIUS adds/strips Proxy-State and recomputes Message-Authenticator.
 # Checks: EAP-AKA' and EAP-AKA succeed; the MSK eapol_test derived = the test's own derivation =
 # the MS-MPPE keys of the Access-Accept on every hop, each decrypted (RFC 2548, by this test) with
-# that hop's secret (FreeRADIUS re-encrypts them per hop); the B-TID vendor attribute reaches the
-# NAS; a wrong RES ends in Access-Reject on every hop; a Zn query with the new B-TID gets 2001 and
-# the test's Ks_NAF; tshark decodes every RADIUS/EAP packet of the three hops, none malformed.
+# that hop's secret (FreeRADIUS re-encrypts them per hop); every packet of every hop carries a
+# Message-Authenticator valid under that hop's secret; the B-TID vendor attribute reaches the NAS;
+# each proxy adds one Proxy-State; a wrong RES ends in Access-Reject on every hop; a Zn query with
+# the new B-TID gets 2001 and the test's Ks_NAF; tshark decodes every RADIUS/EAP packet of the
+# three hops, none malformed.
 . "$(dirname "$0")/../common/lib.sh"
 t_begin eap_radius_chain
 t_need_root
@@ -186,14 +188,15 @@ t_cap_stop
 check_eq "tshark: no malformed packets / expert errors on any hop" 0 \
 	"$(t_cap_count "$T_TMP/chain.pcap" "_ws.malformed || _ws.expert.severity == error" "${DEC[@]}")"
 # one line per RADIUS packet as tshark dissects it; the summary reads its payload itself (RFC 2865 attributes; MS-MPPE keys decrypted per RFC 2548 2.4.2 with the hop's secret):
-#   accepts HOP: MPPE-Recv||Send of each Access-Accept, in order; ps HOP req|acc: Proxy-State
+#   accepts HOP: MPPE-Recv||Send of each Access-Accept, in order; ma HOP: valid
+#   Message-Authenticators / packets (RFC 3579 3.2) under HOP's secret; ps HOP req|acc: Proxy-State
 #   count of the first Access-Request to / Access-Accept from HOP's server; btid: VSA 32473/1 of
 #   the Access-Accepts to the NAS; rejects HOP: Access-Rejects carrying EAP-Failure; chal HOP TYPE:
 #   Access-Challenges tshark decoded as EAP-AKA(') Challenge (type 23 / 50, subtype 1)
 tshark -n -r "$T_TMP/chain.pcap" "${DEC[@]}" -Y radius -T fields -E occurrence=f -e udp.srcport -e udp.dstport \
 	-e radius.code -e eap.type -e eap.aka.subtype -e udp.payload 2>/dev/null >"$T_TMP/wire.txt"
 python3 - "$T_TMP/wire.txt" $PV $PH $RADP $S_NAS $S_VH $S_HB >"$T_TMP/wire.sum" <<'PY'
-import hashlib, sys
+import hashlib, hmac, sys
 a = sys.argv[2:]
 hops = {int(a[0]): ("NAS", a[3]), int(a[1]): ("VH", a[4]), int(a[2]): ("HB", a[5])}
 req, out, seen = {}, {}, set()
@@ -217,6 +220,19 @@ for line in open(sys.argv[1]):
         attrs.append((pkt[i], pkt[i + 2:i + pkt[i + 1]]))
         i += pkt[i + 1]
     nps = sum(1 for t, _ in attrs if t == 33)
+    # Message-Authenticator (RFC 3579 3.2) under the hop's secret: over the packet with it zeroed,
+    # a reply with its request's Authenticator in place of its own
+    hop = hops.get(dp if pkt[0] == 1 else sp)
+    if hop:
+        j, m = 20, None
+        while j + 2 <= len(pkt) and pkt[j + 1] >= 2:
+            if pkt[j] == 80 and pkt[j + 1] == 18:
+                m = j
+            j += pkt[j + 1]
+        ra = pkt[4:20] if pkt[0] == 1 else req.get((dp, pkt[1]), b"")
+        z = pkt[:4] + ra + pkt[20:m + 2] + bytes(16) + pkt[m + 18:] if m is not None else b""
+        ok = m is not None and hmac.compare_digest(hmac.new(hop[1].encode(), z, hashlib.md5).digest(), pkt[m + 2:m + 18])
+        add("ma %s" % hop[0], "1" if ok else "0")
     eap = b"".join(v for t, v in attrs if t == 79)
     if dp in hops and pkt[0] == 1:
         req[(sp, pkt[1])] = pkt[4:20]
@@ -239,11 +255,16 @@ for line in open(sys.argv[1]):
         add("chal %s %s" % (name, et), "1")
 for k in sorted(out):
     v = out[k]
+    if k.startswith("ma "):
+        v = ["%d/%d" % (v.count("1"), len(v))]
     print("%s=%s" % (k, len(v) if k.startswith(("rejects", "chal")) else " ".join(v)))
 PY
 W() { sed -n "s/^$1=//p" "$T_TMP/wire.sum"; }
 check_eq "MS-MPPE keys of each Access-Accept on every hop = the MSK (AKA', AKA) under that hop's own secret (re-encrypted per hop)" \
 	"NAS:$MSK_P $MSK_A VH:$MSK_P $MSK_A HB:$MSK_P $MSK_A" "NAS:$(W 'accepts NAS') VH:$(W 'accepts VH') HB:$(W 'accepts HB')"
+ma() { W "ma $1" | awk -F/ '$1 == $2 && $1 > 0 {print "all"}'; }
+check_eq "Message-Authenticator on every request and reply of every hop, valid under that hop's secret" \
+	"all all all" "$(ma NAS) $(ma VH) $(ma HB)"
 check_eq "the B-TID vendor attribute (32473/1) reaches the NAS (AKA' session first)" "$BTID" "$(W btid | cut -d' ' -f1)"
 check_eq "Proxy-State: each proxy adds one (requests to home AAA 1, to gbakd 2), gbakd echoes both, the NAS gets none" \
 	"0 1 2 2 1 0" "$(W 'ps NAS req') $(W 'ps VH req') $(W 'ps HB req') $(W 'ps HB acc') $(W 'ps VH acc') $(W 'ps NAS acc')"
