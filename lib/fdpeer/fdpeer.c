@@ -165,6 +165,41 @@ static int copy_id(char *dst, size_t cap, const union avp_value *v)
 	return 0;
 }
 
+int fdpeer_add_os(msg_or_avp *parent, struct dict_object *model, const void *p, size_t n)
+{
+	return add_os(parent, model, p, n);
+}
+
+int fdpeer_add_u32(msg_or_avp *parent, struct dict_object *model, uint32_t x)
+{
+	return add_u32(parent, model, x);
+}
+
+int fdpeer_add_i32(msg_or_avp *parent, struct dict_object *model, int32_t x)
+{
+	return add_i32(parent, model, x);
+}
+
+int fdpeer_add_time(msg_or_avp *parent, struct dict_object *model, int64_t unix_s)
+{
+	return add_time(parent, model, unix_s);
+}
+
+int64_t fdpeer_get_time(const union avp_value *v)
+{
+	return get_time(v);
+}
+
+int fdpeer_copy_id(char *dst, size_t cap, const union avp_value *v)
+{
+	return copy_id(dst, cap, v);
+}
+
+void fdpeer_copy_str(char *dst, size_t cap, const union avp_value *v)
+{
+	copy_str(dst, cap, v);
+}
+
 /* Flatten BIR m into q. Returns 0, or the result code fdpeer answers itself (5004 a value q cannot
  * hold exactly, 5009 a list over its limit) with *failed = the offending AVP. */
 static uint32_t flatten_bir(struct msg *m, struct fdpeer_query *q, struct avp **failed)
@@ -521,13 +556,56 @@ int fdpeer_stop(void)
 
 /* ---- client side -------------------------------------------------------------------------- */
 
-struct waiter {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int done;       /* 1 answered, 2 expired */
-	int abandoned;  /* the caller gave up: the callback frees the waiter */
-	struct fdpeer_bia *out;
-};
+/* ---- send with completion (fdpeer_int.h) ------------------------------------------------- */
+
+static void cpl_ans_cb(void *data, struct msg **m)
+{
+	struct fdpeer_cpl *c = data;
+	struct msg *ans = *m;
+	*m = NULL;
+	c->fn(c, 0, ans); /* may free c */
+	fd_msg_free(ans);
+}
+
+static void cpl_exp_cb(void *data, DiamId_t sentto, size_t len, struct msg **m)
+{
+	(void)sentto;
+	(void)len;
+	struct fdpeer_cpl *c = data;
+	fd_msg_free(*m);
+	*m = NULL;
+	c->fn(c, -ETIMEDOUT, NULL);
+}
+
+int fdpeer_send_cpl(struct msg **m, unsigned timeout_ms, struct fdpeer_cpl *c)
+{
+	if (m == NULL || *m == NULL || c == NULL || c->fn == NULL) {
+		if (m && *m) {
+			fd_msg_free(*m);
+			*m = NULL;
+		}
+		return -EINVAL;
+	}
+	struct timespec dl;
+	clock_gettime(CLOCK_REALTIME, &dl); /* freeDiameter's expiry uses CLOCK_REALTIME */
+	dl.tv_sec += timeout_ms / 1000;
+	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
+	int r = fd_msg_send_timeout(m, cpl_ans_cb, c, cpl_exp_cb, &dl);
+	if (r) {
+		if (*m) {
+			fd_msg_free(*m);
+			*m = NULL;
+		}
+		return -r;
+	}
+	return 0;
+}
+
+/* ---- client side -------------------------------------------------------------------------- */
 
 static void flatten_bia(struct msg *m, struct fdpeer_bia *b)
 {
@@ -596,40 +674,6 @@ static void flatten_bia(struct msg *m, struct fdpeer_bia *b)
 		b->n_route_records--;
 }
 
-static void waiter_finish(struct waiter *w, int how, struct msg *m)
-{
-	pthread_mutex_lock(&w->lock);
-	if (!w->abandoned && m && how == 1)
-		flatten_bia(m, w->out);
-	w->done = how;
-	int abandoned = w->abandoned;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	if (abandoned) {
-		pthread_mutex_destroy(&w->lock);
-		pthread_cond_destroy(&w->cond);
-		free(w);
-	}
-}
-
-static void ans_cb(void *data, struct msg **m)
-{
-	atomic_fetch_add(&g.cli_answered, 1);
-	waiter_finish(data, 1, *m);
-	fd_msg_free(*m);
-	*m = NULL;
-}
-
-static void exp_cb(void *data, DiamId_t sentto, size_t len, struct msg **m)
-{
-	(void)sentto;
-	(void)len;
-	atomic_fetch_add(&g.cli_timeout, 1);
-	waiter_finish(data, 2, NULL);
-	fd_msg_free(*m);
-	*m = NULL;
-}
-
 static int build_bir(const struct fdpeer_bir *req, struct msg **out)
 {
 	struct msg *m = NULL;
@@ -664,130 +708,144 @@ fail:
 	return r;
 }
 
-struct async_req {
+/* one asynchronous client BIR in flight */
+struct client_req {
+	struct fdpeer_cpl cpl; /* first member */
 	fdpeer_done_fn done;
 	void *arg;
 	struct fdpeer_bia bia;
 };
 
-static void async_ans_cb(void *data, struct msg **m)
+static void client_cpl(struct fdpeer_cpl *c, int status, struct msg *ans)
 {
-	struct async_req *a = data;
-	atomic_fetch_add(&g.cli_answered, 1);
-	flatten_bia(*m, &a->bia);
-	fd_msg_free(*m);
-	*m = NULL;
-	a->done(a->arg, 0, &a->bia);
-	explicit_bzero(a, sizeof(*a));
-	free(a);
+	struct client_req *q = (struct client_req *)c;
+	atomic_fetch_add(status == 0 ? &g.cli_answered : &g.cli_timeout, 1);
+	if (status == 0)
+		flatten_bia(ans, &q->bia);
+	q->done(q->arg, status, status == 0 ? &q->bia : NULL);
+	explicit_bzero(q, sizeof(*q));
+	free(q);
 }
 
-static void async_exp_cb(void *data, DiamId_t sentto, size_t len, struct msg **m)
+static int bir_ok(const struct fdpeer_bir *req)
 {
-	(void)sentto;
-	(void)len;
-	struct async_req *a = data;
-	atomic_fetch_add(&g.cli_timeout, 1);
-	fd_msg_free(*m);
-	*m = NULL;
-	a->done(a->arg, -ETIMEDOUT, NULL);
-	free(a);
-}
-
-static void deadline_in(struct timespec *dl, unsigned timeout_ms)
-{
-	clock_gettime(CLOCK_REALTIME, dl); /* freeDiameter's expiry uses CLOCK_REALTIME */
-	dl->tv_sec += timeout_ms / 1000;
-	dl->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (dl->tv_nsec >= 1000000000L) {
-		dl->tv_sec++;
-		dl->tv_nsec -= 1000000000L;
-	}
+	return req != NULL && req->dest_realm != NULL && req->btid != NULL && req->naf_id != NULL &&
+	       atomic_load(&g.started) && fdpeer_d.cmd_bir != NULL;
 }
 
 int fdpeer_client_send(const struct fdpeer_bir *req, unsigned timeout_ms, fdpeer_done_fn done, void *arg)
 {
-	if (req == NULL || done == NULL || req->dest_realm == NULL || req->btid == NULL ||
-	    req->naf_id == NULL || !atomic_load(&g.started) || fdpeer_d.cmd_bir == NULL)
+	if (!bir_ok(req) || done == NULL)
 		return -EINVAL;
-	struct async_req *a = calloc(1, sizeof(*a));
-	if (a == NULL)
+	struct client_req *q = calloc(1, sizeof(*q));
+	if (q == NULL)
 		return -ENOMEM;
-	a->done = done;
-	a->arg = arg;
-	a->bia.gba_type = -1;
+	q->cpl.fn = client_cpl;
+	q->done = done;
+	q->arg = arg;
+	q->bia.gba_type = -1;
 	struct msg *m = NULL;
 	int r = build_bir(req, &m);
+	if (r == 0)
+		r = -fdpeer_send_cpl(&m, timeout_ms, &q->cpl);
 	if (r) {
-		free(a);
-		return -r;
-	}
-	struct timespec dl;
-	deadline_in(&dl, timeout_ms);
-	if ((r = fd_msg_send_timeout(&m, async_ans_cb, a, async_exp_cb, &dl))) {
-		if (m)
-			fd_msg_free(m);
-		free(a);
+		free(q);
 		return -r;
 	}
 	atomic_fetch_add(&g.cli_sent, 1);
 	return 0;
 }
 
-int fdpeer_client_query(const struct fdpeer_bir *req, struct fdpeer_bia *ans, unsigned timeout_ms)
+/* ---- send and wait (fdpeer_int.h) ----------------------------------------------------------- */
+
+struct waiter {
+	struct fdpeer_cpl cpl; /* first member */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int how;        /* 1 answered, 2 expired */
+	int abandoned;  /* the caller gave up: the completion frees the waiter */
+	void (*parse)(struct msg *ans, void *out);
+	void *out;
+};
+
+static void waiter_free(struct waiter *w)
 {
-	if (req == NULL || ans == NULL || req->dest_realm == NULL || req->btid == NULL ||
-	    req->naf_id == NULL || !atomic_load(&g.started) || fdpeer_d.cmd_bir == NULL)
-		return -EINVAL;
-	memset(ans, 0, sizeof(*ans));
-	ans->gba_type = -1;
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}
+
+static void waiter_cpl(struct fdpeer_cpl *c, int status, struct msg *ans)
+{
+	struct waiter *w = (struct waiter *)c;
+	pthread_mutex_lock(&w->lock);
+	if (!w->abandoned && status == 0)
+		w->parse(ans, w->out);
+	w->how = status == 0 ? 1 : 2;
+	int abandoned = w->abandoned;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	if (abandoned)
+		waiter_free(w);
+}
+
+int fdpeer_send_wait(struct msg **m, unsigned timeout_ms, void (*parse)(struct msg *ans, void *out), void *out)
+{
 	struct waiter *w = calloc(1, sizeof(*w));
-	if (w == NULL)
+	if (w == NULL) {
+		fd_msg_free(*m);
+		*m = NULL;
 		return -ENOMEM;
+	}
+	w->cpl.fn = waiter_cpl;
+	w->parse = parse;
+	w->out = out;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&w->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	w->out = ans;
-
-	struct msg *m = NULL;
-	int r = build_bir(req, &m);
-	if (r)
-		goto free_w;
-	struct timespec dl; /* freeDiameter's expiry uses CLOCK_REALTIME */
-	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += timeout_ms / 1000;
-	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
+	int r = fdpeer_send_cpl(m, timeout_ms, &w->cpl);
+	if (r) {
+		waiter_free(w);
+		return r;
 	}
-	if ((r = fd_msg_send_timeout(&m, ans_cb, w, exp_cb, &dl))) {
-		if (m)
-			fd_msg_free(m);
-		goto free_w;
-	}
-	atomic_fetch_add(&g.cli_sent, 1);
-	/* our own guard, a second after freeDiameter's expiry, in case the callbacks never run */
+	/* our own guard, two seconds after freeDiameter's expiry, in case the callbacks never run */
 	struct timespec guard;
 	clock_gettime(CLOCK_MONOTONIC, &guard);
 	guard.tv_sec += timeout_ms / 1000 + 2;
 	pthread_mutex_lock(&w->lock);
-	while (!w->done)
+	while (!w->how)
 		if (pthread_cond_timedwait(&w->cond, &w->lock, &guard) == ETIMEDOUT)
 			break;
-	int done = w->done;
-	if (!done)
+	int how = w->how;
+	if (!how)
 		w->abandoned = 1;
 	pthread_mutex_unlock(&w->lock);
-	if (!done)
-		return -ETIMEDOUT; /* the waiter is freed by the late callback */
-	r = done == 1 ? 0 : ETIMEDOUT;
-free_w:
-	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->cond);
-	free(w);
-	return -r;
+	if (!how)
+		return -ETIMEDOUT; /* the waiter is freed by the late completion */
+	waiter_free(w);
+	return how == 1 ? 0 : -ETIMEDOUT;
+}
+
+static void parse_bia(struct msg *ans, void *out)
+{
+	flatten_bia(ans, out);
+}
+
+int fdpeer_client_query(const struct fdpeer_bir *req, struct fdpeer_bia *ans, unsigned timeout_ms)
+{
+	if (!bir_ok(req) || ans == NULL)
+		return -EINVAL;
+	memset(ans, 0, sizeof(*ans));
+	ans->gba_type = -1;
+	struct msg *m = NULL;
+	int r = build_bir(req, &m);
+	if (r)
+		return -r;
+	atomic_fetch_add(&g.cli_sent, 1);
+	r = fdpeer_send_wait(&m, timeout_ms, parse_bia, ans);
+	atomic_fetch_add(r == 0 ? &g.cli_answered : &g.cli_timeout, 1);
+	return r;
 }

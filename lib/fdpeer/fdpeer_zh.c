@@ -1,13 +1,13 @@
 /* fdpeer Zh client (the BSF side): enable before the core starts, asynchronous MAR/MAA. See
  * fdpeer_zh.h. */
 #include "fdpeer/fdpeer_zh.h"
+#include "fdpeer/fdpeer_int.h"
 #include "fdpeer/fdpeer_zh_int.h"
 
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static struct {
 	atomic_int wanted, ready;
@@ -41,32 +41,23 @@ void fdpeer_zh_stopping(void)
 }
 
 struct zh_req {
+	struct fdpeer_cpl cpl; /* first member */
 	fdpeer_zh_done_fn done;
 	void *arg;
 	struct fdpeer_maa maa;
 };
 
-static void ans_cb(void *data, struct msg **m)
+static void zh_cpl(struct fdpeer_cpl *c, int status, struct msg *ans)
 {
-	struct zh_req *q = data;
-	atomic_fetch_add(&zg.maa_rx, 1);
-	fdpeer_zh_maa_parse(*m, &q->maa);
-	fd_msg_free(*m);
-	*m = NULL;
-	q->done(q->arg, 0, &q->maa);
+	struct zh_req *q = (struct zh_req *)c;
+	if (status == 0) {
+		atomic_fetch_add(&zg.maa_rx, 1);
+		fdpeer_zh_maa_parse(ans, &q->maa);
+	} else {
+		atomic_fetch_add(&zg.timeouts, 1);
+	}
+	q->done(q->arg, status, status == 0 ? &q->maa : NULL);
 	explicit_bzero(q, sizeof(*q));
-	free(q);
-}
-
-static void exp_cb(void *data, DiamId_t sentto, size_t len, struct msg **m)
-{
-	(void)sentto;
-	(void)len;
-	struct zh_req *q = data;
-	atomic_fetch_add(&zg.timeouts, 1);
-	fd_msg_free(*m);
-	*m = NULL;
-	q->done(q->arg, -ETIMEDOUT, NULL);
 	free(q);
 }
 
@@ -78,26 +69,14 @@ int fdpeer_zh_send(const struct fdpeer_mar *req, unsigned timeout_ms, fdpeer_zh_
 	struct zh_req *q = calloc(1, sizeof(*q));
 	if (q == NULL)
 		return -ENOMEM;
+	q->cpl.fn = zh_cpl;
 	q->done = done;
 	q->arg = arg;
 	struct msg *m = NULL;
 	int r = fdpeer_zh_mar_build(req, &m);
+	if (r == 0)
+		r = -fdpeer_send_cpl(&m, timeout_ms, &q->cpl);
 	if (r) {
-		atomic_fetch_add(&zg.send_errors, 1);
-		free(q);
-		return -r;
-	}
-	struct timespec dl; /* freeDiameter's expiry uses CLOCK_REALTIME */
-	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += timeout_ms / 1000;
-	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
-	}
-	if ((r = fd_msg_send_timeout(&m, ans_cb, q, exp_cb, &dl))) {
-		if (m)
-			fd_msg_free(m);
 		atomic_fetch_add(&zg.send_errors, 1);
 		free(q);
 		return -r;
