@@ -20,6 +20,7 @@
 #include <rte_telemetry.h>
 
 #include "eap/eap_server.h"
+#include "fdpeer/fdpeer_eap.h"
 #include "store/store.h"
 #include "store/store_record.h"
 #include "subscriber/subscriber.h"
@@ -45,7 +46,7 @@ static struct {
 static struct {
 	uint64_t started, challenges, identity_requests, resyncs, success, failed[EAPR_MAX], dropped[EAPR_MAX];
 	uint64_t table_full, unknown_state, av_fetches, store_puts, store_errors, guss_invalid;
-	uint64_t method_aka, method_aka_prime, radius[RC_MAX];
+	uint64_t method_aka, method_aka_prime, radius[RC_MAX], dia[DC_MAX];
 } st;
 #define INC(f) __atomic_fetch_add(&st.f, 1, __ATOMIC_RELAXED)
 #define LOAD(f) __atomic_load_n(&st.f, __ATOMIC_RELAXED)
@@ -54,6 +55,18 @@ void eap_radius_count(enum radius_counter c)
 {
 	if ((unsigned)c < RC_MAX)
 		__atomic_fetch_add(&st.radius[c], 1, __ATOMIC_RELAXED);
+}
+
+void eap_dia_count(enum dia_eap_counter c)
+{
+	if ((unsigned)c < DC_MAX)
+		__atomic_fetch_add(&st.dia[c], 1, __ATOMIC_RELAXED);
+}
+
+void eap_app_reply_wipe(struct eap_app_reply *r)
+{
+	OPENSSL_cleanse(r->msk, sizeof(r->msk));
+	store_record_wipe(&r->rec);
 }
 
 static void slot_free(struct slot *sl)
@@ -219,6 +232,7 @@ static int complete(struct slot *sl, struct eap_app_reply *r)
 	int e = store_put(ea.store, r->btid, (size_t)bl, rec);
 	INC(store_puts);
 	r->key_expiry = rec->key_expiry;
+	r->rec = *rec;
 	memcpy(r->msk, sl->s.keys.msk, 64);
 	snprintf(r->impi, sizeof(r->impi), "%s", sl->s.impi);
 	return e;
@@ -229,6 +243,8 @@ int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t *eap, s
 {
 	memset(r, 0, offsetof(struct eap_app_reply, eap));
 	r->eap_len = 0;
+	r->reason = 0;
+	r->unknown_state = false;
 	r->verdict = EAPV_DROP;
 	if (!ea.running)
 		return r->verdict;
@@ -254,12 +270,14 @@ int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t *eap, s
 		INC(started);
 	} else if ((sl = slot_find(state, state_len)) == NULL) {
 		INC(unknown_state);
+		r->unknown_state = true;
 		return r->verdict;
 	}
 	enum eap_srv_reason why = EAPR_NONE;
 	int v = eap_srv_input(&sl->s, &ea.sc, eap, n, r->eap, sizeof(r->eap), &r->eap_len, &why);
 	if (v == EAPV_NEED_AV || v == EAPV_NEED_RESYNC)
 		v = fetch_av(sl, v == EAPV_NEED_RESYNC, r, &why);
+	r->reason = (int)why;
 	if (v == EAPV_SUCCESS) {
 		int e = complete(sl, r);
 		if (e < 0) {
@@ -303,6 +321,12 @@ static const char *const rc_names[RC_MAX] = {
 #undef RC_NAME
 };
 
+static const char *const dc_names[DC_MAX] = {
+#define DC_NAME(n, d) #n,
+	DIA_EAP_COUNTERS(DC_NAME)
+#undef DC_NAME
+};
+
 static int cmd_eap(const char *cmd __rte_unused, const char *p __rte_unused, struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
@@ -334,6 +358,18 @@ static int cmd_eap(const char *cmd __rte_unused, const char *p __rte_unused, str
 	for (unsigned i = 0; i < RC_MAX; i++)
 		rte_tel_data_add_dict_u64(rd, rc_names[i], LOAD(radius[i]));
 	rte_tel_data_add_dict_container(d, "radius", rd, 0);
+	struct rte_tel_data *dd = rte_tel_data_alloc();
+	if (dd == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(dd);
+	for (unsigned i = 0; i < DC_MAX; i++)
+		rte_tel_data_add_dict_u64(dd, dc_names[i], LOAD(dia[i]));
+	struct fdpeer_eap_stats fs;
+	fdpeer_eap_stats_get(&fs);
+	rte_tel_data_add_dict_u64(dd, "der_malformed", fs.der_malformed);
+	rte_tel_data_add_dict_u64(dd, "dea_tx", fs.dea_tx);
+	rte_tel_data_add_dict_u64(dd, "pending", fs.pending);
+	rte_tel_data_add_dict_container(d, "diameter", dd, 0);
 	return 0;
 }
 
@@ -341,5 +377,5 @@ int eap_register_telemetry(void)
 {
 	return rte_telemetry_register_cmd("/gbakd/eap", cmd_eap,
 					  "gbakd EAP-AKA/AKA' server: authentications started/succeeded, failures and "
-					  "drops by reason, table full, RADIUS front-end checks");
+					  "drops by reason, table full, RADIUS and Diameter EAP front-end checks");
 }

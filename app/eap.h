@@ -14,6 +14,7 @@
 #include "config.h"
 #include "eap/eap_aka.h"
 #include "gba/gba_btid.h"
+#include "store/store_record.h"
 
 #define EAP_APP_STATE_LEN 16          /* the RADIUS State we hand out: slot (4) | random (12) */
 
@@ -27,7 +28,13 @@ struct eap_app_reply {
 	char impi[EAP_IDENTITY_MAX + 1];
 	char btid[GBA_BTID_MAX_LEN + 1];
 	int64_t key_expiry;
+	struct store_record rec;      /* EAPV_SUCCESS: the session written (Ks, RAND, USSs) */
+	int reason;                   /* EAPV_FAILURE / EAPV_DROP: the engine's enum eap_srv_reason */
+	bool unknown_state;           /* EAPV_DROP: the State names no slot */
 };
+
+/* Wipes r's key material (MSK, the session record). */
+void eap_app_reply_wipe(struct eap_app_reply *r);
 
 /* Opens the subscriber and session stores and allocates the table; rte_exit on failure. A no-op
  * when [eap] is disabled. */
@@ -59,6 +66,32 @@ int eap_register_telemetry(void);
 	X(rejects, "Access-Reject sent")                                                       \
 	X(dropped, "an EAP packet the engine discarded (no reply)")                            \
 	X(send_errors, "sendto failed")
+
+/* Diameter EAP front end counters (app/dia_eap.c), shown in /gbakd/eap diameter.* */
+#define DIA_EAP_COUNTERS(X)                                                                    \
+	X(ders, "Diameter-EAP-Requests taken from freeDiameter")                               \
+	X(queue_full, "DERs refused (3004): the hand-over queue to the EAP thread was full")  \
+	X(naf_id_missing, "DERs without a NAF-Id (5005, no EAP run)")                          \
+	X(naf_id_invalid, "a NAF-Id without FQDN and 5-octet Ua id (5004)")                    \
+	X(not_authorised, "the policy does not authorise the peer for the NAF-Id (5402, no key)") \
+	X(authorised, "DERs whose peer the policy authorises for the NAF-Id")                 \
+	X(multi_round, "DEAs with 1001 DIAMETER_MULTI_ROUND_AUTH and an EAP request")          \
+	X(success, "DEAs with 2001, EAP-Success, MSK and the GBA user information")            \
+	X(rejected, "DEAs with 4001 DIAMETER_AUTHENTICATION_REJECTED and EAP-Failure")         \
+	X(user_unknown, "DEAs with 5001 DIAMETER_ERROR_USER_UNKNOWN (no subscriber) and EAP-Failure") \
+	X(dropped, "EAP packets the engine discarded: answered 5012, the authentication stays") \
+	X(unknown_state, "a State naming no authentication: answered 5012")                    \
+	X(kdf_errors, "Ks_NAF derivations that failed (answered 5012, no key)")                \
+	X(answer_errors, "DEAs that could not be sent")
+
+enum dia_eap_counter {
+#define DC_ENUM(n, d) DC_##n,
+	DIA_EAP_COUNTERS(DC_ENUM)
+#undef DC_ENUM
+	DC_MAX
+};
+/* adds one to a Diameter EAP counter (relaxed atomic) */
+void eap_dia_count(enum dia_eap_counter c);
 
 enum radius_counter {
 #define RC_ENUM(n, d) RC_##n,

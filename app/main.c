@@ -28,6 +28,7 @@
 #include <rte_telemetry.h>
 
 #include "diameter/diameter.h"
+#include "dia_eap.h"
 #include "dia_node.h"
 #include "forward.h"
 #include "reload.h"
@@ -398,6 +399,7 @@ int main(int argc, char **argv)
 	}
 
 	ub_prepare(cfg); /* [ub] av_source = zh: Zh advertised by the Diameter node */
+	dia_eap_prepare(cfg); /* [eap] + [diameter]: DER/DEA (application 5) served by the EAP thread */
 	dia_node_init(); /* [diameter]: freeDiameter on its own threads */
 	ub_start(cfg); /* [ub]: the bootstrapping HTTP server on a control thread */
 	eap_app_start(cfg); /* [eap]: the EAP-AKA server table and its stores */
@@ -459,6 +461,7 @@ int main(int argc, char **argv)
 				usleep(dia_node_enabled() ? 20 : 100000);
 		}
 		rte_eal_mp_wait_lcore();
+		dia_eap_stop(); /* DERs answered before freeDiameter stops */
 		dia_node_stop();
 	}
 	/* the telemetry thread outlives everything below: no handler may read what is freed next */

@@ -30,6 +30,7 @@
 #include <rte_common.h>
 #include <rte_lcore.h>
 
+#include "dia_eap.h"
 #include "eap.h"
 #include "eap/eap_server.h"
 #include "net/net.h"
@@ -189,7 +190,7 @@ static void handle(const uint8_t *buf, size_t n, const struct sockaddr_storage *
 		radius_put_mppe(&w, RADIUS_MS_MPPE_RECV_KEY, r.msk, 32, cl->secret, cl->secret_len, req.auth, salt[0]);
 		radius_put_mppe(&w, RADIUS_MS_MPPE_SEND_KEY, r.msk + 32, 32, cl->secret, cl->secret_len, req.auth,
 				salt[1]);
-		OPENSSL_cleanse(r.msk, sizeof(r.msk));
+		eap_app_reply_wipe(&r);
 		radius_put(&w, RADIUS_ATTR_USER_NAME, r.impi, strlen(r.impi));
 		int64_t left = r.key_expiry - (int64_t)time(NULL);
 		uint32_t to = htonl((uint32_t)(left > 0 ? left : 0)), ex = htonl((uint32_t)r.key_expiry);
@@ -212,15 +213,17 @@ static void handle(const uint8_t *buf, size_t n, const struct sockaddr_storage *
 		OPENSSL_cleanse(out, (size_t)len);
 }
 
+/* The EAP control thread: the one owner of app/eap.c's table. It serves the RADIUS socket (when
+ * radius_port is set) and the Diameter EAP queue (app/dia_eap.c, when [diameter] is on). */
 static void *radius_thread(void *arg)
 {
 	(void)arg;
 	static uint8_t buf[RADIUS_MAX_LEN + 1];
 	uint64_t last = now_ms();
 	while (!rs.stop) {
-		struct pollfd p = {.fd = rs.fd, .events = POLLIN};
-		int k = poll(&p, 1, 100);
-		if (k > 0) {
+		struct pollfd p[2] = {{.fd = rs.fd, .events = POLLIN}, {.fd = dia_eap_fd(), .events = POLLIN}};
+		int k = poll(p, 2, 100);
+		if (k > 0 && (p[0].revents & POLLIN)) {
 			struct sockaddr_storage from;
 			socklen_t fl = sizeof(from);
 			ssize_t n = recvfrom(rs.fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
@@ -228,6 +231,7 @@ static void *radius_thread(void *arg)
 				handle(buf, (size_t)n, &from, fl);
 		}
 		uint64_t now = now_ms();
+		dia_eap_serve(now); /* drains the queue (also when a wake-up was coalesced) */
 		if (now - last >= 1000) {
 			eap_app_expire(now);
 			last = now;
@@ -239,9 +243,12 @@ static void *radius_thread(void *arg)
 void radius_start(const struct gbakd_config *cfg)
 {
 	const struct eap_config *e = &cfg->eap;
-	if (!e->enabled || e->radius_port == 0)
+	rs.fd = -1;
+	if (!e->enabled || (e->radius_port == 0 && dia_eap_fd() < 0))
 		return;
 	rs.e = e;
+	if (e->radius_port == 0)
+		goto thread; /* the EAP thread for Diameter EAP only */
 	uint8_t a[16];
 	int fam = net_parse_ip(e->radius_listen, a);
 	struct sockaddr_storage ss;
@@ -264,11 +271,12 @@ void radius_start(const struct gbakd_config *cfg)
 	if (rs.fd < 0 || bind(rs.fd, (struct sockaddr *)&ss, sl) < 0)
 		rte_exit(EXIT_FAILURE, "[eap] radius_listen/radius_port: cannot bind UDP %s port %u (%s)\n",
 			 e->radius_listen, e->radius_port, strerror(errno));
-	if (rte_ctrl_thread_create(&rs.thread, "gbakd-radius", NULL, radius_thread, NULL) != 0)
-		rte_exit(EXIT_FAILURE, "[eap]: cannot start the RADIUS control thread\n");
-	rs.running = 1;
 	printf("gbakd: radius: listening on %s port %u, %u clients\n", e->radius_listen, e->radius_port, e->n_clients);
 	fflush(stdout);
+thread:
+	if (rte_ctrl_thread_create(&rs.thread, "gbakd-eap", NULL, radius_thread, NULL) != 0)
+		rte_exit(EXIT_FAILURE, "[eap]: cannot start the EAP control thread\n");
+	rs.running = 1;
 }
 
 void radius_stop(void)
@@ -277,7 +285,8 @@ void radius_stop(void)
 		return;
 	rs.stop = 1;
 	pthread_join(rs.thread, NULL);
-	close(rs.fd);
+	if (rs.fd >= 0)
+		close(rs.fd);
 	OPENSSL_cleanse(rs.cache, sizeof(rs.cache));
 	rs.running = 0;
 }

@@ -6,8 +6,9 @@
 
 #include "config.h"
 
-/* Binds [eap] radius_listen:radius_port and starts the thread (after eap_app_start); rte_exit on
- * failure. A no-op when [eap] is disabled or radius_port = 0. */
+/* Binds [eap] radius_listen:radius_port (when radius_port != 0) and starts the EAP control
+ * thread, which also serves the Diameter EAP queue (app/dia_eap.c); after eap_app_start. rte_exit
+ * on failure. A no-op when [eap] is disabled or there is neither RADIUS nor Diameter EAP. */
 void radius_start(const struct gbakd_config *cfg);
 /* Stops the thread and closes the socket. */
 void radius_stop(void);

@@ -477,6 +477,8 @@ int fdpeer_start(const char *fd_conf_path, const struct fdpeer_handler *h)
 		return r;
 	if ((r = fdpeer_zh_prepare())) /* Zh, when fdpeer_zh_enable() asked for it */
 		return r;
+	if ((r = fdpeer_eap_prepare())) /* Diameter EAP, when fdpeer_eap_enable() asked for it */
+		return r;
 	if ((r = fd_disp_app_support(fdpeer_d.app, fdpeer_d.vendor, 1, 0)))
 		return -r;
 	if (h != NULL) {
@@ -544,6 +546,7 @@ int fdpeer_stop(void)
 	int have_prio = errno == 0;
 	setpriority(PRIO_PROCESS, (id_t)tid, 19);
 	fdpeer_zh_stopping(); /* no new MARs from here on */
+	fdpeer_eap_stopping();
 	int r = fd_core_shutdown();
 	int r2 = fd_core_wait_shutdown_complete();
 	if (have_prio)

@@ -48,6 +48,12 @@ int64_t fdpeer_get_time(const union avp_value *v);
 /* Copy a DiameterIdentity exactly into dst (with NUL): 0, or -1 when it has a NUL or does not
  * fit (never truncate an identity: it could equal another peer's). */
 int fdpeer_copy_id(char *dst, size_t cap, const union avp_value *v);
+/* Called by fdpeer_start after the Zn dictionary: when fdpeer_eap_enable was called, loads the
+ * Diameter EAP dictionary, declares application 5 and registers the DER handler. 0 or -errno. */
+int fdpeer_eap_prepare(void);
+/* Called by fdpeer_stop before the core shuts down: no new client DERs from then on. */
+void fdpeer_eap_stopping(void);
+
 /* Copy an OctetString into dst (NUL-terminated, truncated to cap - 1). */
 void fdpeer_copy_str(char *dst, size_t cap, const union avp_value *v);
 

@@ -1,0 +1,257 @@
+/* Diameter EAP front end; see dia_eap.h.
+ *
+ * Checks per DER, in order, each with a counter (/gbakd/eap diameter.*): fdpeer answered the
+ * malformed ones itself (der_malformed); the DER carries a NAF-Id (else 5005, no EAP run) of
+ * FQDN || 5-octet Ua id form (else 5004); the Zn policy ([naf:], [visited:], [relay:]: the
+ * adjacent peer freeDiameter authenticated, stepped back over trusted relays by their
+ * Route-Records, never Origin-Host) authorises that identity for that NAF FQDN (else Experimental
+ * 5402 and no key, in every round: a peer that is not authorised never starts or continues an
+ * authentication). Then the EAP round: a request -> 1001 DIAMETER_MULTI_ROUND_AUTH with
+ * EAP-Payload, State and Multi-Round-Time-Out; success -> 2001 with EAP-Success,
+ * EAP-Master-Session-Key, User-Name, Transaction-Identifier (the new B-TID), ME-Key-Material
+ * (Ks_NAF for the DER's NAF-Id), Key-ExpiryTime and GBA-UserSecSettings (the USSs the authorising
+ * rule allows); no subscriber -> Experimental 5001 DIAMETER_ERROR_USER_UNKNOWN (TS 29.273's code
+ * for the same case) with EAP-Failure; any other failure (wrong RES/MAC, reject, second resync)
+ * -> 4001 DIAMETER_AUTHENTICATION_REJECTED with EAP-Failure; a discarded EAP packet or a State
+ * naming no authentication -> 5012. Key material (MSK, Ks, Ks_NAF) is wiped after each DEA. */
+#include "dia_eap.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_ring.h>
+
+#include "eap.h"
+#include "eap/eap_server.h"
+#include "fdpeer/fdpeer_eap.h"
+#include "gba/gba_kdf.h"
+#include "route/route.h"
+#include "tables.h"
+
+#define RING_SIZE 1024
+
+static struct {
+	const struct eap_config *e;
+	struct rte_ring *ring;
+	int efd;
+	int on;
+	volatile int stopping;
+	unsigned inflight; /* submitted, not yet answered (atomic) */
+} de = {.efd = -1};
+
+static int submit(void *ctx, struct fdpeer_der *q)
+{
+	(void)ctx;
+	eap_dia_count(DC_ders);
+	if (de.stopping || rte_ring_mp_enqueue(de.ring, q) < 0) {
+		eap_dia_count(DC_queue_full);
+		return -EBUSY; /* fdpeer answers 3004 */
+	}
+	__atomic_fetch_add(&de.inflight, 1, __ATOMIC_RELEASE);
+	uint64_t one = 1;
+	if (write(de.efd, &one, sizeof(one)) < 0) {
+		/* the counter is saturated only if nobody reads: the thread drains every poll anyway */
+	}
+	return 0;
+}
+
+void dia_eap_prepare(const struct gbakd_config *cfg)
+{
+	if (!cfg->eap.enabled || cfg->dia_conf[0] == '\0')
+		return;
+	de.e = &cfg->eap;
+	de.ring = rte_ring_create("gbakd_deap", RING_SIZE, (int)rte_socket_id(), RING_F_SC_DEQ);
+	de.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (de.ring == NULL || de.efd < 0)
+		rte_exit(EXIT_FAILURE, "[eap] with [diameter]: cannot create the DER queue (raise EAL -m)\n");
+	static const struct fdpeer_eap_handler h = {submit, NULL};
+	if (fdpeer_eap_enable(&h) < 0)
+		rte_exit(EXIT_FAILURE, "[eap] with [diameter]: cannot enable Diameter EAP\n");
+	de.on = 1;
+	printf("gbakd: dia_eap: Diameter EAP (application 5, DER/DEA) served by the [eap] engine\n");
+	fflush(stdout);
+}
+
+int dia_eap_fd(void)
+{
+	return de.on ? de.efd : -1;
+}
+
+static void answer(struct fdpeer_der *q, const struct fdpeer_dea_out *a)
+{
+	if (fdpeer_eap_answer(q, a) < 0)
+		eap_dia_count(DC_answer_errors);
+	__atomic_fetch_sub(&de.inflight, 1, __ATOMIC_RELEASE);
+}
+
+static void answer_code(struct fdpeer_der *q, uint32_t rc, uint32_t exp, enum dia_eap_counter c)
+{
+	struct fdpeer_dea_out a = {.result_code = rc, .experimental_result = exp};
+	eap_dia_count(c);
+	answer(q, &a);
+}
+
+/* the GSIDs the authorising rule allows (empty: any) */
+struct allowed {
+	unsigned n;
+	uint32_t gsid[ROUTE_RULE_MAX_GSIDS];
+};
+
+/* the Zn policy for q's peer and NAF-Id: 0 authorised (*al = the rule's GSIDs), -1 not */
+static int authorise(const struct fdpeer_der *q, struct allowed *al)
+{
+	const uint8_t *rr[FDPEER_RR_MAX];
+	uint16_t rr_len[FDPEER_RR_MAX];
+	for (unsigned i = 0; i < q->n_route_records; i++) {
+		rr[i] = (const uint8_t *)q->route_records[i];
+		rr_len[i] = (uint16_t)strnlen(q->route_records[i], FDPEER_ID_MAX);
+	}
+	struct route_query rq = {
+		.via = ROUTE_VIA_DIAMETER,
+		.route_record = rr, .route_record_len = rr_len, .n_route_record = q->n_route_records,
+		.peer = (const uint8_t *)q->peer, .peer_len = (uint16_t)strnlen(q->peer, sizeof(q->peer)),
+		.naf_fqdn = q->naf_id, .naf_fqdn_len = (uint16_t)(q->naf_id_len - GBA_UA_ID_LEN),
+	};
+	int hint = -1;
+	const struct gbakd_tables *t = tables_ctl_get();
+	int rule = route_policy_check(&t->policy, &rq, &hint);
+	if (rule >= 0) {
+		const struct route_rule *r = &t->policy.rule[rule];
+		al->n = r->n_gsid;
+		memcpy(al->gsid, r->gsid, sizeof(al->gsid));
+	}
+	tables_ctl_put();
+	return rule >= 0 ? 0 : -1;
+}
+
+static bool gsid_allowed(const struct allowed *al, uint32_t g)
+{
+	if (al->n == 0)
+		return true;
+	for (unsigned i = 0; i < al->n; i++)
+		if (al->gsid[i] == g)
+			return true;
+	return false;
+}
+
+/* <ussList> around the session's USSs the rule allows; 0 when none */
+static size_t uss_list(const struct store_record *rec, const struct allowed *al, uint8_t *buf, size_t cap)
+{
+	static const char open_[] = "<ussList>", close_[] = "</ussList>";
+	size_t n = sizeof(open_) - 1, k = 0;
+	memcpy(buf, open_, n);
+	for (unsigned i = 0; i < rec->n_uss; i++) {
+		const struct store_uss *u = &rec->uss[i];
+		if (!gsid_allowed(al, u->gsid) || n + u->len + sizeof(close_) > cap)
+			continue;
+		memcpy(buf + n, rec->uss_blob + u->off, u->len);
+		n += u->len;
+		k++;
+	}
+	if (k == 0)
+		return 0;
+	memcpy(buf + n, close_, sizeof(close_) - 1);
+	return n + sizeof(close_) - 1;
+}
+
+static void serve_one(struct fdpeer_der *q, uint64_t now_ms)
+{
+	if (q->naf_id_len == 0) {
+		answer_code(q, 5005, 0, DC_naf_id_missing); /* DIAMETER_MISSING_AVP: NAF-Id */
+		return;
+	}
+	if (q->naf_id_len <= GBA_UA_ID_LEN ||
+	    !route_dns_name_ok((const char *)q->naf_id, q->naf_id_len - GBA_UA_ID_LEN)) {
+		answer_code(q, 5004, 0, DC_naf_id_invalid);
+		return;
+	}
+	struct allowed al;
+	memset(&al, 0, sizeof(al));
+	if (authorise(q, &al) < 0) {
+		answer_code(q, 0, FDPEER_ERR_NOT_AUTHORIZED, DC_not_authorised);
+		return;
+	}
+	eap_dia_count(DC_authorised);
+	static struct eap_app_reply r; /* one thread */
+	int v = eap_app_handle(q->state_len ? q->state : NULL, q->state_len, q->eap, q->eap_len, now_ms, &r);
+	struct fdpeer_dea_out a = {.eap = r.eap, .eap_len = r.eap_len};
+	uint8_t ks_naf[GBA_KEY_LEN];
+	static uint8_t uss[FDPEER_USS_MAX];
+	switch (v) {
+	case EAPV_SEND:
+		a.result_code = FDPEER_DIA_MULTI_ROUND_AUTH;
+		a.state = r.state;
+		a.state_len = EAP_APP_STATE_LEN;
+		a.multi_round_timeout_s = de.e->timeout_s;
+		eap_dia_count(DC_multi_round);
+		break;
+	case EAPV_SUCCESS:
+		if (gba_kdf_naf(r.rec.ks, GBA_LABEL_ME, r.rec.rand, (const uint8_t *)r.impi, strlen(r.impi), q->naf_id,
+				q->naf_id_len, ks_naf) < 0) {
+			eap_app_reply_wipe(&r);
+			answer_code(q, 5012, 0, DC_kdf_errors);
+			return;
+		}
+		a.result_code = 2001;
+		a.msk = r.msk;
+		a.msk_len = sizeof(r.msk);
+		a.impi = r.impi;
+		a.btid = r.btid;
+		a.me_key = ks_naf;
+		a.me_key_len = sizeof(ks_naf);
+		a.key_expiry = r.key_expiry;
+		a.uss_len = uss_list(&r.rec, &al, uss, sizeof(uss));
+		a.uss = a.uss_len ? uss : NULL;
+		eap_dia_count(DC_success);
+		break;
+	case EAPV_FAILURE:
+		if (r.reason == EAPR_unknown_identity) {
+			a.experimental_result = FDPEER_ERR_USER_UNKNOWN;
+			eap_dia_count(DC_user_unknown);
+		} else {
+			a.result_code = FDPEER_DIA_AUTHENTICATION_REJECTED;
+			eap_dia_count(DC_rejected);
+		}
+		break;
+	default: /* EAPV_DROP */
+		a.result_code = 5012; /* DIAMETER_UNABLE_TO_COMPLY */
+		a.eap = NULL;
+		eap_dia_count(r.unknown_state ? DC_unknown_state : DC_dropped);
+		break;
+	}
+	answer(q, &a);
+	OPENSSL_cleanse(ks_naf, sizeof(ks_naf));
+	OPENSSL_cleanse(uss, sizeof(uss));
+	eap_app_reply_wipe(&r);
+}
+
+void dia_eap_serve(uint64_t now_ms)
+{
+	if (!de.on)
+		return;
+	uint64_t n;
+	if (read(de.efd, &n, sizeof(n)) < 0) {
+		/* EAGAIN: nothing signalled; the ring is drained anyway */
+	}
+	void *q;
+	while (rte_ring_sc_dequeue(de.ring, &q) == 0)
+		serve_one(q, now_ms);
+}
+
+void dia_eap_stop(void)
+{
+	if (!de.on)
+		return;
+	de.stopping = 1;
+	/* the EAP thread answers what is queued (it polls the eventfd and drains every 100 ms) */
+	for (unsigned i = 0; i < 5000 && __atomic_load_n(&de.inflight, __ATOMIC_ACQUIRE); i++)
+		usleep(1000);
+}

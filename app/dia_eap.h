@@ -1,0 +1,27 @@
+/* gbakd's Diameter EAP front end ("dia_eap", RFC 4072 DER/DEA, claim 6): the second transport of
+ * the EAP-AKA / AKA' server (app/eap.c) beside RADIUS. freeDiameter's threads hand each DER
+ * (lib/fdpeer fdpeer_eap) to an rte_ring and wake the one EAP control thread (the thread of
+ * app/radius.c, which owns app/eap.c's table) through an eventfd; that thread checks the NAF-Id
+ * against the Zn policy, runs the round and answers. No worker lcore is involved; the engine is
+ * never entered from two threads. On with [eap] and [diameter] both configured.
+ * See README "Claim 6", "Diameter EAP". */
+#ifndef GBAKD_DIA_EAP_H
+#define GBAKD_DIA_EAP_H
+
+#include <stdint.h>
+
+#include "config.h"
+
+/* Before dia_node_init (fdpeer_start): create the queue and the eventfd, and ask fdpeer to serve
+ * DERs (application 5 in CER/CEA). A no-op unless [eap] and [diameter] are both on; rte_exit on
+ * failure. */
+void dia_eap_prepare(const struct gbakd_config *cfg);
+/* The eventfd the EAP control thread polls (readable: DERs are queued), or -1 when off. */
+int dia_eap_fd(void);
+/* The EAP control thread: answer every queued DER. */
+void dia_eap_serve(uint64_t now_ms);
+/* Before dia_node_stop (fdpeer_stop): refuse new DERs (3004) and wait until the EAP thread has
+ * answered the queued ones, so no DEA is sent after freeDiameter stops. */
+void dia_eap_stop(void);
+
+#endif

@@ -1,0 +1,146 @@
+/* fdpeer Diameter EAP (RFC 4072: application 5, Diameter-EAP-Request/Answer, command 268) with
+ * the GBA user information of claim 6: the DER carries the NAF-Id (402, vendor 10415, the same
+ * AVP as in a Zn BIR), the final DEA ME-Key-Material (405) = Ks_NAF, Key-ExpiryTime (404),
+ * GBA-UserSecSettings (400) and Transaction-Identifier (401) = the new B-TID, beside RFC 4072's
+ * EAP-Payload (462), EAP-Master-Session-Key (464), User-Name and State (24).
+ *
+ * Dictionary: objects that exist already (Debian's dict_nasreq.fdx / dict_eap.fdx when the
+ * freeDiameter configuration loads them, the base protocol, gbakd's Zn dictionary) are used; the
+ * few that are missing (application 5, command 268, EAP-Payload, EAP-Master-Session-Key, State)
+ * are defined with RFC 4072's codes and types.
+ *
+ *  server side: fdpeer_eap_enable(h) before fdpeer_start; each DER -> h->submit(ctx, q) on a
+ *               freeDiameter thread (must not block); the engine answers with fdpeer_eap_answer
+ *               exactly once, from any thread.
+ *  client side: fdpeer_eap_enable(NULL) before fdpeer_start; fdpeer_eap_client_query sends one
+ *               DER (one EAP round) and waits for the DEA. The first round gets a new Session-Id
+ *               (returned in the answer); later rounds of the same authentication pass it back. */
+#ifndef FDPEER_EAP_H
+#define FDPEER_EAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fdpeer/fdpeer.h"
+
+#define FDPEER_APP_EAP 5u
+#define FDPEER_CMD_DE 268u
+#define FDPEER_EAP_PAYLOAD_MAX 1400 /* one EAP packet (lib/eap EAP_MAX_LEN fits) */
+#define FDPEER_EAP_STATE_MAX 64
+#define FDPEER_SID_MAX 256          /* Session-Id, with NUL */
+
+/* Result codes of the DEA (RFC 6733 / RFC 4072; TS 29.273 for the user-unknown case) */
+#define FDPEER_DIA_MULTI_ROUND_AUTH 1001u
+#define FDPEER_DIA_AUTHENTICATION_REJECTED 4001u
+#define FDPEER_ERR_USER_UNKNOWN 5001u   /* experimental, vendor 10415 (DIAMETER_ERROR_USER_UNKNOWN) */
+
+/* A received DER, flattened. Owned by the engine between submit() and fdpeer_eap_answer(). */
+struct fdpeer_der {
+	char session_id[FDPEER_SID_MAX];
+	uint8_t eap[FDPEER_EAP_PAYLOAD_MAX];      /* EAP-Payload */
+	uint16_t eap_len;
+	uint8_t state[FDPEER_EAP_STATE_MAX];      /* State (absent in the first round) */
+	uint16_t state_len;
+	uint8_t naf_id[FDPEER_NAFID_MAX];         /* NAF-Id (vendor 10415): FQDN || Ua protocol id */
+	uint16_t naf_id_len;
+	char user_name[FDPEER_IMPI_MAX];
+	int32_t auth_request_type;                /* echoed in the DEA (absent: 3 AUTHORIZE_AUTHENTICATE) */
+	char origin_host[FDPEER_ID_MAX];          /* claimed by the sender: never an identity */
+	char origin_realm[FDPEER_ID_MAX];
+	char peer[FDPEER_ID_MAX];                 /* the adjacent peer freeDiameter authenticated */
+	char route_records[FDPEER_RR_MAX][FDPEER_ID_MAX]; /* relays on the path, in order */
+	uint8_t n_route_records;
+	void *pending;                            /* opaque: the freeDiameter request */
+};
+
+/* What the engine answers (pointers read during fdpeer_eap_answer only). */
+struct fdpeer_dea_out {
+	uint32_t result_code;          /* 1001, 2001, 4001, 3004, 5xxx; used when experimental_result == 0 */
+	uint32_t experimental_result;  /* vendor 10415: FDPEER_ERR_NOT_AUTHORIZED, FDPEER_ERR_USER_UNKNOWN */
+	const uint8_t *eap;            /* EAP-Payload (request, Success or Failure), NULL = omitted */
+	size_t eap_len;
+	const uint8_t *state;          /* State for the next round, NULL = omitted */
+	size_t state_len;
+	unsigned multi_round_timeout_s; /* Multi-Round-Time-Out with 1001, 0 = omitted */
+	const uint8_t *msk;            /* EAP-Master-Session-Key, NULL = omitted */
+	size_t msk_len;
+	const char *impi;              /* User-Name, NULL = omitted */
+	const uint8_t *me_key;         /* ME-Key-Material = Ks_NAF, NULL = omitted */
+	size_t me_key_len;
+	int64_t key_expiry;            /* Key-ExpiryTime, Unix seconds, 0 = omitted */
+	const uint8_t *uss;            /* GBA-UserSecSettings, NULL = omitted */
+	size_t uss_len;
+	const char *btid;              /* Transaction-Identifier = the new B-TID, NULL = omitted */
+};
+
+/* The engine boundary (server side). submit returns 0 when the engine took q (it will call
+ * fdpeer_eap_answer(q, ...) exactly once), or < 0 to refuse (fdpeer answers 3004 and frees q). */
+struct fdpeer_eap_handler {
+	int (*submit)(void *ctx, struct fdpeer_der *q);
+	void *ctx;
+};
+
+/* One DER to send (client side). */
+struct fdpeer_der_req {
+	const char *session_id;        /* NULL: a new session (first round) */
+	const char *dest_realm;        /* required (the realm of the IMPI) */
+	const char *dest_host;         /* NULL = route by realm */
+	const char *user_name;         /* NULL = omitted */
+	const uint8_t *naf_id;         /* NAF-Id, NULL = omitted */
+	size_t naf_id_len;
+	const uint8_t *eap;            /* EAP-Payload (required) */
+	size_t eap_len;
+	const uint8_t *state;          /* State of the previous DEA, NULL = omitted */
+	size_t state_len;
+};
+
+/* A received DEA, flattened (client side). Wipe it (key material) after use. */
+struct fdpeer_dea {
+	char session_id[FDPEER_SID_MAX];
+	uint32_t result_code;
+	uint32_t experimental_result;
+	uint8_t error_bit;
+	char origin_host[FDPEER_ID_MAX];
+	uint8_t eap[FDPEER_EAP_PAYLOAD_MAX];
+	uint16_t eap_len;
+	uint8_t state[FDPEER_EAP_STATE_MAX];
+	uint16_t state_len;
+	uint8_t msk[FDPEER_KEY_MAX];
+	uint16_t msk_len;
+	char impi[FDPEER_IMPI_MAX];
+	uint8_t me_key[FDPEER_KEY_MAX];
+	uint16_t me_key_len;
+	int64_t key_expiry;
+	uint8_t uss[FDPEER_USS_MAX];
+	uint16_t uss_len;
+	char btid[FDPEER_BTID_MAX];
+};
+
+/* Counters since start (fdpeer_eap_stats_get). */
+struct fdpeer_eap_stats {
+	uint64_t der_rx;        /* DERs handed to the engine */
+	uint64_t der_refused;   /* submit() refused -> 3004 */
+	uint64_t der_malformed; /* answered by fdpeer: no EAP-Payload (5005), a value over its buffer
+				 * (5004), a repeated EAP-Payload / NAF-Id / State or too many
+				 * Route-Records (5009) */
+	uint64_t dea_tx;        /* answers sent by fdpeer_eap_answer */
+	uint64_t pending;       /* submitted, not yet answered */
+	uint64_t cli_sent, cli_answered, cli_timeout;
+};
+
+/* Ask fdpeer_start to load the EAP dictionary and advertise application 5 in CER/CEA; with h,
+ * also serve DERs (h copied). Call before fdpeer_start. Returns 0 or -EINVAL. */
+int fdpeer_eap_enable(const struct fdpeer_eap_handler *h);
+
+/* Send the DEA for q and free q (wiped). Thread-safe; exactly once per submitted DER. Returns 0
+ * or -errno (q freed in every case). */
+int fdpeer_eap_answer(struct fdpeer_der *q, const struct fdpeer_dea_out *a);
+
+/* Send one DER and wait up to timeout_ms for its DEA; fills ans. Returns 0 when an answer came
+ * (any result), -ETIMEDOUT, or -errno. Thread-safe. */
+int fdpeer_eap_client_query(const struct fdpeer_der_req *req, struct fdpeer_dea *ans, unsigned timeout_ms);
+
+/* Copy the counters. */
+void fdpeer_eap_stats_get(struct fdpeer_eap_stats *st);
+
+#endif
