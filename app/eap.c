@@ -24,6 +24,7 @@
 #include "store/store.h"
 #include "store/store_record.h"
 #include "subscriber/subscriber.h"
+#include "telemetry/tel.h"
 
 struct slot {
 	struct eap_srv s;
@@ -330,21 +331,21 @@ static const char *const dc_names[DC_MAX] = {
 static int cmd_eap(const char *cmd __rte_unused, const char *p __rte_unused, struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "enabled", (uint64_t)ea.running);
-	rte_tel_data_add_dict_u64(d, "started", LOAD(started));
-	rte_tel_data_add_dict_u64(d, "challenges", LOAD(challenges));
-	rte_tel_data_add_dict_u64(d, "method_aka", LOAD(method_aka));
-	rte_tel_data_add_dict_u64(d, "method_aka_prime", LOAD(method_aka_prime));
-	rte_tel_data_add_dict_u64(d, "identity_requests", LOAD(identity_requests));
-	rte_tel_data_add_dict_u64(d, "resyncs", LOAD(resyncs));
-	rte_tel_data_add_dict_u64(d, "success", LOAD(success));
-	rte_tel_data_add_dict_u64(d, "table_full", LOAD(table_full));
-	rte_tel_data_add_dict_u64(d, "unknown_state", LOAD(unknown_state));
-	rte_tel_data_add_dict_u64(d, "av_fetches", LOAD(av_fetches));
-	rte_tel_data_add_dict_u64(d, "store_puts", LOAD(store_puts));
-	rte_tel_data_add_dict_u64(d, "store_errors", LOAD(store_errors));
-	rte_tel_data_add_dict_u64(d, "guss_invalid", LOAD(guss_invalid));
-	rte_tel_data_add_dict_u64(d, "in_progress", ea.running ? ea.cap - __atomic_load_n(&ea.n_free, __ATOMIC_RELAXED) : 0);
+	TEL_PUT(d, eap, enabled, (uint64_t)ea.running);
+	TEL_PUT(d, eap, started, LOAD(started));
+	TEL_PUT(d, eap, challenges, LOAD(challenges));
+	TEL_PUT(d, eap, method_aka, LOAD(method_aka));
+	TEL_PUT(d, eap, method_aka_prime, LOAD(method_aka_prime));
+	TEL_PUT(d, eap, identity_requests, LOAD(identity_requests));
+	TEL_PUT(d, eap, resyncs, LOAD(resyncs));
+	TEL_PUT(d, eap, success, LOAD(success));
+	TEL_PUT(d, eap, table_full, LOAD(table_full));
+	TEL_PUT(d, eap, unknown_state, LOAD(unknown_state));
+	TEL_PUT(d, eap, av_fetches, LOAD(av_fetches));
+	TEL_PUT(d, eap, store_puts, LOAD(store_puts));
+	TEL_PUT(d, eap, store_errors, LOAD(store_errors));
+	TEL_PUT(d, eap, guss_invalid, LOAD(guss_invalid));
+	TEL_PUT(d, eap, in_progress, ea.running ? ea.cap - __atomic_load_n(&ea.n_free, __ATOMIC_RELAXED) : 0);
 	struct rte_tel_data *f = reason_dict(st.failed), *dr = reason_dict(st.dropped), *rd = rte_tel_data_alloc();
 	if (f == NULL || dr == NULL || rd == NULL) {
 		rte_tel_data_free(f);
@@ -368,14 +369,12 @@ static int cmd_eap(const char *cmd __rte_unused, const char *p __rte_unused, str
 	fdpeer_eap_stats_get(&fs);
 	rte_tel_data_add_dict_u64(dd, "der_malformed", fs.der_malformed);
 	rte_tel_data_add_dict_u64(dd, "dea_tx", fs.dea_tx);
-	rte_tel_data_add_dict_u64(dd, "pending", fs.pending);
 	rte_tel_data_add_dict_container(d, "diameter", dd, 0);
+	TEL_PUT(d, eap, dia_pending, fs.pending);
 	return 0;
 }
 
 int eap_register_telemetry(void)
 {
-	return rte_telemetry_register_cmd("/gbakd/eap", cmd_eap,
-					  "gbakd EAP-AKA/AKA' server: authentications started/succeeded, failures and "
-					  "drops by reason, table full, RADIUS and Diameter EAP front-end checks");
+	return TEL_REGISTER(eap, cmd_eap);
 }

@@ -23,6 +23,7 @@ TEL_FIELD_TABLE(ub)
 TEL_FIELD_TABLE(residue)
 TEL_FIELD_TABLE(config)
 TEL_FIELD_TABLE(reload)
+TEL_FIELD_TABLE(eap)
 
 #define TEL_NAME_OF(n, h) #n,
 #define TEL_HELP_OF(n, h) h,
@@ -49,6 +50,7 @@ const char *const tel_drop_help[TEL_DROP_MAX] = {TEL_DROP_LIST(TEL_HELP_OF)};
 #define KEYS_residue NULL, NULL, 0
 #define KEYS_config NULL, NULL, 0
 #define KEYS_reload NULL, NULL, 0
+#define KEYS_eap NULL, NULL, 0
 #define TEL_SEC_ROW(id, p, sh, pre, gl, t, h)                                                      \
 	[TEL_SEC_##id] = {p, #id, TEL_SHAPE_##sh, pre, gl, t, h, fields_##id, N(fields_##id), KEYS_##id},
 const struct tel_section tel_sections[TEL_SEC_MAX] = {TEL_SECTION_LIST(TEL_SEC_ROW)};

@@ -99,7 +99,9 @@ struct tel_section {
 	X(config, "/gbakd/config", FLAT, "gbakd_config", NULL, "configuration (tables in force, last reload)", \
 	  "gbakd: tables in force (generation, rules, hops, realms) and the last reload")           \
 	X(reload, "/gbakd/reload", ACTION, "gbakd_reload", NULL, "reload (action)",                \
-	  "gbakd: with parameter apply, load the --config file again and swap the policy/realm/hop tables (result, reason)")
+	  "gbakd: with parameter apply, load the --config file again and swap the policy/realm/hop tables (result, reason)") \
+	X(eap, "/gbakd/eap", FLAT, "gbakd_eap", NULL, "EAP-AKA server (claim 6: RADIUS, Diameter EAP)", \
+	  "gbakd EAP-AKA/AKA' server: authentications, failures and drops by reason, RADIUS and Diameter EAP checks")
 
 #define TEL_SEC_ENUM(id, p, sh, pre, gl, t, h) TEL_SEC_##id,
 enum tel_sec { TEL_SECTION_LIST(TEL_SEC_ENUM) TEL_SEC_MAX };
@@ -329,6 +331,30 @@ extern const char *const tel_drop_help[TEL_DROP_MAX];
 	X(S, reason_more, "reason_*", TEL_TEXT, TEL_NONE, NULL, "piece", "the rest of a long reason, in pieces _1, _2, ...") \
 	X(S, generation, "generation", TEL_GAUGE, TEL_NONE, NULL, NULL, "generation of the tables in force after it")
 
+/* /gbakd/eap (app/eap.c): the groups failed / dropped / radius / diameter are nested dicts in the
+ * reply ({"failed": {"wrong_res": n}}), flattened by the tools to failed_wrong_res etc. */
+#define TEL_FIELDS_eap(X, S)                                                                       \
+	X(S, enabled, "enabled", TEL_GAUGE, TEL_NONE, NULL, NULL, "1 when the [eap] server runs")  \
+	X(S, started, "started", TEL_COUNTER, TEL_NONE, NULL, NULL, "EAP authentications started") \
+	X(S, challenges, "challenges", TEL_COUNTER, TEL_NONE, NULL, NULL, "AKA / AKA' challenges sent") \
+	X(S, method_aka, "method_aka", TEL_COUNTER, TEL_NONE, NULL, NULL, "challenges of EAP-AKA")  \
+	X(S, method_aka_prime, "method_aka_prime", TEL_COUNTER, TEL_NONE, NULL, NULL, "challenges of EAP-AKA'") \
+	X(S, identity_requests, "identity_requests", TEL_COUNTER, TEL_NONE, NULL, NULL, "AKA-Identity requests (AT_PERMANENT_ID_REQ) sent") \
+	X(S, resyncs, "resyncs", TEL_COUNTER, TEL_NONE, NULL, NULL, "AKA re-synchronisations (AUTS)") \
+	X(S, success, "success", TEL_COUNTER, TEL_NONE, NULL, NULL, "authentications that succeeded (a B-TID issued)") \
+	X(S, table_full, "table_full", TEL_COUNTER, TEL_NONE, NULL, NULL, "new authentications refused: the table was full") \
+	X(S, unknown_state, "unknown_state", TEL_COUNTER, TEL_NONE, NULL, NULL, "a State naming no authentication") \
+	X(S, av_fetches, "av_fetches", TEL_COUNTER, TEL_NONE, NULL, NULL, "authentication vectors fetched") \
+	X(S, store_puts, "store_puts", TEL_COUNTER, TEL_NONE, NULL, NULL, "sessions written to the store") \
+	X(S, store_errors, "store_errors", TEL_COUNTER, TEL_NONE, NULL, NULL, "session writes that failed") \
+	X(S, guss_invalid, "guss_invalid", TEL_COUNTER, TEL_NONE, NULL, NULL, "subscribers whose GUSS did not parse") \
+	X(S, in_progress, "in_progress", TEL_GAUGE, TEL_NONE, NULL, NULL, "authentications in progress now") \
+	X(S, failed, "failed_*", TEL_COUNTER, TEL_NONE, "failed", "reason", "authentications failed, by reason") \
+	X(S, dropped, "dropped_*", TEL_COUNTER, TEL_NONE, "dropped", "reason", "EAP packets discarded, by reason") \
+	X(S, radius, "radius_*", TEL_COUNTER, TEL_NONE, "radius", "check", "RADIUS front end, by check (README Claim 6)") \
+	X(S, dia_pending, "diameter_pending", TEL_GAUGE, TEL_NONE, NULL, NULL, "DERs waiting for their DEA now") \
+	X(S, diameter, "diameter_*", TEL_COUNTER, TEL_NONE, "diameter", "check", "Diameter EAP front end (DER/DEA), by check (README Claim 6)")
+
 /* Field ids: TEL_<section>_<id> (stats: enum tel_ctr, then TEL_stats_inflight, TEL_stats_lcores). */
 #define TEL_FIELD_ENUM(S, id, k, kind, u, m, l, h) TEL_##S##_##id,
 #define TEL_FIELD_ENUM_DECL(S) enum tel_##S##_field { TEL_FIELDS_##S(TEL_FIELD_ENUM, S) TEL_##S##_MAX };
@@ -345,6 +371,7 @@ TEL_FIELD_ENUM_DECL(ub)
 TEL_FIELD_ENUM_DECL(residue)
 TEL_FIELD_ENUM_DECL(config)
 TEL_FIELD_ENUM_DECL(reload)
+TEL_FIELD_ENUM_DECL(eap)
 
 #define TEL_CTR_ENUM(n, m, h) TEL_##n,
 enum tel_ctr { TEL_CTR_LIST(TEL_CTR_ENUM) TEL_CTR_MAX };

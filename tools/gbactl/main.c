@@ -19,7 +19,8 @@
 	X(top, "live view of gbakd's counters")                                         \
 	X(exporter, "Prometheus exporter for gbakd's counters")                         \
 	X(subscriber, "put/get/del a subscriber (K, OPc, SQN, GUSS) of the subscriber store") \
-	X(ue, "UE simulator: bootstrap over Ub (USIM + ME), EAP-AKA/AKA' peer, derive Ks_NAF")
+	X(ue, "UE simulator: bootstrap over Ub (USIM + ME), EAP-AKA/AKA' peer, derive Ks_NAF") \
+	X(naf, "NAF side of claim 6: Zn, then on 5403 Diameter EAP with an in-process UE")
 
 #define DECL(n, h) int cmd_##n(int argc, char **argv) __attribute__((weak));
 SUBCMDS(DECL)
