@@ -38,7 +38,7 @@ static void usage(FILE *f)
 		"                  --impi IMPI --k HEX32 --opc HEX32 [--sqn-ms HEX12] [--method aka|aka-prime]\n"
 		"                  [--netname NAME] [--peer-id ID] [--origin-realm R] [--zn-dest-realm R]\n"
 		"                  [--dest-realm R] [--requery] [--wrong-res] [--resync] [--show-keys]\n"
-		"                  [--timeout-ms N] [--fd-log FILE]\n"
+		"                  [--always-eap] [--timeout-ms N] [--fd-log FILE]\n"
 		"The NAF side of claim 6 (README \"Claim 6\"): a Zn query with the B-TID; on 5403 the NAF takes\n"
 		"the permanent identity from the UE (an in-process UE simulator: EAP-AKA / AKA' peer with a\n"
 		"Milenage USIM) and runs Diameter EAP (DER/DEA, application 5) with the home BSF through the\n"
@@ -55,12 +55,14 @@ static void usage(FILE *f)
 		"      (default aka-prime)] [--netname NAME: the AKA' network name the UE expects]\n"
 		"      [--wrong-res: the UE sends a wrong RES] [--resync: the UE answers the first challenge\n"
 		"      with AUTS]\n"
+		"  --always-eap            run the EAP fallback whatever Zn answers (tests: a NAF the BSF does\n"
+		"                          not authorise sends DERs anyway)\n"
 		"  --requery               after success, a Zn query with the new B-TID (zn_* keys)\n"
 		"  --show-keys             print ks_naf, msk and the UE's ks_naf (key material: off by default)\n"
 		"  --timeout-ms N          per answer (default 10000); --fd-log FILE freeDiameter's log\n"
 		"JSON keys: zn_result (first BIR), fallback (true when 5403 started EAP), result_code,\n"
 		"experimental_result, rounds, eap_final (\"success\"/\"failure\"/\"none\"), ue (the UE's verdict),\n"
-		"impi, btid, key_expiry (Unix s), uss, ue_key_match, ue_btid_match, ks_naf / msk / ue_ks_naf\n"
+		"impi, btid, key_expiry (Unix s), uss, ue_sqn, ue_key_match, ue_btid_match, ue_msk_match, ks_naf / msk / ue_ks_naf\n"
 		"(--show-keys), requery_result, requery_key_match, requery_ks_naf (--show-keys).\n"
 		"Exit 0 when the answers came (whatever their codes), 1 on no answer, 2 on usage errors.\n");
 }
@@ -71,7 +73,7 @@ struct naf_run {
 	uint8_t naf_id[FDPEER_NAFID_MAX];
 	size_t naf_id_len;
 	unsigned timeout_ms;
-	bool requery, show_keys;
+	bool requery, show_keys, always_eap;
 	uint8_t type;
 	struct eap_peer_cfg pc;
 	struct eap_usim_milenage usim;
@@ -107,7 +109,7 @@ static void on_zn(const struct query_diameter_result *zr, void *arg)
 	const struct fdpeer_bia *b = &zr->bia;
 	uint32_t zc = code_of(b->result_code, b->experimental_result);
 	fprintf(f, "{\"zn_result\":%u", zc);
-	if (!(b->experimental_result == FDPEER_ERR_BTID_INVALID)) {
+	if (b->experimental_result != FDPEER_ERR_BTID_INVALID && !n->always_eap) {
 		/* the B-TID is valid (or another answer): no fallback */
 		fprintf(f, ",\"fallback\":false");
 		if (b->impi[0])
@@ -133,7 +135,7 @@ static void on_zn(const struct query_diameter_result *zr, void *arg)
 	if (v != EAPP_SEND) {
 		fprintf(f, ",\"ue\":\"no identity\"}\n");
 		fflush(f);
-		n->status = 0;
+		n->status = -EPROTO;
 		return;
 	}
 	/* 3. DER/DEA rounds */
@@ -184,11 +186,14 @@ static void on_zn(const struct query_diameter_result *zr, void *arg)
 		eap_peer_wipe(&p);
 		return;
 	}
+	n->status = 0; /* every DER was answered */
 	fprintf(f, ",\"result_code\":%u,\"experimental_result\":%u,\"rounds\":%u,\"eap_final\":\"%s\"",
 		dea.result_code, dea.experimental_result, rounds, final);
 	json_strkey(f, "ue", uev);
 	if (p.resyncs)
 		fprintf(f, ",\"ue_resyncs\":%u", p.resyncs);
+	if (v == EAPP_SUCCESS) /* the SQN the USIM accepted last (not a key; AUTN carries it masked) */
+		fprintf(f, ",\"ue_sqn\":\"%012llx\"", (unsigned long long)n->usim.last_sqn);
 	json_strkey(f, "origin_host", dea.origin_host);
 	uint8_t ue_ks_naf[GBA_KEY_LEN];
 	bool have_ue_key = false;
@@ -260,8 +265,6 @@ static void on_zn(const struct query_diameter_result *zr, void *arg)
 	cli_wipe(ue_ks_naf, sizeof(ue_ks_naf));
 	cli_wipe(&dea, sizeof(dea));
 	eap_peer_wipe(&p);
-	if (n->status == 0)
-		n->status = 0;
 }
 
 static int parse_host_port(const char *s, char *host, size_t cap, uint16_t *port)
@@ -283,6 +286,8 @@ static int parse_host_port(const char *s, char *host, size_t cap, uint16_t *port
 	return 0;
 }
 
+static struct naf_run n;
+
 int cmd_naf(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -296,7 +301,7 @@ int cmd_naf(int argc, char **argv)
 		{"dest-realm", required_argument, 0, 'd'}, {"requery", no_argument, 0, 'R'},
 		{"wrong-res", no_argument, 0, 'W'}, {"resync", no_argument, 0, 'S'},
 		{"show-keys", no_argument, 0, 'K'}, {"timeout-ms", required_argument, 0, 't'},
-		{"fd-log", required_argument, 0, 'L'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+		{"fd-log", required_argument, 0, 'L'}, {"always-eap", no_argument, 0, 'E'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *diameter = NULL, *peer_id = NULL, *origin_host = NULL, *origin_realm = NULL, *btid = NULL;
 	const char *fqdn = NULL, *ua = NULL, *impi = NULL, *k_hex = NULL, *opc_hex = NULL, *sqn_hex = NULL;
 	const char *method = "aka-prime", *netname = NULL, *zn_realm = NULL, *dest_realm = NULL, *fd_log = NULL;
@@ -324,6 +329,7 @@ int cmd_naf(int argc, char **argv)
 		case 'W': wrong_res = true; break;
 		case 'S': resync = true; break;
 		case 'K': show_keys = true; break;
+		case 'E': n.always_eap = true; break;
 		case 't': timeout_ms = (unsigned)cli_uint_arg("--timeout-ms", optarg, 1, 600000); break;
 		case 'L': fd_log = optarg; break;
 		case 'h': usage(stdout); return CLI_EXIT_OK;
@@ -334,8 +340,6 @@ int cmd_naf(int argc, char **argv)
 		cli_die_usage("unexpected argument '%s'", argv[optind]);
 	if (!diameter || !origin_host || !btid || !fqdn || !ua || !impi || !k_hex || !opc_hex)
 		cli_die_usage("--diameter, --origin-host, --btid, --naf-fqdn, --ua, --impi, --k and --opc are required");
-	static struct naf_run n;
-	memset(&n, 0, sizeof(n));
 	n.timeout_ms = timeout_ms;
 	n.requery = requery;
 	n.show_keys = show_keys;

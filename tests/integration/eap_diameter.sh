@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# Claim 6 over Diameter: NAF -> visited AAA -> home AAA -> home gbakd (the BSF as EAP server).
+# The NAF is `gbactl naf` (lib/fdpeer: Zn BIR, then Diameter EAP DER/DEA, RFC 4072) with an
+# in-process UE (lib/eap eap_peer + a Milenage USIM); the two AAA servers are Debian's freeDiameterd
+# with rt_default (routing on the realm: the B-TID's for Zn, the IMPI's for the DER). Checks: an
+# unknown B-TID -> 5403 -> the UE's permanent identity -> EAP-AKA' (and EAP-AKA) rounds (1001) ->
+# 2001 with EAP-Success, MSK, User-Name, B-TID, Ks_NAF, Key-ExpiryTime; the NAF's Ks_NAF equals the
+# UE's and an independent Python derivation (Milenage of ub_ref.py, the AKA' KDF, t_ksnaf); a Zn
+# query with the new B-TID gets 2001 with the same key; wrong RES -> 4001 + EAP-Failure; unknown
+# IMPI -> 5001; a NAF-Id the policy does not give the visited network -> 5402 without key; resync;
+# the counters of each; tshark decodes DER/DEA and EAP with no malformed packet.
+. "$(dirname "$0")/../common/lib.sh"
+t_begin eap_diameter
+t_need_root
+FDX=/usr/lib/freeDiameter
+for c in freeDiameterd dumpcap tshark openssl python3 redis-server; do
+	command -v $c >/dev/null || { _t_fail "missing $c (tools/install-deps.sh)"; t_end; }
+done
+ID=$$; DP=edp$ID; CL=ecl$ID; PH=edh$ID; D=$T_TMP
+t_netns_pair $DP $CL ede$ID ecf$ID 192.0.2.2/24 2001:db8::2/64
+INDP() { ip netns exec $DP "$@"; }
+INDP ip link set lo up
+# freeDiameter wants a non-loopback address for Host-IP-Address in CER/CEA
+ip link add eda$ID type veth peer name edb$ID; ip link set eda$ID netns $DP; ip link set edb$ID netns $DP
+INDP ip addr add 10.255.0.1/32 dev eda$ID; INDP ip link set eda$ID up; INDP ip link set edb$ID up
+RP=$((24000 + ID % 9000))
+t_redis_ns $DP $RP; echo $REDIS_PID >$D/redis.pid
+t_cleanup_add "kill \$(cat $D/redis.pid)"
+REDIS=redis://127.0.0.1:$RP
+DPX() { INDP "$BUILD/gbactl" "$@"; }
+
+# TS 35.208 test set 19 (K, OPc); IMSI-form IMPIs in the home realm (the DER is routed on it)
+K19=5122250214c33e723a5dd523fc145fc0; OPC19=981d464c7c52eb6e5036234984ad0bcf
+IMPI_P=001010000000020@home1.net; IMPI_A=001010000000019@home1.net; IMPI_R=001010000000021@home1.net
+for u in $IMPI_P $IMPI_A $IMPI_R; do
+	check "subscriber put $u" DPX subscriber put --redis $REDIS --impi $u --k $K19 --opc $OPC19 --amf 8000 --sqn 000000000100
+done
+
+# ---- PKI, freeDiameter configurations (as fd_gbakd.sh) -------------------------------------------
+t_pki $D bsf.home1.net aaa.home1.net aaa.visited.net
+check "test PKI generated" test -s $D/aaa.visited.net.pem -a -s $D/dh.pem
+fdconf() {
+	local name=$1 id=$2 realm=$3 port=$4 sport=$5 acl=$6; shift 6
+	echo "$acl" >$D/$name.acl
+	{
+		echo "Identity = \"$id\"; Realm = \"$realm\";"
+		echo "Port = $port; SecPort = $sport; ListenOn = \"127.0.0.1\";"
+		echo "No_SCTP; No_IPv6; TcTimer = 2; TwTimer = 30;"
+		echo "TLS_Cred = \"$D/$id.pem\", \"$D/$id.key\"; TLS_CA = \"$D/ca.pem\"; TLS_DH_File = \"$D/dh.pem\";"
+		echo "LoadExtension = \"$FDX/acl_wl.fdx\" : \"$D/$name.acl\";"
+		for l in "$@"; do echo "$l"; done
+	} >$D/$name.conf
+}
+# the home gbakd loads Debian's RFC 4072 dictionary: fdpeer_eap uses its objects
+fdconf h bsf.home1.net home1.net 3968 5758 "ALLOW_IPSEC *.home1.net" "NoRelay;" \
+	"LoadExtension = \"$FDX/dict_nasreq.fdx\";" "LoadExtension = \"$FDX/dict_eap.fdx\";"
+echo 'dr="home1.net" : "bsf.home1.net" += REALM ;' >$D/haaa.rt
+fdconf haaa aaa.home1.net home1.net 3971 5771 "aaa.visited.net" \
+	"LoadExtension = \"$FDX/rt_default.fdx\" : \"$D/haaa.rt\";" \
+	"ConnectPeer = \"bsf.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 3968; No_TLS; };"
+echo 'dr="home1.net" : "aaa.home1.net" += DEFAULT_REALM ;' >$D/vaaa.rt
+fdconf vaaa aaa.visited.net visited.net 3972 5772 "ALLOW_IPSEC *.visited.net" \
+	"LoadExtension = \"$FDX/rt_default.fdx\" : \"$D/vaaa.rt\";" \
+	"ConnectPeer = \"aaa.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 5771; };"
+
+cat >$D/h.ini <<EOC
+[gbakd]
+origin_host = bsf.home1.net
+origin_realm = home1.net
+[workers]
+idle = backoff
+idle_spin_polls = 200
+idle_sleep_us = 200
+[port0]
+ipv4 = 192.0.2.1
+queues = 1
+[store]
+redis = $REDIS
+reply_timeout_ms = 5000
+[cache]
+entries = 0
+[realm:home]
+pattern = home1.net
+action = local
+[relay:home-aaa]
+peer = aaa.home1.net
+[visited:visited]
+transport = diameter
+proxy_id = aaa.visited.net
+naf_domains = visited.net
+[eap]
+bsf_domain = bsf.home1.net
+methods = aka, aka-prime
+network_name = WLAN
+key_lifetime_s = 1800
+subscriber_timeout_ms = 5000
+sqn_delta = 65536
+max_sessions = 64
+timeout_s = 60
+radius_port = 0
+[diameter]
+conf = $D/h.conf
+log = $D/h.fdlog
+EOC
+
+FILTER="tcp portrange 3968-3972 or tcp portrange 5758-5772"
+t_cap_start $DP $D/cap.pcapng lo "$FILTER" || { _t_fail "dumpcap starts"; t_end; }
+t_gbakd_start $DP $PH $D/h.log $D/h.ini --lcores 0@0,1@1 --vdev "net_af_packet0,iface=ede$ID" \
+	|| { _t_fail "home gbakd starts"; t_end; }
+H_PID=$GBAKD_PID
+_t_ok "home gbakd starts with [eap] and [diameter]"
+check "gbakd serves Diameter EAP" t_log_has $D/h.log "dia_eap: Diameter EAP"
+t_bg INDP freeDiameterd -c $D/haaa.conf >$D/haaa.log 2>&1
+t_bg INDP freeDiameterd -c $D/vaaa.conf >$D/vaaa.log 2>&1
+wait_log() { t_wait "'$2' in $1" "" t_log_has "$1" "$2"; }
+check "CER/CEA: home AAA <-> home gbakd OPEN" wait_log $D/haaa.log "-> 'STATE_OPEN'.*'bsf.home1.net'"
+check "CER/CEA: visited AAA <-> home AAA (TLS) OPEN" wait_log $D/vaaa.log "-> 'STATE_OPEN'.*'aaa.home1.net'"
+
+EAPT() { t_tel $PH /gbakd/eap | t_json "/gbakd/eap.$1"; }
+STALE='AAAAAAAAAAAAAAAAAAAAAA==@bsf.home1.net'
+# NAF OUT ARGS...: gbactl naf through the visited AAA (a fresh Diameter node per run), JSON in $D/OUT.json.
+# libfdcore 1.2.1 may abort in its teardown after the answer was printed (see README): retry then.
+NAF() {
+	local out=$1 rc; shift
+	for try in 1 2; do
+		DPX naf --diameter 127.0.0.1:3972 --peer-id aaa.visited.net --origin-host naf1.visited.net \
+			--btid "$STALE" --ua 0100000002 --k $K19 --opc $OPC19 --netname WLAN --timeout-ms 30000 \
+			--fd-log $D/$out.fdlog "$@" >$D/$out.json 2>$D/$out.err
+		rc=$?; [ $rc -lt 128 ] && break
+	done
+	return $rc
+}
+J() { t_json "$2" <$D/$1.json; }
+# indep IMPI METHOD(aka|aka-prime) BTID SQN_HEX FQDN: "ks_naf msk" from the test's own Milenage
+# (ub_ref.py), the AKA' CK'/IK' KDF and the MSK PRFs of eap_peer.py, and t_ksnaf's TS 33.220 KDF
+indep() { python3 - "$K19" "$OPC19" "$@" <<'EOP'
+import base64, hashlib, hmac, sys, os
+sys.path.insert(0, os.path.join(os.environ["T_ROOT"], "tests/integration"))
+from ub_ref import milenage
+from eap_peer import keys
+k, opc, impi, method, btid, sqn, fqdn = sys.argv[1:8]
+rnd = base64.b64decode(btid.split("@")[0])
+m = milenage(bytes.fromhex(k), bytes.fromhex(opc), rnd, bytes.fromhex(sqn), bytes.fromhex("8000"))
+ident = ("6" if method == "aka-prime" else "0") + impi
+kk = keys(method, ident.encode(), m["ck"], m["ik"], m["autn"], b"WLAN")
+p = lambda b: b + len(b).to_bytes(2, "big")
+s = b"\x01" + p(b"gba-me") + p(rnd) + p(impi.encode()) + p(fqdn.encode() + bytes.fromhex("0100000002"))
+print(hmac.new(kk["ks"], s, hashlib.sha256).hexdigest(), kk["msk"].hex())
+EOP
+}
+export T_ROOT
+
+# ---- 1. EAP-AKA': unknown B-TID -> 5403 -> IMPI -> AKA' -> user information ---------------------
+s0=$(EAPT diameter.success)
+check "AKA': gbactl naf answered" NAF prime --impi $IMPI_P --method aka-prime --naf-fqdn naf1.visited.net --requery --show-keys
+check_eq "AKA': Zn first: 5403, fallback to the permanent identity" "5403 true" "$(J prime zn_result) $(J prime fallback)"
+check_eq "AKA': DEA 2001 from bsf.home1.net, EAP-Success, the UE succeeded" "2001 success success bsf.home1.net" \
+	"$(J prime result_code) $(J prime eap_final) $(J prime ue) $(J prime origin_host)"
+check_match "AKA': multi-round (identity, challenge, final: 2+ DERs)" '^[2-9]$' "$(J prime rounds)"
+check_eq "AKA': User-Name = the IMPI" $IMPI_P "$(J prime impi)"
+check_match "AKA': new B-TID base64(RAND)@bsf.home1.net" '^[A-Za-z0-9+/]{22}==@bsf\.home1\.net$' "$(J prime btid)"
+check_eq "AKA': the NAF's Ks_NAF = the UE's; B-TID and MSK = the UE's" "true true true" \
+	"$(J prime ue_key_match) $(J prime ue_btid_match) $(J prime ue_msk_match)"
+read -r IK IM <<<"$(indep $IMPI_P aka-prime "$(J prime btid)" "$(J prime ue_sqn)" naf1.visited.net)"
+check_eq "AKA': Ks_NAF = independent derivation (Milenage, CK'/IK' KDF, TS 33.220 B.3)" "$IK" "$(J prime ks_naf)"
+check_eq "AKA': EAP-Master-Session-Key = independent PRF' MSK" "$IM" "$(J prime msk)"
+now=$(date +%s)
+check_match "AKA': Key-ExpiryTime about key_lifetime_s ahead" '^1$' \
+	"$(( $(J prime key_expiry) > now + 1700 && $(J prime key_expiry) <= now + 1800 + 60 ))"
+check_eq "AKA': Zn with the new B-TID through the chain: 2001, the same Ks_NAF" "2001 true $IK" \
+	"$(J prime requery_result) $(J prime requery_key_match) $(J prime requery_ks_naf)"
+check_eq "AKA': counted (diameter.success)" $((s0 + 1)) "$(EAPT diameter.success)"
+
+# ---- 2. EAP-AKA ------------------------------------------------------------------------------------
+check "AKA: gbactl naf answered" NAF aka --impi $IMPI_A --method aka --naf-fqdn naf2.visited.net --show-keys
+check_eq "AKA: 2001, EAP-Success, keys match the UE's" "2001 success true true" \
+	"$(J aka result_code) $(J aka eap_final) $(J aka ue_key_match) $(J aka ue_msk_match)"
+read -r AK AM <<<"$(indep $IMPI_A aka "$(J aka btid)" "$(J aka ue_sqn)" naf2.visited.net)"
+check_eq "AKA: Ks_NAF = independent (Ks = CK||IK) and MSK = independent FIPS 186-2 PRF" "$AK $AM" "$(J aka ks_naf) $(J aka msk)"
+check_match "AKA: the engine ran EAP-AKA and EAP-AKA'" '^[1-9][0-9]* [1-9][0-9]*$' "$(EAPT method_aka) $(EAPT method_aka_prime)"
+check_eq "no --show-keys: no key material printed" "||" \
+	"$(NAF nokeys --impi $IMPI_A --method aka --naf-fqdn naf2.visited.net >/dev/null; J nokeys ks_naf)|$(J nokeys msk)|$(J nokeys ue_ks_naf)"
+
+# ---- 3. wrong RES -> 4001 + EAP-Failure, no key -----------------------------------------------------
+w0=$(EAPT failed.wrong_res); r0=$(EAPT diameter.rejected)
+check "wrong RES: gbactl naf answered" NAF wrong --impi $IMPI_P --method aka-prime --naf-fqdn naf1.visited.net --wrong-res --show-keys
+check_eq "wrong RES: 4001 DIAMETER_AUTHENTICATION_REJECTED with EAP-Failure, no key, no MSK" "4001 failure failure false false" \
+	"$(J wrong result_code) $(J wrong eap_final) $(J wrong ue) $(J wrong ks_naf_present) $(J wrong msk_present)"
+check_eq "wrong RES: counted (failed.wrong_res, diameter.rejected)" "$((w0 + 1)) $((r0 + 1))" \
+	"$(EAPT failed.wrong_res) $(EAPT diameter.rejected)"
+
+# ---- 4. unknown IMPI -> 5001 ------------------------------------------------------------------------
+u0=$(EAPT diameter.user_unknown)
+check "unknown IMPI: gbactl naf answered" NAF unk --impi 001010000000099@home1.net --method aka-prime --naf-fqdn naf1.visited.net
+check_eq "unknown IMPI: Experimental 5001 DIAMETER_ERROR_USER_UNKNOWN, EAP-Failure, no key" "0 5001 failure false" \
+	"$(J unk result_code) $(J unk experimental_result) $(J unk eap_final) $(J unk ks_naf_present)"
+check_eq "unknown IMPI: counted (diameter.user_unknown, failed.unknown_identity)" "$((u0 + 1))" "$(EAPT diameter.user_unknown)"
+
+# ---- 5. NAF-Id outside what the policy gives the visited network -> 5402, no EAP, no key ----------------
+n0=$(EAPT diameter.not_authorised); st0=$(EAPT started)
+check "NAF not authorised: gbactl naf answered" NAF evil --impi $IMPI_P --method aka-prime \
+	--naf-fqdn naf1.elsewhere.example --always-eap
+check_eq "NAF not authorised: Zn already 5402" 5402 "$(J evil zn_result)"
+check_eq "NAF not authorised: DER -> Experimental 5402 from the BSF, no EAP, no key, no MSK" "5402 none false false" \
+	"$(J evil experimental_result) $(J evil eap_final) $(J evil ks_naf_present) $(J evil msk_present)"
+check_eq "NAF not authorised: counted, no authentication started" "$((n0 + 1)) $st0" \
+	"$(EAPT diameter.not_authorised) $(EAPT started)"
+
+# ---- 6. resync: the UE answers the first challenge with AUTS -----------------------------------------
+y0=$(EAPT resyncs)
+check "resync: gbactl naf answered" NAF resync --impi $IMPI_R --method aka-prime --naf-fqdn naf1.visited.net --resync
+check_eq "resync: AUTS -> new challenge -> 2001, keys match the UE's" "2001 success 1 true" \
+	"$(J resync result_code) $(J resync eap_final) $(J resync ue_resyncs) $(J resync ue_key_match)"
+check_eq "resync: counted" $((y0 + 1)) "$(EAPT resyncs)"
+check_eq "every DER answered, none pending" "0" "$(t_tel $PH /gbakd/eap | t_json /gbakd/eap.diameter_pending)"
+
+# ---- stop, then tshark ---------------------------------------------------------------------------------
+kill -TERM $H_PID; wait $H_PID 2>/dev/null; H_RC=$?
+check_eq "home gbakd stops cleanly" 0 "$H_RC"
+check "the home AAA's DPA to the home gbakd is in the capture" t_wait "DPA to port 3968" "" \
+	t_cap_has $D/cap.pcapng 'diameter.cmd.code == 282 && diameter.flags.request == 0 && tcp.dstport == 3968' \
+	-d tcp.port==3968,diameter -d tcp.port==3971,diameter -d tcp.port==3972,diameter
+t_cap_stop
+DEC=(-d tcp.port==3968,diameter -d tcp.port==3971,diameter -d tcp.port==3972,diameter)
+c268() { tshark -r $D/cap.pcapng "${DEC[@]}" -Y "diameter.cmd.code == 268 && diameter.flags.request == $1 && $2" 2>/dev/null | wc -l; }
+check_match "tshark: DERs to and DEAs from the home gbakd" '^[1-9][0-9]* [1-9][0-9]*$' \
+	"$(c268 1 'tcp.dstport == 3968') $(c268 0 'tcp.srcport == 3968')"
+check_match "tshark: DER/DEA on the NAF's link to the visited AAA" '^[1-9][0-9]* [1-9][0-9]*$' \
+	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.cmd.code == 268 && tcp.dstport == 3972' 2>/dev/null | wc -l) $(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.cmd.code == 268 && tcp.srcport == 3972' 2>/dev/null | wc -l)"
+check_match "tshark: EAP-AKA' challenges decoded in EAP-Payload (type 50, subtype 1)" '^[1-9]' \
+	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'eap.type == 50 && eap.code == 1' 2>/dev/null | wc -l)"
+check_match "tshark: EAP-AKA and EAP-Success / Failure decoded" '^[1-9][0-9]* [1-9][0-9]* [1-9][0-9]*$' \
+	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'eap.type == 23' 2>/dev/null | wc -l) $(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'eap.code == 3' 2>/dev/null | wc -l) $(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'eap.code == 4' 2>/dev/null | wc -l)"
+check_eq "tshark: the final DEA carries NAF-Id's answer: ME-Key-Material = Ks_NAF (AKA')" "$IK" \
+	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.cmd.code == 268 && diameter.flags.request == 0' -T fields -e diameter.ME-Key-Material 2>/dev/null | grep -m1 -x "$IK")"
+check_eq "tshark: no malformed packets / expert errors" 0 \
+	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)"
+t_end
