@@ -222,17 +222,21 @@ check "the home AAA's DPA to the home gbakd is in the capture" t_wait "DPA to po
 	-d tcp.port==3968,diameter -d tcp.port==3971,diameter -d tcp.port==3972,diameter
 t_cap_stop
 DEC=(-d tcp.port==3968,diameter -d tcp.port==3971,diameter -d tcp.port==3972,diameter)
-c268() { tshark -r $D/cap.pcapng "${DEC[@]}" -Y "diameter.cmd.code == 268 && diameter.flags.request == $1 && $2" 2>/dev/null | wc -l; }
+# one decoding pass: per frame with a DER/DEA, src|dst|request flags|EAP codes|EAP types|ME-Key-Material
+tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.cmd.code == 268' -T fields -E separator='|' \
+	-e tcp.srcport -e tcp.dstport -e diameter.flags.request -e eap.code -e eap.type -e diameter.ME-Key-Material \
+	>$D/d268.txt 2>/dev/null
+has() { awk -F'|' -v f=$1 -v v=$2 '{n=split($f,a,","); for(i=1;i<=n;i++) if(a[i] ~ ("^(" v ")$")) {print; next}}'; }
+cnt() { wc -l | tr -d ' '; }
 check_match "tshark: DERs to and DEAs from the home gbakd" '^[1-9][0-9]* [1-9][0-9]*$' \
-	"$(c268 1 'tcp.dstport == 3968') $(c268 0 'tcp.srcport == 3968')"
+	"$(awk -F'|' '$2==3968' $D/d268.txt | has 3 '1|True' | cnt) $(awk -F'|' '$1==3968' $D/d268.txt | has 3 '0|False' | cnt)"
 check_match "tshark: DER/DEA on the NAF's link to the visited AAA" '^[1-9][0-9]* [1-9][0-9]*$' \
-	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.cmd.code == 268 && tcp.dstport == 3972' 2>/dev/null | wc -l) $(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.cmd.code == 268 && tcp.srcport == 3972' 2>/dev/null | wc -l)"
-check_match "tshark: EAP-AKA' challenges decoded in EAP-Payload (type 50, subtype 1)" '^[1-9]' \
-	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'eap.type == 50 && eap.code == 1' 2>/dev/null | wc -l)"
-check_match "tshark: EAP-AKA and EAP-Success / Failure decoded" '^[1-9][0-9]* [1-9][0-9]* [1-9][0-9]*$' \
-	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'eap.type == 23' 2>/dev/null | wc -l) $(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'eap.code == 3' 2>/dev/null | wc -l) $(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'eap.code == 4' 2>/dev/null | wc -l)"
-check_eq "tshark: the final DEA carries NAF-Id's answer: ME-Key-Material = Ks_NAF (AKA')" "$IK" \
-	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.cmd.code == 268 && diameter.flags.request == 0' -T fields -e diameter.ME-Key-Material 2>/dev/null | grep -m1 -x "$IK")"
+	"$(awk -F'|' '$2==3972' $D/d268.txt | cnt) $(awk -F'|' '$1==3972' $D/d268.txt | cnt)"
+check_match "tshark: EAP-AKA' and EAP-AKA requests decoded in EAP-Payload (types 50, 23)" '^[1-9][0-9]* [1-9][0-9]*$' \
+	"$(has 5 50 <$D/d268.txt | has 4 1 | cnt) $(has 5 23 <$D/d268.txt | has 4 1 | cnt)"
+check_match "tshark: EAP-Success and EAP-Failure decoded" '^[1-9][0-9]* [1-9][0-9]*$' \
+	"$(has 4 3 <$D/d268.txt | cnt) $(has 4 4 <$D/d268.txt | cnt)"
+check_eq "tshark: the final DEA carries ME-Key-Material = Ks_NAF (AKA')" "$IK" "$(has 6 "$IK" <$D/d268.txt | head -1 | awk -F'|' '{print $6}' | tr ',' '\n' | grep -m1 -x "$IK")"
 check_eq "tshark: no malformed packets / expert errors" 0 \
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)"
 t_end
