@@ -13,7 +13,7 @@
  * rule allows); no subscriber -> Experimental 5001 DIAMETER_ERROR_USER_UNKNOWN (TS 29.273's code
  * for the same case) with EAP-Failure; any other failure (wrong RES/MAC, reject, second resync)
  * -> 4001 DIAMETER_AUTHENTICATION_REJECTED with EAP-Failure; a discarded EAP packet or a State
- * naming no authentication -> 5012. Key material (MSK, Ks, Ks_NAF) is wiped after each DEA. */
+ * naming no authentication -> 5012; the table full -> 3004 DIAMETER_TOO_BUSY. Key material (MSK, Ks, Ks_NAF) is wiped after each DEA. */
 #include "dia_eap.h"
 
 #include <errno.h>
@@ -213,7 +213,11 @@ static void serve_one(struct fdpeer_der *q, uint64_t now_ms)
 		eap_dia_count(DC_success);
 		break;
 	case EAPV_FAILURE:
-		if (r.reason == EAPR_unknown_identity) {
+		if (r.table_full) { /* a protocol error: the relays may try another server */
+			a.result_code = 3004;
+			a.eap = NULL;
+			eap_dia_count(DC_table_full);
+		} else if (r.reason == EAPR_unknown_identity) {
 			a.experimental_result = FDPEER_ERR_USER_UNKNOWN;
 			eap_dia_count(DC_user_unknown);
 		} else {

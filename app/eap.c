@@ -246,6 +246,7 @@ int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t *eap, s
 	r->eap_len = 0;
 	r->reason = 0;
 	r->unknown_state = false;
+	r->table_full = false;
 	r->verdict = EAPV_DROP;
 	if (!ea.running)
 		return r->verdict;
@@ -255,6 +256,7 @@ int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t *eap, s
 			eap_app_expire(now_ms);
 			if (ea.n_free == 0) {
 				INC(table_full);
+				r->table_full = true;
 				struct eap_hdr h;
 				uint8_t id = eap_hdr_parse(eap, n, &h) == EAP_OK ? h.id : 0;
 				r->eap_len = (size_t)eap_build_result(r->eap, sizeof(r->eap), EAP_CODE_FAILURE, id);

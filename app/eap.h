@@ -31,6 +31,7 @@ struct eap_app_reply {
 	struct store_record rec;      /* EAPV_SUCCESS: the session written (Ks, RAND, USSs) */
 	int reason;                   /* EAPV_FAILURE / EAPV_DROP: the engine's enum eap_srv_reason */
 	bool unknown_state;           /* EAPV_DROP: the State names no slot */
+	bool table_full;              /* EAPV_FAILURE: no free slot for a new authentication */
 };
 
 /* Wipes r's key material (MSK, the session record). */
@@ -79,6 +80,7 @@ int eap_register_telemetry(void);
 	X(success, "DEAs with 2001, EAP-Success, MSK and the GBA user information")            \
 	X(rejected, "DEAs with 4001 DIAMETER_AUTHENTICATION_REJECTED and EAP-Failure")         \
 	X(user_unknown, "DEAs with 5001 DIAMETER_ERROR_USER_UNKNOWN (no subscriber) and EAP-Failure") \
+	X(table_full, "new authentications refused: the EAP table was full (3004 DIAMETER_TOO_BUSY)") \
 	X(dropped, "EAP packets the engine discarded: answered 5012, the authentication stays") \
 	X(unknown_state, "a State naming no authentication: answered 5012")                    \
 	X(kdf_errors, "Ks_NAF derivations that failed (answered 5012, no key)")                \

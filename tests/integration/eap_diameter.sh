@@ -95,8 +95,9 @@ network_name = WLAN
 key_lifetime_s = 1800
 subscriber_timeout_ms = 5000
 sqn_delta = 65536
-max_sessions = 64
-timeout_s = 60
+; one slot: the table-full case below needs one authentication left open
+max_sessions = 1
+timeout_s = 10
 radius_port = 0
 [diameter]
 conf = $D/h.conf
@@ -213,6 +214,20 @@ check_eq "resync: AUTS -> new challenge -> 2001, keys match the UE's" "2001 succ
 	"$(J resync result_code) $(J resync eap_final) $(J resync ue_resyncs) $(J resync ue_key_match)"
 check_eq "resync: counted" $((y0 + 1)) "$(EAPT resyncs)"
 check_eq "every DER answered, none pending" "0" "$(t_tel $PH /gbakd/eap | t_json /gbakd/eap.diameter_pending)"
+
+# ---- 7. a NAF vanishing mid-exchange; the table (max_sessions = 1) full meanwhile -----------------
+tf0=$(EAPT diameter.table_full); to0=$(EAPT failed.timeout)
+check "vanishing NAF: gone after the first DEA" NAF gone --impi $IMPI_P --method aka-prime --naf-fqdn naf1.visited.net --abandon-after 1
+check_eq "vanishing NAF: it had the challenge (1001)" "1001 abandoned" "$(J gone result_code) $(J gone ue)"
+check_eq "vanishing NAF: its authentication holds the one slot" 1 "$(EAPT in_progress)"
+check "table full: another NAF answered" NAF full --impi $IMPI_A --method aka --naf-fqdn naf2.visited.net
+check_eq "table full: 3004 DIAMETER_TOO_BUSY, no EAP, no key" "3004 none false" \
+	"$(J full result_code) $(J full eap_final) $(J full ks_naf_present)"
+check_eq "table full: counted (diameter.table_full)" $((tf0 + 1)) "$(EAPT diameter.table_full)"
+check_wait_eq "vanishing NAF: its authentication expires (timeout_s), the slot is free" "" 0 EAPT in_progress
+check_eq "vanishing NAF: counted (failed.timeout)" $((to0 + 1)) "$(EAPT failed.timeout)"
+check "after the expiry: a NAF answered" NAF after --impi $IMPI_A --method aka --naf-fqdn naf2.visited.net
+check_eq "after the expiry: 2001, keys match the UE's" "2001 true" "$(J after result_code) $(J after ue_key_match)"
 
 # ---- stop, then tshark ---------------------------------------------------------------------------------
 kill -TERM $H_PID; wait $H_PID 2>/dev/null; H_RC=$?
