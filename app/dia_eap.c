@@ -43,7 +43,7 @@ static struct {
 	struct rte_ring *ring;
 	int efd;
 	int on;
-	volatile int stopping;
+	int stopping;      /* atomic */
 	unsigned inflight; /* submitted, not yet answered (atomic) */
 } de = {.efd = -1};
 
@@ -51,11 +51,13 @@ static int submit(void *ctx, struct fdpeer_der *q)
 {
 	(void)ctx;
 	eap_dia_count(DC_ders);
-	if (de.stopping || rte_ring_mp_enqueue(de.ring, q) < 0) {
+	/* counted in before the door is checked: dia_eap_stop closes the door, then waits for 0 */
+	__atomic_fetch_add(&de.inflight, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&de.stopping, __ATOMIC_SEQ_CST) || rte_ring_mp_enqueue(de.ring, q) < 0) {
+		__atomic_fetch_sub(&de.inflight, 1, __ATOMIC_SEQ_CST);
 		eap_dia_count(DC_queue_full);
 		return -EBUSY; /* fdpeer answers 3004 */
 	}
-	__atomic_fetch_add(&de.inflight, 1, __ATOMIC_RELEASE);
 	uint64_t one = 1;
 	if (write(de.efd, &one, sizeof(one)) < 0) {
 		/* the counter is saturated only if nobody reads: the thread drains every poll anyway */
@@ -254,7 +256,7 @@ void dia_eap_stop(void)
 {
 	if (!de.on)
 		return;
-	de.stopping = 1;
+	__atomic_store_n(&de.stopping, 1, __ATOMIC_SEQ_CST);
 	/* the EAP thread answers what is queued (it polls the eventfd and drains every 100 ms) */
 	for (unsigned i = 0; i < 5000 && __atomic_load_n(&de.inflight, __ATOMIC_ACQUIRE); i++)
 		usleep(1000);

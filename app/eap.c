@@ -285,7 +285,7 @@ int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t *eap, s
 		int e = complete(sl, r);
 		if (e < 0) {
 			INC(store_errors);
-			OPENSSL_cleanse(r->msk, sizeof(r->msk));
+			eap_app_reply_wipe(r);
 			r->eap_len = (size_t)eap_build_result(r->eap, sizeof(r->eap), EAP_CODE_FAILURE, sl->s.id);
 			v = EAPV_FAILURE;
 		} else {

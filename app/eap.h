@@ -71,7 +71,7 @@ int eap_register_telemetry(void);
 /* Diameter EAP front end counters (app/dia_eap.c), shown in /gbakd/eap diameter.* */
 #define DIA_EAP_COUNTERS(X)                                                                    \
 	X(ders, "Diameter-EAP-Requests taken from freeDiameter")                               \
-	X(queue_full, "DERs refused (3004): the hand-over queue to the EAP thread was full")  \
+	X(queue_full, "DERs refused (3004): the queue to the EAP thread was full, or gbakd stops") \
 	X(naf_id_missing, "DERs without a NAF-Id (5005, no EAP run)")                          \
 	X(naf_id_invalid, "a NAF-Id without FQDN and 5-octet Ua id (5004)")                    \
 	X(not_authorised, "the policy does not authorise the peer for the NAF-Id (5402, no key)") \

@@ -119,10 +119,19 @@ check "CER/CEA: visited AAA <-> home AAA (TLS) OPEN" wait_log $D/vaaa.log "-> 'S
 
 EAPT() { t_tel $PH /gbakd/eap | t_json "/gbakd/eap.$1"; }
 STALE='AAAAAAAAAAAAAAAAAAAAAA==@bsf.home1.net'
+# settled: the NAF identity's earlier connection to the visited AAA has ended (as fd_gbakd.sh: a peer
+# whose previous connection is still closing refuses a new CER from the same identity with 5012, and
+# libfdcore retries only after 10 s)
+settled() {
+	local c z
+	c=$(grep -c "Connected to 'naf1.visited.net'" $D/vaaa.log); z=$(grep -c "STATE_ZOMBIE (terminated).'naf1.visited.net'" $D/vaaa.log)
+	[ "$c" = "$z" ]
+}
 # NAF OUT ARGS...: gbactl naf through the visited AAA (a fresh Diameter node per run), JSON in $D/OUT.json.
 # libfdcore 1.2.1 may abort in its teardown after the answer was printed (see README): retry then.
 NAF() {
 	local out=$1 rc; shift
+	t_wait "earlier connections of naf1.visited.net ended" 30 settled || echo "going ahead"
 	for try in 1 2; do
 		DPX naf --diameter 127.0.0.1:3972 --peer-id aaa.visited.net --origin-host naf1.visited.net \
 			--btid "$STALE" --ua 0100000002 --k $K19 --opc $OPC19 --netname WLAN --timeout-ms 30000 \
@@ -206,6 +215,11 @@ check_eq "NAF not authorised: DER -> Experimental 5402 from the BSF, no EAP, no 
 	"$(J evil experimental_result) $(J evil eap_final) $(J evil ks_naf_present) $(J evil msk_present)"
 check_eq "NAF not authorised: counted, no authentication started" "$((n0 + 1)) $st0" \
 	"$(EAPT diameter.not_authorised) $(EAPT started)"
+
+m0=$(EAPT diameter.naf_id_missing)
+check "DER without NAF-Id: gbactl naf answered" NAF nonaf --impi $IMPI_P --method aka-prime --naf-fqdn naf1.visited.net --no-naf-id
+check_eq "DER without NAF-Id: 5005 DIAMETER_MISSING_AVP, no EAP, no key; counted" "5005 none false $((m0 + 1)) $st0" \
+	"$(J nonaf result_code) $(J nonaf eap_final) $(J nonaf ks_naf_present) $(EAPT diameter.naf_id_missing) $(EAPT started)"
 
 # ---- 6. resync: the UE answers the first challenge with AUTS -----------------------------------------
 y0=$(EAPT resyncs)

@@ -38,7 +38,7 @@ static void usage(FILE *f)
 		"                  --impi IMPI --k HEX32 --opc HEX32 [--sqn-ms HEX12] [--method aka|aka-prime]\n"
 		"                  [--netname NAME] [--peer-id ID] [--origin-realm R] [--zn-dest-realm R]\n"
 		"                  [--dest-realm R] [--requery] [--wrong-res] [--resync] [--show-keys]\n"
-		"                  [--always-eap] [--abandon-after N] [--timeout-ms N] [--fd-log FILE]\n"
+		"                  [--always-eap] [--abandon-after N] [--no-naf-id] [--timeout-ms N] [--fd-log FILE]\n"
 		"The NAF side of claim 6 (README \"Claim 6\"): a Zn query with the B-TID; on 5403 the NAF takes\n"
 		"the permanent identity from the UE (an in-process UE simulator: EAP-AKA / AKA' peer with a\n"
 		"Milenage USIM) and runs Diameter EAP (DER/DEA, application 5) with the home BSF through the\n"
@@ -57,6 +57,7 @@ static void usage(FILE *f)
 		"      with AUTS]\n"
 		"  --always-eap            run the EAP fallback whatever Zn answers (tests: a NAF the BSF does\n"
 		"                          not authorise sends DERs anyway)\n"
+		"  --no-naf-id             DERs without the NAF-Id AVP (tests: answered 5005)\n"
 		"  --abandon-after N       stop after N DEAs and exit (tests: a NAF vanishing mid-exchange)\n"
 		"  --requery               after success, a Zn query with the new B-TID (zn_* keys)\n"
 		"  --show-keys             print ks_naf, msk and the UE's ks_naf (key material: off by default)\n"
@@ -74,7 +75,7 @@ struct naf_run {
 	uint8_t naf_id[FDPEER_NAFID_MAX];
 	size_t naf_id_len;
 	unsigned timeout_ms;
-	bool requery, show_keys, always_eap;
+	bool requery, show_keys, always_eap, no_naf_id;
 	unsigned abandon_after;   /* test mode: stop after this many DEAs (0 = never) */
 	uint8_t type;
 	struct eap_peer_cfg pc;
@@ -151,7 +152,7 @@ static void on_zn(const struct query_diameter_result *zr, void *arg)
 	while (rounds < MAX_ROUNDS) {
 		struct fdpeer_der_req dr = {
 			.session_id = sid[0] ? sid : NULL, .dest_realm = n->dest_realm, .user_name = n->identity,
-			.naf_id = n->naf_id, .naf_id_len = n->naf_id_len, .eap = out, .eap_len = out_len,
+			.naf_id = n->no_naf_id ? NULL : n->naf_id, .naf_id_len = n->naf_id_len, .eap = out, .eap_len = out_len,
 			.state = state_len ? state : NULL, .state_len = state_len};
 		r = fdpeer_eap_client_query(&dr, &dea, n->timeout_ms);
 		rounds++;
@@ -190,6 +191,7 @@ static void on_zn(const struct query_diameter_result *zr, void *arg)
 		fflush(f);
 		n->status = r;
 		eap_peer_wipe(&p);
+		cli_wipe(&dea, sizeof(dea));
 		return;
 	}
 	n->status = 0; /* every DER was answered */
@@ -308,7 +310,7 @@ int cmd_naf(int argc, char **argv)
 		{"wrong-res", no_argument, 0, 'W'}, {"resync", no_argument, 0, 'S'},
 		{"show-keys", no_argument, 0, 'K'}, {"timeout-ms", required_argument, 0, 't'},
 		{"fd-log", required_argument, 0, 'L'}, {"always-eap", no_argument, 0, 'E'},
-		{"abandon-after", required_argument, 0, 'B'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+		{"abandon-after", required_argument, 0, 'B'}, {"no-naf-id", no_argument, 0, 'I'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *diameter = NULL, *peer_id = NULL, *origin_host = NULL, *origin_realm = NULL, *btid = NULL;
 	const char *fqdn = NULL, *ua = NULL, *impi = NULL, *k_hex = NULL, *opc_hex = NULL, *sqn_hex = NULL;
 	const char *method = "aka-prime", *netname = NULL, *zn_realm = NULL, *dest_realm = NULL, *fd_log = NULL;
@@ -337,6 +339,7 @@ int cmd_naf(int argc, char **argv)
 		case 'S': resync = true; break;
 		case 'K': show_keys = true; break;
 		case 'E': n.always_eap = true; break;
+		case 'I': n.no_naf_id = true; break;
 		case 'B': n.abandon_after = (unsigned)cli_uint_arg("--abandon-after", optarg, 1, MAX_ROUNDS); break;
 		case 't': timeout_ms = (unsigned)cli_uint_arg("--timeout-ms", optarg, 1, 600000); break;
 		case 'L': fd_log = optarg; break;
