@@ -193,7 +193,7 @@ assert d["ub"]["zh"]["mar_sent"] == 6, d["ub"]
 assert d["config"]["last_result"] == "refused" and d["config"]["generation"] == 3, d["config"]
 assert d["policy"]['r"q\\x']["naf_domain"] == 2
 assert d["shards"]["0"]["addr"] == "10.0.0.7:6379", d["shards"]
-assert set(d) == {"info", "stats", "answers", "drops", "latency", "lcores", "shards", "policy", "hops", "diameter", "ub", "residue", "config"}, set(d)
+assert set(d) == {"info", "stats", "answers", "drops", "latency", "lcores", "shards", "policy", "hops", "diameter", "ub", "residue", "config", "eap"}, set(d)
 PY
 out=$("$BUILD/gbactl" stats --socket "$FAKE")
 check_match "fake: stats table shows hops" 'home2.example +7 ' "$out"
