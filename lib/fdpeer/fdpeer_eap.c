@@ -380,6 +380,8 @@ static int build_der(const struct fdpeer_der_req *req, struct msg **out)
 		goto fail;
 	if (req->naf_id && (r = fdpeer_add_os(m, FDPEER_AVP(402), req->naf_id, req->naf_id_len)))
 		goto fail;
+	if (req->dup_naf_id && (r = fdpeer_add_os(m, FDPEER_AVP(402), req->dup_naf_id, req->dup_naf_id_len)))
+		goto fail;
 	*out = m;
 	return 0;
 fail:

@@ -92,6 +92,9 @@ struct fdpeer_der_req {
 	size_t eap_len;
 	const uint8_t *state;          /* State of the previous DEA, NULL = omitted */
 	size_t state_len;
+	/* negative tests only: a second NAF-Id after the first (answered 5009), NULL = none */
+	const uint8_t *dup_naf_id;
+	size_t dup_naf_id_len;
 };
 
 /* A received DEA, flattened (client side). Wipe it (key material) after use. */

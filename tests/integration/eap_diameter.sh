@@ -221,6 +221,12 @@ check "DER without NAF-Id: gbactl naf answered" NAF nonaf --impi $IMPI_P --metho
 check_eq "DER without NAF-Id: 5005 DIAMETER_MISSING_AVP, no EAP, no key; counted" "5005 none false $((m0 + 1)) $st0" \
 	"$(J nonaf result_code) $(J nonaf eap_final) $(J nonaf ks_naf_present) $(EAPT diameter.naf_id_missing) $(EAPT started)"
 
+mal0=$(EAPT diameter.der_malformed)
+check "DER with two NAF-Ids (foreign first, authorised last): gbactl naf answered" NAF dupn --impi $IMPI_P \
+	--method aka-prime --naf-fqdn naf1.elsewhere.example --dup-naf-fqdn naf1.visited.net --always-eap
+check_eq "DER with two NAF-Ids: 5009 from fdpeer, no EAP, no key; counted (der_malformed)" "5009 none false $((mal0 + 1))" \
+	"$(J dupn result_code) $(J dupn eap_final) $(J dupn ks_naf_present) $(EAPT diameter.der_malformed)"
+
 # ---- 6. resync: the UE answers the first challenge with AUTS -----------------------------------------
 y0=$(EAPT resyncs)
 check "resync: gbactl naf answered" NAF resync --impi $IMPI_R --method aka-prime --naf-fqdn naf1.visited.net --resync

@@ -38,7 +38,8 @@ static void usage(FILE *f)
 		"                  --impi IMPI --k HEX32 --opc HEX32 [--sqn-ms HEX12] [--method aka|aka-prime]\n"
 		"                  [--netname NAME] [--peer-id ID] [--origin-realm R] [--zn-dest-realm R]\n"
 		"                  [--dest-realm R] [--requery] [--wrong-res] [--resync] [--show-keys]\n"
-		"                  [--always-eap] [--abandon-after N] [--no-naf-id] [--timeout-ms N] [--fd-log FILE]\n"
+		"                  [--always-eap] [--abandon-after N] [--no-naf-id] [--dup-naf-fqdn FQDN]\n"
+		"                  [--timeout-ms N] [--fd-log FILE]\n"
 		"The NAF side of claim 6 (README \"Claim 6\"): a Zn query with the B-TID; on 5403 the NAF takes\n"
 		"the permanent identity from the UE (an in-process UE simulator: EAP-AKA / AKA' peer with a\n"
 		"Milenage USIM) and runs Diameter EAP (DER/DEA, application 5) with the home BSF through the\n"
@@ -58,6 +59,8 @@ static void usage(FILE *f)
 		"  --always-eap            run the EAP fallback whatever Zn answers (tests: a NAF the BSF does\n"
 		"                          not authorise sends DERs anyway)\n"
 		"  --no-naf-id             DERs without the NAF-Id AVP (tests: answered 5005)\n"
+		"  --dup-naf-fqdn FQDN     a second NAF-Id (FQDN || the same Ua id) after the first in every DER\n"
+		"                          (tests: answered 5009 by fdpeer, never \"the last one wins\")\n"
 		"  --abandon-after N       stop after N DEAs and exit (tests: a NAF vanishing mid-exchange)\n"
 		"  --requery               after success, a Zn query with the new B-TID (zn_* keys)\n"
 		"  --show-keys             print ks_naf, msk and the UE's ks_naf (key material: off by default)\n"
@@ -76,6 +79,8 @@ struct naf_run {
 	size_t naf_id_len;
 	unsigned timeout_ms;
 	bool requery, show_keys, always_eap, no_naf_id;
+	uint8_t dup_naf_id[FDPEER_NAFID_MAX]; /* test mode: a second NAF-Id in every DER */
+	size_t dup_naf_id_len;
 	unsigned abandon_after;   /* test mode: stop after this many DEAs (0 = never) */
 	uint8_t type;
 	struct eap_peer_cfg pc;
@@ -153,7 +158,8 @@ static void on_zn(const struct query_diameter_result *zr, void *arg)
 		struct fdpeer_der_req dr = {
 			.session_id = sid[0] ? sid : NULL, .dest_realm = n->dest_realm, .user_name = n->identity,
 			.naf_id = n->no_naf_id ? NULL : n->naf_id, .naf_id_len = n->naf_id_len, .eap = out, .eap_len = out_len,
-			.state = state_len ? state : NULL, .state_len = state_len};
+			.state = state_len ? state : NULL, .state_len = state_len,
+			.dup_naf_id = n->dup_naf_id_len ? n->dup_naf_id : NULL, .dup_naf_id_len = n->dup_naf_id_len};
 		r = fdpeer_eap_client_query(&dr, &dea, n->timeout_ms);
 		rounds++;
 		if (r < 0)
@@ -310,9 +316,11 @@ int cmd_naf(int argc, char **argv)
 		{"wrong-res", no_argument, 0, 'W'}, {"resync", no_argument, 0, 'S'},
 		{"show-keys", no_argument, 0, 'K'}, {"timeout-ms", required_argument, 0, 't'},
 		{"fd-log", required_argument, 0, 'L'}, {"always-eap", no_argument, 0, 'E'},
-		{"abandon-after", required_argument, 0, 'B'}, {"no-naf-id", no_argument, 0, 'I'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+		{"abandon-after", required_argument, 0, 'B'}, {"no-naf-id", no_argument, 0, 'I'},
+		{"dup-naf-fqdn", required_argument, 0, '2'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *diameter = NULL, *peer_id = NULL, *origin_host = NULL, *origin_realm = NULL, *btid = NULL;
 	const char *fqdn = NULL, *ua = NULL, *impi = NULL, *k_hex = NULL, *opc_hex = NULL, *sqn_hex = NULL;
+	const char *dup_fqdn = NULL;
 	const char *method = "aka-prime", *netname = NULL, *zn_realm = NULL, *dest_realm = NULL, *fd_log = NULL;
 	bool requery = false, wrong_res = false, resync = false, show_keys = false;
 	unsigned timeout_ms = 10000;
@@ -340,6 +348,7 @@ int cmd_naf(int argc, char **argv)
 		case 'K': show_keys = true; break;
 		case 'E': n.always_eap = true; break;
 		case 'I': n.no_naf_id = true; break;
+		case '2': dup_fqdn = optarg; break;
 		case 'B': n.abandon_after = (unsigned)cli_uint_arg("--abandon-after", optarg, 1, MAX_ROUNDS); break;
 		case 't': timeout_ms = (unsigned)cli_uint_arg("--timeout-ms", optarg, 1, 600000); break;
 		case 'L': fd_log = optarg; break;
@@ -367,6 +376,14 @@ int cmd_naf(int argc, char **argv)
 	memcpy(n.naf_id, fqdn, flen);
 	cli_hex_arg("--ua", ua, n.naf_id + flen, GBA_UA_ID_LEN);
 	n.naf_id_len = flen + GBA_UA_ID_LEN;
+	if (dup_fqdn) {
+		size_t dl = strlen(dup_fqdn);
+		if (dl == 0 || dl > 253)
+			cli_die_usage("--dup-naf-fqdn: 1 to 253 characters");
+		memcpy(n.dup_naf_id, dup_fqdn, dl);
+		memcpy(n.dup_naf_id + dl, n.naf_id + flen, GBA_UA_ID_LEN);
+		n.dup_naf_id_len = dl + GBA_UA_ID_LEN;
+	}
 	const char *at = strchr(impi, '@');
 	if (!dest_realm && (at == NULL || at[1] == 0))
 		cli_die_usage("--impi '%s' has no realm: give --dest-realm", impi);
