@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
@@ -107,8 +108,25 @@ struct allowed {
 	uint32_t gsid[ROUTE_RULE_MAX_GSIDS];
 };
 
-/* the Zn policy for q's peer and NAF-Id: 0 authorised (*al = the rule's GSIDs), -1 not */
-static int authorise(const struct fdpeer_der *q, struct allowed *al)
+/* SHA-256 over the length-prefixed parts: the EAP slot's binding */
+static int bind_digest(uint8_t out[EAP_APP_BINDING_LEN], const void *const *part, const size_t *len, unsigned n)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1;
+	for (unsigned i = 0; ok && i < n; i++) {
+		uint8_t l[2] = {(uint8_t)(len[i] >> 8), (uint8_t)len[i]};
+		ok = EVP_DigestUpdate(c, l, 2) == 1 && EVP_DigestUpdate(c, part[i], len[i]) == 1;
+	}
+	unsigned ol = 0;
+	ok = ok && EVP_DigestFinal_ex(c, out, &ol) == 1 && ol == EAP_APP_BINDING_LEN;
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+/* the Zn policy for q's peer and NAF-Id: 0 authorised (*al = the rule's GSIDs; bind = SHA-256 of
+ * "diameter" | the identity the policy authorised (route_diameter_identity: the authenticated
+ * peer stepped back over trusted relays) | Session-Id | NAF-Id), -1 not */
+static int authorise(const struct fdpeer_der *q, struct allowed *al, uint8_t bind[EAP_APP_BINDING_LEN])
 {
 	const uint8_t *rr[FDPEER_RR_MAX];
 	uint16_t rr_len[FDPEER_RR_MAX];
@@ -125,12 +143,24 @@ static int authorise(const struct fdpeer_der *q, struct allowed *al)
 	int hint = -1;
 	const struct gbakd_tables *t = tables_ctl_get();
 	int rule = route_policy_check(&t->policy, &rq, &hint);
+	const uint8_t *id = NULL;
+	uint16_t id_len = 0;
 	if (rule >= 0) {
 		const struct route_rule *r = &t->policy.rule[rule];
 		al->n = r->n_gsid;
 		memcpy(al->gsid, r->gsid, sizeof(al->gsid));
+		if (route_diameter_identity(&t->policy, &rq, &id, &id_len) < 0)
+			rule = -1; /* not reached: the policy authorised that identity */
 	}
 	tables_ctl_put();
+	if (rule >= 0) { /* id points into q (peer or a Route-Record) */
+		static const char tag[] = "diameter";
+		const void *part[] = {tag, id, q->session_id, q->naf_id};
+		const size_t len[] = {sizeof(tag) - 1, id_len, strnlen(q->session_id, sizeof(q->session_id)),
+				      q->naf_id_len};
+		if (bind_digest(bind, part, len, 4) < 0)
+			rule = -1;
+	}
 	return rule >= 0 ? 0 : -1;
 }
 
@@ -177,13 +207,14 @@ static void serve_one(struct fdpeer_der *q, uint64_t now_ms)
 	}
 	struct allowed al;
 	memset(&al, 0, sizeof(al));
-	if (authorise(q, &al) < 0) {
+	uint8_t bind[EAP_APP_BINDING_LEN];
+	if (authorise(q, &al, bind) < 0) {
 		answer_code(q, 0, FDPEER_ERR_NOT_AUTHORIZED, DC_not_authorised);
 		return;
 	}
 	eap_dia_count(DC_authorised);
 	static struct eap_app_reply r; /* one thread */
-	int v = eap_app_handle(q->state_len ? q->state : NULL, q->state_len, q->eap, q->eap_len, now_ms, &r);
+	int v = eap_app_handle(q->state_len ? q->state : NULL, q->state_len, bind, q->eap, q->eap_len, now_ms, &r);
 	struct fdpeer_dea_out a = {.eap = r.eap, .eap_len = r.eap_len};
 	uint8_t ks_naf[GBA_KEY_LEN];
 	static uint8_t uss[FDPEER_USS_MAX];
@@ -230,7 +261,8 @@ static void serve_one(struct fdpeer_der *q, uint64_t now_ms)
 	default: /* EAPV_DROP */
 		a.result_code = 5012; /* DIAMETER_UNABLE_TO_COMPLY */
 		a.eap = NULL;
-		eap_dia_count(r.unknown_state ? DC_unknown_state : DC_dropped);
+		eap_dia_count(r.binding_mismatch ? DC_binding_mismatch
+			      : r.unknown_state ? DC_unknown_state : DC_dropped);
 		break;
 	}
 	answer(q, &a);

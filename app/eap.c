@@ -29,6 +29,7 @@
 struct slot {
 	struct eap_srv s;
 	uint8_t token[12];
+	uint8_t binding[EAP_APP_BINDING_LEN]; /* the front end's digest of what started it */
 	bool used;
 	struct store_record rec;      /* the session to write on success (GUSS parsed at AV time) */
 };
@@ -239,14 +240,15 @@ static int complete(struct slot *sl, struct eap_app_reply *r)
 	return e;
 }
 
-int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t *eap, size_t n, uint64_t now_ms,
-		   struct eap_app_reply *r)
+int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t binding[EAP_APP_BINDING_LEN],
+		   const uint8_t *eap, size_t n, uint64_t now_ms, struct eap_app_reply *r)
 {
 	memset(r, 0, offsetof(struct eap_app_reply, eap));
 	r->eap_len = 0;
 	r->reason = 0;
 	r->unknown_state = false;
 	r->table_full = false;
+	r->binding_mismatch = false;
 	r->verdict = EAPV_DROP;
 	if (!ea.running)
 		return r->verdict;
@@ -269,11 +271,16 @@ int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t *eap, s
 			slot_free(sl);
 			return r->verdict;
 		}
+		memcpy(sl->binding, binding, EAP_APP_BINDING_LEN);
 		eap_srv_begin(&sl->s, &ea.sc, now_ms, NULL, 0);
 		INC(started);
 	} else if ((sl = slot_find(state, state_len)) == NULL) {
 		INC(unknown_state);
 		r->unknown_state = true;
+		return r->verdict;
+	} else if (CRYPTO_memcmp(sl->binding, binding, EAP_APP_BINDING_LEN) != 0) {
+		/* a State that crossed to another client, peer, session or NAF: the slot stays */
+		r->binding_mismatch = true;
 		return r->verdict;
 	}
 	enum eap_srv_reason why = EAPR_NONE;

@@ -17,6 +17,7 @@
 #include "store/store_record.h"
 
 #define EAP_APP_STATE_LEN 16          /* the RADIUS State we hand out: slot (4) | random (12) */
+#define EAP_APP_BINDING_LEN 32        /* what started an authentication (front end's digest) */
 
 struct eap_app_reply {
 	int verdict;                  /* EAPV_SEND (challenge), EAPV_SUCCESS, EAPV_FAILURE, EAPV_DROP */
@@ -32,6 +33,7 @@ struct eap_app_reply {
 	int reason;                   /* EAPV_FAILURE / EAPV_DROP: the engine's enum eap_srv_reason */
 	bool unknown_state;           /* EAPV_DROP: the State names no slot */
 	bool table_full;              /* EAPV_FAILURE: no free slot for a new authentication */
+	bool binding_mismatch;        /* EAPV_DROP: the State names a slot another binding started */
 };
 
 /* Wipes r's key material (MSK, the session record). */
@@ -43,9 +45,13 @@ void eap_app_start(const struct gbakd_config *cfg);
 /* Frees the table (wiped) and closes the stores. */
 void eap_app_stop(void);
 /* Handles one EAP packet from a peer; state is the front end's State (NULL for a new
- * authentication). Fills *r (wipe its msk after use). Returns r->verdict. */
-int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t *eap, size_t n, uint64_t now_ms,
-		   struct eap_app_reply *r);
+ * authentication). binding is the front end's opaque digest of what sent the packet (transport,
+ * authenticated peer, session, NAF): stored when a State starts an authentication, compared in
+ * constant time on every later round; a State presented under another binding is EAPV_DROP with
+ * r->binding_mismatch and leaves the authentication untouched. Fills *r (wipe its msk after
+ * use). Returns r->verdict. */
+int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t binding[EAP_APP_BINDING_LEN],
+		   const uint8_t *eap, size_t n, uint64_t now_ms, struct eap_app_reply *r);
 /* Drops authentications past their deadline (call about once a second). */
 void eap_app_expire(uint64_t now_ms);
 /* Registers /gbakd/eap (engine and RADIUS counters). */
@@ -66,6 +72,7 @@ int eap_register_telemetry(void);
 	X(accepts, "Access-Accept sent")                                                       \
 	X(rejects, "Access-Reject sent")                                                       \
 	X(dropped, "an EAP packet the engine discarded (no reply)")                            \
+	X(binding_mismatch, "a State another client/address started: dropped, the authentication untouched") \
 	X(send_errors, "sendto failed")
 
 /* Diameter EAP front end counters (app/dia_eap.c), shown in /gbakd/eap diameter.* */
@@ -83,6 +90,7 @@ int eap_register_telemetry(void);
 	X(table_full, "new authentications refused: the EAP table was full (3004 DIAMETER_TOO_BUSY)") \
 	X(dropped, "EAP packets the engine discarded: answered 5012, the authentication stays") \
 	X(unknown_state, "a State naming no authentication: answered 5012")                    \
+	X(binding_mismatch, "a State another peer, Session-Id or NAF-Id started: 5012, no key, the authentication untouched") \
 	X(kdf_errors, "Ks_NAF derivations that failed (answered 5012, no key)")                \
 	X(answer_errors, "DEAs that could not be sent")
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <rte_common.h>
@@ -66,6 +67,29 @@ static uint64_t now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* the EAP slot's binding for a packet from client cl at from: SHA-256 of "radius" | the client's
+ * name | the source address (not the port: a NAS may change it between rounds); 0 or -1 */
+static int radius_binding(const struct eap_radius_client *cl, const struct sockaddr_storage *from,
+			  uint8_t out[EAP_APP_BINDING_LEN])
+{
+	uint8_t buf[8 + sizeof(cl->name) + 1 + 16];
+	size_t n = 0, nl = strnlen(cl->name, sizeof(cl->name));
+	memcpy(buf, "radius", 7); /* with its NUL */
+	n = 7;
+	memcpy(buf + n, cl->name, nl);
+	n += nl;
+	buf[n++] = (uint8_t)from->ss_family;
+	if (from->ss_family == AF_INET) {
+		memcpy(buf + n, &((const struct sockaddr_in *)(const void *)from)->sin_addr, 4);
+		n += 4;
+	} else {
+		memcpy(buf + n, &((const struct sockaddr_in6 *)(const void *)from)->sin6_addr, 16);
+		n += 16;
+	}
+	unsigned ol = 0;
+	return EVP_Digest(buf, n, out, &ol, EVP_sha256(), NULL) == 1 && ol == EAP_APP_BINDING_LEN ? 0 : -1;
 }
 
 static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
@@ -167,10 +191,15 @@ static void handle(const uint8_t *buf, size_t n, const struct sockaddr_storage *
 	int el = radius_eap_gather(&req, eap, sizeof(eap));
 	const uint8_t *state = req.state >= 0 ? radius_attr_val(&req, (unsigned)req.state) : NULL;
 	size_t state_len = req.state >= 0 ? req.attrs[req.state].len : 0;
-	static struct eap_app_reply r;
-	int v = eap_app_handle(state, state_len, eap, (size_t)el, now_ms(), &r);
-	if (v == EAPV_DROP) {
+	uint8_t bind[EAP_APP_BINDING_LEN];
+	if (radius_binding(cl, from, bind) < 0) {
 		eap_radius_count(RC_dropped);
+		return;
+	}
+	static struct eap_app_reply r;
+	int v = eap_app_handle(state, state_len, bind, eap, (size_t)el, now_ms(), &r);
+	if (v == EAPV_DROP) {
+		eap_radius_count(r.binding_mismatch ? RC_binding_mismatch : RC_dropped);
 		return;
 	}
 	uint8_t code = v == EAPV_SEND ? RADIUS_ACCESS_CHALLENGE

@@ -191,6 +191,26 @@ check_match "AKA: the engine ran EAP-AKA and EAP-AKA'" '^[1-9][0-9]* [1-9][0-9]*
 check_eq "no --show-keys: no key material printed" "||" \
 	"$(NAF nokeys --impi $IMPI_A --method aka --naf-fqdn naf2.visited.net >/dev/null; J nokeys ks_naf)|$(J nokeys msk)|$(J nokeys ue_ks_naf)"
 
+# ---- 2b. a State is bound to the peer, Session-Id and NAF-Id that started it ---------------------------
+# an intruder holding the State (it crosses every relay in clear) re-sends the second DER under another
+# Session-Id, then with another NAF-Id the policy also gives the visited network: each refused 5012
+# without EAP or key, counted, the authentication untouched (the real exchange then completes)
+b0=$(EAPT diameter.binding_mismatch)
+check "State under another Session-Id: gbactl naf answered" NAF bsid --impi $IMPI_A --method aka \
+	--naf-fqdn naf2.visited.net --replay-state new-session
+check_eq "State under another Session-Id: 5012, no EAP, no key" "5012 false false" \
+	"$(J bsid replay_result_code) $(J bsid replay_eap) $(J bsid replay_key)"
+check_eq "State under another Session-Id: counted (diameter.binding_mismatch)" $((b0 + 1)) "$(EAPT diameter.binding_mismatch)"
+check_eq "State under another Session-Id: the real exchange still completes (2001, keys match the UE's)" \
+	"2001 success true" "$(J bsid result_code) $(J bsid ue) $(J bsid ue_key_match)"
+check "State with another NAF-Id: gbactl naf answered" NAF bnaf --impi $IMPI_A --method aka \
+	--naf-fqdn naf2.visited.net --replay-state naf:naf1.visited.net
+check_eq "State with another NAF-Id: 5012, no EAP, no key" "5012 false false" \
+	"$(J bnaf replay_result_code) $(J bnaf replay_eap) $(J bnaf replay_key)"
+check_eq "State with another NAF-Id: counted (diameter.binding_mismatch)" $((b0 + 2)) "$(EAPT diameter.binding_mismatch)"
+check_eq "State with another NAF-Id: the real exchange still completes (2001, keys match the UE's)" \
+	"2001 success true" "$(J bnaf result_code) $(J bnaf ue) $(J bnaf ue_key_match)"
+
 # ---- 3. wrong RES -> 4001 + EAP-Failure, no key -----------------------------------------------------
 w0=$(EAPT failed.wrong_res); r0=$(EAPT diameter.rejected)
 check "wrong RES: gbactl naf answered" NAF wrong --impi $IMPI_P --method aka-prime --naf-fqdn naf1.visited.net --wrong-res --show-keys

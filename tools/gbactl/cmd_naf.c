@@ -39,6 +39,7 @@ static void usage(FILE *f)
 		"                  [--netname NAME] [--peer-id ID] [--origin-realm R] [--zn-dest-realm R]\n"
 		"                  [--dest-realm R] [--requery] [--wrong-res] [--resync] [--show-keys]\n"
 		"                  [--always-eap] [--abandon-after N] [--no-naf-id] [--dup-naf-fqdn FQDN]\n"
+		"                  [--replay-state new-session|naf:FQDN]\n"
 		"                  [--timeout-ms N] [--fd-log FILE]\n"
 		"The NAF side of claim 6 (README \"Claim 6\"): a Zn query with the B-TID; on 5403 the NAF takes\n"
 		"the permanent identity from the UE (an in-process UE simulator: EAP-AKA / AKA' peer with a\n"
@@ -62,6 +63,11 @@ static void usage(FILE *f)
 		"  --dup-naf-fqdn FQDN     a second NAF-Id (FQDN || the same Ua id) after the first in every DER\n"
 		"                          (tests: answered 5009 by fdpeer, never \"the last one wins\")\n"
 		"  --abandon-after N       stop after N DEAs and exit (tests: a NAF vanishing mid-exchange)\n"
+		"  --replay-state WHAT     before the second DER, send it once more as an intruder holding the\n"
+		"                          State: under a new Session-Id (new-session) or with NAF-Id FQDN || the\n"
+		"                          same Ua id (naf:FQDN); then go on with the real exchange (tests: the\n"
+		"                          BSF answers 5012 without EAP or key; keys replay_result_code,\n"
+		"                          replay_experimental_result, replay_eap, replay_key)\n"
 		"  --requery               after success, a Zn query with the new B-TID (zn_* keys)\n"
 		"  --show-keys             print ks_naf, msk and the UE's ks_naf (key material: off by default)\n"
 		"  --timeout-ms N          per answer (default 10000); --fd-log FILE freeDiameter's log\n"
@@ -82,6 +88,9 @@ struct naf_run {
 	uint8_t dup_naf_id[FDPEER_NAFID_MAX]; /* test mode: a second NAF-Id in every DER */
 	size_t dup_naf_id_len;
 	unsigned abandon_after;   /* test mode: stop after this many DEAs (0 = never) */
+	int replay;               /* test mode: 0 none, 1 new Session-Id, 2 replay_naf_id */
+	uint8_t replay_naf_id[FDPEER_NAFID_MAX];
+	size_t replay_naf_id_len;
 	uint8_t type;
 	struct eap_peer_cfg pc;
 	struct eap_usim_milenage usim;
@@ -154,7 +163,26 @@ static void on_zn(const struct query_diameter_result *zr, void *arg)
 	unsigned rounds = 0;
 	const char *final = "none", *uev = "pending";
 	int r = 0;
+	bool replayed = false;
 	while (rounds < MAX_ROUNDS) {
+		if (n->replay && !replayed && state_len) {
+			/* the intruder: the same EAP and State under another Session-Id or NAF-Id */
+			struct fdpeer_der_req x = {
+				.session_id = n->replay == 1 ? NULL : sid, .dest_realm = n->dest_realm,
+				.user_name = n->identity,
+				.naf_id = n->replay == 2 ? n->replay_naf_id : n->naf_id,
+				.naf_id_len = n->replay == 2 ? n->replay_naf_id_len : n->naf_id_len,
+				.eap = out, .eap_len = out_len, .state = state, .state_len = state_len};
+			replayed = true;
+			r = fdpeer_eap_client_query(&x, &dea, n->timeout_ms);
+			if (r < 0)
+				break;
+			fprintf(f, ",\"replay_result_code\":%u,\"replay_experimental_result\":%u,\"replay_eap\":%s,"
+				   "\"replay_key\":%s",
+				dea.result_code, dea.experimental_result, dea.eap_len ? "true" : "false",
+				dea.me_key_len || dea.msk_len ? "true" : "false");
+			cli_wipe(&dea, sizeof(dea));
+		}
 		struct fdpeer_der_req dr = {
 			.session_id = sid[0] ? sid : NULL, .dest_realm = n->dest_realm, .user_name = n->identity,
 			.naf_id = n->no_naf_id ? NULL : n->naf_id, .naf_id_len = n->naf_id_len, .eap = out, .eap_len = out_len,
@@ -317,10 +345,11 @@ int cmd_naf(int argc, char **argv)
 		{"show-keys", no_argument, 0, 'K'}, {"timeout-ms", required_argument, 0, 't'},
 		{"fd-log", required_argument, 0, 'L'}, {"always-eap", no_argument, 0, 'E'},
 		{"abandon-after", required_argument, 0, 'B'}, {"no-naf-id", no_argument, 0, 'I'},
-		{"dup-naf-fqdn", required_argument, 0, '2'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+		{"dup-naf-fqdn", required_argument, 0, '2'}, {"replay-state", required_argument, 0, 'X'},
+		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *diameter = NULL, *peer_id = NULL, *origin_host = NULL, *origin_realm = NULL, *btid = NULL;
 	const char *fqdn = NULL, *ua = NULL, *impi = NULL, *k_hex = NULL, *opc_hex = NULL, *sqn_hex = NULL;
-	const char *dup_fqdn = NULL;
+	const char *dup_fqdn = NULL, *replay = NULL;
 	const char *method = "aka-prime", *netname = NULL, *zn_realm = NULL, *dest_realm = NULL, *fd_log = NULL;
 	bool requery = false, wrong_res = false, resync = false, show_keys = false;
 	unsigned timeout_ms = 10000;
@@ -349,6 +378,7 @@ int cmd_naf(int argc, char **argv)
 		case 'E': n.always_eap = true; break;
 		case 'I': n.no_naf_id = true; break;
 		case '2': dup_fqdn = optarg; break;
+		case 'X': replay = optarg; break;
 		case 'B': n.abandon_after = (unsigned)cli_uint_arg("--abandon-after", optarg, 1, MAX_ROUNDS); break;
 		case 't': timeout_ms = (unsigned)cli_uint_arg("--timeout-ms", optarg, 1, 600000); break;
 		case 'L': fd_log = optarg; break;
@@ -383,6 +413,19 @@ int cmd_naf(int argc, char **argv)
 		memcpy(n.dup_naf_id, dup_fqdn, dl);
 		memcpy(n.dup_naf_id + dl, n.naf_id + flen, GBA_UA_ID_LEN);
 		n.dup_naf_id_len = dl + GBA_UA_ID_LEN;
+	}
+	if (replay && !strcmp(replay, "new-session")) {
+		n.replay = 1;
+	} else if (replay && !strncmp(replay, "naf:", 4)) {
+		size_t rl = strlen(replay + 4);
+		if (rl == 0 || rl > 253)
+			cli_die_usage("--replay-state naf:FQDN: 1 to 253 characters");
+		memcpy(n.replay_naf_id, replay + 4, rl);
+		memcpy(n.replay_naf_id + rl, n.naf_id + flen, GBA_UA_ID_LEN);
+		n.replay_naf_id_len = rl + GBA_UA_ID_LEN;
+		n.replay = 2;
+	} else if (replay) {
+		cli_die_usage("--replay-state: new-session or naf:FQDN");
 	}
 	const char *at = strchr(impi, '@');
 	if (!dest_realm && (at == NULL || at[1] == 0))
