@@ -31,6 +31,8 @@
 #include <rte_ring.h>
 
 #include "eap.h"
+#include "cache/cache.h"
+#include "decide/decide.h"
 #include "eap/eap_server.h"
 #include "fdpeer/fdpeer_eap.h"
 #include "gba/gba_kdf.h"
@@ -47,6 +49,22 @@ static struct {
 	int stopping;      /* atomic */
 	unsigned inflight; /* submitted, not yet answered (atomic) */
 } de = {.efd = -1};
+
+/* the Zn policy outcomes of DERs, as the workers' policy.deny (row: rule index, ROUTE_MAX_RULES
+ * for "no rule named the peer"; column 0 authorised, else enum route_deny); EAP thread writes,
+ * telemetry reads (relaxed atomics) */
+static uint64_t pol[ROUTE_MAX_RULES + 1][ROUTE_DENY_MAX];
+
+uint64_t dia_eap_policy_count(unsigned row, unsigned why)
+{
+	return row <= ROUTE_MAX_RULES && why < ROUTE_DENY_MAX ? __atomic_load_n(&pol[row][why], __ATOMIC_RELAXED)
+							       : 0;
+}
+
+static void pol_count(unsigned row, unsigned why)
+{
+	__atomic_fetch_add(&pol[row][why], 1, __ATOMIC_RELAXED);
+}
 
 static int submit(void *ctx, struct fdpeer_der *q)
 {
@@ -102,10 +120,11 @@ static void answer_code(struct fdpeer_der *q, uint32_t rc, uint32_t exp, enum di
 	answer(q, &a);
 }
 
-/* the GSIDs the authorising rule allows (empty: any) */
+/* what authorised a DER: the rule (a copy: a reload may swap the tables between the check and
+ * the KDF) and its index (the counters' row) */
 struct allowed {
-	unsigned n;
-	uint32_t gsid[ROUTE_RULE_MAX_GSIDS];
+	int idx;
+	struct route_rule rule;
 };
 
 /* SHA-256 over the length-prefixed parts: the EAP slot's binding */
@@ -123,7 +142,8 @@ static int bind_digest(uint8_t out[EAP_APP_BINDING_LEN], const void *const *part
 	return ok ? 0 : -1;
 }
 
-/* the Zn policy for q's peer and NAF-Id: 0 authorised (*al = the rule's GSIDs; bind = SHA-256 of
+/* the Zn policy for q's peer and NAF-Id, counted per rule as Zn counts it: 0 authorised (*al =
+ * the rule; bind = SHA-256 of
  * "diameter" | the identity the policy authorised (route_diameter_identity: the authenticated
  * peer stepped back over trusted relays) | Session-Id | NAF-Id), -1 not */
 static int authorise(const struct fdpeer_der *q, struct allowed *al, uint8_t bind[EAP_APP_BINDING_LEN])
@@ -145,10 +165,12 @@ static int authorise(const struct fdpeer_der *q, struct allowed *al, uint8_t bin
 	int rule = route_policy_check(&t->policy, &rq, &hint);
 	const uint8_t *id = NULL;
 	uint16_t id_len = 0;
-	if (rule >= 0) {
-		const struct route_rule *r = &t->policy.rule[rule];
-		al->n = r->n_gsid;
-		memcpy(al->gsid, r->gsid, sizeof(al->gsid));
+	if (rule < 0) {
+		pol_count(hint >= 0 ? (unsigned)hint : ROUTE_MAX_RULES, (unsigned)-rule);
+	} else {
+		al->idx = rule;
+		al->rule = t->policy.rule[rule];
+		pol_count((unsigned)rule, 0); /* authorised */
 		if (route_diameter_identity(&t->policy, &rq, &id, &id_len) < 0)
 			rule = -1; /* not reached: the policy authorised that identity */
 	}
@@ -164,36 +186,6 @@ static int authorise(const struct fdpeer_der *q, struct allowed *al, uint8_t bin
 	return rule >= 0 ? 0 : -1;
 }
 
-static bool gsid_allowed(const struct allowed *al, uint32_t g)
-{
-	if (al->n == 0)
-		return true;
-	for (unsigned i = 0; i < al->n; i++)
-		if (al->gsid[i] == g)
-			return true;
-	return false;
-}
-
-/* <ussList> around the session's USSs the rule allows; 0 when none */
-static size_t uss_list(const struct store_record *rec, const struct allowed *al, uint8_t *buf, size_t cap)
-{
-	static const char open_[] = "<ussList>", close_[] = "</ussList>";
-	size_t n = sizeof(open_) - 1, k = 0;
-	memcpy(buf, open_, n);
-	for (unsigned i = 0; i < rec->n_uss; i++) {
-		const struct store_uss *u = &rec->uss[i];
-		if (!gsid_allowed(al, u->gsid) || n + u->len + sizeof(close_) > cap)
-			continue;
-		memcpy(buf + n, rec->uss_blob + u->off, u->len);
-		n += u->len;
-		k++;
-	}
-	if (k == 0)
-		return 0;
-	memcpy(buf + n, close_, sizeof(close_) - 1);
-	return n + sizeof(close_) - 1;
-}
-
 static void serve_one(struct fdpeer_der *q, uint64_t now_ms)
 {
 	if (q->naf_id_len == 0) {
@@ -205,8 +197,7 @@ static void serve_one(struct fdpeer_der *q, uint64_t now_ms)
 		answer_code(q, 5004, 0, DC_naf_id_invalid);
 		return;
 	}
-	struct allowed al;
-	memset(&al, 0, sizeof(al));
+	static struct allowed al; /* one thread */
 	uint8_t bind[EAP_APP_BINDING_LEN];
 	if (authorise(q, &al, bind) < 0) {
 		answer_code(q, 0, FDPEER_ERR_NOT_AUTHORIZED, DC_not_authorised);
@@ -226,7 +217,18 @@ static void serve_one(struct fdpeer_der *q, uint64_t now_ms)
 		a.multi_round_timeout_s = de.e->timeout_s;
 		eap_dia_count(DC_multi_round);
 		break;
-	case EAPV_SUCCESS:
+	case EAPV_SUCCESS: {
+		/* BSF access control as Zn (TS 33.220 Annex J): the rule's required USSs, before any key */
+		const struct sess_view sv = {.rand = r.rec.rand, .impi = r.rec.impi, .impi_len = r.rec.impi_len,
+					     .gba_type = r.rec.gba_type, .uicc_type = r.rec.uicc_type,
+					     .bootstrap_time = r.rec.bootstrap_time, .key_expiry = r.rec.key_expiry,
+					     .n_uss = r.rec.n_uss, .uss = r.rec.uss, .uss_blob = r.rec.uss_blob};
+		if (!decide_uss_required(&al.rule, &sv)) {
+			pol_count((unsigned)al.idx, ROUTE_DENY_USS);
+			eap_app_reply_wipe(&r);
+			answer_code(q, 0, FDPEER_ERR_NOT_AUTHORIZED, DC_uss_required);
+			return;
+		}
 		if (gba_kdf_naf(r.rec.ks, GBA_LABEL_ME, r.rec.rand, (const uint8_t *)r.impi, strlen(r.impi), q->naf_id,
 				q->naf_id_len, ks_naf) < 0) {
 			eap_app_reply_wipe(&r);
@@ -241,10 +243,16 @@ static void serve_one(struct fdpeer_der *q, uint64_t now_ms)
 		a.me_key = ks_naf;
 		a.me_key_len = sizeof(ks_naf);
 		a.key_expiry = r.key_expiry;
-		a.uss_len = uss_list(&r.rec, &al, uss, sizeof(uss));
+		/* the USSs as Zn gives them to a NAF naming no GSID: those the rule allows */
+		static const struct zn_bir no_gsid;
+		unsigned withheld = 0;
+		int ul = decide_uss_select(&no_gsid, &al.rule, &sv, uss, sizeof(uss), &withheld);
+		eap_dia_count_n(DC_uss_withheld, withheld);
+		a.uss_len = ul > 0 ? (size_t)ul : 0;
 		a.uss = a.uss_len ? uss : NULL;
 		eap_dia_count(DC_success);
 		break;
+	}
 	case EAPV_FAILURE:
 		if (r.table_full) { /* a protocol error: the relays may try another server */
 			a.result_code = 3004;

@@ -23,5 +23,8 @@ void dia_eap_serve(uint64_t now_ms);
 /* Before dia_node_stop (fdpeer_stop): refuse new DERs (3004) and wait until the EAP thread has
  * answered the queued ones, so no DEA is sent after freeDiameter stops. */
 void dia_eap_stop(void);
+/* Zn policy outcomes of DERs for the /gbakd/policy table: row = rule index (ROUTE_MAX_RULES: no
+ * rule named the peer), why = 0 authorised or an enum route_deny. Returns the count. */
+uint64_t dia_eap_policy_count(unsigned row, unsigned why);
 
 #endif

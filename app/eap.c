@@ -65,6 +65,12 @@ void eap_dia_count(enum dia_eap_counter c)
 		__atomic_fetch_add(&st.dia[c], 1, __ATOMIC_RELAXED);
 }
 
+void eap_dia_count_n(enum dia_eap_counter c, uint64_t n)
+{
+	if ((unsigned)c < DC_MAX && n)
+		__atomic_fetch_add(&st.dia[c], n, __ATOMIC_RELAXED);
+}
+
 void eap_app_reply_wipe(struct eap_app_reply *r)
 {
 	OPENSSL_cleanse(r->msk, sizeof(r->msk));

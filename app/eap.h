@@ -92,6 +92,8 @@ int eap_register_telemetry(void);
 	X(unknown_state, "a State naming no authentication: answered 5012")                    \
 	X(binding_mismatch, "a State another peer, Session-Id or NAF-Id started: 5012, no key, the authentication untouched") \
 	X(kdf_errors, "Ks_NAF derivations that failed (answered 5012, no key)")                \
+	X(uss_required, "EAP succeeded but the subscriber lacks a USS the rule's require_uss names (5402, no key; policy denied_uss)") \
+	X(uss_withheld, "USSs left out of a DEA: the authorising rule does not allow their GSID (as Zn uss_withheld)") \
 	X(answer_errors, "DEAs that could not be sent")
 
 enum dia_eap_counter {
@@ -102,6 +104,8 @@ enum dia_eap_counter {
 };
 /* adds one to a Diameter EAP counter (relaxed atomic) */
 void eap_dia_count(enum dia_eap_counter c);
+/* adds n to a Diameter EAP counter (relaxed atomic) */
+void eap_dia_count_n(enum dia_eap_counter c, uint64_t n);
 
 enum radius_counter {
 #define RC_ENUM(n, d) RC_##n,

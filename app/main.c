@@ -281,11 +281,13 @@ static int cmd_policy(const char *c __rte_unused, const char *p __rte_unused, st
 		uint64_t ok = 0;
 		for (unsigned k = 0; k < gbakd_nb_workers; k++)
 			ok += gbakd_workers[k]->policy.deny[row][0];
+		ok += dia_eap_policy_count(row, 0); /* DERs (Diameter EAP) */
 		TEL_PUT(x, policy, authorised, ok);
 		for (unsigned why = 1; why < ROUTE_DENY_MAX; why++) {
 			uint64_t v = 0;
 			for (unsigned k = 0; k < gbakd_nb_workers; k++)
 				v += gbakd_workers[k]->policy.deny[row][why];
+			v += dia_eap_policy_count(row, why);
 			TEL_PUT_KEYED(x, policy, denied, route_deny_names[why], v);
 		}
 		const char *name = r < t->policy.n ? t->policy.rule[r].name : "none";

@@ -35,6 +35,11 @@ IMPI_P=001010000000020@home1.net; IMPI_A=001010000000019@home1.net; IMPI_R=00101
 for u in $IMPI_P $IMPI_A $IMPI_R; do
 	check "subscriber put $u" DPX subscriber put --redis $REDIS --impi $u --k $K19 --opc $OPC19 --amf 8000 --sqn 000000000100
 done
+# a subscriber with USSs for GSIDs 7 and 9 (the [visited:strict] rule requires 7 and allows only 7)
+IMPI_U=001010000000022@home1.net
+GUSS='<guss id="u"><bsfInfo><uiccType>GBA</uiccType><lifeTime>1800</lifeTime></bsfInfo><ussList><uss id="1" type="7"><uids><uid>sip:u22@home1.net</uid></uids><flags><flag>1</flag></flags></uss><uss id="2" type="9"><uids><uid>sip:u22@home1.net</uid></uids><flags><flag>1</flag></flags></uss></ussList></guss>'
+check "subscriber put $IMPI_U (GUSS: USSs of GSID 7 and 9)" DPX subscriber put --redis $REDIS --impi $IMPI_U --k $K19 --opc $OPC19 \
+	--amf 8000 --sqn 000000000100 --guss "$GUSS"
 
 # ---- PKI, freeDiameter configurations (as fd_gbakd.sh) -------------------------------------------
 t_pki $D bsf.home1.net aaa.home1.net aaa.visited.net
@@ -84,6 +89,13 @@ pattern = home1.net
 action = local
 [relay:home-aaa]
 peer = aaa.home1.net
+; NAFs under strict.visited.net: the subscriber must have USS 7 (Annex J), and only USS 7 is given
+[visited:strict]
+transport = diameter
+proxy_id = aaa.visited.net
+naf_domains = strict.visited.net
+require_uss = 7
+gsids = 7
 [visited:visited]
 transport = diameter
 proxy_id = aaa.visited.net
@@ -210,6 +222,25 @@ check_eq "State with another NAF-Id: 5012, no EAP, no key" "5012 false false" \
 check_eq "State with another NAF-Id: counted (diameter.binding_mismatch)" $((b0 + 2)) "$(EAPT diameter.binding_mismatch)"
 check_eq "State with another NAF-Id: the real exchange still completes (2001, keys match the UE's)" \
 	"2001 success true" "$(J bnaf result_code) $(J bnaf ue) $(J bnaf ue_key_match)"
+
+# ---- 2c. the same Zn policy: the rule's require_uss after EAP-Success, its gsids for the USSs --------
+POL() { t_tel $PH /gbakd/policy | t_json "/gbakd/policy.strict.$1"; }
+q0=$(EAPT diameter.uss_required); pu0=$(POL uss); ss0=$(EAPT success)
+check "require_uss, subscriber without USS 7: gbactl naf answered" NAF nouss --impi $IMPI_A --method aka \
+	--naf-fqdn naf3.strict.visited.net --always-eap
+check_eq "require_uss, subscriber without USS 7: Experimental 5402, no EAP-Success, no key, no MSK" "5402 none false false" \
+	"$(J nouss experimental_result) $(J nouss eap_final) $(J nouss ks_naf_present) $(J nouss msk_present)"
+check_eq "require_uss: counted as Zn counts it (policy.strict.uss) and diameter.uss_required" \
+	"$((pu0 + 1)) $((q0 + 1))" "$(POL uss) $(EAPT diameter.uss_required)"
+check_eq "require_uss: the EAP run itself succeeded (the check is after it, before any key)" $((ss0 + 1)) "$(EAPT success)"
+w0=$(EAPT diameter.uss_withheld)
+check "require_uss, subscriber with USS 7 and 9: gbactl naf answered" NAF uss --impi $IMPI_U --method aka \
+	--naf-fqdn naf3.strict.visited.net --always-eap
+check_eq "require_uss met: 2001, keys match the UE's" "2001 success true" \
+	"$(J uss result_code) $(J uss ue) $(J uss ue_key_match)"
+check_match "require_uss met: GBA-UserSecSettings has USS 7 only (the rule's gsids)" '^<ussList><uss id="1" type="7">.*</uss></ussList>$' "$(J uss uss)"
+check_eq "USS 9 withheld and counted (diameter.uss_withheld), no second <uss>" "$((w0 + 1)) 1" \
+	"$(EAPT diameter.uss_withheld) $(J uss uss | grep -o '<uss ' | wc -l)"
 
 # ---- 3. wrong RES -> 4001 + EAP-Failure, no key -----------------------------------------------------
 w0=$(EAPT failed.wrong_res); r0=$(EAPT diameter.rejected)
