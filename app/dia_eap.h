@@ -20,9 +20,14 @@ void dia_eap_prepare(const struct gbakd_config *cfg);
 int dia_eap_fd(void);
 /* The EAP control thread: answer every queued DER. */
 void dia_eap_serve(uint64_t now_ms);
-/* Before dia_node_stop (fdpeer_stop): refuse new DERs (3004) and wait until the EAP thread has
- * answered the queued ones, so no DEA is sent after freeDiameter stops. */
+/* Shutdown, step 1: refuse new DERs (fdpeer answers 3004, queue_full). Then radius_stop()
+ * (joins the EAP thread, the only consumer), then dia_eap_drain, then dia_node_stop: no DEA is
+ * sent after freeDiameter stops. */
 void dia_eap_stop(void);
+/* Shutdown, step 2 (the EAP thread joined, freeDiameter still up): answer every DER still queued
+ * 3004 DIAMETER_TOO_BUSY (diameter.stopping) on the calling thread; waits (at most 2 s, then
+ * logged and counted in diameter.stop_unanswered) for hand-overs under way. */
+void dia_eap_drain(void);
 /* Zn policy outcomes of DERs for the /gbakd/policy table: row = rule index (ROUTE_MAX_RULES: no
  * rule named the peer), why = 0 authorised or an enum route_deny. Returns the count. */
 uint64_t dia_eap_policy_count(unsigned row, unsigned why);

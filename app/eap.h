@@ -94,7 +94,9 @@ int eap_register_telemetry(void);
 	X(kdf_errors, "Ks_NAF derivations that failed (answered 5012, no key)")                \
 	X(uss_required, "EAP succeeded but the subscriber lacks a USS the rule's require_uss names (5402, no key; policy denied_uss)") \
 	X(uss_withheld, "USSs left out of a DEA: the authorising rule does not allow their GSID (as Zn uss_withheld)") \
-	X(answer_errors, "DEAs that could not be sent")
+	X(answer_errors, "DEAs that could not be sent")                                       \
+	X(stopping, "DERs still queued at shutdown: answered 3004 DIAMETER_TOO_BUSY before freeDiameter stops") \
+	X(stop_unanswered, "DERs whose hand-over had not finished 2 s into the shutdown drain (logged)")
 
 enum dia_eap_counter {
 #define DC_ENUM(n, d) DC_##n,

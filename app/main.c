@@ -463,7 +463,11 @@ int main(int argc, char **argv)
 				usleep(dia_node_enabled() ? 20 : 100000);
 		}
 		rte_eal_mp_wait_lcore();
-		dia_eap_stop(); /* DERs answered before freeDiameter stops */
+		/* DERs answered before freeDiameter stops: close the door, join the EAP thread (the
+		 * only consumer), answer what is still queued 3004 here */
+		dia_eap_stop();
+		radius_stop();
+		dia_eap_drain();
 		dia_node_stop();
 	}
 	/* the telemetry thread outlives everything below: no handler may read what is freed next */

@@ -282,7 +282,11 @@ int fdpeer_eap_answer(struct fdpeer_der *q, const struct fdpeer_dea_out *a)
 		return -EINVAL;
 	struct msg *m = q->pending;
 	int r = EINVAL;
-	if (m != NULL && a != NULL) {
+	if (m != NULL && !atomic_load(&ge.ready)) {
+		/* the core stops or stopped: nothing is built, sent or freed through freeDiameter (the
+		 * request object is left to the process exit); q itself is wiped and freed below */
+		r = ESHUTDOWN;
+	} else if (m != NULL && a != NULL) {
 		int proto = !a->experimental_result && a->result_code >= 3000 && a->result_code < 4000;
 		r = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, &m, proto ? MSGFL_ANSW_ERROR : 0);
 		if (r == 0) {

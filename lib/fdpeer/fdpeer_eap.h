@@ -135,8 +135,9 @@ struct fdpeer_eap_stats {
  * also serve DERs (h copied). Call before fdpeer_start. Returns 0 or -EINVAL. */
 int fdpeer_eap_enable(const struct fdpeer_eap_handler *h);
 
-/* Send the DEA for q and free q (wiped). Thread-safe; exactly once per submitted DER. Returns 0
- * or -errno (q freed in every case). */
+/* Send the DEA for q and free q (wiped). Thread-safe; exactly once per submitted DER. Once
+ * fdpeer_stop has begun nothing is sent (-ESHUTDOWN, freeDiameter untouched). Returns 0 or
+ * -errno (q freed in every case). */
 int fdpeer_eap_answer(struct fdpeer_der *q, const struct fdpeer_dea_out *a);
 
 /* Send one DER and wait up to timeout_ms for its DEA; fills ans. Returns 0 when an answer came
