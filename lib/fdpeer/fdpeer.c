@@ -200,6 +200,17 @@ void fdpeer_copy_str(char *dst, size_t cap, const union avp_value *v)
 	copy_str(dst, cap, v);
 }
 
+void fdpeer_get_experimental(struct avp *er, uint32_t *code)
+{
+	struct avp *c = NULL;
+	fd_msg_browse(er, MSG_BRW_FIRST_CHILD, &c, NULL);
+	for (; c; fd_msg_browse(c, MSG_BRW_NEXT, &c, NULL)) {
+		struct avp_hdr *ch = NULL;
+		if (fd_msg_avp_hdr(c, &ch) == 0 && ch->avp_code == 298 && ch->avp_value)
+			*code = ch->avp_value->u32;
+	}
+}
+
 /* Flatten BIR m into q. Returns 0, or the result code fdpeer answers itself (5004 a value q cannot
  * hold exactly, 5009 a list over its limit) with *failed = the offending AVP. */
 static uint32_t flatten_bir(struct msg *m, struct fdpeer_query *q, struct avp **failed)
@@ -622,13 +633,7 @@ static void flatten_bia(struct msg *m, struct fdpeer_bia *b)
 		if (fd_msg_avp_hdr(a, &h))
 			continue;
 		if (h->avp_code == 297 && !(h->avp_flags & AVP_FLAG_VENDOR)) {
-			struct avp *c = NULL;
-			fd_msg_browse(a, MSG_BRW_FIRST_CHILD, &c, NULL);
-			for (; c; fd_msg_browse(c, MSG_BRW_NEXT, &c, NULL)) {
-				struct avp_hdr *ch = NULL;
-				if (fd_msg_avp_hdr(c, &ch) == 0 && ch->avp_code == 298 && ch->avp_value)
-					b->experimental_result = ch->avp_value->u32;
-			}
+			fdpeer_get_experimental(a, &b->experimental_result);
 			continue;
 		}
 		if (h->avp_value == NULL)

@@ -413,13 +413,7 @@ static void parse_dea(struct msg *m, void *out)
 		if (fd_msg_avp_hdr(a, &h))
 			continue;
 		if (h->avp_code == 297 && !(h->avp_flags & AVP_FLAG_VENDOR)) {
-			struct avp *c = NULL;
-			fd_msg_browse(a, MSG_BRW_FIRST_CHILD, &c, NULL);
-			for (; c; fd_msg_browse(c, MSG_BRW_NEXT, &c, NULL)) {
-				struct avp_hdr *ch = NULL;
-				if (fd_msg_avp_hdr(c, &ch) == 0 && ch->avp_code == 298 && ch->avp_value)
-					b->experimental_result = ch->avp_value->u32;
-			}
+			fdpeer_get_experimental(a, &b->experimental_result);
 			continue;
 		}
 		if (h->avp_value == NULL)

@@ -56,5 +56,8 @@ void fdpeer_eap_stopping(void);
 
 /* Copy an OctetString into dst (NUL-terminated, truncated to cap - 1). */
 void fdpeer_copy_str(char *dst, size_t cap, const union avp_value *v);
+/* Experimental-Result (297) er of an answer: stores its Experimental-Result-Code (298) in *code
+ * (the last one when repeated; *code untouched when there is none). */
+void fdpeer_get_experimental(struct avp *er, uint32_t *code);
 
 #endif
