@@ -173,8 +173,11 @@ $(FUZZ_LONG): fuzz-long-%: $(BUILD)/fuzz/%
 	    | tee $(BUILD)/fuzz/long-$*.summary
 
 # ---- test / bench ----------------------------------------------------------------------------
+# make test builds with one job per CPU (the build is a fifth of the run on 2 cores); tests/run.sh
+# runs the integration parts T_JOBS (default 2) at a time
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: deps
-	@$(MAKE) --no-print-directory all fuzz-build
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) all fuzz-build
 	@bash tests/run.sh
 
 bench: deps

@@ -158,11 +158,16 @@ t_gbakd_start() {
 	t_bg ip netns exec "$ns" "$BUILD/gbakd" --no-huge -m 512 --no-pci --file-prefix "$prefix" \
 		--log-level=lib.eal:warning "$@" -- --config "$conf" >"$log" 2>&1
 	GBAKD_PID=$!
-	local end=$((SECONDS + T_DEADLINE))
+	# twice the usual deadline: a start (EAL memory, ports, store connections) was once seen to
+	# take over 60 s at load 20
+	local end=$((SECONDS + 2 * T_DEADLINE))
 	until grep -q "gbakd: ready" "$log" 2>/dev/null; do
 		if [ $SECONDS -ge $end ] || ! kill -0 "$GBAKD_PID" 2>/dev/null; then
-			echo "gbakd did not print 'gbakd: ready' (waited up to $T_DEADLINE s; exited: $(kill -0 "$GBAKD_PID" 2>/dev/null && echo no || echo yes)):"
-			tail -20 "$log"; return 1
+			echo "gbakd did not print 'gbakd: ready' (waited up to $((2 * T_DEADLINE)) s; exited: $(kill -0 "$GBAKD_PID" 2>/dev/null && echo no || echo yes)):"
+			tail -20 "$log"
+			# where a live one waits (thread states and kernel wait channels), for the next diagnosis
+			kill -0 "$GBAKD_PID" 2>/dev/null && ps -L -o tid,stat,pcpu,wchan:32,comm -p "$GBAKD_PID" 2>/dev/null
+			uptime; return 1
 		fi
 		sleep 0.05
 	done
@@ -255,15 +260,15 @@ t_fd_conf() {
 t_zh_hss_conf() { local f=$1 r=$2; shift 2; { printf 'redis = %s\ntimeout_ms = 5000\n' "$r"; printf '%s\n' "$@"; } >"$f"; }
 
 # t_ini_node ORIGIN_HOST IPV4 [SPIN_POLLS SLEEP_US]: gbakd.ini's [gbakd] (realm = ORIGIN_HOST minus
-# its first label), [workers] (idle backoff, default 200 polls / 200 us) and [port0] (IPV4, 1 queue).
+# its first label), [workers] (idle backoff, default 20 polls / 500 us: an idle test gbakd costs a few per cent of a core) and [port0] (IPV4, 1 queue).
 t_ini_node() { cat <<EOC
 [gbakd]
 origin_host = $1
 origin_realm = ${1#*.}
 [workers]
 idle = backoff
-idle_spin_polls = ${3:-200}
-idle_sleep_us = ${4:-200}
+idle_spin_polls = ${3:-20}
+idle_sleep_us = ${4:-500}
 [port0]
 ipv4 = $2
 queues = 1

@@ -74,8 +74,8 @@ origin_host = bsf.home1.net
 origin_realm = home1.net
 [workers]
 idle = backoff
-idle_spin_polls = 200
-idle_sleep_us = 200
+idle_spin_polls = 20
+idle_sleep_us = 500
 [port0]
 ipv4 = 192.0.2.1
 queues = 1

@@ -25,8 +25,8 @@ udp_port = 3868
 max_inflight = 256
 [workers]
 idle = backoff
-idle_spin_polls = 200
-idle_sleep_us = 200
+idle_spin_polls = 20
+idle_sleep_us = 500
 [port0]
 ipv4 = 192.0.2.1
 ipv6 = 2001:db8::1

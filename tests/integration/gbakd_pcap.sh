@@ -31,8 +31,8 @@ drain_timeout_ms = 500
 mbufs_per_queue = 1023
 [workers]
 idle = backoff
-idle_spin_polls = 200
-idle_sleep_us = 200
+idle_spin_polls = 20
+idle_sleep_us = 500
 [port0]
 ipv4 = 192.0.2.1
 ipv6 = 2001:db8::1

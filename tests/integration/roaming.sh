@@ -31,8 +31,8 @@ t_redis_ns $H $RH
 common() { cat <<EOC
 [workers]
 idle = backoff
-idle_spin_polls = 200
-idle_sleep_us = 200
+idle_spin_polls = 20
+idle_sleep_us = 500
 [port0]
 ipv4 = $1
 ${2:+ipv6 = $2}
