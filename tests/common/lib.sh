@@ -25,7 +25,16 @@ t_python_path
 
 t_begin() { T_NAME=$1; T_TMP=$(mktemp -d "/tmp/gbakd-$1.XXXXXX"); echo "=== $1"; trap t_teardown EXIT; }
 t_cleanup_add() { T_CLEANUP+=("$*"); }
-t_bg() { "$@" & T_PIDS+=($!); }   # run in background, killed at exit; PID in $!
+# t_bg CMD...: run in background, killed at exit; PID in $!. CMD must be a program, not a shell
+# function: a function runs in a subshell whose PID is the one recorded, and killing it at exit
+# would leave the program running (eap_diameter.sh once leaked its freeDiameterd relays so).
+t_bg() {
+	if declare -F "$1" >/dev/null; then
+		_t_fail "t_bg: '$1' is a shell function (its program would outlive the test); call the program"
+		return 1
+	fi
+	"$@" & T_PIDS+=($!)
+}
 t_teardown() {
 	local i
 	for ((i=${#T_PIDS[@]}-1; i>=0; i--)); do kill "${T_PIDS[i]}" 2>/dev/null; done

@@ -123,8 +123,8 @@ t_gbakd_start $DP $PH $D/h.log $D/h.ini --lcores 0@0,1@1 --vdev "net_af_packet0,
 H_PID=$GBAKD_PID
 _t_ok "home gbakd starts with [eap] and [diameter]"
 check "gbakd serves Diameter EAP" t_log_has $D/h.log "dia_eap: Diameter EAP"
-t_bg INDP freeDiameterd -c $D/haaa.conf >$D/haaa.log 2>&1
-t_bg INDP freeDiameterd -c $D/vaaa.conf >$D/vaaa.log 2>&1
+t_bg ip netns exec $DP freeDiameterd -c $D/haaa.conf >$D/haaa.log 2>&1
+t_bg ip netns exec $DP freeDiameterd -c $D/vaaa.conf >$D/vaaa.log 2>&1
 wait_log() { t_wait "'$2' in $1" "" t_log_has "$1" "$2"; }
 check "CER/CEA: home AAA <-> home gbakd OPEN" wait_log $D/haaa.log "-> 'STATE_OPEN'.*'bsf.home1.net'"
 check "CER/CEA: visited AAA <-> home AAA (TLS) OPEN" wait_log $D/vaaa.log "-> 'STATE_OPEN'.*'aaa.home1.net'"
