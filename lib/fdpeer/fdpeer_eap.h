@@ -12,9 +12,10 @@
  *  server side: fdpeer_eap_enable(h) before fdpeer_start; each DER -> h->submit(ctx, q) on a
  *               freeDiameter thread (must not block); the engine answers with fdpeer_eap_answer
  *               exactly once, from any thread.
- *  client side: fdpeer_eap_enable(NULL) before fdpeer_start; fdpeer_eap_client_query sends one
- *               DER (one EAP round) and waits for the DEA. The first round gets a new Session-Id
- *               (returned in the answer); later rounds of the same authentication pass it back. */
+ *  client side (fdpeer_eap_client.c): fdpeer_eap_enable(NULL) before fdpeer_start;
+ *               fdpeer_eap_client_query sends one DER (one EAP round) and waits for the DEA. The
+ *               first round gets a new Session-Id (returned in the answer); later rounds of the
+ *               same authentication pass it back. */
 #ifndef FDPEER_EAP_H
 #define FDPEER_EAP_H
 

@@ -53,6 +53,16 @@ int fdpeer_copy_id(char *dst, size_t cap, const union avp_value *v);
 int fdpeer_eap_prepare(void);
 /* Called by fdpeer_stop before the core shuts down: no new client DERs from then on. */
 void fdpeer_eap_stopping(void);
+/* The Diameter EAP dictionary objects the DER client (fdpeer_eap_client.c) builds with. */
+struct fdpeer_eap_cdict {
+	struct dict_object *cmd_der, *auth_request_type, *eap_payload, *state;
+};
+/* fdpeer_eap.c: fills d when Diameter EAP is prepared and the core is not stopping: 0, else
+ * -EINVAL (no DER may be built or sent). */
+int fdpeer_eap_client_dict(struct fdpeer_eap_cdict *d);
+struct fdpeer_eap_stats;
+/* fdpeer_eap_client.c: copies the client counters (cli_*) into st (for fdpeer_eap_stats_get). */
+void fdpeer_eap_client_stats(struct fdpeer_eap_stats *st);
 
 /* Copy an OctetString into dst (NUL-terminated, truncated to cap - 1). */
 void fdpeer_copy_str(char *dst, size_t cap, const union avp_value *v);
