@@ -13,9 +13,12 @@
  *               freeDiameter thread (must not block); the engine answers with fdpeer_eap_answer
  *               exactly once, from any thread.
  *  client side (fdpeer_eap_client.c): fdpeer_eap_enable(NULL) before fdpeer_start;
- *               fdpeer_eap_client_query sends one DER (one EAP round) and waits for the DEA. The
+ *               fdpeer_eap_client_send sends one DER (one EAP round) and calls back with the DEA
+ *               (many in flight); fdpeer_eap_client_query is the same, waiting for it. The
  *               first round gets a new Session-Id (returned in the answer); later rounds of the
- *               same authentication pass it back. */
+ *               same authentication pass it back. A DEA value that does not fit its buffer in
+ *               struct fdpeer_dea (or a string value with a NUL) is never truncated: the answer
+ *               is refused (-EMSGSIZE / -EBADMSG, counted in cli_refused). */
 #ifndef FDPEER_EAP_H
 #define FDPEER_EAP_H
 
@@ -118,6 +121,10 @@ struct fdpeer_dea {
 	uint8_t uss[FDPEER_USS_MAX];
 	uint16_t uss_len;
 	char btid[FDPEER_BTID_MAX];
+	/* 0, or why the answer was refused: -EMSGSIZE (a value over its buffer) or -EBADMSG (a NUL
+	 * in a string value); then only the refused_* fields are set (everything else wiped) */
+	int refused;
+	uint32_t refused_avp, refused_vendor, refused_len; /* the first AVP refused: code, vendor, octets */
 };
 
 /* Counters since start (fdpeer_eap_stats_get). */
@@ -129,7 +136,11 @@ struct fdpeer_eap_stats {
 				 * Route-Records (5009) */
 	uint64_t dea_tx;        /* answers sent by fdpeer_eap_answer */
 	uint64_t pending;       /* submitted, not yet answered */
-	uint64_t cli_sent, cli_answered, cli_timeout;
+	uint64_t cli_sent;      /* client DERs sent */
+	uint64_t cli_answered;  /* DEAs received (cli_refused included) */
+	uint64_t cli_timeout;   /* client DERs without an answer (expired or not sent) */
+	uint64_t cli_refused;   /* DEAs refused by the client: a value over its buffer or a string
+				 * with a NUL (never truncated) */
 };
 
 /* Ask fdpeer_start to load the EAP dictionary and advertise application 5 in CER/CEA; with h,
@@ -142,8 +153,29 @@ int fdpeer_eap_enable(const struct fdpeer_eap_handler *h);
 int fdpeer_eap_answer(struct fdpeer_der *q, const struct fdpeer_dea_out *a);
 
 /* Send one DER and wait up to timeout_ms for its DEA; fills ans. Returns 0 when an answer came
- * (any result), -ETIMEDOUT, or -errno. Thread-safe. */
+ * (any result), -EMSGSIZE / -EBADMSG when it was refused (ans->refused_*), -ETIMEDOUT, or
+ * -errno. Thread-safe. */
 int fdpeer_eap_client_query(const struct fdpeer_der_req *req, struct fdpeer_dea *ans, unsigned timeout_ms);
+
+/* Completion of fdpeer_eap_client_send, on a freeDiameter thread (must not block): status 0 (ans
+ * valid, any result code), -EMSGSIZE / -EBADMSG (the DEA was refused: ans has only refused_*),
+ * -ETIMEDOUT (ans NULL). ans is only valid during the call (it holds key material: copy what is
+ * needed, it is wiped afterwards). */
+typedef void (*fdpeer_eap_done_fn)(void *arg, int status, const struct fdpeer_dea *ans);
+
+/* Send one DER without waiting: done(arg, ...) is called exactly once, when the DEA arrives or
+ * the request expires after timeout_ms (never when this returns < 0). Thread-safe; any number in
+ * flight. Returns 0 or -errno (-EINVAL: bad request, or Diameter EAP not started / stopping). */
+int fdpeer_eap_client_send(const struct fdpeer_der_req *req, unsigned timeout_ms, fdpeer_eap_done_fn done,
+			   void *arg);
+
+/* The client's flattening step (fdpeer_eap_dea.c; public for the unit tests): copy the value
+ * p[0..n) of AVP (vendor, code) into its field of b exactly (unknown AVPs are ignored). Returns 0,
+ * or -EMSGSIZE / -EBADMSG, recording the first refusal in b->refused*. */
+int fdpeer_dea_put(struct fdpeer_dea *b, uint32_t vendor, uint32_t code, const uint8_t *p, size_t n);
+/* After the last fdpeer_dea_put: when a value was refused, wipe b except refused_*. Returns
+ * b->refused (0 = the answer is usable). */
+int fdpeer_dea_finish(struct fdpeer_dea *b);
 
 /* Copy the counters. */
 void fdpeer_eap_stats_get(struct fdpeer_eap_stats *st);

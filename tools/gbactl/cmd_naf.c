@@ -220,6 +220,17 @@ static void on_zn(const struct query_diameter_result *zr, void *arg)
 		if (dea.result_code != FDPEER_DIA_MULTI_ROUND_AUTH)
 			break; /* the server ended while the UE still answers */
 	}
+	if (r < 0 && dea.refused) {
+		/* a DEA value that does not fit the client's buffers: refused, never truncated */
+		fprintf(f, ",\"rounds\":%u,\"error\":\"DEA refused: AVP %u (vendor %u) of %u octets %s\"}\n", rounds,
+			dea.refused_avp, dea.refused_vendor, dea.refused_len,
+			r == -EMSGSIZE ? "over its buffer" : "with a NUL in a string");
+		fflush(f);
+		n->status = r;
+		eap_peer_wipe(&p);
+		cli_wipe(&dea, sizeof(dea));
+		return;
+	}
 	if (r < 0) {
 		fprintf(f, ",\"rounds\":%u,\"error\":\"no DEA: %s\"}\n", rounds, strerror(-r));
 		fflush(f);
