@@ -4,28 +4,43 @@
  * --conc authentications in flight, each its own subscriber (IMPI_FMT with i = 0..subscribers-1,
  * one K / OPc), each subscriber's USIM SQN state kept across its authentications.
  *
- * The transport is pluggable (struct transport below): "radius" (RFC 3579 EAP over RADIUS to
- * gbakd's RADIUS front end: Access-Request with EAP-Message, State and Message-Authenticator;
- * every reply's Response Authenticator and Message-Authenticator are checked) is the one there is;
- * a Diameter EAP (DER/DEA) transport is a second struct transport with the same four calls.
+ * The transport is pluggable (struct transport below, the same four calls for each):
+ *   radius    RFC 3579 EAP over RADIUS to gbakd's RADIUS front end: Access-Request with
+ *             EAP-Message, State and Message-Authenticator; every reply's Response Authenticator
+ *             and Message-Authenticator are checked; a request without a reply is sent again.
+ *   diameter  RFC 4072 Diameter EAP as a NAF: one lib/fdpeer node (--fd-conf, CER/CEA with --peer,
+ *             the first relay), every authentication a Session-Id, each round a DER with the UE's
+ *             EAP-Payload, the State of the previous DEA and the NAF-Id (--naf-fqdn || --ua),
+ *             routed on the Destination-Realm (the IMPI's); many DERs in flight
+ *             (fdpeer_eap_client_send, completions handed from freeDiameter's threads to this
+ *             one through an eventfd). No retransmission (TCP, the relays do failover): a DER
+ *             unanswered after --timeout-ms fails its authentication.
  *
  * Every success is verified: the MSK the peer derived must equal the MS-MPPE-Recv-Key |
- * MS-MPPE-Send-Key gbakd sent (RFC 2548 decryption with the secret), and with --bsf-domain the
- * B-TID vendor attribute must be base64(RAND)@domain of the peer's RAND. A failed authentication
- * (Access-Reject, EAP-Failure, a peer rejection such as a MAC-A mismatch with a wrong K), a key
- * mismatch or a timeout after the retransmissions makes the run fail (exit 3).
+ * MS-MPPE-Send-Key gbakd sent (RADIUS, RFC 2548 decryption with the secret) or the DEA's
+ * EAP-Master-Session-Key (Diameter); with --bsf-domain the B-TID (vendor attribute / the DEA's
+ * Transaction-Identifier) must be base64(RAND)@domain of the peer's RAND; over Diameter the DEA's
+ * ME-Key-Material must equal Ks_NAF = lib/gba's KDF of the peer's Ks and RAND for the IMPI and the
+ * NAF-Id sent, and its User-Name the IMPI. A failed authentication (Access-Reject, a DEA other than
+ * 1001 / 2001, EAP-Failure, a peer rejection such as a MAC-A mismatch with a wrong K), a key
+ * mismatch or a timeout makes the run fail (exit 3).
  *
  * Prints one JSON object: authentications ok / failed, wrong_keys, timeouts, retransmits,
  * resyncs, round trips per authentication, seconds, auths_per_s and the latency of one complete
- * authentication (first request sent -> Access-Accept) p50 / p99 / max in microseconds. */
+ * authentication (first request sent -> Access-Accept / the final DEA) p50 / p99 / max in
+ * microseconds; over Diameter also the client's counters (diameter.sent / answered / timeouts /
+ * refused). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,7 +49,10 @@
 #include <openssl/rand.h>
 
 #include "eap/eap_peer.h"
+#include "fdpeer/fdpeer.h"
+#include "fdpeer/fdpeer_eap.h"
 #include "gba/gba_btid.h"
+#include "gba/gba_kdf.h"
 #include "radius/radius.h"
 
 #define SLOTS_MAX 256             /* one RADIUS Identifier per authentication in flight */
@@ -61,7 +79,9 @@ struct slot {
 	uint64_t t0, sent_at;        /* authentication start, last request sent (us) */
 	unsigned retx, rounds;
 	uint64_t auths;              /* authentications started on this slot */
-	uint8_t state[64];           /* the server's RADIUS State */
+	uint32_t gen;                /* requests sent on this slot (Diameter: matches a completion) */
+	char sid[FDPEER_SID_MAX];    /* Diameter: the authentication's Session-Id ("" = first round) */
+	uint8_t state[64];           /* the server's RADIUS / Diameter State */
 	size_t state_len;
 	uint8_t eap[EAP_PEER_LAST_MAX]; /* the EAP response being carried */
 	size_t eap_len;
@@ -72,6 +92,10 @@ struct slot {
 
 static struct {
 	const char *impi_fmt, *bsf_domain, *netname;
+	const char *fd_conf, *fd_peer, *fd_log, *dest_realm;
+	uint8_t naf_id[FDPEER_NAFID_MAX], verify_naf_id[FDPEER_NAFID_MAX]; /* FQDN || Ua id */
+	size_t naf_id_len, verify_naf_id_len;
+	unsigned timeout_ms;
 	unsigned subs, conc, methods, retx_ms;
 	double seconds;
 	uint64_t max_auths;
@@ -90,18 +114,24 @@ static struct {
 /* ---- the transport interface ----------------------------------------------------------------- */
 
 /* What a transport hands back for one reply: the EAP packet from the server and, on success, the
- * MSK it carried (to check against the peer's) and the B-TID (when the transport has one). */
+ * MSK it carried (to check against the peer's), the B-TID (when the transport has one) and the
+ * GBA user information (Diameter: Ks_NAF, User-Name). */
 struct reply {
 	unsigned slot;
 	uint8_t eap[EAP_MAX_LEN];
 	size_t eap_len;
-	bool accept, reject, have_msk;
+	bool accept, reject, have_msk, timed_out, have_user_info;
 	uint8_t msk[64];
 	char btid[GBA_BTID_MAX_LEN + 1];
+	uint8_t ks_naf[FDPEER_KEY_MAX];
+	size_t ks_naf_len;
+	char impi[FDPEER_IMPI_MAX];
+	char what[96];               /* the server's verdict, for the failure message */
 };
 
 struct transport {
 	const char *name;
+	bool reliable; /* no retransmissions: the transport reports a timeout itself (timed_out) */
 	/* opens the transport to server (HOST:PORT); 0 or -errno */
 	int (*open)(const char *server);
 	/* sends s->eap (a new round: fresh packet) or resends s->pkt (retx) */
@@ -179,6 +209,9 @@ static int rad_poll(int timeout_ms, void (*on_reply)(const struct reply *r))
 		}
 		memset(&r, 0, sizeof(r));
 		r.slot = rp.id;
+		snprintf(r.what, sizeof(r.what), "%s", rp.code == RADIUS_ACCESS_ACCEPT ? "Access-Accept"
+						     : rp.code == RADIUS_ACCESS_REJECT ? "Access-Reject"
+											: "Access-Challenge");
 		int el = radius_eap_gather(&rp, r.eap, sizeof(r.eap));
 		r.eap_len = el > 0 ? (size_t)el : 0;
 		r.accept = rp.code == RADIUS_ACCESS_ACCEPT;
@@ -214,8 +247,163 @@ static void rad_close(void)
 		close(rad_fd);
 }
 
+/* ---- Diameter EAP (RFC 4072) through lib/fdpeer --------------------------------------------- */
+
+/* completions from freeDiameter's threads, handed to the main thread: at most one DER per slot is
+ * in flight, so SLOTS_MAX entries never overflow */
+struct dia_item {
+	struct reply r;
+	uint32_t gen;
+	char sid[FDPEER_SID_MAX];
+	uint8_t state[FDPEER_EAP_STATE_MAX];
+	size_t state_len;
+};
+static struct {
+	pthread_mutex_t mu;
+	struct dia_item q[SLOTS_MAX];
+	unsigned head, n, lost;
+	int efd;
+	char realm[FDPEER_ID_MAX];
+} dq = {.mu = PTHREAD_MUTEX_INITIALIZER, .efd = -1};
+
+static void dia_done(void *arg, int status, const struct fdpeer_dea *a)
+{
+	uintptr_t tag = (uintptr_t)arg;
+	pthread_mutex_lock(&dq.mu);
+	if (dq.n == SLOTS_MAX) { /* cannot happen (one DER per slot): counted, the slot times out */
+		dq.lost++;
+		pthread_mutex_unlock(&dq.mu);
+		return;
+	}
+	struct dia_item *it = &dq.q[(dq.head + dq.n++) % SLOTS_MAX];
+	memset(it, 0, sizeof(*it));
+	struct reply *r = &it->r;
+	r->slot = (unsigned)(tag & 0xffff);
+	it->gen = (uint32_t)(tag >> 16);
+	if (status == -ETIMEDOUT) {
+		r->timed_out = true;
+		snprintf(r->what, sizeof(r->what), "no DEA within the timeout");
+	} else if (status < 0 || a == NULL) {
+		r->reject = true;
+		if (a && a->refused)
+			snprintf(r->what, sizeof(r->what), "DEA refused: AVP %u (vendor %u) of %u octets %s",
+				 a->refused_avp, a->refused_vendor, a->refused_len,
+				 status == -EMSGSIZE ? "over its buffer" : "with a NUL");
+		else
+			snprintf(r->what, sizeof(r->what), "DEA: %s", strerror(-status));
+	} else {
+		uint32_t code = a->experimental_result ? a->experimental_result : a->result_code;
+		r->accept = a->experimental_result == 0 && a->result_code == 2001;
+		r->reject = !r->accept && !(a->experimental_result == 0 && a->result_code == FDPEER_DIA_MULTI_ROUND_AUTH);
+		snprintf(r->what, sizeof(r->what), "DEA %u%s", code, a->experimental_result ? " (experimental)" : "");
+		if (a->eap_len <= sizeof(r->eap)) {
+			memcpy(r->eap, a->eap, a->eap_len);
+			r->eap_len = a->eap_len;
+		}
+		if (a->msk_len == 64) {
+			memcpy(r->msk, a->msk, 64);
+			r->have_msk = true;
+		}
+		snprintf(r->btid, sizeof(r->btid), "%s", a->btid);
+		r->have_user_info = true;
+		memcpy(r->ks_naf, a->me_key, a->me_key_len);
+		r->ks_naf_len = a->me_key_len;
+		snprintf(r->impi, sizeof(r->impi), "%s", a->impi);
+		snprintf(it->sid, sizeof(it->sid), "%s", a->session_id);
+		memcpy(it->state, a->state, a->state_len);
+		it->state_len = a->state_len;
+	}
+	pthread_mutex_unlock(&dq.mu);
+	uint64_t one = 1;
+	if (write(dq.efd, &one, sizeof(one)) < 0) {
+		/* the counter is only ever 0 or small: cannot overflow; nothing to do */
+	}
+}
+
+static int dia_open(const char *server)
+{
+	(void)server;
+	if (fdpeer_log_open(g.fd_log, g.fd_log ? 3 : 5) < 0 || fdpeer_eap_enable(NULL) < 0)
+		return -EIO;
+	dq.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (dq.efd < 0)
+		return -errno;
+	int r = fdpeer_start(g.fd_conf, NULL);
+	if (r == 0)
+		r = fdpeer_default_route(g.fd_peer);
+	if (r == 0)
+		r = fdpeer_wait_peer_open(g.fd_peer, 30000);
+	return r;
+}
+
+static int dia_send(struct slot *s, bool retx)
+{
+	if (retx)
+		return 0; /* reliable: never asked */
+	struct fdpeer_der_req q = {.session_id = s->sid[0] ? s->sid : NULL, .dest_realm = dq.realm,
+				   .user_name = s->ident, .naf_id = g.naf_id, .naf_id_len = g.naf_id_len,
+				   .eap = s->eap, .eap_len = s->eap_len,
+				   .state = s->state_len ? s->state : NULL, .state_len = s->state_len};
+	s->gen++;
+	uintptr_t tag = (uintptr_t)s->idx | ((uintptr_t)(s->gen & 0xffffu) << 16);
+	return fdpeer_eap_client_send(&q, g.timeout_ms, dia_done, (void *)tag);
+}
+
+static int dia_poll(int timeout_ms, void (*on_reply)(const struct reply *r))
+{
+	struct pollfd p = {dq.efd, POLLIN, 0};
+	if (poll(&p, 1, timeout_ms) <= 0)
+		return 0;
+	uint64_t cnt;
+	if (read(dq.efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+		return -errno;
+	static struct dia_item it;
+	int got = 0;
+	for (;;) {
+		pthread_mutex_lock(&dq.mu);
+		if (dq.n == 0) {
+			pthread_mutex_unlock(&dq.mu);
+			break;
+		}
+		it = dq.q[dq.head];
+		OPENSSL_cleanse(&dq.q[dq.head], sizeof(dq.q[dq.head]));
+		dq.head = (dq.head + 1) % SLOTS_MAX;
+		dq.n--;
+		pthread_mutex_unlock(&dq.mu);
+		got++;
+		struct slot *s = it.r.slot < g.conc ? &g.slot[it.r.slot] : NULL;
+		if (s == NULL || !s->busy || (s->gen & 0xffffu) != it.gen) {
+			g.bad_replies++; /* cannot happen: one DER per slot, each completed once */
+			continue;
+		}
+		if (it.sid[0])
+			snprintf(s->sid, sizeof(s->sid), "%s", it.sid);
+		s->state_len = it.state_len <= sizeof(s->state) ? it.state_len : 0;
+		memcpy(s->state, it.state, s->state_len);
+		on_reply(&it.r);
+		OPENSSL_cleanse(&it, sizeof(it));
+	}
+	return got;
+}
+
+static void dia_close(void)
+{
+	fdpeer_stop();
+}
+
+/* the client's counters, for the JSON */
+static void dia_json(void)
+{
+	struct fdpeer_eap_stats st;
+	fdpeer_eap_stats_get(&st);
+	printf(", \"diameter\": {\"sent\": %llu, \"answered\": %llu, \"timeouts\": %llu, \"refused\": %llu, \"lost\": %u}",
+	       (unsigned long long)st.cli_sent, (unsigned long long)st.cli_answered,
+	       (unsigned long long)st.cli_timeout, (unsigned long long)st.cli_refused, dq.lost);
+}
+
 static const struct transport transports[] = {
-	{"radius", rad_open, rad_send, rad_poll, rad_close},
+	{"radius", false, rad_open, rad_send, rad_poll, rad_close},
+	{"diameter", true, dia_open, dia_send, dia_poll, dia_close},
 };
 static const struct transport *tp;
 
@@ -254,6 +442,7 @@ static void slot_start(struct slot *s)
 		exit(1);
 	s->busy = true;
 	s->state_len = 0;
+	s->sid[0] = '\0';
 	s->retx = 0;
 	s->rounds = 1;
 	s->t0 = s->sent_at = now_us();
@@ -286,11 +475,38 @@ static void failure(struct slot *s, const char *what)
 	slot_end(s, false);
 }
 
+/* over Diameter: the user information of the final DEA is the peer's (Ks_NAF for the NAF-Id,
+ * User-Name = the IMPI); NULL when it is, else what is wrong */
+static const char *user_info_wrong(const struct slot *s, const struct reply *r, bool *key)
+{
+	char impi[EAP_IDENTITY_MAX + 1];
+	snprintf(impi, sizeof(impi), g.impi_fmt, s->sub);
+	uint8_t want[GBA_KEY_LEN];
+	*key = true;
+	if (r->ks_naf_len != GBA_KEY_LEN ||
+	    gba_kdf_naf(s->peer.ks, GBA_LABEL_ME, s->peer.rand, (const uint8_t *)impi, strlen(impi), g.verify_naf_id,
+			g.verify_naf_id_len, want) != 0 ||
+	    CRYPTO_memcmp(want, r->ks_naf, GBA_KEY_LEN) != 0) {
+		OPENSSL_cleanse(want, sizeof(want));
+		return "the ME-Key-Material is not the peer's Ks_NAF for the NAF-Id";
+	}
+	OPENSSL_cleanse(want, sizeof(want));
+	*key = false;
+	if (strcmp(r->impi, impi))
+		return "the User-Name is not the IMPI";
+	return NULL;
+}
+
 static void on_reply(const struct reply *r)
 {
 	struct slot *s = &g.slot[r->slot];
 	enum eap_peer_reason why;
 	size_t ol = 0;
+	if (r->timed_out) {
+		g.timeouts++;
+		failure(s, r->what);
+		return;
+	}
 	int v = eap_peer_input(&s->peer, &s->cfg, r->eap, r->eap_len, s->eap, sizeof(s->eap), &ol, &why);
 	g.reasons[why]++;
 	if (v == EAPP_SEND && !r->accept && !r->reject) {
@@ -307,7 +523,8 @@ static void on_reply(const struct reply *r)
 	if (v == EAPP_SUCCESS && r->accept) {
 		if (!r->have_msk || CRYPTO_memcmp(r->msk, s->peer.keys.msk, 64) != 0) {
 			g.wrong_keys++;
-			failure(s, "the MSK in the MS-MPPE keys is not the peer's");
+			failure(s, r->have_user_info ? "the EAP-Master-Session-Key is not the peer's MSK"
+						     : "the MSK in the MS-MPPE keys is not the peer's");
 			return;
 		}
 		if (g.bsf_domain) {
@@ -319,12 +536,19 @@ static void on_reply(const struct reply *r)
 				return;
 			}
 		}
+		bool key;
+		const char *wrong = r->have_user_info ? user_info_wrong(s, r, &key) : NULL;
+		if (wrong) {
+			if (key)
+				g.wrong_keys++;
+			failure(s, wrong);
+			return;
+		}
 		slot_end(s, true);
 		return;
 	}
-	char what[128];
-	snprintf(what, sizeof(what), "authentication failed: %s, peer %s",
-		 r->accept ? "Access-Accept" : r->reject ? "Access-Reject" : "Access-Challenge", eap_peer_reason_name(why));
+	char what[192];
+	snprintf(what, sizeof(what), "authentication failed: %s, peer %s", r->what, eap_peer_reason_name(why));
 	failure(s, what);
 }
 
@@ -349,18 +573,29 @@ static int hexin(const char *s, uint8_t *out, size_t n)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: eap_load --server IP:PORT --secret S --impi-fmt FMT --subscribers N --k HEX32 --opc HEX32\n"
-		   "                [--transport radius] [--method aka|aka-prime] [--netname NAME] [--conc N]\n"
-		   "                [--seconds S] [--max-auths N] [--sqn-ms HEX12] [--bsf-domain D] [--label L]\n"
-		   "                [--retx-ms MS]\n"
+	fprintf(f, "usage: eap_load --impi-fmt FMT --subscribers N --k HEX32 --opc HEX32 [--method aka|aka-prime]\n"
+		   "                [--netname NAME] [--conc N] [--seconds S] [--max-auths N] [--sqn-ms HEX12]\n"
+		   "                [--bsf-domain D] [--label L]\n"
+		   "                [--transport radius] --server IP:PORT --secret S [--retx-ms MS]\n"
+		   "                --transport diameter --fd-conf FILE --peer ID --naf-fqdn FQDN [--ua HEX10]\n"
+		   "                [--dest-realm R] [--timeout-ms MS] [--fd-log FILE] [--verify-naf-fqdn FQDN]\n"
 		   "Complete EAP-AKA / AKA' authentications (lib/eap's peer and Milenage USIM per subscriber) against\n"
 		   "gbakd's EAP server: --conc in flight (<= subscribers, <= %d), each subscriber in one at a time.\n"
 		   "IMPI_FMT is a printf format with one %%u (0..N-1); --sqn-ms is the USIMs' starting SQN_MS\n"
-		   "(default 000000000100, as the bench provisions SQN_HE). Every success is verified (MSK = the\n"
-		   "MS-MPPE keys; B-TID with --bsf-domain). Prints JSON; exit 0 when every authentication\n"
-		   "succeeded and verified, 3 otherwise, 1/2 on set-up errors / bad arguments. A request without\n"
-		   "a reply is sent again after --retx-ms (default 1000) up to %d times, then the authentication\n"
-		   "fails (timeouts).\n",
+		   "(default 000000000100, as the bench provisions SQN_HE). Every success is verified: the MSK (the\n"
+		   "MS-MPPE keys / the EAP-Master-Session-Key), the B-TID with --bsf-domain, and over Diameter the\n"
+		   "ME-Key-Material (= Ks_NAF of the peer's Ks for the IMPI and the NAF-Id sent) and User-Name.\n"
+		   "Prints JSON; exit 0 when every authentication succeeded and verified, 3 otherwise, 1/2 on set-up\n"
+		   "errors / bad arguments.\n"
+		   "radius: RFC 3579 to gbakd's RADIUS front end at --server with the client secret; a request\n"
+		   "  without a reply is sent again after --retx-ms (default 1000) up to %d times, then the\n"
+		   "  authentication fails (timeouts).\n"
+		   "diameter: RFC 4072 DER/DEA as a NAF: a lib/fdpeer node with the freeDiameter configuration\n"
+		   "  --fd-conf (its Identity is the NAF's Origin-Host), default route and CER/CEA to --peer (the\n"
+		   "  first relay); DERs to --dest-realm (default: the IMPI's realm) with NAF-Id = --naf-fqdn ||\n"
+		   "  --ua (default 0100000002); a DER unanswered after --timeout-ms (default 30000) fails its\n"
+		   "  authentication (timeouts); --fd-log: freeDiameter's log. --verify-naf-fqdn (tests only):\n"
+		   "  check Ks_NAF against this FQDN instead of the one sent (every success is then a wrong key).\n",
 		SLOTS_MAX, RETX_MAX);
 }
 
@@ -375,17 +610,23 @@ int main(int argc, char **argv)
 		{"seconds", required_argument, NULL, 'd'},    {"max-auths", required_argument, NULL, 'M'},
 		{"sqn-ms", required_argument, NULL, 'q'},     {"bsf-domain", required_argument, NULL, 'b'},
 		{"label", required_argument, NULL, 'l'},      {"retx-ms", required_argument, NULL, 'r'},
+		{"fd-conf", required_argument, NULL, 'C'},    {"peer", required_argument, NULL, 'P'},
+		{"naf-fqdn", required_argument, NULL, 'F'},   {"ua", required_argument, NULL, 'U'},
+		{"dest-realm", required_argument, NULL, 'R'}, {"timeout-ms", required_argument, NULL, 'T'},
+		{"fd-log", required_argument, NULL, 'L'},     {"verify-naf-fqdn", required_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *server = NULL, *label = "", *tname = "radius";
+	const char *server = NULL, *label = "", *tname = "radius", *naf_fqdn = NULL, *verify_fqdn = NULL;
 	bool have_k = false, have_opc = false;
+	uint8_t ua[GBA_UA_ID_LEN] = {0x01, 0x00, 0x00, 0x00, 0x02};
 	uint8_t sqnb[6] = {0, 0, 0, 0, 1, 0};
 	g.subs = 1;
 	g.conc = 1;
 	g.seconds = 5;
 	g.methods = EAP_PEER_AKA;
 	g.retx_ms = 1000;
+	g.timeout_ms = 30000;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -420,6 +661,17 @@ int main(int argc, char **argv)
 		case 'b': g.bsf_domain = optarg; break;
 		case 'l': label = optarg; break;
 		case 'r': g.retx_ms = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'C': g.fd_conf = optarg; break;
+		case 'P': g.fd_peer = optarg; break;
+		case 'F': naf_fqdn = optarg; break;
+		case 'U':
+			if (hexin(optarg, ua, sizeof(ua)) != 0)
+				return usage(stderr), 2;
+			break;
+		case 'R': g.dest_realm = optarg; break;
+		case 'T': g.timeout_ms = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'L': g.fd_log = optarg; break;
+		case 'V': verify_fqdn = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -427,10 +679,42 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(transports) / sizeof(transports[0]); i++)
 		if (!strcmp(transports[i].name, tname))
 			tp = &transports[i];
-	if (server == NULL || g.secret_len == 0 || g.impi_fmt == NULL || !have_k || !have_opc || tp == NULL ||
-	    g.subs == 0 || g.conc == 0 || g.conc > SLOTS_MAX || g.conc > g.subs || g.seconds <= 0 || g.retx_ms == 0) {
+	if (g.impi_fmt == NULL || !have_k || !have_opc || tp == NULL || g.subs == 0 || g.conc == 0 ||
+	    g.conc > SLOTS_MAX || g.conc > g.subs || g.seconds <= 0 || g.retx_ms == 0 || g.timeout_ms == 0) {
 		usage(stderr);
 		return 2;
+	}
+	bool dia = tp->reliable;
+	if (!dia && (server == NULL || g.secret_len == 0)) {
+		fprintf(stderr, "eap_load: --transport radius needs --server and --secret\n");
+		return 2;
+	}
+	if (dia) {
+		if (g.fd_conf == NULL || g.fd_peer == NULL || naf_fqdn == NULL) {
+			fprintf(stderr, "eap_load: --transport diameter needs --fd-conf, --peer and --naf-fqdn\n");
+			return 2;
+		}
+		size_t fl = strlen(naf_fqdn), vl = verify_fqdn ? strlen(verify_fqdn) : fl;
+		if (fl == 0 || fl > 253 || vl == 0 || vl > 253) {
+			fprintf(stderr, "eap_load: --naf-fqdn / --verify-naf-fqdn: 1 to 253 characters\n");
+			return 2;
+		}
+		memcpy(g.naf_id, naf_fqdn, fl);
+		memcpy(g.naf_id + fl, ua, GBA_UA_ID_LEN);
+		g.naf_id_len = fl + GBA_UA_ID_LEN;
+		memcpy(g.verify_naf_id, verify_fqdn ? verify_fqdn : naf_fqdn, vl);
+		memcpy(g.verify_naf_id + vl, ua, GBA_UA_ID_LEN);
+		g.verify_naf_id_len = vl + GBA_UA_ID_LEN;
+		/* the DERs' Destination-Realm: the IMPI's realm (routed on by the relays) */
+		char impi0[EAP_IDENTITY_MAX + 1];
+		snprintf(impi0, sizeof(impi0), g.impi_fmt, 0u);
+		const char *at = strchr(impi0, '@');
+		const char *realm = g.dest_realm ? g.dest_realm : at ? at + 1 : "";
+		if (realm[0] == '\0' || strlen(realm) >= sizeof(dq.realm)) {
+			fprintf(stderr, "eap_load: --impi-fmt has no realm: give --dest-realm\n");
+			return 2;
+		}
+		snprintf(dq.realm, sizeof(dq.realm), "%s", realm);
 	}
 	g.usim = calloc(g.subs, sizeof(*g.usim));
 	g.lat = malloc(sizeof(uint32_t) * LAT_MAX);
@@ -440,7 +724,7 @@ int main(int argc, char **argv)
 		eap_usim_milenage_init(&g.usim[i], g.k, g.opc, sub_sqn_get(sqnb), 0);
 	int e = tp->open(server);
 	if (e != 0) {
-		fprintf(stderr, "eap_load: %s %s: %s\n", tp->name, server, strerror(-e));
+		fprintf(stderr, "eap_load: %s %s: %s\n", tp->name, dia ? g.fd_peer : server, strerror(-e));
 		return 1;
 	}
 	uint64_t t0 = now_us(), t_end = t0 + (uint64_t)(g.seconds * 1e6);
@@ -460,7 +744,7 @@ int main(int argc, char **argv)
 				slot_start(s); /* its first request just went out */
 			}
 			busy++;
-			if (now > s->sent_at && now - s->sent_at > g.retx_ms * 1000ull) {
+			if (!tp->reliable && now > s->sent_at && now - s->sent_at > g.retx_ms * 1000ull) {
 				if (s->retx++ == RETX_MAX) {
 					g.timeouts++;
 					failure(s, "no reply after the retransmissions");
@@ -477,7 +761,6 @@ int main(int argc, char **argv)
 			break;
 	}
 	double secs = (double)(now_us() - t0) / 1e6;
-	tp->close();
 	qsort(g.lat, g.n_lat, sizeof(uint32_t), cmp32);
 	uint32_t p50 = g.n_lat ? g.lat[g.n_lat / 2] : 0, p99 = g.n_lat ? g.lat[(size_t)((double)g.n_lat * 0.99)] : 0;
 	uint32_t mx = g.n_lat ? g.lat[g.n_lat - 1] : 0;
@@ -498,7 +781,13 @@ int main(int argc, char **argv)
 		       (unsigned long long)g.reasons[r]);
 		first = false;
 	}
-	printf("}}\n");
+	printf("}");
+	if (dia)
+		dia_json();
+	printf("}\n");
+	/* printed before the transport closes: libfdcore 1.2.1's teardown may abort under load (README) */
+	fflush(stdout);
+	tp->close();
 	for (unsigned i = 0; i < g.subs; i++)
 		eap_usim_milenage_wipe(&g.usim[i]);
 	OPENSSL_cleanse(g.k, sizeof(g.k));
