@@ -78,7 +78,7 @@ if u:
     row("ub: AV fetch p50 / p99, Zh via the lab HSS", "%s / %s us  (store %s / %s us)" % (
         u["zh_av_fetch_us_p50"], u["zh_av_fetch_us_p99"], u["store_av_fetch_us_p50"], u["store_av_fetch_us_p99"]))
 e = load("eap")
-if e:
+if e and "aka_per_s" in e:
     row("eap: EAP-AKA auths/s / Ub bootstraps/s (RADIUS, subscriber store)", "%.2fx  (%.0f vs %.0f /s)" % (
         e["ratio_aka_to_ub"], e["aka_per_s"], e["ub_per_s"]))
     row("eap: EAP-AKA' auths/s / Ub bootstraps/s", "%.2fx  (%.0f /s)" % (e["ratio_aka_prime_to_ub"], e["aka_prime_per_s"]))
@@ -86,6 +86,12 @@ if e:
         e.get("ratio_aka_to_ub_median_of_rounds"), e.get("ratio_aka_prime_to_ub_median_of_rounds")))
     row("eap: one authentication p50 / p99, AKA (AKA')", "%s / %s us  (%s / %s us)" % (
         e["aka_p50_us"], e["aka_p99_us"], e["aka_prime_p50_us"], e["aka_prime_p99_us"]))
+if e and "dia_aka_per_s" in e:
+    row("eap: Diameter (two freeDiameterd relays) EAP-AKA / AKA' auths/s / Ub", "%.2fx / %.2fx  (%.0f / %.0f /s)" % (
+        e["ratio_dia_aka_to_ub"], e["ratio_dia_aka_prime_to_ub"], e["dia_aka_per_s"], e["dia_aka_prime_per_s"]))
+    row("eap: Diameter one authentication p50 / p99, AKA (AKA')", "%s / %s us  (%s / %s us)" % (
+        e["dia_aka_p50_us"], e["dia_aka_p99_us"], e["dia_aka_prime_p50_us"], e["dia_aka_prime_p99_us"]))
+if e:
     row("eap: verified (failed / wrong keys / timeouts)", "%d / %d / %d" % (e["failed"], e["wrong_keys"], e["timeouts"]),
         "0 / 0 / 0", e["failed"] == 0 and e["wrong_keys"] == 0 and e["timeouts"] == 0)
 c = load("capacity")
