@@ -34,30 +34,16 @@ rc=0
 b_init diameter_peer || { echo "setup failed"; cat "$B_LOGS/provision.log" 2>/dev/null; exit 1; }
 D=$T_TMP
 # freeDiameter wants a non-loopback address in the namespace for Host-IP-Address (CER/CEA)
-ip link add bfa$B_ID type veth peer name bfb$B_ID
-ip link set bfa$B_ID netns $B_NS_DP; ip link set bfb$B_ID netns $B_NS_DP
-ip netns exec $B_NS_DP ip addr add 10.255.0.1/32 dev bfa$B_ID
-ip netns exec $B_NS_DP ip link set bfa$B_ID up; ip netns exec $B_NS_DP ip link set bfb$B_ID up
-openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out $D/dh.pem 2>/dev/null
-# fdconf ID: a freeDiameter configuration (self-signed certificate: TLS is not used, but required)
-fdconf() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $D/$1.key -out $D/$1.pem \
-		-days 2 -subj "/CN=$1" 2>/dev/null
-	{
-		echo "Identity = \"$1\"; Realm = \"home1.net\"; Port = $2; SecPort = $3; ListenOn = \"127.0.0.1\";"
-		echo "No_SCTP; No_IPv6; TcTimer = 2; TwTimer = 30;"
-		echo "TLS_Cred = \"$D/$1.pem\", \"$D/$1.key\"; TLS_CA = \"$D/$1.pem\"; TLS_DH_File = \"$D/dh.pem\";"
-		shift 3
-		for l in "$@"; do echo "$l"; done
-	} >$D/$1.conf
-}
-echo "ALLOW_IPSEC *.home1.net" >$D/acl
-fdconf bsf.home1.net 3868 5658 "NoRelay;" "LoadExtension = \"/usr/lib/freeDiameter/acl_wl.fdx\" : \"$D/acl\";"
-NAFS=""
+t_fd_hostaddr $B_NS_DP bf$B_ID || { echo "veth set-up failed"; exit 1; }
+# freeDiameter configurations: tests/common/lib.sh's test PKI and t_fd_conf (TLS is not used, but
+# freeDiameter wants credentials)
+NAFS=""; NAF_IDS=()
+for k in $(seq 1 "$B_DIA_CONNS"); do NAF_IDS+=(naf$k.home1.net); NAFS="$NAFS${NAFS:+, }naf$k.home1.net"; done
+t_pki $D bsf.home1.net "${NAF_IDS[@]}" || { echo "test PKI failed"; exit 1; }
+t_fd_conf $D bsf.home1.net bsf.home1.net home1.net 3868 5658 "ALLOW_IPSEC *.home1.net" "NoRelay;"
 for k in $(seq 1 "$B_DIA_CONNS"); do
-	fdconf naf$k.home1.net $((3900 + k)) $((5900 + k)) "NoRelay;" \
-		"ConnectPeer = \"bsf.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 3868; No_TLS; };"
-	NAFS="$NAFS${NAFS:+, }naf$k.home1.net"
+	t_fd_conf $D naf$k.home1.net naf$k.home1.net home1.net $((3900 + k)) $((5900 + k)) "ALLOW_IPSEC bsf.home1.net" \
+		"NoRelay;" "ConnectPeer = \"bsf.home1.net\" { ConnectTo = \"127.0.0.1\"; Port = 3868; No_TLS; };"
 done
 cat >$D/gbakd.ini <<EOC
 [gbakd]
