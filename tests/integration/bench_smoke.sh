@@ -129,15 +129,18 @@ check_eq "ub_load: bootstraps that do not end 200 fail the run (exit 3)" 3 "$?"
 check_eq "ub_load: missing options are a usage error (exit 2)" 2 "$?"
 check "ub_load --help and ub_plain --help" bash -c "'$BUILD/bench/ub_load' --help && '$BUILD/bench/ub_plain' --help"
 
-# ---- bench-eap in smoke mode (issue 16): EAP-AKA and AKA' through gbakd's RADIUS front end beside
-# the Ub rate of the same gbakd; every success verified (MSK = MS-MPPE keys, B-TID); a wrong K fails
+# ---- bench-eap in smoke mode (issue 16): EAP-AKA and AKA' through gbakd's RADIUS front end and
+# through its Diameter EAP front end behind two freeDiameterd relays, beside the Ub rate of the same
+# gbakd; every success verified (MSK = MS-MPPE keys / EAP-Master-Session-Key, B-TID, over Diameter
+# Ks_NAF and User-Name); a wrong K fails over both, a Ks_NAF checked against another NAF-Id fails
 EO=$T_TMP/eapout
 BENCH_SMOKE=1 BENCH_OUT=$EO bash bench/eap.sh >"$T_TMP/eap.log" 2>&1
 rc=$?
 check_eq "bench/eap.sh (BENCH_SMOKE=1) exits 0" 0 "$rc"
 [ "$rc" -eq 0 ] || tail -20 "$T_TMP/eap.log"
 EJ() { python3 -c 'import json,sys;o=json.load(open(sys.argv[1]));print(eval(sys.argv[2],{"o":o}))' "$EO/eap.json" "$1" 2>/dev/null; }
-check_eq "eap.json: ub, aka and aka-prime runs, each authentication verified, none failed" "ub-0 aka-0 prime-0 True" \
+check_eq "eap.json: ub, aka and aka-prime runs (RADIUS, Diameter), each authentication verified, none failed" \
+	"ub-0 aka-0 prime-0 dia-aka-0 dia-prime-0 True" \
 	"$(EJ '" ".join(r["label"] for r in o["loadgen"]) + " " + str(all(r["ok"] > 0 and r.get("failed", 0) == 0 and r.get("wrong_keys", 0) == 0 for r in o["loadgen"]))')"
 check_eq "eap.json: EAP-AKA in 2 round trips (hint selects the method), ratio = aka / ub, 0 < p50 <= p99" True \
 	"$(EJ 'o["rounds_per_auth"] == 2.0 and abs(o["ratio_aka_to_ub"] - o["aka_per_s"] / o["ub_per_s"]) < 0.001 and 0 < o["aka_p50_us"] <= o["aka_p99_us"] and o["round_ratios_aka_to_ub"] == [o["ratio_aka_to_ub_median_of_rounds"]] == [round(o["ratio_aka_to_ub"], 3)]')"
@@ -146,6 +149,20 @@ check_eq "eap.json: gbakd counted every verified success, once" True \
 check_eq "eap.json: a wrong K fails the run (exit 3, every authentication rejected by the UE: MAC-A)" "3 0 4 4" \
 	"$(EJ '"%d %d %d %d" % (o["wrong_k_run"]["exit"], o["wrong_k_run"]["ok"], o["wrong_k_run"]["failed"], o["wrong_k_run"]["peer"].get("autn", 0))')"
 check_match "bench/eap.sh prints the summary rows" "eap: EAP-AKA auths/s / Ub bootstraps/s" "$(cat "$T_TMP/eap.log")"
+check_eq "eap.json: over Diameter 2 DER/DEA rounds per authentication, every DER answered (none expired, none refused)" True \
+	"$(EJ 'all(r["rounds_per_auth"] == 2.0 and r["diameter"]["sent"] == r["diameter"]["answered"] == 2 * r["ok"] and r["diameter"]["timeouts"] == r["diameter"]["refused"] == 0 for r in o["loadgen"] if r.get("transport") == "diameter")')"
+check_eq "eap.json: gbakd's Diameter EAP front end counted every verified Diameter success, once" True \
+	"$(EJ 'o["gbakd_eap"]["diameter"]["success"] == sum(r["ok"] for r in o["loadgen"] if r.get("transport") == "diameter") > 0')"
+check_eq "eap.json: Diameter ratio = dia_aka / ub, 0 < p50 <= p99" True \
+	"$(EJ 'abs(o["ratio_dia_aka_to_ub"] - o["dia_aka_per_s"] / o["ub_per_s"]) < 0.001 and 0 < o["dia_aka_p50_us"] <= o["dia_aka_p99_us"]')"
+check_eq "eap.json: a wrong K over Diameter fails the run (exit 3, 4 rejected by the UE at MAC-A, DEA 4001 EAP-Failure)" "3 0 4 4 4" \
+	"$(EJ '"%d %d %d %d %d" % (o["dia_wrong_k_run"]["exit"], o["dia_wrong_k_run"]["ok"], o["dia_wrong_k_run"]["failed"], o["dia_wrong_k_run"]["peer"].get("autn", 0), o["dia_wrong_k_run"]["peer"].get("eap_failure", 0))')"
+check_eq "eap.json: Ks_NAF verified against another NAF-Id fails the run (exit 3, every success a wrong key)" "3 0 4" \
+	"$(EJ '"%d %d %d" % (o["dia_wrong_naf_run"]["exit"], o["dia_wrong_naf_run"]["ok"], o["dia_wrong_naf_run"]["wrong_keys"])')"
+check_match "bench/eap.sh prints the table with the Diameter rows" "EAP-AKA'  Diameter, 2 relays" "$(cat "$T_TMP/eap.log")"
+"$BUILD/bench/eap_load" --transport diameter --impi-fmt 'u%u@r' --k 00000000000000000000000000000000 \
+	--opc 00000000000000000000000000000000 >/dev/null 2>&1
+check_eq "eap_load --transport diameter without --fd-conf / --peer / --naf-fqdn is a usage error (exit 2)" 2 "$?"
 "$BUILD/bench/eap_load" --server 127.0.0.1:1 --secret s --impi-fmt 'u%u@r' --k 00000000000000000000000000000000 \
 	--opc 00000000000000000000000000000000 --max-auths 1 --seconds 20 --retx-ms 100 >/dev/null 2>&1
 check_eq "eap_load: no server (timeouts after the retransmissions) fails the run (exit 3)" 3 "$?"
