@@ -6,7 +6,8 @@
 # do 5403 answers for sessions the generator believes provisioned. Then bench/capacity.sh with
 # BENCH_SMOKE=1 (issue 14): the replay port, hot / mix / cold, every sampled answer verified, and
 # its verifier must fail on keys of another seed. bench/ub.sh and bench/eap.sh (issue 16) in smoke
-# mode; eap.sh's negative run (a UE with a wrong K) must fail.
+# mode (eap.sh over RADIUS and over Diameter through two freeDiameterd relays); eap.sh's negative
+# runs (a UE with a wrong K over both transports, Ks_NAF checked against another NAF-Id) must fail.
 . "$(dirname "$0")/../common/lib.sh"
 t_begin bench_smoke
 t_need_root
