@@ -112,7 +112,10 @@ static void test_protocol_error_close(void)
 		}
 	}
 	CU_ASSERT_EQUAL(rc, -EPROTO);
-	CU_ASSERT_EQUAL(sconn_count(&k, "x", 1), 0); /* no buffer left to look at: no crash either */
+	/* hiredis freed its reader buffer: counting must not crash, and the secret is nowhere. (This
+	 * searched for "x" once: sconn_count reads whole allocations, stale heap octets included, so
+	 * a one-octet needle was found by chance now and then, s1b of 2026-12-02.) */
+	CU_ASSERT_EQUAL(sconn_count(&k, "SECRET-OCTETS", 13), 0);
 	CU_ASSERT_EQUAL(sconn_read(&k), -EPROTO);     /* the stream is unusable */
 	sconn_close(&k);                              /* crashed: sdslen(NULL) */
 	CU_ASSERT_EQUAL(k.fd, -1);
