@@ -1,8 +1,8 @@
 /* Diameter EAP front end; see dia_eap.h.
  *
  * Checks per DER, in order, each with a counter (/gbakd/eap diameter.*): fdpeer answered the
- * malformed ones itself (der_malformed); the DER carries a NAF-Id (else 5005, no EAP run) of
- * FQDN || 5-octet Ua id form (else 5004); the Zn policy ([naf:], [visited:], [relay:]: the
+ * malformed ones itself with Failed-AVP (der_malformed and one counter per check: a DER without
+ * NAF-Id 5005, one not of FQDN || 5-octet Ua id form 5004, repeated AVPs 5009, ...); the Zn policy ([naf:], [visited:], [relay:]: the
  * adjacent peer freeDiameter authenticated, stepped back over trusted relays by their
  * Route-Records, never Origin-Host) authorises that identity for that NAF FQDN (else Experimental
  * 5402 and no key, in every round: a peer that is not authorised never starts or continues an
@@ -188,15 +188,7 @@ static int authorise(const struct fdpeer_der *q, struct allowed *al, uint8_t bin
 
 static void serve_one(struct fdpeer_der *q, uint64_t now_ms)
 {
-	if (q->naf_id_len == 0) {
-		answer_code(q, 5005, 0, DC_naf_id_missing); /* DIAMETER_MISSING_AVP: NAF-Id */
-		return;
-	}
-	if (q->naf_id_len <= GBA_UA_ID_LEN ||
-	    !route_dns_name_ok((const char *)q->naf_id, q->naf_id_len - GBA_UA_ID_LEN)) {
-		answer_code(q, 5004, 0, DC_naf_id_invalid);
-		return;
-	}
+	/* fdpeer answered a DER without NAF-Id (5005) or with one not FQDN || Ua id (5004) itself */
 	static struct allowed al; /* one thread */
 	uint8_t bind[EAP_APP_BINDING_LEN];
 	if (authorise(q, &al, bind) < 0) {

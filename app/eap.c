@@ -383,6 +383,11 @@ static int cmd_eap(const char *cmd __rte_unused, const char *p __rte_unused, str
 	struct fdpeer_eap_stats fs;
 	fdpeer_eap_stats_get(&fs);
 	rte_tel_data_add_dict_u64(dd, "der_malformed", fs.der_malformed);
+	for (unsigned i = 1; i < FDPEER_DER_MAX; i++) /* fdpeer's DER checks, one counter each */
+		rte_tel_data_add_dict_u64(dd, fdpeer_der_refusal_name((enum fdpeer_der_refusal)i), fs.refused[i]);
+	rte_tel_data_add_dict_u64(dd, "rules_repeated", fs.rules_repeated);
+	rte_tel_data_add_dict_u64(dd, "rules_missing", fs.rules_missing);
+	rte_tel_data_add_dict_u64(dd, "rules_other", fs.rules_other);
 	rte_tel_data_add_dict_u64(dd, "dea_tx", fs.dea_tx);
 	rte_tel_data_add_dict_container(d, "diameter", dd, 0);
 	TEL_PUT(d, eap, dia_pending, fs.pending);

@@ -79,8 +79,6 @@ int eap_register_telemetry(void);
 #define DIA_EAP_COUNTERS(X)                                                                    \
 	X(ders, "Diameter-EAP-Requests taken from freeDiameter")                               \
 	X(queue_full, "DERs refused (3004): the queue to the EAP thread was full, or gbakd stops") \
-	X(naf_id_missing, "DERs without a NAF-Id (5005, no EAP run)")                          \
-	X(naf_id_invalid, "a NAF-Id without FQDN and 5-octet Ua id (5004)")                    \
 	X(not_authorised, "the policy does not authorise the peer for the NAF-Id (5402, no key)") \
 	X(authorised, "DERs whose peer the policy authorises for the NAF-Id")                 \
 	X(multi_round, "DEAs with 1001 DIAMETER_MULTI_ROUND_AUTH and an EAP request")          \

@@ -15,7 +15,9 @@ static struct {
 	int has_handler;
 	struct fdpeer_eap_handler h;
 	struct disp_hdl *disp;
+	struct fd_hook_hdl *hook;
 	atomic_uint_fast64_t der_rx, der_refused, der_malformed, dea_tx, pending;
+	atomic_uint_fast64_t refused[FDPEER_DER_MAX], rules_repeated, rules_missing, rules_other;
 } ge;
 
 static struct {
@@ -91,13 +93,34 @@ static int dict_load(void)
 
 /* ---- server side ----------------------------------------------------------------------------- */
 
-/* Flatten DER m into q: 0, or the result code fdpeer answers itself (*failed = the AVP, or NULL) */
-static uint32_t flatten_der(struct msg *m, struct fdpeer_der *q, struct avp **failed)
+/* the value of AVP h as octets for fdpeer_der_avp: an OctetString-based value as it is, the
+ * integer AVPs it reads (Auth-Application-Id, Auth-Request-Type) in network order in tmp */
+static const uint8_t *avp_octets(const struct avp_hdr *h, uint8_t tmp[4], size_t *len)
+{
+	if (!(h->avp_flags & AVP_FLAG_VENDOR) && (h->avp_code == 258 || h->avp_code == 274)) {
+		uint32_t x = h->avp_value->u32;
+		tmp[0] = (uint8_t)(x >> 24);
+		tmp[1] = (uint8_t)(x >> 16);
+		tmp[2] = (uint8_t)(x >> 8);
+		tmp[3] = (uint8_t)x;
+		*len = 4;
+		return tmp;
+	}
+	*len = h->avp_value->os.len;
+	return h->avp_value->os.data;
+}
+
+/* Flatten DER m into q through the DER checks (fdpeer_der.c): FDPEER_DER_OK, or the refusal
+ * fdpeer answers itself, with *failed = the offending AVP (NULL: *missing names the AVP that is
+ * not there) */
+static enum fdpeer_der_refusal flatten_der(struct msg *m, struct fdpeer_der *q, struct avp **failed,
+					   struct fdpeer_der_missing *missing)
 {
 	DiamId_t src = NULL;
 	size_t srclen = 0;
-	unsigned n_eap = 0, n_state = 0, n_naf = 0;
-	q->auth_request_type = AUTHORIZE_AUTHENTICATE;
+	struct fdpeer_der_scan sc;
+	fdpeer_der_begin(&sc, q);
+	*failed = NULL;
 	if (fd_msg_source_get(m, &src, &srclen) == 0 && src) {
 		size_t n = srclen < FDPEER_ID_MAX - 1 ? srclen : FDPEER_ID_MAX - 1;
 		memcpy(q->peer, src, n);
@@ -108,56 +131,18 @@ static uint32_t flatten_der(struct msg *m, struct fdpeer_der *q, struct avp **fa
 	for (; a; fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL)) {
 		struct avp_hdr *h = NULL;
 		if (fd_msg_avp_hdr(a, &h) || h->avp_value == NULL)
-			continue;
-		const union avp_value *v = h->avp_value;
-		uint32_t verdict = 0;
-		*failed = a;
-		if (!(h->avp_flags & AVP_FLAG_VENDOR)) {
-			switch (h->avp_code) {
-			case 263:
-				if (fdpeer_copy_id(q->session_id, sizeof(q->session_id), v))
-					verdict = 5004;
-				break;
-			case 264: verdict = fdpeer_copy_id(q->origin_host, sizeof(q->origin_host), v) ? 5004 : 0; break;
-			case 296: verdict = fdpeer_copy_id(q->origin_realm, sizeof(q->origin_realm), v) ? 5004 : 0; break;
-			case 1: verdict = fdpeer_copy_id(q->user_name, sizeof(q->user_name), v) ? 5004 : 0; break;
-			case 274: q->auth_request_type = v->i32; break;
-			case 282:
-				if (q->n_route_records >= FDPEER_RR_MAX)
-					verdict = 5009;
-				else if (fdpeer_copy_id(q->route_records[q->n_route_records++], FDPEER_ID_MAX, v))
-					verdict = 5004;
-				break;
-			case 462:
-				if (n_eap++)
-					verdict = 5009;
-				else if (v->os.len > sizeof(q->eap))
-					verdict = 5004;
-				else
-					memcpy(q->eap, v->os.data, q->eap_len = (uint16_t)v->os.len);
-				break;
-			case 24:
-				if (n_state++)
-					verdict = 5009;
-				else if (v->os.len > sizeof(q->state))
-					verdict = 5004;
-				else
-					memcpy(q->state, v->os.data, q->state_len = (uint16_t)v->os.len);
-				break;
-			}
-		} else if (h->avp_vendor == FDPEER_VENDOR_3GPP && h->avp_code == 402) {
-			if (n_naf++)
-				verdict = 5009; /* never "the last one wins" for the NAF-Id */
-			else if (v->os.len > sizeof(q->naf_id))
-				verdict = 5004;
-			else
-				memcpy(q->naf_id, v->os.data, q->naf_id_len = (uint16_t)v->os.len);
+			continue; /* grouped, or not in the dictionary: nothing gbakd reads */
+		uint8_t tmp[4];
+		size_t len = 0;
+		const uint8_t *v = avp_octets(h, tmp, &len);
+		uint32_t vendor = (h->avp_flags & AVP_FLAG_VENDOR) ? h->avp_vendor : 0;
+		enum fdpeer_der_refusal r = fdpeer_der_avp(&sc, q, h->avp_code, vendor, v, len);
+		if (r != FDPEER_DER_OK) {
+			*failed = a;
+			return r;
 		}
-		if (verdict)
-			return verdict;
 	}
-	*failed = NULL;
-	return n_eap ? 0 : 5005; /* DIAMETER_MISSING_AVP: EAP-Payload */
+	return fdpeer_der_end(&sc, missing);
 }
 
 static int add_exp_result(struct msg *ans, uint32_t code)
@@ -173,8 +158,48 @@ static int add_exp_result(struct msg *ans, uint32_t code)
 	return r;
 }
 
-/* answer request *m (taken) with code and no engine involvement (malformed, refused) */
-static int answer_plain(struct msg **m, uint32_t code, int32_t art, struct avp *failed)
+/* the Failed-AVP (RFC 6733 7.1.5) of a refused DER: a copy of the offending AVP failed, or (failed
+ * NULL, missing set) an AVP of the missing code with a zero-filled value of its minimum length;
+ * added to answer ans. Best effort: nothing is added when it cannot be built. */
+static void add_failed_avp(struct msg *ans, struct avp *failed, const struct fdpeer_der_missing *missing)
+{
+	struct dict_object *model = NULL;
+	struct avp_hdr *h = NULL;
+	struct avp *fa = NULL, *copy = NULL;
+	union avp_value val;
+	static const uint8_t zeros[FDPEER_NAFID_MAX];
+	if (failed) {
+		if (fd_msg_model(failed, &model) || model == NULL || fd_msg_avp_hdr(failed, &h) || h->avp_value == NULL)
+			return;
+		val = *h->avp_value;
+	} else if (missing) {
+		struct dict_avp_request req = {.avp_vendor = missing->vendor, .avp_code = missing->code};
+		if (missing->min_len > sizeof(zeros) ||
+		    fd_dict_search(fd_g_config->cnf_dict, DICT_AVP, AVP_BY_CODE_AND_VENDOR, &req, &model, ENOENT))
+			return;
+		memset(&val, 0, sizeof(val));
+		val.os.data = (uint8_t *)zeros; /* copied by fd_msg_avp_setvalue */
+		val.os.len = missing->min_len;
+	} else {
+		return;
+	}
+	if (fd_msg_avp_new(fdpeer_d.failed_avp, 0, &fa))
+		return;
+	if (fd_msg_avp_new(model, 0, &copy) || fd_msg_avp_setvalue(copy, &val) ||
+	    fd_msg_avp_add(fa, MSG_BRW_LAST_CHILD, copy)) {
+		if (copy)
+			fd_msg_free(copy);
+		fd_msg_free(fa);
+		return;
+	}
+	if (fd_msg_avp_add(ans, MSG_BRW_LAST_CHILD, fa))
+		fd_msg_free(fa);
+}
+
+/* answer request *m (taken) with code and no engine involvement (refused DER, queue full); art is
+ * the Auth-Request-Type to echo (a checked one); failed / missing: its Failed-AVP (both NULL: none) */
+static int answer_plain(struct msg **m, uint32_t code, int32_t art, struct avp *failed,
+			const struct fdpeer_der_missing *missing)
 {
 	int proto = code >= 3000 && code < 4000;
 	int r = fd_msg_new_answer_from_req(fd_g_config->cnf_dict, m, proto ? MSGFL_ANSW_ERROR : 0);
@@ -184,20 +209,7 @@ static int answer_plain(struct msg **m, uint32_t code, int32_t art, struct avp *
 	    (r = fdpeer_add_i32(*m, ed.auth_request_type, art)) || (r = fdpeer_add_u32(*m, fdpeer_d.result_code, code)) ||
 	    (r = fd_msg_add_origin(*m, 0)))
 		goto fail;
-	if (failed) {
-		struct dict_object *model = NULL;
-		struct avp_hdr *h = NULL;
-		struct avp *fa = NULL, *copy = NULL;
-		if (fd_msg_model(failed, &model) == 0 && model && fd_msg_avp_hdr(failed, &h) == 0 && h->avp_value &&
-		    fd_msg_avp_new(fdpeer_d.failed_avp, 0, &fa) == 0) {
-			if (fd_msg_avp_new(model, 0, &copy) || fd_msg_avp_setvalue(copy, h->avp_value) ||
-			    fd_msg_avp_add(fa, MSG_BRW_LAST_CHILD, copy) || fd_msg_avp_add(*m, MSG_BRW_LAST_CHILD, fa)) {
-				if (copy)
-					fd_msg_free(copy);
-				fd_msg_free(fa);
-			}
-		}
-	}
+	add_failed_avp(*m, failed, missing);
 	return fd_msg_send(m, NULL, NULL);
 fail:
 	fd_msg_free(*m);
@@ -216,16 +228,18 @@ static int der_cb(struct msg **m, struct avp *avp, struct session *sess, void *o
 	struct fdpeer_der *q = calloc(1, sizeof(*q));
 	if (q == NULL) {
 		atomic_fetch_add(&ge.der_refused, 1);
-		return answer_plain(m, 3004, AUTHORIZE_AUTHENTICATE, NULL);
+		return answer_plain(m, 3004, FDPEER_AUTHORIZE_AUTHENTICATE, NULL, NULL);
 	}
 	struct avp *failed = NULL;
-	uint32_t verdict = flatten_der(*m, q, &failed);
-	if (verdict) {
+	struct fdpeer_der_missing missing = {0};
+	enum fdpeer_der_refusal why = flatten_der(*m, q, &failed, &missing);
+	if (why != FDPEER_DER_OK) {
 		atomic_fetch_add(&ge.der_malformed, 1);
+		atomic_fetch_add(&ge.refused[why], 1);
 		int32_t art = q->auth_request_type;
 		explicit_bzero(q, sizeof(*q));
 		free(q);
-		return answer_plain(m, verdict, art, failed);
+		return answer_plain(m, fdpeer_der_result_code(why), art, failed, failed ? NULL : &missing);
 	}
 	q->pending = *m;
 	*m = NULL;
@@ -238,7 +252,7 @@ static int der_cb(struct msg **m, struct avp *avp, struct session *sess, void *o
 		atomic_fetch_add(&ge.der_refused, 1);
 		explicit_bzero(q, sizeof(*q));
 		free(q);
-		return answer_plain(&req, 3004, art, NULL);
+		return answer_plain(&req, 3004, art, NULL, NULL);
 	}
 	return 0;
 }
@@ -309,6 +323,35 @@ int fdpeer_eap_answer(struct fdpeer_der *q, const struct fdpeer_dea_out *a)
 	return -r;
 }
 
+/* HOOK_MESSAGE_PARSING_ERROR2: freeDiameter answered a request that failed its dictionary rules
+ * itself (before der_cb). For a DER: counted by result, and the DEA gets the Auth-Application-Id
+ * and Auth-Request-Type its CCF requires (freeDiameter's error answer has neither). */
+static void rules_hook(enum fd_hook_type type, struct msg *msg, struct peer_hdr *peer, void *other,
+		       struct fd_hook_permsgdata *pmd, void *regdata)
+{
+	(void)type;
+	(void)peer;
+	(void)other;
+	(void)pmd;
+	(void)regdata;
+	struct msg_hdr *mh = NULL;
+	if (msg == NULL || fd_msg_hdr(msg, &mh) || (mh->msg_flags & CMD_FLAG_REQUEST) ||
+	    mh->msg_code != FDPEER_CMD_DE || mh->msg_appl != FDPEER_APP_EAP)
+		return;
+	uint32_t rc = 0;
+	struct avp *a = NULL;
+	fd_msg_browse(msg, MSG_BRW_FIRST_CHILD, &a, NULL);
+	for (; a; fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL)) {
+		struct avp_hdr *h = NULL;
+		if (fd_msg_avp_hdr(a, &h) == 0 && h->avp_code == 268 && !(h->avp_flags & AVP_FLAG_VENDOR) &&
+		    h->avp_value)
+			rc = h->avp_value->u32;
+	}
+	atomic_fetch_add(rc == 5009 ? &ge.rules_repeated : rc == 5005 ? &ge.rules_missing : &ge.rules_other, 1);
+	if (fdpeer_add_u32(msg, fdpeer_d.auth_app_id, FDPEER_APP_EAP) == 0)
+		fdpeer_add_i32(msg, ed.auth_request_type, FDPEER_AUTHORIZE_AUTHENTICATE);
+}
+
 /* ---- lifecycle ------------------------------------------------------------------------------- */
 
 int fdpeer_eap_enable(const struct fdpeer_eap_handler *h)
@@ -336,6 +379,8 @@ int fdpeer_eap_prepare(void)
 		struct disp_when w = {.app = ed.app, .command = ed.cmd_der};
 		if ((r = fd_disp_register(der_cb, DISP_HOW_CC, &w, NULL, &ge.disp)))
 			return -r;
+		if ((r = fd_hook_register(HOOK_MASK(HOOK_MESSAGE_PARSING_ERROR2), rules_hook, NULL, NULL, &ge.hook)))
+			return -r;
 	}
 	atomic_store(&ge.ready, 1);
 	return 0;
@@ -359,6 +404,11 @@ void fdpeer_eap_stats_get(struct fdpeer_eap_stats *st)
 	st->der_rx = atomic_load(&ge.der_rx);
 	st->der_refused = atomic_load(&ge.der_refused);
 	st->der_malformed = atomic_load(&ge.der_malformed);
+	for (unsigned i = 0; i < FDPEER_DER_MAX; i++)
+		st->refused[i] = atomic_load(&ge.refused[i]);
+	st->rules_repeated = atomic_load(&ge.rules_repeated);
+	st->rules_missing = atomic_load(&ge.rules_missing);
+	st->rules_other = atomic_load(&ge.rules_other);
 	st->dea_tx = atomic_load(&ge.dea_tx);
 	st->pending = atomic_load(&ge.pending);
 	fdpeer_eap_client_stats(st);

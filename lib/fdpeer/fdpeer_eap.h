@@ -38,6 +38,10 @@
 #define FDPEER_DIA_AUTHENTICATION_REJECTED 4001u
 #define FDPEER_ERR_USER_UNKNOWN 5001u   /* experimental, vendor 10415 (DIAMETER_ERROR_USER_UNKNOWN) */
 
+/* Auth-Request-Type (RFC 6733 8.7) values a DER may carry: it asks for EAP authentication */
+#define FDPEER_AUTHENTICATE_ONLY 1
+#define FDPEER_AUTHORIZE_AUTHENTICATE 3
+
 /* A received DER, flattened. Owned by the engine between submit() and fdpeer_eap_answer(). */
 struct fdpeer_der {
 	char session_id[FDPEER_SID_MAX];
@@ -45,10 +49,11 @@ struct fdpeer_der {
 	uint16_t eap_len;
 	uint8_t state[FDPEER_EAP_STATE_MAX];      /* State (absent in the first round) */
 	uint16_t state_len;
-	uint8_t naf_id[FDPEER_NAFID_MAX];         /* NAF-Id (vendor 10415): FQDN || Ua protocol id */
+	uint8_t naf_id[FDPEER_NAFID_MAX];         /* NAF-Id (vendor 10415), checked: FQDN (a DNS name)
+						   * || 5-octet Ua protocol id (naf_id_len > 5) */
 	uint16_t naf_id_len;
 	char user_name[FDPEER_IMPI_MAX];
-	int32_t auth_request_type;                /* echoed in the DEA (absent: 3 AUTHORIZE_AUTHENTICATE) */
+	int32_t auth_request_type;                /* 1 or 3 (checked), echoed in the DEA */
 	char origin_host[FDPEER_ID_MAX];          /* claimed by the sender: never an identity */
 	char origin_realm[FDPEER_ID_MAX];
 	char peer[FDPEER_ID_MAX];                 /* the adjacent peer freeDiameter authenticated */
@@ -127,13 +132,70 @@ struct fdpeer_dea {
 	uint32_t refused_avp, refused_vendor, refused_len; /* the first AVP refused: code, vendor, octets */
 };
 
+/* ---- DER checks (fdpeer_der.c: no freeDiameter; tests/unit/test_fdpeer_der.c) ---------------
+ * Every top-level AVP of a received DER goes through fdpeer_der_avp (which flattens it into the
+ * struct fdpeer_der), then fdpeer_der_end. The first refusal stops there: fdpeer answers the DER
+ * itself, without the engine, with the refusal's result code and a Failed-AVP (RFC 6733 7.1.5):
+ * the offending AVP, or for a missing one an AVP of that code with min_len zero octets. Each
+ * refusal has its counter (fdpeer_eap_stats.refused[], telemetry /gbakd/eap diameter.NAME).
+ * freeDiameter's dictionary rules (dict_eap.fdx's DER, or fdpeer's own when it is not loaded)
+ * are checked before: a missing or repeated Session-Id, Auth-Application-Id, Origin-*,
+ * Destination-Realm, Auth-Request-Type, EAP-Payload (and with dict_eap.fdx User-Name, State)
+ * is answered by freeDiameter (counted in rules_*); these checks hold without those rules too. */
+#define FDPEER_DER_REFUSALS(X)                                                                     \
+	X(naf_id_missing, 5005u, "DERs without a NAF-Id (DIAMETER_MISSING_AVP; Failed-AVP: a NAF-Id of 6 zero octets)") \
+	X(naf_id_invalid, 5004u, "a NAF-Id not of the form FQDN || 5-octet Ua id, zero-length included (DIAMETER_INVALID_AVP_VALUE)") \
+	X(eap_missing, 5005u, "DERs without EAP-Payload (Failed-AVP: an EAP-Payload of 4 zero octets)") \
+	X(eap_empty, 5004u, "a zero-length EAP-Payload (RFC 4072's EAP Start: gbakd's NAF sends the identity itself)") \
+	X(auth_request_type_invalid, 5004u, "Auth-Request-Type other than AUTHENTICATE_ONLY (1) or AUTHORIZE_AUTHENTICATE (3)") \
+	X(app_id_invalid, 5004u, "Auth-Application-Id other than 5 (Diameter EAP)") \
+	X(avp_repeated, 5009u, "a second Session-Id, Auth-Application-Id, Origin-Host/-Realm, Destination-Realm/-Host, Auth-Request-Type, User-Name, EAP-Payload, State or NAF-Id (DIAMETER_AVP_OCCURS_TOO_MANY_TIMES)") \
+	X(value_invalid, 5004u, "an identity with a NUL or longer than its buffer, a State or EAP-Payload over its buffer, an integer not 4 octets") \
+	X(route_records_over, 5009u, "more Route-Records than gbakd keeps (8)")
+
+enum fdpeer_der_refusal {
+	FDPEER_DER_OK = 0,
+#define FDPEER_DER_ENUM(n, rc, d) FDPEER_DER_##n,
+	FDPEER_DER_REFUSALS(FDPEER_DER_ENUM)
+#undef FDPEER_DER_ENUM
+	FDPEER_DER_MAX
+};
+
+#define FDPEER_DER_EAP_MIN 4 /* an EAP packet's header (RFC 3748 4): the missing EAP-Payload's example */
+
+/* What a DER has seen so far (occurrences of its single-instance AVPs). */
+struct fdpeer_der_scan {
+	uint8_t seen[12];
+};
+
+/* The AVP a DER lacks, for the Failed-AVP example. */
+struct fdpeer_der_missing {
+	uint32_t code, vendor; /* vendor 0: none (no V bit) */
+	size_t min_len;        /* zero octets of the value */
+};
+
+/* Start a DER: s cleared, q->auth_request_type = AUTHORIZE_AUTHENTICATE (q zeroed by the caller). */
+void fdpeer_der_begin(struct fdpeer_der_scan *s, struct fdpeer_der *q);
+/* One top-level AVP (code, vendor 0 or its Vendor-Id, the value's octets: Integer32 and
+ * Unsigned32 in network order): checked and flattened into q. Returns FDPEER_DER_OK, or the
+ * refusal (this AVP is the Failed-AVP). AVPs gbakd does not read are FDPEER_DER_OK. */
+enum fdpeer_der_refusal fdpeer_der_avp(struct fdpeer_der_scan *s, struct fdpeer_der *q, uint32_t code,
+				       uint32_t vendor, const uint8_t *v, size_t len);
+/* After the last AVP: FDPEER_DER_OK, or eap_missing / naf_id_missing with *m the missing AVP. */
+enum fdpeer_der_refusal fdpeer_der_end(const struct fdpeer_der_scan *s, struct fdpeer_der_missing *m);
+/* The refusal's name (its counter's telemetry key) and its Result-Code (0 for FDPEER_DER_OK). */
+const char *fdpeer_der_refusal_name(enum fdpeer_der_refusal r);
+uint32_t fdpeer_der_result_code(enum fdpeer_der_refusal r);
+
 /* Counters since start (fdpeer_eap_stats_get). */
 struct fdpeer_eap_stats {
 	uint64_t der_rx;        /* DERs handed to the engine */
 	uint64_t der_refused;   /* submit() refused -> 3004 */
-	uint64_t der_malformed; /* answered by fdpeer: no EAP-Payload (5005), a value over its buffer
-				 * (5004), a repeated EAP-Payload / NAF-Id / State or too many
-				 * Route-Records (5009) */
+	uint64_t der_malformed; /* answered by fdpeer's DER checks (the sum of refused[]) */
+	uint64_t refused[FDPEER_DER_MAX]; /* per DER check (index enum fdpeer_der_refusal; [0] unused) */
+	uint64_t rules_repeated; /* DERs freeDiameter's dictionary rules answered 5009 (a repeated AVP) */
+	uint64_t rules_missing;  /* ... 5005 (a required AVP missing or out of place) */
+	uint64_t rules_other;    /* ... with another result (e.g. 5001 an unknown M-bit AVP, 5014) */
 	uint64_t dea_tx;        /* answers sent by fdpeer_eap_answer */
 	uint64_t pending;       /* submitted, not yet answered */
 	uint64_t cli_sent;      /* client DERs sent */
