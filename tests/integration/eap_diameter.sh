@@ -44,18 +44,7 @@ check "subscriber put $IMPI_U (GUSS: USSs of GSID 7 and 9)" DPX subscriber put -
 # ---- PKI, freeDiameter configurations (as fd_gbakd.sh) -------------------------------------------
 t_pki $D bsf.home1.net aaa.home1.net aaa.visited.net
 check "test PKI generated" test -s $D/aaa.visited.net.pem -a -s $D/dh.pem
-fdconf() {
-	local name=$1 id=$2 realm=$3 port=$4 sport=$5 acl=$6; shift 6
-	echo "$acl" >$D/$name.acl
-	{
-		echo "Identity = \"$id\"; Realm = \"$realm\";"
-		echo "Port = $port; SecPort = $sport; ListenOn = \"127.0.0.1\";"
-		echo "No_SCTP; No_IPv6; TcTimer = 2; TwTimer = 30;"
-		echo "TLS_Cred = \"$D/$id.pem\", \"$D/$id.key\"; TLS_CA = \"$D/ca.pem\"; TLS_DH_File = \"$D/dh.pem\";"
-		echo "LoadExtension = \"$FDX/acl_wl.fdx\" : \"$D/$name.acl\";"
-		for l in "$@"; do echo "$l"; done
-	} >$D/$name.conf
-}
+fdconf() { t_fd_conf $D "$@"; } # tests/common/lib.sh
 # the home gbakd loads Debian's RFC 4072 dictionary: fdpeer_eap uses its objects
 fdconf h bsf.home1.net home1.net 3968 5758 "ALLOW_IPSEC *.home1.net" "NoRelay;" \
 	"LoadExtension = \"$FDX/dict_nasreq.fdx\";" "LoadExtension = \"$FDX/dict_eap.fdx\";"
@@ -100,6 +89,11 @@ gsids = 7
 transport = diameter
 proxy_id = aaa.visited.net
 naf_domains = visited.net
+; two NAFs of the home network talking Diameter straight to gbakd (dia_eap_nas.py, the binding check)
+[naf:direct]
+transport = diameter
+origin_host = nafa.home1.net, nafb.home1.net
+naf_domains = home1.net
 [eap]
 bsf_domain = bsf.home1.net
 methods = aka, aka-prime
@@ -228,6 +222,22 @@ check_eq "State with another NAF-Id: counted (diameter.binding_mismatch)" $((b0 
 check_eq "State with another NAF-Id: the real exchange still completes (2001, keys match the UE's)" \
 	"2001 success true" "$(J bnaf result_code) $(J bnaf ue) $(J bnaf ue_key_match)"
 
+# ---- 2b, second peer: the State presented by a second, different authenticated Diameter peer --------------------
+# dia_eap_nas.py (a Diameter peer of its own, no lib/diameter) as nafa.home1.net runs gbactl ue eap's
+# authentication; before its second DER, nafb.home1.net (another peer the policy authorises for the
+# same NAF) sends that DER itself -- the same Session-Id, NAF-Id, State and EAP-Payload: refused 5012
+# without EAP or key, counted, and nafa's authentication then completes
+bp0=$(EAPT diameter.binding_mismatch)
+INDP python3 "$T_ROOT/tests/integration/dia_eap_nas.py" 127.0.0.1 3968 nafa.home1.net home1.net naf1.home1.net \
+	eap --replay-from nafb.home1.net -- "$BUILD/gbactl" ue eap --impi $IMPI_A --k $K19 --opc $OPC19 --method aka \
+	--bsf-domain bsf.home1.net --naf-fqdn naf1.home1.net --ua 0100000002 --show-keys >$D/peer2.json 2>$D/peer2.err
+check_eq "State of nafa presented by nafb (another authorised peer): 5012, no EAP, no key" "5012 0 0" \
+	"$(J peer2 replay.result_code) $(J peer2 replay.eap) $(J peer2 replay.key)"
+check_eq "State presented by another peer: counted (diameter.binding_mismatch)" $((bp0 + 1)) "$(EAPT diameter.binding_mismatch)"
+check_eq "nafa's authentication then completes: 2001, the UE succeeded" "2001 ok" "$(J peer2 dia.result_code) $(J peer2 ue.status)"
+check_match "nafa's ME-Key-Material = the UE's Ks_NAF" "^$(J peer2 ue.ks_naf)\$" "$(J peer2 dia.ks_naf)"
+check_match "nafa's Ks_NAF is 32 octets" '^[0-9a-f]{64}$' "$(J peer2 dia.ks_naf)"
+
 # ---- 2c. the same Zn policy: the rule's require_uss after EAP-Success, its gsids for the USSs --------
 POL() { t_tel $PH /gbakd/policy | t_json "/gbakd/policy.strict.$1"; }
 q0=$(EAPT diameter.uss_required); pu0=$(POL uss); ss0=$(EAPT success)
@@ -283,6 +293,33 @@ check "DER with two NAF-Ids (foreign first, authorised last): gbactl naf answere
 check_eq "DER with two NAF-Ids: 5009 from fdpeer, no EAP, no key; counted (der_malformed)" "5009 none false $((mal0 + 1))" \
 	"$(J dupn result_code) $(J dupn eap_final) $(J dupn ks_naf_present) $(EAPT diameter.der_malformed)"
 
+# ---- 5b. DERs the home gbakd refuses before any EAP: Failed-AVP (RFC 6733 7.1.5), a counter each --------
+# dia_eap_nas.py as wire.home1.net, straight to the home gbakd; per case "result Failed-AVP(code/vendor/
+# value) Auth-Request-Type Auth-Application-Id EAP? key?". fdpeer's own checks: no NAF-Id 5005 with an
+# example NAF-Id of 6 zero octets; an empty or malformed NAF-Id 5004; an empty EAP-Payload 5004;
+# Auth-Request-Type AUTHORIZE_ONLY 5004 (not echoed: the DEA says 3). A repeated Auth-Request-Type,
+# Session-Id or User-Name: 5009 from freeDiameter's dictionary rules (dict_eap.fdx), counted by fdpeer
+# (rules_repeated), the DEA completed with Auth-Application-Id and Auth-Request-Type
+DF() { t_tel_get $PH /gbakd/eap diameter.naf_id_missing diameter.naf_id_invalid diameter.eap_empty \
+	diameter.auth_request_type_invalid diameter.rules_repeated diameter.der_malformed; }
+read -r fm0 fi0 fe0 fa0 fr0 fx0 <<<"$(DF)"
+INDP python3 "$T_ROOT/tests/integration/dia_eap_nas.py" 127.0.0.1 3968 wire.home1.net home1.net naf1.home1.net \
+	cases >$D/cases.txt 2>$D/cases.err; rc=$?
+check_eq "refused DERs: dia_eap_nas.py ran every case" "0 8" "$rc $(wc -l <$D/cases.txt)"
+C() { sed -n "s/^$1 //p" $D/cases.txt; }
+check_eq "no NAF-Id: 5005, Failed-AVP = NAF-Id (10415) of 6 zero octets" "5005 402/10415/000000000000 3 5 0 0" "$(C no_naf)"
+check_eq "zero-length NAF-Id: 5004 (not 5005), Failed-AVP = that NAF-Id" "5004 402/10415/ 3 5 0 0" "$(C naf_empty)"
+check_eq "NAF-Id not FQDN || Ua id: 5004, Failed-AVP = that NAF-Id" \
+	"5004 402/10415/$(printf 'bad name!' | od -An -tx1 | tr -d ' \n')0100000002 3 5 0 0" "$(C naf_bad)"
+check_eq "zero-length EAP-Payload: 5004, Failed-AVP = that EAP-Payload" "5004 462/0/ 3 5 0 0" "$(C eap_empty)"
+check_eq "Auth-Request-Type AUTHORIZE_ONLY: 5004, Failed-AVP = it, the DEA's Auth-Request-Type 3" \
+	"5004 274/0/00000002 3 5 0 0" "$(C art_authorize_only)"
+check_match "two Auth-Request-Types: 5009, Failed-AVP Auth-Request-Type" '^5009 274/0/[0-9a-f]* 3 5 0 0$' "$(C art_dup)"
+check_match "two Session-Ids: 5009, Failed-AVP Session-Id" '^5009 263/0/[0-9a-f]* 3 5 0 0$' "$(C sid_dup)"
+check_match "two User-Names: 5009, Failed-AVP User-Name" '^5009 1/0/[0-9a-f]* 3 5 0 0$' "$(C user_dup)"
+check_eq "refused DERs: counted (naf_id_missing, naf_id_invalid x2, eap_empty, auth_request_type_invalid, rules_repeated x3, der_malformed x5)" \
+	"$((fm0 + 1)) $((fi0 + 2)) $((fe0 + 1)) $((fa0 + 1)) $((fr0 + 3)) $((fx0 + 5))" "$(DF)"
+
 # ---- 6. resync: the UE answers the first challenge with AUTS -----------------------------------------
 y0=$(EAPT resyncs)
 check "resync: gbactl naf answered" NAF resync --impi $IMPI_R --method aka-prime --naf-fqdn naf1.visited.net --resync
@@ -328,6 +365,8 @@ check_match "tshark: EAP-AKA' and EAP-AKA requests decoded in EAP-Payload (types
 check_match "tshark: EAP-Success and EAP-Failure decoded" '^[1-9][0-9]* [1-9][0-9]*$' \
 	"$(has 4 3 <$D/d268.txt | cnt) $(has 4 4 <$D/d268.txt | cnt)"
 check_eq "tshark: the final DEA carries ME-Key-Material = Ks_NAF (AKA')" "$IK" "$(has 6 "$IK" <$D/d268.txt | head -1 | awk -F'|' '{print $6}' | tr ',' '\n' | grep -m1 -x "$IK")"
+check_match "tshark: the refused DERs' DEAs carry a Failed-AVP (8 cases and gbactl naf's no-NAF-Id / two-NAF-Ids DERs)" \
+	'^([89]|[1-9][0-9]+)$' "$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y 'diameter.cmd.code == 268 && diameter.flags.request == 0 && diameter.Failed-AVP && tcp.srcport == 3968' 2>/dev/null | wc -l)"
 check_eq "tshark: no malformed packets / expert errors" 0 \
 	"$(tshark -r $D/cap.pcapng "${DEC[@]}" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)"
 t_end
