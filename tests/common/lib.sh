@@ -249,16 +249,16 @@ t_fd_hostaddr() {
 		ip netns exec "$ns" ip link set "${n}b" up
 }
 # t_fd_conf DIR NAME IDENTITY REALM PORT SECPORT ACL [LINE...]: a freeDiameterd configuration
-# DIR/NAME.conf listening on 127.0.0.1 (TCP PORT, TLS SECPORT; no SCTP, no IPv6; Tc 2 s, Tw 30 s),
-# TLS credentials DIR/IDENTITY.{pem,key} and DIR/ca.pem, DIR/dh.pem (t_pki DIR ...), acl_wl.fdx
-# with the one line ACL (in DIR/NAME.acl), then each LINE as it is.
+# DIR/NAME.conf listening on 127.0.0.1 (TCP PORT, TLS SECPORT; no SCTP, no IPv6; Tc 2 s, Tw
+# $T_FD_TW s, default 30), TLS credentials DIR/IDENTITY.{pem,key} and DIR/ca.pem, DIR/dh.pem (t_pki
+# DIR ...), acl_wl.fdx with the one line ACL (in DIR/NAME.acl), then each LINE as it is.
 t_fd_conf() {
 	local d=$1 name=$2 id=$3 realm=$4 port=$5 sport=$6 acl=$7 l; shift 7
 	echo "$acl" >"$d/$name.acl"
 	{
 		echo "Identity = \"$id\"; Realm = \"$realm\";"
 		echo "Port = $port; SecPort = $sport; ListenOn = \"127.0.0.1\";"
-		echo "No_SCTP; No_IPv6; TcTimer = 2; TwTimer = 30;"
+		echo "No_SCTP; No_IPv6; TcTimer = 2; TwTimer = ${T_FD_TW:-30};"
 		echo "TLS_Cred = \"$d/$id.pem\", \"$d/$id.key\"; TLS_CA = \"$d/ca.pem\"; TLS_DH_File = \"$d/dh.pem\";"
 		echo "LoadExtension = \"/usr/lib/freeDiameter/acl_wl.fdx\" : \"$d/$name.acl\";"
 		for l in "$@"; do echo "$l"; done
@@ -378,4 +378,56 @@ def get(v, path):
 print(" ".join(get(o, a) for a in sys.argv[2:]))' "$c" "$@"; }
 # t_btid RAND_HEX DOMAIN: the B-TID base64(RAND)@DOMAIN
 t_btid() { python3 -c 'import base64,sys;print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode()+"@"+sys.argv[2])' "$1" "$2"; }
+# t_eap_radius_setup TAG: the set-up ue_eap.sh and eap_radius.sh share (gbakd's [eap] RADIUS front
+# end): namespaces DP = TAGdp$$ and CL = TAGcl$$ joined by the veth VD = TAGd$$ / VC = TAGc$$
+# (t_netns_pair, the client 192.0.2.2 / 2001:db8::2), gbakd's file prefix PFX = TAG$$, Redis in DP
+# on RP (REDIS, killed at exit), the RADIUS port RADP; DPX / CLI run gbactl in DP / CL.
+t_eap_radius_setup() {
+	ID=$$; DP=${1}dp$ID; CL=${1}cl$ID; VD=${1}d$ID; VC=${1}c$ID; PFX=$1$ID
+	t_netns_pair $DP $CL $VD $VC 192.0.2.2/24 2001:db8::2/64
+	RP=$((23000 + ID % 9000)); RADP=$((32000 + ID % 9000))
+	REDIS="redis://127.0.0.1:$RP"
+	t_redis_ns $DP $RP; echo $REDIS_PID >"$T_TMP/redis.pid"
+	t_cleanup_add "kill \$(cat $T_TMP/redis.pid)"
+	DPX() { ip netns exec $DP "$BUILD/gbactl" "$@"; }
+	CLI() { ip netns exec $CL "$BUILD/gbactl" "$@"; }
+}
+# t_ini_eap_radius SECRET [EAP_LINE...]: their gbakd.ini on stdout: bsf.home1.net on 192.0.2.1 /
+# 2001:db8::1 (workers idle backoff), REDIS, no cache, realm home1.net local, [naf:own]
+# (naf1.home1.net from the client's networks), [eap] (AKA and AKA', bsf_domain bsf.home1.net,
+# RADIUS on 127.0.0.1 port RADP, then each EAP_LINE), [radius_client:local] 127.0.0.1 with SECRET.
+t_ini_eap_radius() { local secret=$1 l; shift
+	cat <<EOC
+[gbakd]
+origin_host = bsf.home1.net
+origin_realm = home1.net
+[workers]
+idle = backoff
+idle_spin_polls = 50
+idle_sleep_us = 1000
+[port0]
+ipv4 = 192.0.2.1
+ipv6 = 2001:db8::1
+[store]
+redis = $REDIS
+connect_timeout_ms = 10000
+reply_timeout_ms = 5000
+[cache]
+entries = 0
+[realm:home]
+pattern = home1.net
+action = local
+[naf:own]
+origin_host = naf1.home1.net
+source = 192.0.2.0/24, 2001:db8::/64
+naf_domains = home1.net
+[eap]
+bsf_domain = bsf.home1.net
+methods = aka, aka-prime
+radius_listen = 127.0.0.1
+radius_port = $RADP
+EOC
+	for l in "$@"; do echo "$l"; done
+	printf '[radius_client:local]\nprefix = 127.0.0.1/32\nsecret = %s\n' "$secret"
+}
 # ==== end of the shared test set-ups ===============================================================

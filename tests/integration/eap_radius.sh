@@ -14,51 +14,13 @@
 t_begin eap_radius
 t_need_root
 command -v eapol_test >/dev/null || { _t_fail "eapol_test installed (tools/install-deps.sh: eapoltest)"; t_end; }
-ID=$$; DP=eadp$ID; CL=eacl$ID; VD=ed$ID; VC=ec$ID; PFX=eap$ID
-t_netns_pair $DP $CL $VD $VC 192.0.2.2/24 2001:db8::2/64
-ip netns exec $DP ip link set lo up
-RP=$((23000 + ID % 9000)); RADP=$((32000 + ID % 9000))
-REDIS="redis://127.0.0.1:$RP"
-t_redis_ns $DP $RP; echo $REDIS_PID > "$T_TMP/redis.pid"
-t_cleanup_add "kill \$(cat $T_TMP/redis.pid)"
-DPX() { ip netns exec $DP "$BUILD/gbactl" "$@"; }
-CLI() { ip netns exec $CL "$BUILD/gbactl" "$@"; }
-SECRET=eap-test-secret-1
-
-cat > "$T_TMP/gbakd.ini" <<EOC
-[gbakd]
-origin_host = bsf.home1.net
-origin_realm = home1.net
-[port0]
-ipv4 = 192.0.2.1
-ipv6 = 2001:db8::1
-[store]
-redis = $REDIS
-reply_timeout_ms = 5000
-[cache]
-entries = 0
-[realm:home]
-pattern = home1.net
-action = local
-[naf:own]
-origin_host = naf1.home1.net
-source = 192.0.2.0/24, 2001:db8::/64
-naf_domains = home1.net
-[eap]
-bsf_domain = bsf.home1.net
-methods = aka, aka-prime
-network_name = WLAN
-key_lifetime_s = 1800
-subscriber_timeout_ms = 5000
-sqn_delta = 65536
-max_sessions = 2
-timeout_s = 120
-radius_listen = 127.0.0.1
-radius_port = $RADP
-[radius_client:local]
-prefix = 127.0.0.1/32
-secret = $SECRET
-EOC
+t_eap_radius_setup ea; SECRET=eap-test-secret-1
+{
+	t_ini_eap_radius $SECRET "network_name = WLAN" "key_lifetime_s = 1800" "subscriber_timeout_ms = 5000" \
+		"sqn_delta = 65536" "max_sessions = 2" "timeout_s = 120"
+	# a second client (the State-binding check: a State of 127.0.0.1 replayed from here is dropped)
+	printf '[radius_client:other]\nprefix = 127.0.0.3/32\nsecret = %s\n' "$SECRET"
+} >"$T_TMP/gbakd.ini"
 
 # TS 35.208 test set 19 (K, OPc) as two subscribers: the IMPI is the permanent identity without its
 # method hint ("0" AKA, "6" AKA'), TS 23.003 form
@@ -114,6 +76,17 @@ q=$(CLI query --server 192.0.2.1:3868 --origin-host naf1.home1.net --origin-real
 check_eq "Zn (AKA session): 2001, Ks_NAF over Ks = CK||IK" \
 	"2001 $(t_ksnaf "$(echo "$PEER" | J ks)" $RND $IMPI_A naf1.home1.net 0100000002)" \
 	"$(echo "$q" | J result_code) $(echo "$q" | J ks_naf)"
+
+# ---- 2b. a State is bound to the client address that started it --------------------------------------
+# gbactl ue eap behind ue_eap_nas.py (127.0.0.1); its second Access-Request (the State of the challenge)
+# is first replayed from 127.0.0.3, another authorised client with the same secret: dropped without a
+# reply, counted radius.binding_mismatch, and the real authentication then completes
+bm0=$(EAPT radius.binding_mismatch)
+o=$(ip netns exec $DP python3 "$T_ROOT/tests/integration/ue_eap_nas.py" 127.0.0.1 $RADP $SECRET --replay-from 127.0.0.3 -- \
+	"$BUILD/gbactl" ue eap --impi $IMPI_A --k $K19 --opc $OPC19 --method aka --bsf-domain bsf.home1.net 2>"$T_TMP/replay.err")
+check_eq "State from 127.0.0.1 replayed from 127.0.0.3: no reply; the real authentication completes (Access-Accept, ok)" \
+	"0 2 ok" "$(echo "$o" | J radius.replay) $(echo "$o" | J radius.code) $(echo "$o" | J ue.status)"
+check_eq "State replayed from another client address: counted (radius.binding_mismatch)" $((bm0 + 1)) "$(EAPT radius.binding_mismatch)"
 
 # ---- 3. wrong RES: rejected ------------------------------------------------------------------------
 f0=$(EAPT failed.wrong_res)
@@ -172,4 +145,8 @@ has() { awk -F'\t' "$1"' {n++} END {exit !n}' "$T_TMP/wire.txt"; }
 check "tshark: EAP-AKA' Challenge decoded" has '$2 == 50 && $3 == 1'
 check "tshark: EAP-AKA Challenge decoded" has '$2 == 23 && $3 == 1'
 check "tshark: Access-Challenge with State" has '$1 == 11 && $4 != ""'
+check_eq "tshark: the replayed State got no RADIUS reply (nothing to 127.0.0.3)" 0 \
+	"$(t_cap_count "$T_TMP/radius.pcap" "radius && ip.dst == 127.0.0.3" "${DEC[@]}")"
+check_eq "tshark: the replay itself is in the capture (from 127.0.0.3)" 1 \
+	"$(t_cap_count "$T_TMP/radius.pcap" "radius.code == 1 && ip.src == 127.0.0.3" "${DEC[@]}")"
 t_end

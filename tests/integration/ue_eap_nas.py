@@ -6,11 +6,14 @@ Message-Authenticator; every reply's Response Authenticator and Message-Authenti
 checked; on Access-Accept the MS-MPPE-Recv/Send keys are decrypted (RFC 2548 2.4) and the B-TID
 vendor attribute (32473/1) is read.
 
-usage: ue_eap_nas.py HOST PORT SECRET -- GBACTL_COMMAND...
+usage: ue_eap_nas.py HOST PORT SECRET [--replay-from ADDR] -- GBACTL_COMMAND...
 Prints one JSON line: {"ue": <gbactl's JSON>, "rc": <its exit status>, "radius": {"code": last
 reply code, "msk": MS-MPPE Recv|Send key, "btid": ..., "rounds": EAP responses carried,
 "requests": Access-Requests sent (resends after 5 s of silence, up to 8 sends, included)}}. Exit 0 when gbactl printed
-its JSON, 1 otherwise (a reply that does not verify, no reply)."""
+its JSON, 1 otherwise (a reply that does not verify, no reply).
+--replay-from ADDR: the first Access-Request that carries a State is sent once more first, from a
+socket bound to ADDR (another RADIUS client with the same secret: an intruder holding the State);
+"radius.replay" is the code of any reply it got within 3 s (0: none); the real exchange then goes on."""
 import hashlib
 import hmac
 import json
@@ -45,6 +48,8 @@ def mppe_decrypt(v, secret, req_auth):
 def main():
     host, port, secret = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
     cmd = sys.argv[sys.argv.index("--") + 1:]
+    opts = sys.argv[4:sys.argv.index("--")]
+    replay_from = opts[1] if opts[:1] == ["--replay-from"] else None
     ue = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(5)
@@ -67,6 +72,20 @@ def main():
         body += bytes([80, 18]) + bytes(16)
         pkt = bytearray(struct.pack(">BBH", 1, rid, 20 + len(body)) + auth + body)
         pkt[-16:] = hmac.new(secret, bytes(pkt), "md5").digest()
+        if replay_from and state is not None and "replay" not in rad:
+            x = bytearray(pkt)
+            x[4:20] = os.urandom(16)
+            x[-16:] = bytes(16)
+            x[-16:] = hmac.new(secret, bytes(x), "md5").digest()
+            r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            r.bind((replay_from, 0))
+            r.settimeout(3)
+            r.sendto(bytes(x), (host, port))
+            try:
+                rad["replay"] = r.recv(4096)[0]
+            except socket.timeout:
+                rad["replay"] = 0
+            r.close()
         rounds += 1
         for _ in range(8):  # 8 x 5 s: a loaded machine is slow, not wrong
             s.sendto(bytes(pkt), (host, port))
