@@ -201,8 +201,8 @@ def eap_run(p, dest, fqdn, replay_from, host, port, cmd):
             break
         ue.stdin.write(e.hex() + "\n")
         ue.stdin.flush()
+    ue.stdin.close()  # a DEA without EAP-Payload ends the exchange: gbactl then prints its JSON
     rest = line + ue.stdout.read()
-    ue.stdin.close()
     rc = ue.wait()
     try:
         uej = json.loads(rest.strip().splitlines()[-1])
