@@ -10,51 +10,8 @@
 . "$(dirname "$0")/../common/lib.sh"
 t_begin ue_eap
 t_need_root
-ID=$$; DP=uedp$ID; CL=uecl$ID; VD=ud$ID; VC=uc$ID; PFX=ue$ID
-t_netns_pair $DP $CL $VD $VC 192.0.2.2/24 2001:db8::2/64
-RP=$((23000 + ID % 9000)); RADP=$((32000 + ID % 9000)); SECRET=ue-eap-secret-1
-REDIS="redis://127.0.0.1:$RP"
-t_redis_ns $DP $RP; echo $REDIS_PID > "$T_TMP/redis.pid"
-t_cleanup_add "kill \$(cat $T_TMP/redis.pid)"
-DPX() { ip netns exec $DP "$BUILD/gbactl" "$@"; }
-CLI() { ip netns exec $CL "$BUILD/gbactl" "$@"; }
-cat > "$T_TMP/gbakd.ini" <<EOC
-[gbakd]
-origin_host = bsf.home1.net
-origin_realm = home1.net
-[workers]
-idle = backoff
-idle_spin_polls = 50
-idle_sleep_us = 1000
-[port0]
-ipv4 = 192.0.2.1
-ipv6 = 2001:db8::1
-[store]
-redis = $REDIS
-connect_timeout_ms = 10000
-reply_timeout_ms = 5000
-[cache]
-entries = 0
-[realm:home]
-pattern = home1.net
-action = local
-[naf:own]
-origin_host = naf1.home1.net
-source = 192.0.2.0/24, 2001:db8::/64
-naf_domains = home1.net
-[eap]
-bsf_domain = bsf.home1.net
-methods = aka, aka-prime
-network_name = WLAN
-subscriber_timeout_ms = 20000
-max_sessions = 64
-timeout_s = 60
-radius_listen = 127.0.0.1
-radius_port = $RADP
-[radius_client:local]
-prefix = 127.0.0.1/32
-secret = $SECRET
-EOC
+t_eap_radius_setup ue; SECRET=ue-eap-secret-1
+t_ini_eap_radius $SECRET "subscriber_timeout_ms = 20000" "max_sessions = 64" "timeout_s = 60" >"$T_TMP/gbakd.ini"
 K=5122250214c33e723a5dd523fc145fc0; OPC=981d464c7c52eb6e5036234984ad0bcf
 IMPI=001010000000019@ims.mnc001.mcc001.3gppnetwork.org
 check "subscriber put" DPX subscriber put --redis $REDIS --impi $IMPI --k $K --opc $OPC --amf 8000 --sqn 000000000100 --timeout 20000
