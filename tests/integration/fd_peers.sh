@@ -27,19 +27,8 @@ t_pki $D bsf.home1.net aaa.home1.net aaa.visited.net naf1.visited.net
 check "test PKI generated" test -s $D/naf1.visited.net.pem -a -s $D/dh.pem
 
 # ---- freeDiameter configurations -------------------------------------------------------------
-# fdconf NAME IDENTITY REALM PORT SECPORT ACL_LINE [extra lines...]
-fdconf() {
-	local name=$1 id=$2 realm=$3 port=$4 sport=$5 acl=$6; shift 6
-	echo "$acl" >$D/$name.acl
-	{
-		echo "Identity = \"$id\"; Realm = \"$realm\";"
-		echo "Port = $port; SecPort = $sport; ListenOn = \"127.0.0.1\";"
-		echo "No_SCTP; No_IPv6; TcTimer = 2; TwTimer = 6;"
-		echo "TLS_Cred = \"$D/$id.pem\", \"$D/$id.key\"; TLS_CA = \"$D/ca.pem\"; TLS_DH_File = \"$D/dh.pem\";"
-		echo "LoadExtension = \"$FDX/acl_wl.fdx\" : \"$D/$name.acl\";"
-		for l in "$@"; do echo "$l"; done
-	} >$D/$name.conf
-}
+# t_fd_conf (tests/common/lib.sh) with Tw = 6 s: the watchdog check below waits for a DWR
+fdconf() { T_FD_TW=6 t_fd_conf $D "$@"; }
 # AppServThreads = 1: libfdcore 1.2.1's teardown gives the threads waiting on a queue 20 x 1 ms to
 # leave it (fd_fifo_del asserts otherwise); on a saturated machine its 4 default dispatch threads
 # did not always make it and fd_bsf aborted in fdpeer_stop. One is plenty for the test BSF.
