@@ -8,7 +8,9 @@
 # UE's and an independent Python derivation (Milenage of ub_ref.py, the AKA' KDF, t_ksnaf); a Zn
 # query with the new B-TID gets 2001 with the same key; wrong RES -> 4001 + EAP-Failure; unknown
 # IMPI -> 5001; a NAF-Id the policy does not give the visited network -> 5402 without key; resync;
-# the counters of each; tshark decodes DER/DEA and EAP with no malformed packet.
+# a State replayed under another Session-Id, NAF-Id or by a second authenticated peer -> 5012; the
+# DERs refused before EAP (dia_eap_nas.py, a Diameter peer of its own) -> their Result-Code and
+# Failed-AVP; the counters of each; tshark decodes DER/DEA and EAP with no malformed packet.
 . "$(dirname "$0")/../common/lib.sh"
 t_begin eap_diameter
 t_need_root
