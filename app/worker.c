@@ -576,15 +576,13 @@ int worker_main(void *arg)
 	while (!gbakd_quit) {
 		unsigned work = iterate(w, true);
 		w->tel.ctr[TEL_loop_iterations]++;
-		if (work) {
+		if (work || w->tel.inflight) {
+			/* queries in flight: keep polling for their completions (sleeping here was
+			 * tried: at load 15 the sleeping worker fell behind a burst and answered 3004) */
 			w->tel.ctr[TEL_busy_iterations]++;
 			idle = 0;
 			continue;
 		}
-		/* an empty poll: nothing arrived, nothing to send. Queries in flight wait on the
-		 * network or Redis, and the next poll finds their completions, so backoff sleeps
-		 * with queries in flight too (a completion waits at most idle_sleep_us; before,
-		 * a worker spun at 100 % for as long as one query waited on a hop timeout) */
 		if (w->cfg->idle == CFG_IDLE_BACKOFF && ++idle > w->cfg->idle_spin_polls) {
 			w->tel.ctr[TEL_idle_sleeps]++;
 			rte_delay_us_sleep(w->cfg->idle_sleep_us);
