@@ -29,6 +29,7 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_ring.h>
+#include <rte_telemetry.h>
 
 #include "eap.h"
 #include "cache/cache.h"
@@ -38,8 +39,53 @@
 #include "gba/gba_kdf.h"
 #include "route/route.h"
 #include "tables.h"
+#include "telemetry/tel.h"
 
 #define RING_SIZE 1024
+
+/* the front end's counters, shown in /gbakd/eap diameter.* (keys: the names below) */
+#define DIA_EAP_COUNTERS(X)                                                                    \
+	X(ders, "Diameter-EAP-Requests taken from freeDiameter")                               \
+	X(queue_full, "DERs refused (3004): the queue to the EAP thread was full, or gbakd stops") \
+	X(not_authorised, "the policy does not authorise the peer for the NAF-Id (5402, no key)") \
+	X(authorised, "DERs whose peer the policy authorises for the NAF-Id")                 \
+	X(multi_round, "DEAs with 1001 DIAMETER_MULTI_ROUND_AUTH and an EAP request")          \
+	X(success, "DEAs with 2001, EAP-Success, MSK and the GBA user information")            \
+	X(rejected, "DEAs with 4001 DIAMETER_AUTHENTICATION_REJECTED and EAP-Failure")         \
+	X(user_unknown, "DEAs with 5001 DIAMETER_ERROR_USER_UNKNOWN (no subscriber) and EAP-Failure") \
+	X(table_full, "new authentications refused: the EAP table was full (3004 DIAMETER_TOO_BUSY)") \
+	X(dropped, "EAP packets the engine discarded: answered 5012, the authentication stays") \
+	X(unknown_state, "a State naming no authentication: answered 5012")                    \
+	X(binding_mismatch, "a State another peer, Session-Id or NAF-Id started: 5012, no key, the authentication untouched") \
+	X(kdf_errors, "Ks_NAF derivations that failed (answered 5012, no key)")                \
+	X(uss_required, "EAP succeeded but the subscriber lacks a USS the rule's require_uss names (5402, no key; policy denied_uss)") \
+	X(uss_withheld, "USSs left out of a DEA: the authorising rule does not allow their GSID (as Zn uss_withheld)") \
+	X(answer_errors, "DEAs that could not be sent")                                       \
+	X(stopping, "DERs still queued at shutdown: answered 3004 DIAMETER_TOO_BUSY before freeDiameter stops") \
+	X(stop_unanswered, "DERs whose hand-over had not finished 2 s into the shutdown drain (logged)")
+
+enum dia_eap_counter {
+#define DC_ENUM(n, d) DC_##n,
+	DIA_EAP_COUNTERS(DC_ENUM)
+#undef DC_ENUM
+	DC_MAX
+};
+static uint64_t dc[DC_MAX];
+
+/* adds one to a Diameter EAP counter (relaxed atomic; read by the telemetry thread) */
+static void eap_dia_count(enum dia_eap_counter c)
+{
+	if ((unsigned)c < DC_MAX)
+		__atomic_fetch_add(&dc[c], 1, __ATOMIC_RELAXED);
+}
+
+/* adds n to a Diameter EAP counter (relaxed atomic) */
+static void eap_dia_count_n(enum dia_eap_counter c, uint64_t n)
+{
+	if ((unsigned)c < DC_MAX && n)
+		__atomic_fetch_add(&dc[c], n, __ATOMIC_RELAXED);
+}
+
 
 static struct {
 	const struct eap_config *e;
@@ -315,4 +361,32 @@ void dia_eap_drain(void)
 		printf("gbakd: dia_eap: %u DER(s) still being handed over after 2 s: not answered\n", left);
 		fflush(stdout);
 	}
+}
+
+static const char *const dc_names[DC_MAX] = {
+#define DC_NAME(n, d) #n,
+	DIA_EAP_COUNTERS(DC_NAME)
+#undef DC_NAME
+};
+
+int dia_eap_telemetry(struct rte_tel_data *d)
+{
+	struct rte_tel_data *dd = rte_tel_data_alloc();
+	if (dd == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(dd);
+	for (unsigned i = 0; i < DC_MAX; i++)
+		rte_tel_data_add_dict_u64(dd, dc_names[i], __atomic_load_n(&dc[i], __ATOMIC_RELAXED));
+	struct fdpeer_eap_stats fs;
+	fdpeer_eap_stats_get(&fs);
+	rte_tel_data_add_dict_u64(dd, "der_malformed", fs.der_malformed);
+	for (unsigned i = 1; i < FDPEER_DER_MAX; i++) /* fdpeer's DER checks, one counter each */
+		rte_tel_data_add_dict_u64(dd, fdpeer_der_refusal_name((enum fdpeer_der_refusal)i), fs.refused[i]);
+	rte_tel_data_add_dict_u64(dd, "rules_repeated", fs.rules_repeated);
+	rte_tel_data_add_dict_u64(dd, "rules_missing", fs.rules_missing);
+	rte_tel_data_add_dict_u64(dd, "rules_other", fs.rules_other);
+	rte_tel_data_add_dict_u64(dd, "dea_tx", fs.dea_tx);
+	rte_tel_data_add_dict_container(d, "diameter", dd, 0);
+	TEL_PUT(d, eap, dia_pending, fs.pending);
+	return 0;
 }

@@ -31,5 +31,9 @@ void dia_eap_drain(void);
 /* Zn policy outcomes of DERs for the /gbakd/policy table: row = rule index (ROUTE_MAX_RULES: no
  * rule named the peer), why = 0 authorised or an enum route_deny. Returns the count. */
 uint64_t dia_eap_policy_count(unsigned row, unsigned why);
+struct rte_tel_data;
+/* Adds the front end's part of /gbakd/eap to dict d: the "diameter" container (one key per check,
+ * der_malformed and dea_tx from fdpeer) and diameter_pending. Returns 0 or -ENOMEM. */
+int dia_eap_telemetry(struct rte_tel_data *d);
 
 #endif

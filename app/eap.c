@@ -20,7 +20,6 @@
 #include <rte_telemetry.h>
 
 #include "eap/eap_server.h"
-#include "fdpeer/fdpeer_eap.h"
 #include "store/store.h"
 #include "store/store_record.h"
 #include "subscriber/subscriber.h"
@@ -48,28 +47,10 @@ static struct {
 static struct {
 	uint64_t started, challenges, identity_requests, resyncs, success, failed[EAPR_MAX], dropped[EAPR_MAX];
 	uint64_t table_full, unknown_state, av_fetches, store_puts, store_errors, guss_invalid;
-	uint64_t method_aka, method_aka_prime, radius[RC_MAX], dia[DC_MAX];
+	uint64_t method_aka, method_aka_prime;
 } st;
 #define INC(f) __atomic_fetch_add(&st.f, 1, __ATOMIC_RELAXED)
 #define LOAD(f) __atomic_load_n(&st.f, __ATOMIC_RELAXED)
-
-void eap_radius_count(enum radius_counter c)
-{
-	if ((unsigned)c < RC_MAX)
-		__atomic_fetch_add(&st.radius[c], 1, __ATOMIC_RELAXED);
-}
-
-void eap_dia_count(enum dia_eap_counter c)
-{
-	if ((unsigned)c < DC_MAX)
-		__atomic_fetch_add(&st.dia[c], 1, __ATOMIC_RELAXED);
-}
-
-void eap_dia_count_n(enum dia_eap_counter c, uint64_t n)
-{
-	if ((unsigned)c < DC_MAX && n)
-		__atomic_fetch_add(&st.dia[c], n, __ATOMIC_RELAXED);
-}
 
 void eap_app_reply_wipe(struct eap_app_reply *r)
 {
@@ -331,19 +312,7 @@ static struct rte_tel_data *reason_dict(const uint64_t *a)
 	return d;
 }
 
-static const char *const rc_names[RC_MAX] = {
-#define RC_NAME(n, d) #n,
-	RADIUS_COUNTERS(RC_NAME)
-#undef RC_NAME
-};
-
-static const char *const dc_names[DC_MAX] = {
-#define DC_NAME(n, d) #n,
-	DIA_EAP_COUNTERS(DC_NAME)
-#undef DC_NAME
-};
-
-static int cmd_eap(const char *cmd __rte_unused, const char *p __rte_unused, struct rte_tel_data *d)
+int eap_app_telemetry(struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
 	TEL_PUT(d, eap, enabled, (uint64_t)ea.running);
@@ -361,40 +330,13 @@ static int cmd_eap(const char *cmd __rte_unused, const char *p __rte_unused, str
 	TEL_PUT(d, eap, store_errors, LOAD(store_errors));
 	TEL_PUT(d, eap, guss_invalid, LOAD(guss_invalid));
 	TEL_PUT(d, eap, in_progress, ea.running ? ea.cap - __atomic_load_n(&ea.n_free, __ATOMIC_RELAXED) : 0);
-	struct rte_tel_data *f = reason_dict(st.failed), *dr = reason_dict(st.dropped), *rd = rte_tel_data_alloc();
-	if (f == NULL || dr == NULL || rd == NULL) {
+	struct rte_tel_data *f = reason_dict(st.failed), *dr = reason_dict(st.dropped);
+	if (f == NULL || dr == NULL) {
 		rte_tel_data_free(f);
 		rte_tel_data_free(dr);
-		rte_tel_data_free(rd);
 		return -ENOMEM;
 	}
 	rte_tel_data_add_dict_container(d, "failed", f, 0);
 	rte_tel_data_add_dict_container(d, "dropped", dr, 0);
-	rte_tel_data_start_dict(rd);
-	for (unsigned i = 0; i < RC_MAX; i++)
-		rte_tel_data_add_dict_u64(rd, rc_names[i], LOAD(radius[i]));
-	rte_tel_data_add_dict_container(d, "radius", rd, 0);
-	struct rte_tel_data *dd = rte_tel_data_alloc();
-	if (dd == NULL)
-		return -ENOMEM;
-	rte_tel_data_start_dict(dd);
-	for (unsigned i = 0; i < DC_MAX; i++)
-		rte_tel_data_add_dict_u64(dd, dc_names[i], LOAD(dia[i]));
-	struct fdpeer_eap_stats fs;
-	fdpeer_eap_stats_get(&fs);
-	rte_tel_data_add_dict_u64(dd, "der_malformed", fs.der_malformed);
-	for (unsigned i = 1; i < FDPEER_DER_MAX; i++) /* fdpeer's DER checks, one counter each */
-		rte_tel_data_add_dict_u64(dd, fdpeer_der_refusal_name((enum fdpeer_der_refusal)i), fs.refused[i]);
-	rte_tel_data_add_dict_u64(dd, "rules_repeated", fs.rules_repeated);
-	rte_tel_data_add_dict_u64(dd, "rules_missing", fs.rules_missing);
-	rte_tel_data_add_dict_u64(dd, "rules_other", fs.rules_other);
-	rte_tel_data_add_dict_u64(dd, "dea_tx", fs.dea_tx);
-	rte_tel_data_add_dict_container(d, "diameter", dd, 0);
-	TEL_PUT(d, eap, dia_pending, fs.pending);
 	return 0;
-}
-
-int eap_register_telemetry(void)
-{
-	return TEL_REGISTER(eap, cmd_eap);
 }

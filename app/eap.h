@@ -3,6 +3,7 @@
  * on success a new bootstrapping session (Ks = CK|IK or CK'|IK', B-TID = base64(RAND)@bsf_domain)
  * written to the session table exactly as app/ub.c writes it. Transport front ends (app/radius.c)
  * call eap_app_handle on their own control thread; the table is owned by that one thread.
+ * Their own counters live with them (radius.c, dia_eap.c).
  * See README "Claim 6: EAP-AKA over RADIUS". */
 #ifndef GBAKD_EAP_H
 #define GBAKD_EAP_H
@@ -54,66 +55,10 @@ int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t binding
 		   const uint8_t *eap, size_t n, uint64_t now_ms, struct eap_app_reply *r);
 /* Drops authentications past their deadline (call about once a second). */
 void eap_app_expire(uint64_t now_ms);
-/* Registers /gbakd/eap (engine and RADIUS counters). */
-int eap_register_telemetry(void);
-
-/* RADIUS front end counters (app/radius.c), shown in /gbakd/eap */
-#define RADIUS_COUNTERS(X)                                                                     \
-	X(requests, "RADIUS packets received")                                                 \
-	X(unknown_client, "from a source no [radius_client:NAME] prefix matches")             \
-	X(malformed, "not a parsable RADIUS packet")                                           \
-	X(not_access_request, "a code other than Access-Request")                              \
-	X(no_msg_auth, "an Access-Request with EAP-Message but no Message-Authenticator")      \
-	X(bad_msg_auth, "Message-Authenticator does not verify with the client's secret")      \
-	X(no_eap, "an Access-Request without EAP-Message")                                     \
-	X(eap_too_long, "EAP-Message values longer than one EAP packet")                       \
-	X(retransmits, "a request seen before: the cached reply is sent again")                \
-	X(challenges, "Access-Challenge sent")                                                 \
-	X(accepts, "Access-Accept sent")                                                       \
-	X(rejects, "Access-Reject sent")                                                       \
-	X(dropped, "an EAP packet the engine discarded (no reply)")                            \
-	X(binding_mismatch, "a State another client/address started: dropped, the authentication untouched") \
-	X(send_errors, "sendto failed")
-
-/* Diameter EAP front end counters (app/dia_eap.c), shown in /gbakd/eap diameter.* */
-#define DIA_EAP_COUNTERS(X)                                                                    \
-	X(ders, "Diameter-EAP-Requests taken from freeDiameter")                               \
-	X(queue_full, "DERs refused (3004): the queue to the EAP thread was full, or gbakd stops") \
-	X(not_authorised, "the policy does not authorise the peer for the NAF-Id (5402, no key)") \
-	X(authorised, "DERs whose peer the policy authorises for the NAF-Id")                 \
-	X(multi_round, "DEAs with 1001 DIAMETER_MULTI_ROUND_AUTH and an EAP request")          \
-	X(success, "DEAs with 2001, EAP-Success, MSK and the GBA user information")            \
-	X(rejected, "DEAs with 4001 DIAMETER_AUTHENTICATION_REJECTED and EAP-Failure")         \
-	X(user_unknown, "DEAs with 5001 DIAMETER_ERROR_USER_UNKNOWN (no subscriber) and EAP-Failure") \
-	X(table_full, "new authentications refused: the EAP table was full (3004 DIAMETER_TOO_BUSY)") \
-	X(dropped, "EAP packets the engine discarded: answered 5012, the authentication stays") \
-	X(unknown_state, "a State naming no authentication: answered 5012")                    \
-	X(binding_mismatch, "a State another peer, Session-Id or NAF-Id started: 5012, no key, the authentication untouched") \
-	X(kdf_errors, "Ks_NAF derivations that failed (answered 5012, no key)")                \
-	X(uss_required, "EAP succeeded but the subscriber lacks a USS the rule's require_uss names (5402, no key; policy denied_uss)") \
-	X(uss_withheld, "USSs left out of a DEA: the authorising rule does not allow their GSID (as Zn uss_withheld)") \
-	X(answer_errors, "DEAs that could not be sent")                                       \
-	X(stopping, "DERs still queued at shutdown: answered 3004 DIAMETER_TOO_BUSY before freeDiameter stops") \
-	X(stop_unanswered, "DERs whose hand-over had not finished 2 s into the shutdown drain (logged)")
-
-enum dia_eap_counter {
-#define DC_ENUM(n, d) DC_##n,
-	DIA_EAP_COUNTERS(DC_ENUM)
-#undef DC_ENUM
-	DC_MAX
-};
-/* adds one to a Diameter EAP counter (relaxed atomic) */
-void eap_dia_count(enum dia_eap_counter c);
-/* adds n to a Diameter EAP counter (relaxed atomic) */
-void eap_dia_count_n(enum dia_eap_counter c, uint64_t n);
-
-enum radius_counter {
-#define RC_ENUM(n, d) RC_##n,
-	RADIUS_COUNTERS(RC_ENUM)
-#undef RC_ENUM
-	RC_MAX
-};
-/* adds one to a RADIUS counter (relaxed atomic; read by the telemetry thread) */
-void eap_radius_count(enum radius_counter c);
+struct rte_tel_data;
+/* Starts dict d and adds the engine's counters of /gbakd/eap (started, ..., in_progress and the
+ * failed / dropped containers); the front ends add theirs (app/radius.c registers the command).
+ * Returns 0 or -ENOMEM. */
+int eap_app_telemetry(struct rte_tel_data *d);
 
 #endif

@@ -414,7 +414,7 @@ int main(int argc, char **argv)
 	    TEL_REGISTER(shards, cmd_shards) ||
 	    TEL_REGISTER(policy, cmd_policy) ||
 	    forward_register_telemetry() < 0 || dia_node_register_telemetry() < 0 || ub_register_telemetry() < 0 ||
-	    eap_register_telemetry() < 0)
+	    radius_register_telemetry() < 0)
 		rte_exit(EXIT_FAILURE, "cannot register telemetry commands\n");
 	if (reload_start(path, cfg) < 0)
 		rte_exit(EXIT_FAILURE, "cannot start the reloader thread\n");

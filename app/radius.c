@@ -30,18 +30,53 @@
 
 #include <rte_common.h>
 #include <rte_lcore.h>
+#include <rte_telemetry.h>
 
 #include "dia_eap.h"
 #include "eap.h"
 #include "eap/eap_server.h"
 #include "net/net.h"
 #include "radius/radius.h"
+#include "telemetry/tel.h"
 
 /* vendor attributes of the GBA user information (README "Claim 6"): enterprise 32473 is IANA's
  * documentation number (RFC 5612) until the operator assigns its own */
 #define GBA_VENDOR 32473
 #define GBA_VSA_BTID 1           /* string: the new B-TID */
 #define GBA_VSA_KEY_EXPIRY 2     /* integer: Ks expiry, seconds since 1970 (UTC) */
+
+/* the front end's counters, shown in /gbakd/eap radius.* (keys: the names below) */
+#define RADIUS_COUNTERS(X)                                                                     \
+	X(requests, "RADIUS packets received")                                                 \
+	X(unknown_client, "from a source no [radius_client:NAME] prefix matches")             \
+	X(malformed, "not a parsable RADIUS packet")                                           \
+	X(not_access_request, "a code other than Access-Request")                              \
+	X(no_msg_auth, "an Access-Request with EAP-Message but no Message-Authenticator")      \
+	X(bad_msg_auth, "Message-Authenticator does not verify with the client's secret")      \
+	X(no_eap, "an Access-Request without EAP-Message")                                     \
+	X(eap_too_long, "EAP-Message values longer than one EAP packet")                       \
+	X(retransmits, "a request seen before: the cached reply is sent again")                \
+	X(challenges, "Access-Challenge sent")                                                 \
+	X(accepts, "Access-Accept sent")                                                       \
+	X(rejects, "Access-Reject sent")                                                       \
+	X(dropped, "an EAP packet the engine discarded (no reply)")                            \
+	X(binding_mismatch, "a State another client/address started: dropped, the authentication untouched") \
+	X(send_errors, "sendto failed")
+
+enum radius_counter {
+#define RC_ENUM(n, d) RC_##n,
+	RADIUS_COUNTERS(RC_ENUM)
+#undef RC_ENUM
+	RC_MAX
+};
+static uint64_t rc[RC_MAX];
+
+/* adds one to a RADIUS counter (relaxed atomic; read by the telemetry thread) */
+static void eap_radius_count(enum radius_counter c)
+{
+	if ((unsigned)c < RC_MAX)
+		__atomic_fetch_add(&rc[c], 1, __ATOMIC_RELAXED);
+}
 
 #define CACHE_N 64
 
@@ -318,4 +353,31 @@ void radius_stop(void)
 		close(rs.fd);
 	OPENSSL_cleanse(rs.cache, sizeof(rs.cache));
 	rs.running = 0;
+}
+
+static const char *const rc_names[RC_MAX] = {
+#define RC_NAME(n, d) #n,
+	RADIUS_COUNTERS(RC_NAME)
+#undef RC_NAME
+};
+
+/* /gbakd/eap: the engine's counters (app/eap.c), then this front end's and Diameter EAP's */
+static int cmd_eap(const char *cmd __rte_unused, const char *p __rte_unused, struct rte_tel_data *d)
+{
+	int e = eap_app_telemetry(d);
+	if (e < 0)
+		return e;
+	struct rte_tel_data *rd = rte_tel_data_alloc();
+	if (rd == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(rd);
+	for (unsigned i = 0; i < RC_MAX; i++)
+		rte_tel_data_add_dict_u64(rd, rc_names[i], __atomic_load_n(&rc[i], __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_container(d, "radius", rd, 0);
+	return dia_eap_telemetry(d);
+}
+
+int radius_register_telemetry(void)
+{
+	return TEL_REGISTER(eap, cmd_eap);
 }

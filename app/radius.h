@@ -12,5 +12,8 @@
 void radius_start(const struct gbakd_config *cfg);
 /* Stops the thread and closes the socket. */
 void radius_stop(void);
+/* Registers /gbakd/eap: the engine's counters (app/eap.c), the RADIUS front end's (radius.*) and
+ * the Diameter EAP front end's (app/dia_eap.c: diameter.*, diameter_pending). */
+int radius_register_telemetry(void);
 
 #endif

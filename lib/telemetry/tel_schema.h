@@ -331,7 +331,8 @@ extern const char *const tel_drop_help[TEL_DROP_MAX];
 	X(S, reason_more, "reason_*", TEL_TEXT, TEL_NONE, NULL, "piece", "the rest of a long reason, in pieces _1, _2, ...") \
 	X(S, generation, "generation", TEL_GAUGE, TEL_NONE, NULL, NULL, "generation of the tables in force after it")
 
-/* /gbakd/eap (app/eap.c): the groups failed / dropped / radius / diameter are nested dicts in the
+/* /gbakd/eap (app/eap.c the engine, app/radius.c radius.*, app/dia_eap.c diameter.*; registered by
+ * app/radius.c): the groups failed / dropped / radius / diameter are nested dicts in the
  * reply ({"failed": {"wrong_res": n}}), flattened by the tools to failed_wrong_res etc. */
 #define TEL_FIELDS_eap(X, S)                                                                       \
 	X(S, enabled, "enabled", TEL_GAUGE, TEL_NONE, NULL, NULL, "1 when the [eap] server runs")  \
