@@ -12,8 +12,13 @@
  * (Ks_NAF for the DER's NAF-Id), Key-ExpiryTime and GBA-UserSecSettings (the USSs the authorising
  * rule allows); no subscriber -> Experimental 5001 DIAMETER_ERROR_USER_UNKNOWN (TS 29.273's code
  * for the same case) with EAP-Failure; any other failure (wrong RES/MAC, reject, second resync)
- * -> 4001 DIAMETER_AUTHENTICATION_REJECTED with EAP-Failure; a discarded EAP packet or a State
- * naming no authentication -> 5012; the table full -> 3004 DIAMETER_TOO_BUSY. Key material (MSK, Ks, Ks_NAF) is wiped after each DEA. */
+ * -> 4001 DIAMETER_AUTHENTICATION_REJECTED with EAP-Failure; the BSF's own failures (the vector
+ * source failed or did not answer in time, the session could not be written: review item 6) ->
+ * 5012 DIAMETER_UNABLE_TO_COMPLY with EAP-Failure, never 4001 (which blames the UE); a discarded
+ * EAP packet, a State naming no authentication or one still waiting for its vector -> 5012 without
+ * EAP; the table full -> 3004 DIAMETER_TOO_BUSY. A round whose vector comes over Zh is parked
+ * (the DER stays unanswered, its handle kept by app/eap.c's slot as the tag) and answered by
+ * dia_eap_resumed from the EAP thread's loop when the vector arrives. Key material (MSK, Ks, Ks_NAF) is wiped after each DEA. */
 #include "dia_eap.h"
 
 #include <errno.h>
@@ -62,7 +67,11 @@
 	X(uss_withheld, "USSs left out of a DEA: the authorising rule does not allow their GSID (as Zn uss_withheld)") \
 	X(answer_errors, "DEAs that could not be sent")                                       \
 	X(stopping, "DERs still queued at shutdown: answered 3004 DIAMETER_TOO_BUSY before freeDiameter stops") \
-	X(stop_unanswered, "DERs whose hand-over had not finished 2 s into the shutdown drain (logged)")
+	X(stop_unanswered, "DERs whose hand-over had not finished 2 s into the shutdown drain (logged)") \
+	X(pending, "DERs parked while their vector is fetched (Zh): answered when it arrives") \
+	X(busy, "a State naming an authentication still waiting for its vector: 5012, the authentication untouched") \
+	X(av_unavailable, "the vector source failed or did not answer in time (HSS error or silent, store down): 5012 with EAP-Failure") \
+	X(session_write_failed, "EAP succeeded but the session could not be written: 5012 with EAP-Failure, no key (not 4001: not the UE's fault)")
 
 enum dia_eap_counter {
 #define DC_ENUM(n, d) DC_##n,
@@ -232,6 +241,94 @@ static int authorise(const struct fdpeer_der *q, struct allowed *al, uint8_t bin
 	return rule >= 0 ? 0 : -1;
 }
 
+/* the DEA for q from the engine's reply r; al: what authorised q (NULL for a resumed round,
+ * which never ends in success). Answers q and wipes r's keys. */
+static void dea(struct fdpeer_der *q, const struct allowed *al, struct eap_app_reply *r)
+{
+	struct fdpeer_dea_out a = {.eap = r->eap, .eap_len = r->eap_len};
+	uint8_t ks_naf[GBA_KEY_LEN];
+	static uint8_t uss[FDPEER_USS_MAX];
+	switch (r->verdict) {
+	case EAPV_SEND:
+		a.result_code = FDPEER_DIA_MULTI_ROUND_AUTH;
+		a.state = r->state;
+		a.state_len = EAP_APP_STATE_LEN;
+		a.multi_round_timeout_s = de.e->timeout_s;
+		eap_dia_count(DC_multi_round);
+		break;
+	case EAPV_SUCCESS: {
+		if (al == NULL) { /* not reached: a vector fetch never ends in success */
+			eap_app_reply_wipe(r);
+			answer_code(q, 5012, 0, DC_dropped);
+			return;
+		}
+		/* BSF access control as Zn (TS 33.220 Annex J): the rule's required USSs, before any key */
+		const struct sess_view sv = {.rand = r->rec.rand, .impi = r->rec.impi, .impi_len = r->rec.impi_len,
+					     .gba_type = r->rec.gba_type, .uicc_type = r->rec.uicc_type,
+					     .bootstrap_time = r->rec.bootstrap_time, .key_expiry = r->rec.key_expiry,
+					     .n_uss = r->rec.n_uss, .uss = r->rec.uss, .uss_blob = r->rec.uss_blob};
+		if (!decide_uss_required(&al->rule, &sv)) {
+			pol_count((unsigned)al->idx, ROUTE_DENY_USS);
+			eap_app_reply_wipe(r);
+			answer_code(q, 0, FDPEER_ERR_NOT_AUTHORIZED, DC_uss_required);
+			return;
+		}
+		if (gba_kdf_naf(r->rec.ks, GBA_LABEL_ME, r->rec.rand, (const uint8_t *)r->impi, strlen(r->impi), q->naf_id,
+				q->naf_id_len, ks_naf) < 0) {
+			eap_app_reply_wipe(r);
+			answer_code(q, 5012, 0, DC_kdf_errors);
+			return;
+		}
+		a.result_code = 2001;
+		a.msk = r->msk;
+		a.msk_len = sizeof(r->msk);
+		a.impi = r->impi;
+		a.btid = r->btid;
+		a.me_key = ks_naf;
+		a.me_key_len = sizeof(ks_naf);
+		a.key_expiry = r->key_expiry;
+		/* the USSs as Zn gives them to a NAF naming no GSID: those the rule allows */
+		static const struct zn_bir no_gsid;
+		unsigned withheld = 0;
+		int ul = decide_uss_select(&no_gsid, &al->rule, &sv, uss, sizeof(uss), &withheld);
+		eap_dia_count_n(DC_uss_withheld, withheld);
+		a.uss_len = ul > 0 ? (size_t)ul : 0;
+		a.uss = a.uss_len ? uss : NULL;
+		eap_dia_count(DC_success);
+		break;
+	}
+	case EAPV_FAILURE:
+		if (r->table_full) { /* a protocol error: the relays may try another server */
+			a.result_code = 3004;
+			a.eap = NULL;
+			eap_dia_count(DC_table_full);
+		} else if (r->store_failed) { /* review item 6: the BSF's failure, not the UE's */
+			a.result_code = 5012; /* DIAMETER_UNABLE_TO_COMPLY, with EAP-Failure */
+			eap_dia_count(DC_session_write_failed);
+		} else if (r->reason == EAPR_av_unavailable || r->reason == EAPR_timeout) {
+			a.result_code = 5012; /* the vector source failed: the BSF's failure too */
+			eap_dia_count(DC_av_unavailable);
+		} else if (r->reason == EAPR_unknown_identity) {
+			a.experimental_result = FDPEER_ERR_USER_UNKNOWN;
+			eap_dia_count(DC_user_unknown);
+		} else {
+			a.result_code = FDPEER_DIA_AUTHENTICATION_REJECTED;
+			eap_dia_count(DC_rejected);
+		}
+		break;
+	default: /* EAPV_DROP */
+		a.result_code = 5012; /* DIAMETER_UNABLE_TO_COMPLY */
+		a.eap = NULL;
+		eap_dia_count(r->binding_mismatch ? DC_binding_mismatch
+			      : r->busy ? DC_busy : r->unknown_state ? DC_unknown_state : DC_dropped);
+		break;
+	}
+	answer(q, &a);
+	OPENSSL_cleanse(ks_naf, sizeof(ks_naf));
+	OPENSSL_cleanse(uss, sizeof(uss));
+	eap_app_reply_wipe(r);
+}
+
 static void serve_one(struct fdpeer_der *q, uint64_t now_ms)
 {
 	/* fdpeer answered a DER without NAF-Id (5005) or with one not FQDN || Ua id (5004) itself */
@@ -243,78 +340,23 @@ static void serve_one(struct fdpeer_der *q, uint64_t now_ms)
 	}
 	eap_dia_count(DC_authorised);
 	static struct eap_app_reply r; /* one thread */
-	int v = eap_app_handle(q->state_len ? q->state : NULL, q->state_len, bind, q->eap, q->eap_len, now_ms, &r);
-	struct fdpeer_dea_out a = {.eap = r.eap, .eap_len = r.eap_len};
-	uint8_t ks_naf[GBA_KEY_LEN];
-	static uint8_t uss[FDPEER_USS_MAX];
-	switch (v) {
-	case EAPV_SEND:
-		a.result_code = FDPEER_DIA_MULTI_ROUND_AUTH;
-		a.state = r.state;
-		a.state_len = EAP_APP_STATE_LEN;
-		a.multi_round_timeout_s = de.e->timeout_s;
-		eap_dia_count(DC_multi_round);
-		break;
-	case EAPV_SUCCESS: {
-		/* BSF access control as Zn (TS 33.220 Annex J): the rule's required USSs, before any key */
-		const struct sess_view sv = {.rand = r.rec.rand, .impi = r.rec.impi, .impi_len = r.rec.impi_len,
-					     .gba_type = r.rec.gba_type, .uicc_type = r.rec.uicc_type,
-					     .bootstrap_time = r.rec.bootstrap_time, .key_expiry = r.rec.key_expiry,
-					     .n_uss = r.rec.n_uss, .uss = r.rec.uss, .uss_blob = r.rec.uss_blob};
-		if (!decide_uss_required(&al.rule, &sv)) {
-			pol_count((unsigned)al.idx, ROUTE_DENY_USS);
-			eap_app_reply_wipe(&r);
-			answer_code(q, 0, FDPEER_ERR_NOT_AUTHORIZED, DC_uss_required);
-			return;
-		}
-		if (gba_kdf_naf(r.rec.ks, GBA_LABEL_ME, r.rec.rand, (const uint8_t *)r.impi, strlen(r.impi), q->naf_id,
-				q->naf_id_len, ks_naf) < 0) {
-			eap_app_reply_wipe(&r);
-			answer_code(q, 5012, 0, DC_kdf_errors);
-			return;
-		}
-		a.result_code = 2001;
-		a.msk = r.msk;
-		a.msk_len = sizeof(r.msk);
-		a.impi = r.impi;
-		a.btid = r.btid;
-		a.me_key = ks_naf;
-		a.me_key_len = sizeof(ks_naf);
-		a.key_expiry = r.key_expiry;
-		/* the USSs as Zn gives them to a NAF naming no GSID: those the rule allows */
-		static const struct zn_bir no_gsid;
-		unsigned withheld = 0;
-		int ul = decide_uss_select(&no_gsid, &al.rule, &sv, uss, sizeof(uss), &withheld);
-		eap_dia_count_n(DC_uss_withheld, withheld);
-		a.uss_len = ul > 0 ? (size_t)ul : 0;
-		a.uss = a.uss_len ? uss : NULL;
-		eap_dia_count(DC_success);
-		break;
+	int v = eap_app_handle(q->state_len ? q->state : NULL, q->state_len, bind, q->eap, q->eap_len, now_ms,
+			       EAP_FE_DIAMETER, (uint64_t)(uintptr_t)q, &r);
+	if (v == EAP_APP_PENDING) {
+		eap_dia_count(DC_pending); /* dia_eap_resumed answers q */
+		return;
 	}
-	case EAPV_FAILURE:
-		if (r.table_full) { /* a protocol error: the relays may try another server */
-			a.result_code = 3004;
-			a.eap = NULL;
-			eap_dia_count(DC_table_full);
-		} else if (r.reason == EAPR_unknown_identity) {
-			a.experimental_result = FDPEER_ERR_USER_UNKNOWN;
-			eap_dia_count(DC_user_unknown);
-		} else {
-			a.result_code = FDPEER_DIA_AUTHENTICATION_REJECTED;
-			eap_dia_count(DC_rejected);
-		}
-		break;
-	default: /* EAPV_DROP */
-		a.result_code = 5012; /* DIAMETER_UNABLE_TO_COMPLY */
-		a.eap = NULL;
-		eap_dia_count(r.binding_mismatch ? DC_binding_mismatch
-			      : r.unknown_state ? DC_unknown_state : DC_dropped);
-		break;
-	}
-	answer(q, &a);
-	OPENSSL_cleanse(ks_naf, sizeof(ks_naf));
-	OPENSSL_cleanse(uss, sizeof(uss));
-	eap_app_reply_wipe(&r);
+	dea(q, &al, &r);
+}
+
+void dia_eap_resumed(uint64_t tag, struct eap_app_reply *r)
+{
+	dea((struct fdpeer_der *)(uintptr_t)tag, NULL, r);
+}
+
+void dia_eap_cancel(uint64_t tag)
+{
+	answer_code((struct fdpeer_der *)(uintptr_t)tag, 3004, 0, DC_stopping); /* DIAMETER_TOO_BUSY */
 }
 
 void dia_eap_serve(uint64_t now_ms)

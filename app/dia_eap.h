@@ -31,6 +31,12 @@ void dia_eap_drain(void);
 /* Zn policy outcomes of DERs for the /gbakd/policy table: row = rule index (ROUTE_MAX_RULES: no
  * rule named the peer), why = 0 authorised or an enum route_deny. Returns the count. */
 uint64_t dia_eap_policy_count(unsigned row, unsigned why);
+struct eap_app_reply;
+/* The EAP thread: the vector of a parked DER (tag: what serve gave eap_app_handle) arrived, or its
+ * deadline passed: answer it from r (app/eap.c's eap_app_resume) and wipe r's keys. */
+void dia_eap_resumed(uint64_t tag, struct eap_app_reply *r);
+/* The EAP thread, stopping: a parked DER is answered 3004 DIAMETER_TOO_BUSY (diameter.stopping). */
+void dia_eap_cancel(uint64_t tag);
 struct rte_tel_data;
 /* Adds the front end's part of /gbakd/eap to dict d: the "diameter" container (one key per check,
  * der_malformed and dea_tx from fdpeer) and diameter_pending. Returns 0 or -ENOMEM. */

@@ -2,16 +2,27 @@
  *
  * One slot per authentication in a table allocated at start (max_sessions entries, a free stack:
  * no allocation per message). A slot is named by the State handed to the front end: its index
- * (4 octets) and 12 random octets (a stale or forged State names no slot). Vector fetches and the
- * session write block the calling control thread for at most their timeouts, as on Ub. */
+ * (4 octets) and 12 random octets (a stale or forged State names no slot). The session write
+ * blocks the EAP thread for at most [store]'s timeouts, as on Ub; so does a vector from the
+ * subscriber store (subscriber_timeout_ms). A vector from Zh does not block: each slot has its
+ * own fetch (struct fetch, allocated with the table when the source is asynchronous); the
+ * completion, on a freeDiameter thread, only appends the fetch to a mutex-guarded queue and
+ * signals an eventfd; everything else (the engine, the slot, the reply) happens on the EAP thread
+ * in eap_app_resume. While its fetch is in flight a slot is "waiting" (W_AV): packets naming it
+ * are dropped (busy), and past its deadline it becomes an orphan (W_ORPHAN: reported once as a
+ * timeout, freed when the fetch completes: the fetch's memory is never reused while a completion
+ * can still write it). */
 #include "eap.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -24,32 +35,58 @@
 #include "store/store_record.h"
 #include "subscriber/subscriber.h"
 #include "telemetry/tel.h"
+#include "ub_av.h"
+
+/* one vector fetch per slot (asynchronous source only); fetch[i] belongs to slot[i] */
+struct fetch {
+	struct ub_av_op op;           /* first member: the completion gets &op */
+	struct fetch *next;           /* the completion queue (under ea.lock) */
+};
+
+enum { W_NONE = 0, W_AV, W_ORPHAN };
 
 struct slot {
 	struct eap_srv s;
 	uint8_t token[12];
 	uint8_t binding[EAP_APP_BINDING_LEN]; /* the front end's digest of what started it */
 	bool used;
+	uint8_t wait;                 /* W_NONE; W_AV: a fetch in flight, fe/tag wait for it;
+				       * W_ORPHAN: a fetch in flight nobody waits for any more */
+	uint8_t fe;                   /* enum eap_app_fe of the front end waiting */
+	bool expiring;                /* W_AV and on the expired stack */
+	uint64_t tag;                 /* the front end's handle of the packet waiting */
 	struct store_record rec;      /* the session to write on success (GUSS parsed at AV time) */
 };
 
 static struct {
 	const struct eap_config *e;
 	struct eap_srv_cfg sc;
-	struct sub_store *subs;
+	const struct ub_av_source *src;
+	void *av;                     /* src's instance */
 	struct store *store;
 	struct slot *slot;
 	uint32_t *free_stack;
 	unsigned n_free, cap;
+	/* asynchronous source */
+	struct fetch *fetch;          /* cap entries */
+	uint32_t *xq;                 /* waiting slots past their deadline, to report (EAP thread) */
+	unsigned nxq;
+	unsigned cancel_pos;          /* eap_app_cancel's scan */
+	pthread_mutex_t lock;         /* cq_head / cq_tail / inflight */
+	struct fetch *cq_head, *cq_tail;
+	unsigned inflight;            /* fetches started whose completion has not run */
+	int efd;
 	int running;
-} ea;
+} ea = {.efd = -1, .lock = PTHREAD_MUTEX_INITIALIZER};
 
 static struct {
 	uint64_t started, challenges, identity_requests, resyncs, success, failed[EAPR_MAX], dropped[EAPR_MAX];
 	uint64_t table_full, unknown_state, av_fetches, store_puts, store_errors, guss_invalid;
 	uint64_t method_aka, method_aka_prime;
+	uint64_t suspended, resumed, waiting, waiting_expired, waiting_cancelled, busy, amf_separation;
 } st;
 #define INC(f) __atomic_fetch_add(&st.f, 1, __ATOMIC_RELAXED)
+#define DEC(f) __atomic_fetch_sub(&st.f, 1, __ATOMIC_RELAXED)
 #define LOAD(f) __atomic_load_n(&st.f, __ATOMIC_RELAXED)
 
 void eap_app_reply_wipe(struct eap_app_reply *r)
@@ -64,7 +101,38 @@ static void slot_free(struct slot *sl)
 	store_record_wipe(&sl->rec);
 	OPENSSL_cleanse(sl->token, sizeof(sl->token));
 	sl->used = false;
+	sl->wait = W_NONE;
+	sl->expiring = false;
 	ea.free_stack[ea.n_free++] = (uint32_t)(sl - ea.slot);
+}
+
+bool eap_app_async(void)
+{
+	return ea.running && ea.fetch != NULL;
+}
+
+int eap_app_fd(void)
+{
+	return eap_app_async() ? ea.efd : -1;
+}
+
+/* the source's completion (any thread): queue the fetch for the EAP thread and wake it */
+static void av_done(struct ub_av_op *op)
+{
+	struct fetch *f = (struct fetch *)op;
+	pthread_mutex_lock(&ea.lock);
+	f->next = NULL;
+	if (ea.cq_tail)
+		ea.cq_tail->next = f;
+	else
+		ea.cq_head = f;
+	ea.cq_tail = f;
+	ea.inflight--;
+	uint64_t one = 1;
+	if (write(ea.efd, &one, sizeof(one)) < 0) {
+		/* only when the counter would overflow: the thread drains the queue on every wake-up */
+	}
+	pthread_mutex_unlock(&ea.lock);
 }
 
 void eap_app_start(const struct gbakd_config *cfg)
@@ -78,11 +146,15 @@ void eap_app_start(const struct gbakd_config *cfg)
 	ea.sc.netname = e->network_name;
 	ea.sc.netname_len = strlen(e->network_name);
 	ea.sc.timeout_ms = e->timeout_s * 1000u;
-	char err[256];
-	struct sub_config sc = {.redis = e->subscribers, .timeout_ms = e->subscriber_timeout_ms, .delta = e->sqn_delta};
-	ea.subs = sub_open(&sc, err, sizeof(err));
-	if (ea.subs == NULL)
-		rte_exit(EXIT_FAILURE, "[eap] subscribers: %s\n", err);
+	char err[512];
+	ea.src = e->av_source == UB_SRC_ZH ? &ub_av_zh : &ub_av_store;
+	const struct ub_av_params avp = {
+		.section = "eap", .tel = TEL_SEC_eap,
+		.subscribers = e->subscribers, .subscriber_timeout_ms = e->subscriber_timeout_ms, .sqn_delta = e->sqn_delta,
+		.zh_dest_realm = e->zh_dest_realm, .zh_dest_host = e->zh_dest_host, .zh_timeout_ms = e->zh_timeout_ms,
+	};
+	if ((ea.av = ea.src->open(&avp, err, sizeof(err))) == NULL)
+		rte_exit(EXIT_FAILURE, "%s\n", err);
 	struct store_config stc = {
 		.redis = cfg->redis,
 		.user = cfg->redis_user[0] ? cfg->redis_user : NULL,
@@ -99,13 +171,25 @@ void eap_app_start(const struct gbakd_config *cfg)
 	ea.free_stack = calloc(ea.cap, sizeof(*ea.free_stack));
 	if (ea.slot == NULL || ea.free_stack == NULL)
 		rte_exit(EXIT_FAILURE, "[eap] max_sessions: cannot allocate %u entries\n", ea.cap);
+	if (ea.src->async) {
+		ea.fetch = calloc(ea.cap, sizeof(*ea.fetch));
+		ea.xq = calloc(ea.cap, sizeof(*ea.xq));
+		ea.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (ea.fetch == NULL || ea.xq == NULL || ea.efd < 0)
+			rte_exit(EXIT_FAILURE, "[eap] max_sessions: cannot allocate %u vector fetches\n", ea.cap);
+	}
 	for (unsigned i = 0; i < ea.cap; i++)
 		ea.free_stack[i] = ea.cap - 1 - i;
 	ea.n_free = ea.cap;
 	ea.running = 1;
-	printf("gbakd: eap: methods %s%s%s network_name %s bsf_domain %s max_sessions %u\n",
+	printf("gbakd: eap: methods %s%s%s network_name %s bsf_domain %s max_sessions %u av_source %s%s%s%s%s%s\n",
 	       (e->methods & EAP_SRV_AKA) ? "aka" : "", e->methods == 3 ? "," : "",
-	       (e->methods & EAP_SRV_AKA_PRIME) ? "aka-prime" : "", e->network_name, e->bsf_domain, ea.cap);
+	       (e->methods & EAP_SRV_AKA_PRIME) ? "aka-prime" : "", e->network_name, e->bsf_domain, ea.cap,
+	       ea.src->name, ea.src->async ? " (realm " : "", ea.src->async ? e->zh_dest_realm : "",
+	       ea.src->async && e->zh_dest_host[0] ? ", host " : "", ea.src->async ? e->zh_dest_host : "",
+	       ea.src->async ? ")" : "");
+	if (ea.src->async)
+		printf("gbakd: eap: vectors over Zh are asynchronous: the EAP thread resumes each authentication\n");
 	fflush(stdout);
 }
 
@@ -113,28 +197,54 @@ void eap_app_stop(void)
 {
 	if (!ea.running)
 		return;
+	ea.running = 0;
+	pthread_mutex_lock(&ea.lock);
+	unsigned left = ea.inflight;
+	pthread_mutex_unlock(&ea.lock);
 	for (unsigned i = 0; i < ea.cap; i++) {
 		eap_srv_wipe(&ea.slot[i].s);
 		store_record_wipe(&ea.slot[i].rec);
+		OPENSSL_cleanse(ea.slot[i].token, sizeof(ea.slot[i].token));
 	}
-	OPENSSL_cleanse(ea.slot, (size_t)ea.cap * sizeof(*ea.slot));
-	free(ea.slot);
-	free(ea.free_stack);
-	sub_close(ea.subs);
+	ea.src->close(ea.av);
 	store_destroy(ea.store);
-	ea.running = 0;
 	printf("gbakd: eap: started %" PRIu64 " success %" PRIu64 " table_full %" PRIu64 "\n", LOAD(started),
 	       LOAD(success), LOAD(table_full));
+	if (left) {
+		/* a completion may still write its fetch and the queue: both stay until exit */
+		printf("gbakd: eap: %u vector fetch(es) still in flight: their table stays allocated\n", left);
+		fflush(stdout);
+		return;
+	}
+	for (unsigned i = 0; ea.fetch && i < ea.cap; i++)
+		sub_av_wipe(&ea.fetch[i].op.av);
+	free(ea.slot);
+	free(ea.free_stack);
+	free(ea.fetch);
+	free(ea.xq);
+	ea.fetch = NULL;
+	if (ea.efd >= 0)
+		close(ea.efd);
+	ea.efd = -1;
 	fflush(stdout);
 }
 
 void eap_app_expire(uint64_t now_ms)
 {
-	for (unsigned i = 0; ea.running && i < ea.cap; i++)
-		if (ea.slot[i].used && eap_srv_expired(&ea.slot[i].s, now_ms)) {
+	for (unsigned i = 0; ea.running && i < ea.cap; i++) {
+		struct slot *sl = &ea.slot[i];
+		if (!sl->used || !eap_srv_expired(&sl->s, now_ms))
+			continue;
+		if (sl->wait == W_AV) { /* its front end is told by eap_app_resume */
+			if (!sl->expiring) {
+				sl->expiring = true;
+				ea.xq[ea.nxq++] = i;
+			}
+		} else if (sl->wait == W_NONE) {
 			INC(failed[EAPR_timeout]);
-			slot_free(&ea.slot[i]);
-		}
+			slot_free(sl);
+		} /* W_ORPHAN: freed when its fetch completes */
+	}
 }
 
 static struct slot *slot_find(const uint8_t *state, size_t len)
@@ -157,23 +267,28 @@ static void state_of(const struct slot *sl, uint8_t out[EAP_APP_STATE_LEN])
 	memcpy(out + 4, sl->token, 12);
 }
 
-/* NEED_AV / NEED_RESYNC: fetch, parse the GUSS into the pending record, hand the vector over */
-static int fetch_av(struct slot *sl, bool resync, struct eap_app_reply *r, enum eap_srv_reason *why)
+/* the vector (or the failure) is in op: parse the GUSS into the pending record, hand the vector
+ * to the engine. Returns its verdict (SEND or FAILURE). */
+static int av_finish(struct slot *sl, struct ub_av_op *op, struct eap_app_reply *r, enum eap_srv_reason *why)
 {
-	static struct sub_av av; /* one control thread */
-	INC(av_fetches);
-	int e = resync ? sub_av_resync(ea.subs, sl->s.impi, sl->s.impi_len, sl->s.rand, sl->s.auts, &av, NULL)
-		       : sub_av_generate(ea.subs, sl->s.impi, sl->s.impi_len, &av);
+	struct sub_av *av = &op->av;
 	int v;
-	if (e < 0) {
-		v = eap_srv_av_fail(&sl->s, &ea.sc, e, r->eap, sizeof(r->eap), &r->eap_len, why);
+	if (op->status < 0) {
+		v = eap_srv_av_fail(&sl->s, &ea.sc, op->status, r->eap, sizeof(r->eap), &r->eap_len, why);
 		if (v == EAPV_SEND)
 			INC(identity_requests);
-		sub_av_wipe(&av);
+		sub_av_wipe(av);
 		return v;
 	}
-	if (resync)
+	if (op->resync)
 		INC(resyncs);
+	/* RFC 5448 3.4.1 / TS 33.402 6.1: an AKA' vector must have the AMF separation bit (bit 0 of
+	 * AMF, AUTN octet 6) set; the peer rejects it otherwise, so it is not sent */
+	if (sl->s.type == EAP_TYPE_AKA_PRIME && !(av->autn[6] & 0x80)) {
+		INC(amf_separation);
+		sub_av_wipe(av);
+		return eap_srv_av_fail(&sl->s, &ea.sc, -EPROTO, r->eap, sizeof(r->eap), &r->eap_len, why);
+	}
 	struct sub_guss g;
 	memset(&g, 0, sizeof(g));
 	g.uicc_type = -1;
@@ -182,21 +297,21 @@ static int fetch_av(struct slot *sl, bool resync, struct eap_app_reply *r, enum 
 	memset(rec, 0, sizeof(*rec));
 	rec->version = STORE_RECORD_VERSION;
 	rec->gba_type = STORE_GBA_3G;
-	bool ok = av.guss_len == 0 || sub_guss_parse(av.guss, av.guss_len, &g) == 0;
+	bool ok = av->guss_len == 0 || sub_guss_parse(av->guss, av->guss_len, &g) == 0;
 	rec->uicc_type = g.uicc_type == 1 ? STORE_GBA_U : STORE_GBA_ME;
 	rec->key_expiry = g.lifetime_s ? g.lifetime_s : (int64_t)ea.e->key_lifetime_s; /* relative until success */
 	rec->impi_len = sl->s.impi_len > STORE_IMPI_MAX ? STORE_IMPI_MAX : sl->s.impi_len;
 	memcpy(rec->impi, sl->s.impi, rec->impi_len);
 	for (unsigned i = 0; ok && i < g.n_uss; i++)
-		ok = store_record_add_uss(rec, g.uss[i].gsid, av.guss + g.uss[i].off, g.uss[i].len) == 0;
+		ok = store_record_add_uss(rec, g.uss[i].gsid, av->guss + g.uss[i].off, g.uss[i].len) == 0;
 	if (!ok) {
 		INC(guss_invalid);
-		sub_av_wipe(&av);
+		sub_av_wipe(av);
 		return eap_srv_av_fail(&sl->s, &ea.sc, -EPROTO, r->eap, sizeof(r->eap), &r->eap_len, why);
 	}
-	v = eap_srv_av(&sl->s, &ea.sc, av.rand, av.autn, av.xres, 8, av.ck, av.ik, r->eap, sizeof(r->eap),
+	v = eap_srv_av(&sl->s, &ea.sc, av->rand, av->autn, av->xres, 8, av->ck, av->ik, r->eap, sizeof(r->eap),
 		       &r->eap_len, why);
-	sub_av_wipe(&av);
+	sub_av_wipe(av);
 	if (v == EAPV_SEND) {
 		INC(challenges);
 		if (sl->s.type == EAP_TYPE_AKA_PRIME)
@@ -205,6 +320,47 @@ static int fetch_av(struct slot *sl, bool resync, struct eap_app_reply *r, enum 
 			INC(method_aka);
 	}
 	return v;
+}
+
+/* NEED_AV / NEED_RESYNC: start the fetch. A synchronous source (or a fetch that failed at once)
+ * gives the engine's verdict now; an asynchronous one EAP_APP_PENDING (fe/tag wait). */
+static int fetch_av(struct slot *sl, bool resync, enum eap_app_fe fe, uint64_t tag, struct eap_app_reply *r,
+		    enum eap_srv_reason *why)
+{
+	static struct ub_av_op sync_op; /* one EAP thread */
+	struct ub_av_op *op = ea.fetch ? &ea.fetch[sl - ea.slot].op : &sync_op;
+	INC(av_fetches);
+	op->status = -EINVAL;
+	op->resync = resync;
+	op->done = av_done;
+	if (sl->s.impi_len > SUB_IMPI_MAX)
+		return av_finish(sl, op, r, why);
+	memcpy(op->impi, sl->s.impi, sl->s.impi_len);
+	op->impi[sl->s.impi_len] = '\0';
+	op->impi_len = sl->s.impi_len;
+	memcpy(op->rand, sl->s.rand, 16);
+	memcpy(op->auts, sl->s.auts, 14);
+	if (!ea.src->async) {
+		ea.src->fetch(ea.av, op);
+		return av_finish(sl, op, r, why);
+	}
+	sl->wait = W_AV;
+	sl->fe = (uint8_t)fe;
+	sl->tag = tag;
+	sl->expiring = false;
+	pthread_mutex_lock(&ea.lock);
+	ea.inflight++;
+	pthread_mutex_unlock(&ea.lock);
+	if (ea.src->fetch(ea.av, op) == UB_AV_PENDING) {
+		INC(suspended);
+		INC(waiting);
+		return EAP_APP_PENDING;
+	}
+	pthread_mutex_lock(&ea.lock);
+	ea.inflight--;
+	pthread_mutex_unlock(&ea.lock);
+	sl->wait = W_NONE;
+	return av_finish(sl, op, r, why);
 }
 
 /* success: the bootstrapping session, written as app/ub.c writes it */
@@ -227,59 +383,17 @@ static int complete(struct slot *sl, struct eap_app_reply *r)
 	return e;
 }
 
-int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t binding[EAP_APP_BINDING_LEN],
-		   const uint8_t *eap, size_t n, uint64_t now_ms, struct eap_app_reply *r)
+/* the engine's verdict v for slot sl -> *r: the session on success, the counters, the slot freed
+ * when the authentication ends (or was never started) */
+static int finish(struct slot *sl, int v, enum eap_srv_reason why, struct eap_app_reply *r)
 {
-	memset(r, 0, offsetof(struct eap_app_reply, eap));
-	r->eap_len = 0;
-	r->reason = 0;
-	r->unknown_state = false;
-	r->table_full = false;
-	r->binding_mismatch = false;
-	r->verdict = EAPV_DROP;
-	if (!ea.running)
-		return r->verdict;
-	struct slot *sl;
-	if (state == NULL || state_len == 0) {
-		if (ea.n_free == 0) {
-			eap_app_expire(now_ms);
-			if (ea.n_free == 0) {
-				INC(table_full);
-				r->table_full = true;
-				struct eap_hdr h;
-				uint8_t id = eap_hdr_parse(eap, n, &h) == EAP_OK ? h.id : 0;
-				r->eap_len = (size_t)eap_build_result(r->eap, sizeof(r->eap), EAP_CODE_FAILURE, id);
-				return r->verdict = EAPV_FAILURE;
-			}
-		}
-		sl = &ea.slot[ea.free_stack[--ea.n_free]];
-		sl->used = true;
-		if (RAND_bytes(sl->token, sizeof(sl->token)) != 1) {
-			slot_free(sl);
-			return r->verdict;
-		}
-		memcpy(sl->binding, binding, EAP_APP_BINDING_LEN);
-		eap_srv_begin(&sl->s, &ea.sc, now_ms, NULL, 0);
-		INC(started);
-	} else if ((sl = slot_find(state, state_len)) == NULL) {
-		INC(unknown_state);
-		r->unknown_state = true;
-		return r->verdict;
-	} else if (CRYPTO_memcmp(sl->binding, binding, EAP_APP_BINDING_LEN) != 0) {
-		/* a State that crossed to another client, peer, session or NAF: the slot stays */
-		r->binding_mismatch = true;
-		return r->verdict;
-	}
-	enum eap_srv_reason why = EAPR_NONE;
-	int v = eap_srv_input(&sl->s, &ea.sc, eap, n, r->eap, sizeof(r->eap), &r->eap_len, &why);
-	if (v == EAPV_NEED_AV || v == EAPV_NEED_RESYNC)
-		v = fetch_av(sl, v == EAPV_NEED_RESYNC, r, &why);
 	r->reason = (int)why;
 	if (v == EAPV_SUCCESS) {
 		int e = complete(sl, r);
-		if (e < 0) {
+		if (e < 0) { /* the server's failure, not the UE's: the front ends say so (5012) */
 			INC(store_errors);
 			eap_app_reply_wipe(r);
+			r->store_failed = true;
 			r->eap_len = (size_t)eap_build_result(r->eap, sizeof(r->eap), EAP_CODE_FAILURE, sl->s.id);
 			v = EAPV_FAILURE;
 		} else {
@@ -298,6 +412,142 @@ int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t binding
 	else
 		slot_free(sl);
 	return r->verdict = v;
+}
+
+static void reply_reset(struct eap_app_reply *r)
+{
+	r->eap_len = 0;
+	r->reason = 0;
+	r->unknown_state = false;
+	r->table_full = false;
+	r->binding_mismatch = false;
+	r->busy = false;
+	r->store_failed = false;
+	r->verdict = EAPV_DROP;
+}
+
+int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t binding[EAP_APP_BINDING_LEN],
+		   const uint8_t *eap, size_t n, uint64_t now_ms, enum eap_app_fe fe, uint64_t tag,
+		   struct eap_app_reply *r)
+{
+	reply_reset(r);
+	if (!ea.running)
+		return r->verdict;
+	struct slot *sl;
+	if (state == NULL || state_len == 0) {
+		if (ea.n_free == 0) {
+			eap_app_expire(now_ms);
+			if (ea.n_free == 0) {
+				INC(table_full);
+				r->table_full = true;
+				struct eap_hdr h;
+				uint8_t id = eap_hdr_parse(eap, n, &h) == EAP_OK ? h.id : 0;
+				r->eap_len = (size_t)eap_build_result(r->eap, sizeof(r->eap), EAP_CODE_FAILURE, id);
+				return r->verdict = EAPV_FAILURE;
+			}
+		}
+		sl = &ea.slot[ea.free_stack[--ea.n_free]];
+		sl->used = true;
+		sl->wait = W_NONE;
+		sl->expiring = false;
+		if (RAND_bytes(sl->token, sizeof(sl->token)) != 1) {
+			slot_free(sl);
+			return r->verdict;
+		}
+		memcpy(sl->binding, binding, EAP_APP_BINDING_LEN);
+		eap_srv_begin(&sl->s, &ea.sc, now_ms, NULL, 0);
+		INC(started);
+	} else if ((sl = slot_find(state, state_len)) == NULL) {
+		INC(unknown_state);
+		r->unknown_state = true;
+		return r->verdict;
+	} else if (CRYPTO_memcmp(sl->binding, binding, EAP_APP_BINDING_LEN) != 0) {
+		/* a State that crossed to another client, peer, session or NAF: the slot stays */
+		r->binding_mismatch = true;
+		return r->verdict;
+	} else if (sl->wait != W_NONE) {
+		/* its vector is still being fetched (a second packet for the same round): the slot stays */
+		INC(busy);
+		r->busy = true;
+		return r->verdict;
+	}
+	enum eap_srv_reason why = EAPR_NONE;
+	int v = eap_srv_input(&sl->s, &ea.sc, eap, n, r->eap, sizeof(r->eap), &r->eap_len, &why);
+	if (v == EAPV_NEED_AV || v == EAPV_NEED_RESYNC)
+		v = fetch_av(sl, v == EAPV_NEED_RESYNC, fe, tag, r, &why);
+	if (v == EAP_APP_PENDING)
+		return r->verdict = v;
+	return finish(sl, v, why, r);
+}
+
+int eap_app_resume(uint64_t now_ms, struct eap_app_reply *r, enum eap_app_fe *fe, uint64_t *tag)
+{
+	(void)now_ms;
+	reply_reset(r);
+	if (!eap_app_async())
+		return 0;
+	while (ea.nxq) { /* past the deadline while waiting: the front end answers the failure now */
+		struct slot *sl = &ea.slot[ea.xq[--ea.nxq]];
+		if (sl->wait != W_AV || !sl->expiring)
+			continue;
+		sl->wait = W_ORPHAN;
+		DEC(waiting);
+		INC(waiting_expired);
+		INC(failed[EAPR_timeout]);
+		*fe = (enum eap_app_fe)sl->fe;
+		*tag = sl->tag;
+		r->reason = EAPR_timeout;
+		r->eap_len = (size_t)eap_build_result(r->eap, sizeof(r->eap), EAP_CODE_FAILURE, sl->s.id);
+		return (r->verdict = EAPV_FAILURE), 1;
+	}
+	uint64_t n;
+	if (read(ea.efd, &n, sizeof(n)) < 0) {
+		/* EAGAIN: nothing signalled; the queue is looked at anyway */
+	}
+	for (;;) {
+		pthread_mutex_lock(&ea.lock);
+		struct fetch *f = ea.cq_head;
+		if (f) {
+			ea.cq_head = f->next;
+			if (ea.cq_head == NULL)
+				ea.cq_tail = NULL;
+		}
+		pthread_mutex_unlock(&ea.lock);
+		if (f == NULL)
+			return 0;
+		struct slot *sl = &ea.slot[f - ea.fetch];
+		if (sl->wait != W_AV) { /* an orphan: nobody waits; the fetch is free again */
+			sub_av_wipe(&f->op.av);
+			slot_free(sl);
+			continue;
+		}
+		sl->wait = W_NONE;
+		DEC(waiting);
+		INC(resumed);
+		*fe = (enum eap_app_fe)sl->fe;
+		*tag = sl->tag;
+		enum eap_srv_reason why = EAPR_NONE;
+		int v = av_finish(sl, &f->op, r, &why);
+		finish(sl, v, why, r);
+		return 1;
+	}
+}
+
+int eap_app_cancel(enum eap_app_fe *fe, uint64_t *tag)
+{
+	for (; eap_app_async() && ea.cancel_pos < ea.cap; ea.cancel_pos++) {
+		struct slot *sl = &ea.slot[ea.cancel_pos];
+		if (sl->used && sl->wait == W_AV) {
+			sl->wait = W_ORPHAN;
+			DEC(waiting);
+			INC(waiting_cancelled);
+			*fe = (enum eap_app_fe)sl->fe;
+			*tag = sl->tag;
+			ea.cancel_pos++;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static struct rte_tel_data *reason_dict(const uint64_t *a)
@@ -330,6 +580,16 @@ int eap_app_telemetry(struct rte_tel_data *d)
 	TEL_PUT(d, eap, store_errors, LOAD(store_errors));
 	TEL_PUT(d, eap, guss_invalid, LOAD(guss_invalid));
 	TEL_PUT(d, eap, in_progress, ea.running ? ea.cap - __atomic_load_n(&ea.n_free, __ATOMIC_RELAXED) : 0);
+	TEL_PUT_STR(d, eap, av_source, ea.src ? ea.src->name : "-");
+	TEL_PUT(d, eap, suspended, LOAD(suspended));
+	TEL_PUT(d, eap, resumed, LOAD(resumed));
+	TEL_PUT(d, eap, waiting, LOAD(waiting));
+	TEL_PUT(d, eap, waiting_expired, LOAD(waiting_expired));
+	TEL_PUT(d, eap, waiting_cancelled, LOAD(waiting_cancelled));
+	TEL_PUT(d, eap, busy, LOAD(busy));
+	TEL_PUT(d, eap, amf_separation, LOAD(amf_separation));
+	if (ea.src && ea.src->telemetry)
+		ea.src->telemetry(ea.av, d); /* the source's own container ("zh": TEL_FIELDS_ub_zh) */
 	struct rte_tel_data *f = reason_dict(st.failed), *dr = reason_dict(st.dropped);
 	if (f == NULL || dr == NULL) {
 		rte_tel_data_free(f);

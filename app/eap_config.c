@@ -22,7 +22,8 @@ struct ectx {
 
 static const char *const eap_keys[] = {"enabled", "bsf_domain", "methods", "prefer", "network_name",
 				       "key_lifetime_s", "subscribers", "subscriber_timeout_ms", "sqn_delta",
-				       "max_sessions", "timeout_s", "radius_listen", "radius_port", NULL};
+				       "max_sessions", "timeout_s", "radius_listen", "radius_port", "av_source",
+				       "zh_dest_realm", "zh_dest_host", "zh_timeout_ms", NULL};
 static const char *const client_keys[] = {"prefix", "secret", NULL};
 
 static int load_methods(struct ectx *c, struct eap_config *e)
@@ -91,6 +92,58 @@ static int load_client(struct ectx *c, struct eap_config *e, const char *name)
 	return 0;
 }
 
+/* av_source and the Zh keys; returns 1 when the subscriber keys are to be checked (store, or zh
+ * with subscribers given anyway), 0 when not, -1 on error */
+static int load_av_source(struct ectx *c, const struct gbakd_config *cfg, struct eap_config *e)
+{
+	const char *src = cfg_get(&c->r, c->sec, "av_source");
+	if (src == NULL || !strcmp(src, "store"))
+		e->av_source = UB_SRC_STORE;
+	else if (!strcmp(src, "zh"))
+		e->av_source = UB_SRC_ZH;
+	else
+		return cfg_fail(&c->r, c->sec, "av_source", "'%s' is not store or zh", src);
+	if (cfg_get_str(&c->r, c->sec, "zh_dest_realm", e->zh_dest_realm, sizeof(e->zh_dest_realm), "") ||
+	    cfg_get_str(&c->r, c->sec, "zh_dest_host", e->zh_dest_host, sizeof(e->zh_dest_host), "") ||
+	    cfg_get_uint(&c->r, c->sec, "zh_timeout_ms", &e->zh_timeout_ms, 2000, 100, 60000))
+		return -1;
+	if (e->av_source == UB_SRC_STORE) {
+		static const char *const zh_only[] = {"zh_dest_realm", "zh_dest_host", "zh_timeout_ms"};
+		for (size_t i = 0; i < sizeof(zh_only) / sizeof(zh_only[0]); i++)
+			if (cfg_get(&c->r, c->sec, zh_only[i]))
+				return cfg_fail(&c->r, c->sec, zh_only[i], "only with av_source = zh");
+		return 1;
+	}
+	if (cfg->dia_conf[0] == '\0')
+		return cfg_fail(&c->r, c->sec, "av_source", "zh needs [diameter] conf (MARs go through gbakd's freeDiameter node)");
+	if (e->zh_dest_realm[0] == '\0')
+		return cfg_fail(&c->r, c->sec, "zh_dest_realm", "required with av_source = zh (the HSS's Diameter realm)");
+	if (!gba_btid_domain_valid(e->zh_dest_realm, strlen(e->zh_dest_realm)))
+		return cfg_fail(&c->r, c->sec, "zh_dest_realm", "'%s' is not a DNS name", e->zh_dest_realm);
+	if (e->zh_dest_host[0] && !gba_btid_domain_valid(e->zh_dest_host, strlen(e->zh_dest_host)))
+		return cfg_fail(&c->r, c->sec, "zh_dest_host", "'%s' is not a DNS name", e->zh_dest_host);
+	if ((uint64_t)e->zh_timeout_ms >= (uint64_t)e->timeout_s * 1000)
+		return cfg_fail(&c->r, c->sec, "zh_timeout_ms", "%u must be below timeout_s (%u s): the HSS's answer must "
+			     "be able to arrive before the authentication expires", e->zh_timeout_ms, e->timeout_s);
+	return cfg_get(&c->r, c->sec, "subscribers") != NULL;
+}
+
+/* the subscriber store: its own key, else the session store when that is one server */
+static int load_subscribers(struct ectx *c, const struct gbakd_config *cfg, struct eap_config *e)
+{
+	const char *def = strchr(cfg->redis, ',') ? "" : cfg->redis;
+	if (cfg_get_str(&c->r, c->sec, "subscribers", e->subscribers, sizeof(e->subscribers), def))
+		return -1;
+	if (e->subscribers[0] == '\0')
+		return cfg_fail(&c->r, c->sec, "subscribers", "required when [store] redis is a cluster seed list");
+	struct store_endpoint ep;
+	if (strchr(e->subscribers, ',') || strncmp(e->subscribers, "redis://", 8) ||
+	    store_endpoint_parse(e->subscribers, strlen(e->subscribers), &ep) < 0)
+		return cfg_fail(&c->r, c->sec, "subscribers", "'%s' is not redis://[user:pass@]host:port", e->subscribers);
+	explicit_bzero(&ep, sizeof(ep));
+	return 0;
+}
+
 int eap_config_load(struct rte_cfgfile *f, const char *path, struct gbakd_config *cfg, char *err, size_t errlen)
 {
 	struct eap_config *e = &cfg->eap;
@@ -140,16 +193,9 @@ int eap_config_load(struct rte_cfgfile *f, const char *path, struct gbakd_config
 			     "use the B-TIDs issued under it", e->bsf_domain);
 	if (cfg->redis[0] == '\0')
 		return cfg_fail(&c.r, c.sec, NULL, "needs [store] redis (the new sessions are written there)");
-	const char *def = strchr(cfg->redis, ',') ? "" : cfg->redis;
-	if (cfg_get_str(&c.r, c.sec, "subscribers", e->subscribers, sizeof(e->subscribers), def))
+	int zr = load_av_source(&c, cfg, e);
+	if (zr < 0 || (zr > 0 && load_subscribers(&c, cfg, e) < 0))
 		return -1;
-	if (e->subscribers[0] == '\0')
-		return cfg_fail(&c.r, c.sec, "subscribers", "required when [store] redis is a cluster seed list");
-	struct store_endpoint ep;
-	if (strchr(e->subscribers, ',') || strncmp(e->subscribers, "redis://", 8) ||
-	    store_endpoint_parse(e->subscribers, strlen(e->subscribers), &ep) < 0)
-		return cfg_fail(&c.r, c.sec, "subscribers", "'%s' is not redis://[user:pass@]host:port", e->subscribers);
-	explicit_bzero(&ep, sizeof(ep));
 	/* the RADIUS clients */
 	if (ns > 0) {
 		char (*secs)[CFG_NAME_LEN] = calloc((size_t)rte_cfgfile_num_sections(f, NULL, 0), CFG_NAME_LEN);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "net/net.h"
+#include "ub_config.h" /* enum ub_av_kind: the same two vector sources as [ub] */
 
 #define EAP_CFG_MAX_CLIENTS 32
 #define EAP_CFG_SECRET_MAX 128
@@ -27,7 +28,11 @@ struct eap_config {
 	bool prefer_prime;
 	char network_name[254];       /* AKA' access network name (AT_KDF_INPUT) */
 	unsigned key_lifetime_s;      /* Ks lifetime when the GUSS has no bsfInfo/lifeTime */
-	char subscribers[1024];       /* subscriber store redis://[user:pass@]host:port */
+	enum ub_av_kind av_source;    /* where vectors come from: subscriber store (default) or Zh */
+	char zh_dest_realm[256];      /* Zh: Destination-Realm of the MARs (the HSS's realm; required) */
+	char zh_dest_host[256];       /* Zh: Destination-Host, "" = route by realm */
+	unsigned zh_timeout_ms;       /* Zh: a MAR unanswered after this fails the authentication */
+	char subscribers[1024];       /* subscriber store redis://[user:pass@]host:port (store only) */
 	unsigned subscriber_timeout_ms;
 	uint64_t sqn_delta;
 	unsigned max_sessions;        /* authentications in progress (the bounded table) */

@@ -61,6 +61,11 @@
 	X(rejects, "Access-Reject sent")                                                       \
 	X(dropped, "an EAP packet the engine discarded (no reply)")                            \
 	X(binding_mismatch, "a State another client/address started: dropped, the authentication untouched") \
+	X(pending, "Access-Requests parked while their vector is fetched (Zh): answered when it arrives") \
+	X(retransmits_pending, "a retransmission of a parked request: no second fetch, answered when the vector arrives") \
+	X(pending_full, "dropped: every parked-request context was in use (the NAS retransmits)") \
+	X(busy, "an Access-Request naming an authentication still waiting for its vector: dropped") \
+	X(session_write_failed, "EAP succeeded but the session could not be written: Access-Reject with EAP-Failure, no key") \
 	X(send_errors, "sendto failed")
 
 enum radius_counter {
@@ -87,8 +92,23 @@ struct cached {
 	uint8_t pkt[1500];
 };
 
+/* what a reply to one Access-Request needs: kept in a pool entry while the request is parked
+ * (its vector is being fetched), else in one static entry */
+struct rad_ctx {
+	struct sockaddr_storage from;
+	socklen_t fl;
+	const struct eap_radius_client *cl;
+	uint8_t id, auth[16];
+	bool used;
+	uint16_t ps_len;              /* the request's Proxy-State attributes as they came (TLVs) */
+	uint8_t ps[RADIUS_MAX_LEN];
+};
+#define PEND_MAX 256              /* parked requests at most (and at most [eap] max_sessions) */
+
 static struct {
 	const struct eap_config *e;
+	struct rad_ctx *pend;         /* n_pend entries (asynchronous vector source only) */
+	unsigned n_pend, n_used;
 	int fd;
 	pthread_t thread;
 	volatile int stop;
@@ -164,20 +184,86 @@ static const struct eap_radius_client *client_of(const struct sockaddr_storage *
 	return best;
 }
 
-static void send_reply(const struct sockaddr_storage *to, socklen_t tl, const uint8_t *pkt, size_t n,
-		       const struct radius_pkt *req)
+static void send_reply(const struct rad_ctx *x, const uint8_t *pkt, size_t n)
 {
-	if (sendto(rs.fd, pkt, n, 0, (const struct sockaddr *)to, tl) < 0)
+	if (sendto(rs.fd, pkt, n, 0, (const struct sockaddr *)&x->from, x->fl) < 0)
 		eap_radius_count(RC_send_errors);
 	struct cached *c = &rs.cache[rs.cache_next];
 	rs.cache_next = (rs.cache_next + 1) % CACHE_N;
 	if (n <= sizeof(c->pkt)) {
-		c->from = *to;
-		c->id = req->id;
-		memcpy(c->auth, req->auth, 16);
+		c->from = x->from;
+		c->id = x->id;
+		memcpy(c->auth, x->auth, 16);
 		c->len = (uint16_t)n;
 		memcpy(c->pkt, pkt, n);
 	}
+}
+
+/* the reply to the request x describes, for the engine's reply r (nothing for EAPV_DROP) */
+static void reply(const struct rad_ctx *x, struct eap_app_reply *r)
+{
+	int v = r->verdict;
+	if (v == EAPV_DROP) {
+		eap_radius_count(r->binding_mismatch ? RC_binding_mismatch : r->busy ? RC_busy : RC_dropped);
+		return;
+	}
+	const struct eap_radius_client *cl = x->cl;
+	uint8_t code = v == EAPV_SEND ? RADIUS_ACCESS_CHALLENGE
+				      : v == EAPV_SUCCESS ? RADIUS_ACCESS_ACCEPT : RADIUS_ACCESS_REJECT;
+	static uint8_t out[RADIUS_MAX_LEN];
+	struct radius_wr w;
+	radius_begin(&w, out, sizeof(out), code, x->id, x->auth);
+	radius_put_eap(&w, r->eap, r->eap_len);
+	if (v == EAPV_SEND)
+		radius_put(&w, RADIUS_ATTR_STATE, r->state, EAP_APP_STATE_LEN);
+	if (v == EAPV_SUCCESS) {
+		uint16_t salt[2];
+		if (RAND_bytes((uint8_t *)salt, sizeof(salt)) != 1)
+			salt[0] = 1, salt[1] = 2;
+		salt[0] |= 0x8000;
+		salt[1] = (uint16_t)((salt[1] | 0x8000) == salt[0] ? salt[0] ^ 1 : salt[1] | 0x8000);
+		radius_put_mppe(&w, RADIUS_MS_MPPE_RECV_KEY, r->msk, 32, cl->secret, cl->secret_len, x->auth, salt[0]);
+		radius_put_mppe(&w, RADIUS_MS_MPPE_SEND_KEY, r->msk + 32, 32, cl->secret, cl->secret_len, x->auth,
+				salt[1]);
+		eap_app_reply_wipe(r);
+		radius_put(&w, RADIUS_ATTR_USER_NAME, r->impi, strlen(r->impi));
+		int64_t left = r->key_expiry - (int64_t)time(NULL);
+		uint32_t to = htonl((uint32_t)(left > 0 ? left : 0)), ex = htonl((uint32_t)r->key_expiry);
+		radius_put(&w, RADIUS_ATTR_SESSION_TIMEOUT, &to, 4);
+		radius_put_vsa(&w, GBA_VENDOR, GBA_VSA_BTID, r->btid, strlen(r->btid));
+		radius_put_vsa(&w, GBA_VENDOR, GBA_VSA_KEY_EXPIRY, &ex, 4);
+	}
+	for (size_t o = 0; o + 2 <= x->ps_len && x->ps[o + 1] >= 2; o += x->ps[o + 1])
+		radius_put(&w, RADIUS_ATTR_PROXY_STATE, x->ps + o + 2, (size_t)x->ps[o + 1] - 2);
+	radius_put_msg_auth(&w);
+	int len = radius_finish(&w, cl->secret, cl->secret_len, true);
+	if (len < 0) {
+		eap_radius_count(RC_send_errors);
+		return;
+	}
+	if (r->store_failed) /* review item 6: the server's failure; RADIUS has only Access-Reject for it */
+		eap_radius_count(RC_session_write_failed);
+	eap_radius_count(v == EAPV_SEND ? RC_challenges : v == EAPV_SUCCESS ? RC_accepts : RC_rejects);
+	send_reply(x, out, (size_t)len);
+	if (v == EAPV_SUCCESS)
+		OPENSSL_cleanse(out, (size_t)len);
+}
+
+static void ctx_release(struct rad_ctx *x)
+{
+	if (x->used) {
+		x->used = false;
+		rs.n_used--;
+	}
+}
+
+/* a parked request's vector arrived (or its deadline passed): answer it now */
+static void radius_resumed(uint64_t tag, struct eap_app_reply *r)
+{
+	if (tag >= rs.n_pend || !rs.pend[tag].used)
+		return; /* not reached: every parked request has its context */
+	reply(&rs.pend[tag], r);
+	ctx_release(&rs.pend[tag]);
 }
 
 static void handle(const uint8_t *buf, size_t n, const struct sockaddr_storage *from, socklen_t fl)
@@ -209,6 +295,14 @@ static void handle(const uint8_t *buf, size_t n, const struct sockaddr_storage *
 		eap_radius_count(RC_bad_msg_auth);
 		return;
 	}
+	for (unsigned i = 0; rs.n_used && i < rs.n_pend; i++) {
+		const struct rad_ctx *x = &rs.pend[i];
+		if (x->used && x->id == req.id && !memcmp(x->auth, req.auth, 16) && same_addr(&x->from, from)) {
+			/* parked: its vector is being fetched; no second fetch, the reply comes with it */
+			eap_radius_count(RC_retransmits_pending);
+			return;
+		}
+	}
 	for (unsigned i = 0; i < CACHE_N; i++) {
 		struct cached *c = &rs.cache[i];
 		if (c->len && c->id == req.id && !memcmp(c->auth, req.auth, 16) && same_addr(&c->from, from)) {
@@ -231,50 +325,43 @@ static void handle(const uint8_t *buf, size_t n, const struct sockaddr_storage *
 		eap_radius_count(RC_dropped);
 		return;
 	}
-	static struct eap_app_reply r;
-	int v = eap_app_handle(state, state_len, bind, eap, (size_t)el, now_ms(), &r);
-	if (v == EAPV_DROP) {
-		eap_radius_count(r.binding_mismatch ? RC_binding_mismatch : RC_dropped);
-		return;
+	/* what the reply needs: in a pool entry when the vector may come later */
+	static struct rad_ctx one;
+	struct rad_ctx *x = &one;
+	uint64_t tag = 0;
+	if (rs.n_pend) {
+		for (tag = 0; tag < rs.n_pend && rs.pend[tag].used; tag++)
+			;
+		if (tag == rs.n_pend) {
+			eap_radius_count(RC_pending_full);
+			return;
+		}
+		x = &rs.pend[tag];
+		x->used = true;
+		rs.n_used++;
 	}
-	uint8_t code = v == EAPV_SEND ? RADIUS_ACCESS_CHALLENGE
-				      : v == EAPV_SUCCESS ? RADIUS_ACCESS_ACCEPT : RADIUS_ACCESS_REJECT;
-	static uint8_t out[RADIUS_MAX_LEN];
-	struct radius_wr w;
-	radius_begin(&w, out, sizeof(out), code, req.id, req.auth);
-	radius_put_eap(&w, r.eap, r.eap_len);
-	if (v == EAPV_SEND)
-		radius_put(&w, RADIUS_ATTR_STATE, r.state, EAP_APP_STATE_LEN);
-	if (v == EAPV_SUCCESS) {
-		uint16_t salt[2];
-		if (RAND_bytes((uint8_t *)salt, sizeof(salt)) != 1)
-			salt[0] = 1, salt[1] = 2;
-		salt[0] |= 0x8000;
-		salt[1] = (uint16_t)((salt[1] | 0x8000) == salt[0] ? salt[0] ^ 1 : salt[1] | 0x8000);
-		radius_put_mppe(&w, RADIUS_MS_MPPE_RECV_KEY, r.msk, 32, cl->secret, cl->secret_len, req.auth, salt[0]);
-		radius_put_mppe(&w, RADIUS_MS_MPPE_SEND_KEY, r.msk + 32, 32, cl->secret, cl->secret_len, req.auth,
-				salt[1]);
-		eap_app_reply_wipe(&r);
-		radius_put(&w, RADIUS_ATTR_USER_NAME, r.impi, strlen(r.impi));
-		int64_t left = r.key_expiry - (int64_t)time(NULL);
-		uint32_t to = htonl((uint32_t)(left > 0 ? left : 0)), ex = htonl((uint32_t)r.key_expiry);
-		radius_put(&w, RADIUS_ATTR_SESSION_TIMEOUT, &to, 4);
-		radius_put_vsa(&w, GBA_VENDOR, GBA_VSA_BTID, r.btid, strlen(r.btid));
-		radius_put_vsa(&w, GBA_VENDOR, GBA_VSA_KEY_EXPIRY, &ex, 4);
-	}
+	x->from = *from;
+	x->fl = fl;
+	x->cl = cl;
+	x->id = req.id;
+	memcpy(x->auth, req.auth, 16);
+	x->ps_len = 0;
 	for (unsigned i = 0; i < req.n_attrs; i++)
-		if (req.attrs[i].type == RADIUS_ATTR_PROXY_STATE)
-			radius_put(&w, RADIUS_ATTR_PROXY_STATE, radius_attr_val(&req, i), req.attrs[i].len);
-	radius_put_msg_auth(&w);
-	int len = radius_finish(&w, cl->secret, cl->secret_len, true);
-	if (len < 0) {
-		eap_radius_count(RC_send_errors);
-		return;
+		if (req.attrs[i].type == RADIUS_ATTR_PROXY_STATE && x->ps_len + 2u + req.attrs[i].len <= sizeof(x->ps)) {
+			x->ps[x->ps_len] = RADIUS_ATTR_PROXY_STATE;
+			x->ps[x->ps_len + 1] = (uint8_t)(req.attrs[i].len + 2);
+			memcpy(x->ps + x->ps_len + 2, radius_attr_val(&req, i), req.attrs[i].len);
+			x->ps_len = (uint16_t)(x->ps_len + 2 + req.attrs[i].len);
+		}
+	static struct eap_app_reply r;
+	int v = eap_app_handle(state, state_len, bind, eap, (size_t)el, now_ms(), EAP_FE_RADIUS, tag, &r);
+	if (v == EAP_APP_PENDING) {
+		eap_radius_count(RC_pending);
+		return; /* radius_resumed answers */
 	}
-	eap_radius_count(v == EAPV_SEND ? RC_challenges : v == EAPV_SUCCESS ? RC_accepts : RC_rejects);
-	send_reply(from, fl, out, (size_t)len, &req);
-	if (v == EAPV_SUCCESS)
-		OPENSSL_cleanse(out, (size_t)len);
+	reply(x, &r);
+	eap_app_reply_wipe(&r);
+	ctx_release(x);
 }
 
 /* The EAP control thread: the one owner of app/eap.c's table. It serves the RADIUS socket (when
@@ -284,9 +371,13 @@ static void *radius_thread(void *arg)
 	(void)arg;
 	static uint8_t buf[RADIUS_MAX_LEN + 1];
 	uint64_t last = now_ms();
+	static struct eap_app_reply r;
+	enum eap_app_fe fe;
+	uint64_t tag;
 	while (!rs.stop) {
-		struct pollfd p[2] = {{.fd = rs.fd, .events = POLLIN}, {.fd = dia_eap_fd(), .events = POLLIN}};
-		int k = poll(p, 2, 100);
+		struct pollfd p[3] = {{.fd = rs.fd, .events = POLLIN}, {.fd = dia_eap_fd(), .events = POLLIN},
+				      {.fd = eap_app_fd(), .events = POLLIN}};
+		int k = poll(p, 3, 100);
 		if (k > 0 && (p[0].revents & POLLIN)) {
 			struct sockaddr_storage from;
 			socklen_t fl = sizeof(from);
@@ -300,6 +391,24 @@ static void *radius_thread(void *arg)
 			eap_app_expire(now);
 			last = now;
 		}
+		/* the authentications whose vector arrived (or whose deadline passed while waiting):
+		 * the front end that asked answers now */
+		while (eap_app_resume(now, &r, &fe, &tag) > 0) {
+			if (fe == EAP_FE_RADIUS)
+				radius_resumed(tag, &r);
+			else
+				dia_eap_resumed(tag, &r);
+			eap_app_reply_wipe(&r);
+		}
+	}
+	/* stopping: DERs still waiting for their vector are answered 3004 while freeDiameter runs;
+	 * parked RADIUS requests get no reply (the NAS gives up or retries elsewhere) */
+	while (eap_app_cancel(&fe, &tag) > 0) {
+		if (fe == EAP_FE_RADIUS) {
+			if (tag < rs.n_pend)
+				ctx_release(&rs.pend[tag]);
+		} else
+			dia_eap_cancel(tag);
 	}
 	return NULL;
 }
@@ -313,6 +422,12 @@ void radius_start(const struct gbakd_config *cfg)
 	rs.e = e;
 	if (e->radius_port == 0)
 		goto thread; /* the EAP thread for Diameter EAP only */
+	if (eap_app_async()) {
+		rs.n_pend = e->max_sessions < PEND_MAX ? e->max_sessions : PEND_MAX;
+		rs.pend = calloc(rs.n_pend, sizeof(*rs.pend));
+		if (rs.pend == NULL)
+			rte_exit(EXIT_FAILURE, "[eap]: cannot allocate %u parked RADIUS requests\n", rs.n_pend);
+	}
 	uint8_t a[16];
 	int fam = net_parse_ip(e->radius_listen, a);
 	struct sockaddr_storage ss;
@@ -352,6 +467,9 @@ void radius_stop(void)
 	if (rs.fd >= 0)
 		close(rs.fd);
 	OPENSSL_cleanse(rs.cache, sizeof(rs.cache));
+	free(rs.pend);
+	rs.pend = NULL;
+	rs.n_pend = rs.n_used = 0;
 	rs.running = 0;
 }
 

@@ -145,6 +145,7 @@ static struct {
 	volatile int stop;
 	int running;
 	const struct ub_av_source *src;
+	void *av; /* src's instance */
 	pthread_mutex_t lock;
 	struct fetch *inflight;      /* asynchronous fetches not yet finished, under lock */
 	struct store *store;
@@ -439,7 +440,7 @@ static enum MHD_Result challenge(struct MHD_Connection *c, struct req *rq, const
 	f->stale = stale;
 	f->t0_ns = ub_av_now_ns();
 	if (!ub.src->async) {
-		ub.src->fetch(&f->op);
+		ub.src->fetch(ub.av, &f->op);
 		return challenge_finish(c, f);
 	}
 	pthread_mutex_lock(&ub.lock);
@@ -451,7 +452,7 @@ static enum MHD_Result challenge(struct MHD_Connection *c, struct req *rq, const
 	rq->f = f;
 	MHD_suspend_connection(c); /* before the fetch: its completion may come at once */
 	INC(suspended);
-	if (ub.src->fetch(&f->op) == UB_AV_DONE)
+	if (ub.src->fetch(ub.av, &f->op) == UB_AV_DONE)
 		fetch_done(&f->op);
 	return MHD_YES;
 }
@@ -831,7 +832,12 @@ void ub_start(const struct gbakd_config *cfg)
 	ub.u = u;
 	char err[512];
 	ub.src = u->av_source == UB_SRC_ZH ? &ub_av_zh : &ub_av_store;
-	if (ub.src->open(cfg, err, sizeof(err)) < 0)
+	const struct ub_av_params avp = {
+		.section = "ub", .tel = TEL_SEC_ub,
+		.subscribers = u->subscribers, .subscriber_timeout_ms = u->subscriber_timeout_ms, .sqn_delta = u->sqn_delta,
+		.zh_dest_realm = u->zh_dest_realm, .zh_dest_host = u->zh_dest_host, .zh_timeout_ms = u->zh_timeout_ms,
+	};
+	if ((ub.av = ub.src->open(&avp, err, sizeof(err))) == NULL)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 	struct store_config stc = {
 		.redis = cfg->redis,
@@ -920,7 +926,7 @@ void ub_stop(void)
 			pend_wipe(&ub.pend[i]);
 	free(ub.pend);
 	free(ub.used);
-	ub.src->close();
+	ub.src->close(ub.av);
 	store_destroy(ub.store);
 	ub.running = 0;
 	uint64_t failed = 0;
@@ -964,7 +970,7 @@ static int cmd_ub(const char *cmd __rte_unused, const char *p __rte_unused, stru
 	TEL_PUT(d, ub, suspended, LOAD(suspended));
 	TEL_PUT(d, ub, resumed, LOAD(resumed));
 	if (ub.src && ub.src->telemetry)
-		ub.src->telemetry(d); /* the source's own container ("zh": TEL_FIELDS_ub_zh) */
+		ub.src->telemetry(ub.av, d); /* the source's own container ("zh": TEL_FIELDS_ub_zh) */
 	TEL_PUT(d, ub, store_puts, LOAD(store_puts));
 	TEL_PUT(d, ub, connections, LOAD(connections));
 	TEL_PUT(d, ub, pending, ub.running ? __atomic_load_n(&ub.pend_n, __ATOMIC_RELAXED) : 0);

@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-/* Call before the Diameter node starts (main, before dia_node_init): with [ub] av_source = zh, asks
+/* Call before the Diameter node starts (main, before dia_node_init): with [ub] or [eap] av_source = zh, asks
  * lib/fdpeer to advertise Zh in CER/CEA so the HSS's node routes MARs. A no-op otherwise. */
 void ub_prepare(const struct gbakd_config *cfg);
 /* Starts the server when [ub] is enabled (connects to the subscriber and session stores, binds the

@@ -1,15 +1,14 @@
-/* The subscriber-store vector source (see ub_av.h): lib/subscriber on the Ub control thread. */
+/* The subscriber-store vector source (see ub_av.h): lib/subscriber on the user's control thread. */
 #include "ub_av.h"
 #include "ub.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "config.h"
 #include "fdpeer/fdpeer_zh.h"
-
-static struct sub_store *subs;
 
 uint64_t ub_av_now_ns(void)
 {
@@ -20,36 +19,50 @@ uint64_t ub_av_now_ns(void)
 
 void ub_prepare(const struct gbakd_config *cfg)
 {
-	if (cfg->ub.enabled && cfg->ub.av_source == UB_SRC_ZH)
+	if ((cfg->ub.enabled && cfg->ub.av_source == UB_SRC_ZH) || (cfg->eap.enabled && cfg->eap.av_source == UB_SRC_ZH))
 		fdpeer_zh_enable();
 }
 
-static int store_open(const struct gbakd_config *cfg, char *err, size_t errlen)
+/* one subscriber-store connection per user (the store is used on that user's thread only) */
+struct store_src {
+	struct sub_store *subs;
+};
+
+static void *store_open(const struct ub_av_params *p, char *err, size_t errlen)
 {
-	const struct ub_config *u = &cfg->ub;
 	char e[256];
-	struct sub_config sc = {.redis = u->subscribers, .timeout_ms = u->subscriber_timeout_ms,
-				.delta = u->sqn_delta};
-	subs = sub_open(&sc, e, sizeof(e));
-	if (subs == NULL) {
-		snprintf(err, errlen, "[ub] subscribers: %s", e);
-		return -1;
+	struct store_src *s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		snprintf(err, errlen, "[%s] subscribers: out of memory", p->section);
+		return NULL;
 	}
-	return 0;
+	struct sub_config sc = {.redis = p->subscribers, .timeout_ms = p->subscriber_timeout_ms,
+				.delta = p->sqn_delta};
+	s->subs = sub_open(&sc, e, sizeof(e));
+	if (s->subs == NULL) {
+		snprintf(err, errlen, "[%s] subscribers: %s", p->section, e);
+		free(s);
+		return NULL;
+	}
+	return s;
 }
 
-static int store_fetch(struct ub_av_op *op)
+static int store_fetch(void *src, struct ub_av_op *op)
 {
-	op->status = op->resync ? sub_av_resync(subs, op->impi, op->impi_len, op->rand, op->auts, &op->av, NULL)
-				: sub_av_generate(subs, op->impi, op->impi_len, &op->av);
+	struct store_src *s = src;
+	op->status = op->resync ? sub_av_resync(s->subs, op->impi, op->impi_len, op->rand, op->auts, &op->av, NULL)
+				: sub_av_generate(s->subs, op->impi, op->impi_len, &op->av);
 	op->done_ns = ub_av_now_ns();
 	return UB_AV_DONE;
 }
 
-static void store_close(void)
+static void store_close(void *src)
 {
-	sub_close(subs);
-	subs = NULL;
+	struct store_src *s = src;
+	if (s == NULL)
+		return;
+	sub_close(s->subs);
+	free(s);
 }
 
 const struct ub_av_source ub_av_store = {

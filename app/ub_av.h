@@ -1,10 +1,14 @@
-/* Authentication vectors for the Ub server: one interface, two sources ([ub] av_source).
+/* Authentication vectors: one interface, two sources, two users (the Ub server, [ub] av_source;
+ * the EAP-AKA server, [eap] av_source). Each user opens its own instance of the source it is
+ * configured with (its own subscriber-store connection, Zh destination and counters).
  *   store  lib/subscriber: subscribers in Redis, Milenage here; synchronous (a blocking Redis
- *          call on the Ub control thread, bounded by subscriber_timeout_ms).
+ *          call on the user's control thread, bounded by subscriber_timeout_ms).
  *   zh     TS 29.109 Zh MAR/MAA to an HSS through gbakd's freeDiameter node ([diameter]);
  *          asynchronous: fetch() returns at once and the completion runs on a freeDiameter
- *          thread; the Ub server suspends the HTTP connection meanwhile (app/ub.c).
- * A vector is RAND, AUTN, XRES (8 octets), CK, IK and the subscriber's GUSS (struct sub_av). */
+ *          thread; the Ub server suspends the HTTP connection meanwhile (app/ub.c), the EAP
+ *          server parks the authentication and its thread's loop resumes it (app/eap.c).
+ * A vector is RAND, AUTN, XRES (8 octets), CK, IK and the subscriber's GUSS (struct sub_av).
+ * (The "ub_" prefix is historical: the interface is the BSF's, shared by Ub and EAP.) */
 #ifndef GBAKD_UB_AV_H
 #define GBAKD_UB_AV_H
 
@@ -15,6 +19,7 @@
 #include <rte_telemetry.h>
 
 #include "subscriber/subscriber.h"
+#include "telemetry/tel_schema.h"
 
 struct gbakd_config;
 
@@ -35,18 +40,35 @@ struct ub_av_op {
 	struct sub_av av;
 	uint64_t done_ns;            /* CLOCK_MONOTONIC when the result was set */
 	void (*done)(struct ub_av_op *op);
+	void *src;                   /* set by fetch(): the instance (the source's own use) */
+};
+
+/* What a source takes from its user's section ([ub] or [eap]; the strings must outlive it). */
+struct ub_av_params {
+	const char *section;         /* "ub" or "eap": error messages */
+	enum tel_sec tel;            /* TEL_SEC_ub or TEL_SEC_eap: where telemetry() puts its "zh" container */
+	/* store */
+	const char *subscribers;     /* redis://[user:pass@]host:port */
+	unsigned subscriber_timeout_ms;
+	uint64_t sqn_delta;
+	/* zh */
+	const char *zh_dest_realm;   /* Destination-Realm of the MARs */
+	const char *zh_dest_host;    /* Destination-Host, "" = route by realm */
+	unsigned zh_timeout_ms;
 };
 
 struct ub_av_source {
 	const char *name;            /* "store" or "zh" */
 	bool async;                  /* fetch() may return UB_AV_PENDING */
-	/* connect / register; returns 0 or -1 with "[section] key: reason" in err */
-	int (*open)(const struct gbakd_config *cfg, char *err, size_t errlen);
-	/* start op; returns UB_AV_DONE or UB_AV_PENDING (see above) */
-	int (*fetch)(struct ub_av_op *op);
-	void (*close)(void);
-	/* the source's own counters into telemetry dict d (may be NULL) */
-	void (*telemetry)(struct rte_tel_data *d);
+	/* an instance for p (connect / register); returns it, or NULL with "[section] key: reason"
+	 * in err */
+	void *(*open)(const struct ub_av_params *p, char *err, size_t errlen);
+	/* start op on instance s; returns UB_AV_DONE or UB_AV_PENDING (see above) */
+	int (*fetch)(void *s, struct ub_av_op *op);
+	/* closes s (for an asynchronous source: once no completion can run any more) */
+	void (*close)(void *s);
+	/* the instance's own counters into telemetry dict d (may be NULL) */
+	void (*telemetry)(void *s, struct rte_tel_data *d);
 };
 
 extern const struct ub_av_source ub_av_store;

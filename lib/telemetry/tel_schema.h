@@ -296,8 +296,9 @@ extern const char *const tel_drop_help[TEL_DROP_MAX];
 	X(S, store_puts, "store_puts", TEL_COUNTER, TEL_NONE, NULL, NULL, "sessions written to the store") \
 	X(S, connections, "connections", TEL_COUNTER, TEL_NONE, NULL, NULL, "Ub HTTP connections accepted") \
 	X(S, pending, "pending", TEL_GAUGE, TEL_NONE, NULL, NULL, "bootstraps waiting for a vector now")
-/* /gbakd/ub's "zh" container (av_source = zh only; readers join it as zh_<key>): MARs sent, MAAs
- * received and each MAA outcome (app/ub_zh.c, TEL_PUT_IN(z, "zh", ...)) */
+/* the "zh" container of /gbakd/ub and of /gbakd/eap (av_source = zh only; readers join it as
+ * zh_<key>): that user's MARs sent, MAAs received and each MAA outcome (app/ub_zh.c,
+ * TEL_PUT_IN(z, "zh", ...)) */
 #define TEL_FIELDS_ub_zh(X, S)                                                                     \
 	X(S, zh_mar_sent, "zh_mar_sent", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: Multimedia-Auth-Requests sent to the HSS") \
 	X(S, zh_maa_received, "zh_maa_received", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: Multimedia-Auth-Answers received") \
@@ -350,6 +351,15 @@ extern const char *const tel_drop_help[TEL_DROP_MAX];
 	X(S, store_errors, "store_errors", TEL_COUNTER, TEL_NONE, NULL, NULL, "session writes that failed") \
 	X(S, guss_invalid, "guss_invalid", TEL_COUNTER, TEL_NONE, NULL, NULL, "subscribers whose GUSS did not parse") \
 	X(S, in_progress, "in_progress", TEL_GAUGE, TEL_NONE, NULL, NULL, "authentications in progress now") \
+	X(S, av_source, "av_source", TEL_NAME, TEL_NONE, NULL, NULL, "where vectors come from: store or zh") \
+	X(S, suspended, "suspended", TEL_COUNTER, TEL_NONE, NULL, NULL, "authentications parked while their vector was fetched (Zh)") \
+	X(S, resumed, "resumed", TEL_COUNTER, TEL_NONE, NULL, NULL, "parked authentications resumed by the EAP thread when their vector arrived") \
+	X(S, waiting, "waiting", TEL_GAUGE, TEL_NONE, NULL, NULL, "authentications waiting for their vector now") \
+	X(S, waiting_expired, "waiting_expired", TEL_COUNTER, TEL_NONE, NULL, NULL, "authentications whose deadline passed while waiting for their vector (failed.timeout)") \
+	X(S, waiting_cancelled, "waiting_cancelled", TEL_COUNTER, TEL_NONE, NULL, NULL, "authentications still waiting for their vector at shutdown") \
+	X(S, busy, "busy", TEL_COUNTER, TEL_NONE, NULL, NULL, "EAP packets for an authentication still waiting for its vector: dropped, the authentication untouched") \
+	X(S, amf_separation, "amf_separation", TEL_COUNTER, TEL_NONE, NULL, NULL, "AKA' vectors without the AMF separation bit (RFC 5448): not used, the authentication failed (av_unavailable)") \
+	TEL_FIELDS_ub_zh(X, S)                                                                     \
 	X(S, failed, "failed_*", TEL_COUNTER, TEL_NONE, "failed", "reason", "authentications failed, by reason") \
 	X(S, dropped, "dropped_*", TEL_COUNTER, TEL_NONE, "dropped", "reason", "EAP packets discarded, by reason") \
 	X(S, radius, "radius_*", TEL_COUNTER, TEL_NONE, "radius", "check", "RADIUS front end, by check (README Claim 6)") \

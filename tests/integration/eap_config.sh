@@ -54,4 +54,69 @@ $CL
 [radius_client:b]
 prefix = 127.0.0.0/8
 secret = secret-456"
+# av_source = zh ([eap]'s own Zh keys)
+t_cfg_bad "av_source unknown" "\[eap\] av_source: 'hlr' is not store or zh" "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+av_source = hlr"
+t_cfg_bad "av_source = zh without [diameter]" '\[eap\] av_source: zh needs \[diameter\] conf' "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+av_source = zh
+zh_dest_realm = home1.net"
+t_cfg_bad "zh_ key with av_source = store" '\[eap\] zh_timeout_ms: only with av_source = zh' "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+zh_timeout_ms = 500"
+printf 'Identity = "bsf.home1.net";\n' > "$T_TMP/fd.conf"
+dia="[diameter]
+conf = $T_TMP/fd.conf"
+t_cfg_good "av_source = zh with [diameter], every zh_ key, no subscribers key" "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+av_source = zh
+zh_dest_realm = home1.net
+zh_dest_host = hss.home1.net
+zh_timeout_ms = 500
+$dia"
+t_cfg_bad "av_source = zh without zh_dest_realm" '\[eap\] zh_dest_realm: required with av_source = zh' "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+av_source = zh
+$dia"
+t_cfg_bad "zh_dest_realm not a DNS name" "\[eap\] zh_dest_realm: 'home 1' is not a DNS name" "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+av_source = zh
+zh_dest_realm = home 1
+$dia"
+t_cfg_bad "zh_dest_host not a DNS name" "\[eap\] zh_dest_host: 'hss home' is not a DNS name" "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+av_source = zh
+zh_dest_realm = home1.net
+zh_dest_host = hss home
+$dia"
+t_cfg_bad "zh_timeout_ms out of range" '\[eap\] zh_timeout_ms: 5 is out of range' "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+av_source = zh
+zh_dest_realm = home1.net
+zh_timeout_ms = 5
+$dia"
+t_cfg_bad "zh_timeout_ms not below timeout_s" '\[eap\] zh_timeout_ms: 5000 must be below timeout_s \(5 s\)' "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+timeout_s = 5
+av_source = zh
+zh_dest_realm = home1.net
+zh_timeout_ms = 5000
+$dia"
+t_cfg_bad "av_source = zh, a subscribers key given anyway is still checked" "\[eap\] subscribers: 'mongodb://x' is not redis" "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+av_source = zh
+zh_dest_realm = home1.net
+subscribers = mongodb://x
+$dia"
 t_end

@@ -4,18 +4,25 @@
 # its own freeDiameter node. The UE simulator bootstraps, a NAF gets the same Ks_NAF over UDP Zn,
 # resync goes through Zh (SIP-Authorization = RAND||AUTS), an unknown IMPI (5401) is refused
 # with 403, a forged AUTS (5003) too, and a bootstrap waiting for a stopped HSS blocks nothing
-# else (its connection is suspended and resumes when the HSS answers; with the HSS stopped for good it
-# fails 503 av_timeout after zh_timeout_ms). tshark decodes
+# else (its connection is suspended; it fails 503 av_timeout after zh_timeout_ms). tshark decodes
 # the MAR/MAA without a malformed packet.
 # Then end to end with no synthetic session: a NAF asks for the bootstrapped B-TID over UDP and
 # over Diameter, at home (bsf.home1.net) and through a visited Zn-Proxy gbakd
 # (zn-proxy.visited.net, Diameter hop to the home), and gets the UE's Ks_NAF; a session from a
 # GUSS with a 5 s lifeTime is answered 5403 once it expired (polled, never slept).
+# The same gbakd's EAP server ([eap] av_source = zh, its own Zh destination and counters): EAP-AKA'
+# over RADIUS (gbactl ue eap behind ue_eap_nas.py) and EAP-AKA over Diameter EAP (gbactl naf) with
+# vectors from the HSS, keys = an independent Python derivation; resync (AUTS) through Zh; an
+# unknown IMPI (5401 from the HSS) -> 5001; an AKA' vector without the AMF separation bit is not
+# used; a session that cannot be written (SET denied by a Redis ACL) -> Access-Reject / 5012, not
+# 4001; with the HSS stopped an authentication waits without blocking the EAP thread (its
+# retransmission is counted and starts no second MAR, a DER is answered meanwhile) and fails
+# after [eap] zh_timeout_ms.
 . "$(dirname "$0")/../common/lib.sh"
 t_begin ub_zh
 t_need_root
 t_need_build gbakd gbactl fdext/zh_hss.fdx
-t_need_cmd freeDiameterd dumpcap tshark openssl python3 redis-server
+t_need_cmd freeDiameterd dumpcap tshark openssl python3 redis-server redis-cli
 ID=$$; DP=uzdp$ID; CL=uzcl$ID; PFX=uz$ID; PV=uzv$ID; D=$T_TMP
 t_netns_pair $DP $CL uzd$ID uzc$ID 192.0.2.2/24 2001:db8::2/64
 # the visited gbakd's DPDK port (UDP Zn from the visited NAF in CL)
@@ -34,7 +41,7 @@ CLI() { ip netns exec $CL "$BUILD/gbactl" "$@"; }
 DPX() { INDP "$BUILD/gbactl" "$@"; }
 REF() { ip netns exec $CL python3 "$T_ROOT/tests/integration/ub_ref.py" "$@"; }
 J() { t_json "$1"; }
-RP=$((22000 + ID % 9000)); HP=8080; P_BSF=3868; P_HSS=3869
+RP=$((22000 + ID % 9000)); HP=8080; P_BSF=3868; P_HSS=3869; RADP=$((33000 + ID % 9000)); RSEC=ub-zh-radius-1
 REDIS=redis://127.0.0.1:$RP
 t_redis_ns $DP $RP; echo $REDIS_PID >$D/redis.pid
 t_cleanup_add "kill \$(cat $D/redis.pid)"
@@ -64,8 +71,27 @@ bsf_domain = bsf.home1.net
 av_source = zh
 zh_dest_realm = home1.net
 zh_dest_host = hss.home1.net
-zh_timeout_ms = 30000
+zh_timeout_ms = 6000
 max_failures = 50
+[naf:eap-nafs]
+transport = diameter
+origin_host = naf2.home1.net, naf3.home1.net, naf4.home1.net, naf5.home1.net
+naf_domains = home1.net
+[eap]
+bsf_domain = bsf.home1.net
+methods = aka, aka-prime
+network_name = WLAN
+av_source = zh
+zh_dest_realm = home1.net
+zh_dest_host = hss.home1.net
+zh_timeout_ms = 10000
+timeout_s = 30
+max_sessions = 16
+radius_listen = 127.0.0.1
+radius_port = $RADP
+[radius_client:local]
+prefix = 127.0.0.1/32
+secret = $RSEC
 EOC
 } >$D/gbakd.ini
 
@@ -96,6 +122,11 @@ check "subscriber put (test set 19, GUSS)" DPX subscriber put --redis $REDIS --i
 SHORT='<guss id="s"><bsfInfo><uiccType>GBA</uiccType><lifeTime>5</lifeTime></bsfInfo></guss>'
 DPX subscriber put --redis $REDIS --impi short@home1.net --k $K1 --opc $OPC1 --sqn 000000000100 --guss "$SHORT" >/dev/null
 for s in ahead auts slow; do DPX subscriber put --redis $REDIS --impi $s@home1.net --k $K1 --opc $OPC1 --sqn 000000000100 >/dev/null; done
+# EAP subscribers (IMSI form: "0"/"6" + IMPI is the permanent identity): AMF separation bit set
+EP=001010000000030@home1.net; EA=001010000000031@home1.net; ER=001010000000032@home1.net
+ES=001010000000033@home1.net; EW=001010000000034@home1.net; EZ=001010000000035@home1.net
+for u in $EP $EA $ER $ES $EW; do DPX subscriber put --redis $REDIS --impi $u --k $K19 --opc $OPC19 --amf 8000 --sqn 000000000100 >/dev/null; done
+check "subscriber put (EAP, AMF 0000: no separation bit)" DPX subscriber put --redis $REDIS --impi $EZ --k $K19 --opc $OPC19 --amf 0000 --sqn 000000000100
 
 t_cap_start $DP $D/cap.pcapng lo "tcp port $P_HSS" || { _t_fail "dumpcap starts"; t_end; }
 t_bg ip netns exec $DP freeDiameterd -c $D/hss.conf >$D/hss.log 2>&1; HSS_PID=$!
@@ -110,6 +141,93 @@ t_gbakd_start $DP $PV $D/visited.log $D/visited.ini --lcores 0@1,1@0 --vdev "net
 	{ _t_fail "visited gbakd starts"; t_end; }
 check_wait "CER/CEA: visited gbakd <-> home gbakd OPEN" "" t_log_has $D/v.fdlog "-> 'STATE_OPEN'.*'bsf.home1.net'"
 UB() { t_tel $PFX /gbakd/ub | J "/gbakd/ub.$1"; }
+check "gbakd logs [eap] with the Zh source" t_log_has $D/gbakd.log "eap: .* av_source zh \\(realm home1.net, host hss.home1.net\\)"
+# EV KEY...: several /gbakd/eap values from one snapshot (dotted keys: zh.vector, radius.pending)
+EV() { t_tel $PFX /gbakd/eap | python3 -c '
+import json, sys
+o = json.load(sys.stdin)["/gbakd/eap"]
+def g(k):
+    v = o
+    for p in k.split("."):
+        v = v.get(p, "?") if isinstance(v, dict) else "?"
+    return v
+print(*(g(k) for k in sys.argv[1:]))' "$@"; }
+# EUE NAME IMPI ARGS...: gbactl ue eap (the UE) behind ue_eap_nas.py (the NAS) over RADIUS; JSON in $D/NAME.json
+EUE() { local n=$1 impi=$2; shift 2
+	INDP python3 "$T_ROOT/tests/integration/ue_eap_nas.py" 127.0.0.1 $RADP $RSEC -- \
+		"$BUILD/gbactl" ue eap --impi $impi --k $K19 --opc $OPC19 --bsf-domain bsf.home1.net \
+		--naf-fqdn naf1.home1.net --ua 0100000002 "$@" >$D/$n.json 2>$D/$n.err
+	cat $D/$n.json; }
+# NAFD NAME ORIGIN-HOST ARGS...: gbactl naf straight to gbakd's Diameter node (Zn 5403, then DER/DEA);
+# JSON in $D/NAME.json. One NAF identity per run (a peer whose last connection is still closing is
+# refused for a while). libfdcore 1.2.1 may abort in its teardown after the answer: retried once.
+NAFD() { local n=$1 oh=$2 rc; shift 2
+	for try in 1 2; do
+		DPX naf --diameter 127.0.0.1:$P_BSF --peer-id bsf.home1.net --origin-host $oh \
+			--btid 'AAAAAAAAAAAAAAAAAAAAAA==@bsf.home1.net' --naf-fqdn naf1.home1.net --ua 0100000002 \
+			--k $K19 --opc $OPC19 --netname WLAN --timeout-ms 30000 --fd-log $D/$n.fdlog "$@" >$D/$n.json 2>$D/$n.err
+		rc=$?; [ $rc -lt 128 ] && break
+	done
+	return $rc; }
+NJ() { t_json "$2" <$D/$1.json; }
+# JV JSON KEY...: several dotted keys of one JSON text, space-separated
+JV() { python3 -c '
+import json, sys
+try: o = json.loads(sys.argv[1])
+except Exception: print("<no json>"); sys.exit(0)
+def get(o, k):
+    for p in k.split("."):
+        o = o.get(p) if isinstance(o, dict) else None
+    return "" if o is None else o
+print(*(get(o, k) for k in sys.argv[2:]))' "$@"; }
+# indep IMPI METHOD BTID SQN: "ks_naf msk" for naf1.home1.net from the test's own Milenage (ub_ref.py),
+# the AKA' CK'/IK' KDF and MSK PRFs of eap_peer.py and TS 33.220 B.3 (as eap_diameter.sh)
+indep() { python3 - "$K19" "$OPC19" "$@" <<'EOP'
+import base64, hashlib, hmac, sys, os
+sys.path.insert(0, os.path.join(os.environ["T_ROOT"], "tests/integration"))
+from ub_ref import milenage
+from eap_peer import keys
+k, opc, impi, method, btid, sqn = sys.argv[1:7]
+rnd = base64.b64decode(btid.split("@")[0])
+m = milenage(bytes.fromhex(k), bytes.fromhex(opc), rnd, bytes.fromhex(sqn), bytes.fromhex("8000"))
+ident = ("6" if method == "aka-prime" else "0") + impi
+kk = keys(method, ident.encode(), m["ck"], m["ik"], m["autn"], b"WLAN")
+p = lambda b: b + len(b).to_bytes(2, "big")
+s = b"\x01" + p(b"gba-me") + p(rnd) + p(impi.encode()) + p(b"naf1.home1.net" + bytes.fromhex("0100000002"))
+print(hmac.new(kk["ks"], s, hashlib.sha256).hexdigest(), kk["msk"].hex())
+EOP
+}
+export T_ROOT
+# a raw RADIUS NAS: one Access-Request (EAP-Response/Identity IDENTITY) sent SENDS times at once (the
+# later ones are retransmissions: same Identifier and Request Authenticator), the reply waited for
+# (60 s), then the same request once more (answered from gbakd's reply cache). JSON line.
+cat >$D/rad_once.py <<'EOP'
+import hashlib, hmac, json, os, socket, struct, sys
+host, port, secret, ident, sends = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode(), sys.argv[4].encode(), int(sys.argv[5])
+eap = bytes([2, 1]) + struct.pack("!H", 5 + len(ident)) + b"\x01" + ident
+auth = os.urandom(16)
+attrs = bytes([1, 2 + len(ident)]) + ident + bytes([79, 2 + len(eap)]) + eap + bytes([80, 18]) + bytes(16)
+pkt = bytearray(bytes([1, 7]) + struct.pack("!H", 20 + len(attrs)) + auth + attrs)
+pkt[-16:] = hmac.new(secret, bytes(pkt), hashlib.md5).digest()
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(sends):
+    s.sendto(bytes(pkt), (host, port))
+s.settimeout(60)
+def reply():
+    rep = s.recvfrom(4096)[0]
+    ok = rep[1] == 7 and hashlib.md5(rep[:4] + auth + rep[20:] + secret).digest() == rep[4:20]
+    off, em = 20, b""
+    while off + 2 <= len(rep):
+        t, ln = rep[off], rep[off + 1]
+        if t == 79:
+            em += rep[off + 2:off + ln]
+        off += max(ln, 2)
+    return rep[0], ok, em[0] if em else 0
+code, ok, ec = reply()
+s.sendto(bytes(pkt), (host, port))
+code2, ok2, _ = reply()
+print(json.dumps({"code": code, "auth_ok": ok, "eap_code": ec, "again_code": code2, "again_ok": ok2}))
+EOP
 
 # ---- 1. a bootstrap with a vector from the HSS; a NAF gets the UE's Ks_NAF -------------------
 out=$(CLI ue bootstrap --bsf $BSF --impi $I19 --k $K19 --opc $OPC19 --sqn-ms 16f3b3f70fc2 --json --show-key)
@@ -139,38 +257,95 @@ check_eq "Zh unknown IMPI: counted (failed.unknown_impi, zh.unknown_user)" "1 1"
 out=$(REF attack badauts $BSF auts@home1.net $K1 $OPC1)
 check_eq "Zh forged AUTS (5003): 403, counted" "403 1 1" "$(echo "$out" | J status) $(UB failed.auts_invalid) $(UB zh.auts_rejected)"
 
+# ---- 2b. [eap] with vectors over Zh: RADIUS and Diameter EAP, resync, unknown IMPI, AMF, store ----
+read -r zv0 su0 re0 <<<"$(EV zh.vector suspended resumed)"
+o=$(EUE prime $EP --method aka-prime --show-keys)
+check_eq "EAP-AKA' over RADIUS, vector from the HSS: gbactl ue eap succeeds, Access-Accept after 2 rounds" "0 ok aka-prime 2 2" \
+	"$(JV "$o" rc ue.status ue.type radius.code radius.rounds)"
+read -r IK IM <<<"$(indep $EP aka-prime "$(echo "$o" | J ue.btid)" "$(echo "$o" | J ue.sqn)")"
+check_eq "EAP-AKA' (Zh): gbakd's MSK (MS-MPPE keys) = the UE's = an independent PRF' MSK (CK'/IK' from the HSS's CK/IK)" \
+	"$IM $IM" "$(echo "$o" | J radius.msk) $(echo "$o" | J ue.msk)"
+check_eq "EAP-AKA' (Zh): the UE's Ks_NAF = the independent derivation" "$IK" "$(echo "$o" | J ue.ks_naf)"
+q=$(CLI query --server 192.0.2.1:3868 --origin-host naf1.home1.net --origin-realm home1.net --json --timeout-ms 20000 \
+	--btid "$(echo "$o" | J ue.btid)" --naf-fqdn naf1.home1.net --ua 0100000002)
+check_eq "EAP-AKA' (Zh): Zn with the new B-TID: 2001, the same Ks_NAF" "2001 $IK" "$(echo "$q" | J result_code) $(echo "$q" | J ks_naf)"
+check_eq "EAP-AKA' (Zh): one vector from the HSS (eap zh.vector), the round parked and resumed" \
+	"$((zv0 + 1)) $((su0 + 1)) $((re0 + 1))" "$(EV zh.vector suspended resumed)"
+dp0=$(EV diameter.pending)
+check "EAP-AKA over Diameter EAP (Zh): gbactl naf answered" NAFD aka naf2.home1.net --impi $EA --method aka --show-keys
+read -r AK AM <<<"$(indep $EA aka "$(NJ aka btid)" "$(NJ aka ue_sqn)")"
+check_eq "EAP-AKA over Diameter (Zh): 5403 then DEA 2001, EAP-Success, Ks_NAF and MSK = the UE's = independent (Ks = CK||IK)" \
+	"5403 2001 success true true $AK $AM" \
+	"$(NJ aka zn_result) $(NJ aka result_code) $(NJ aka eap_final) $(NJ aka ue_key_match) $(NJ aka ue_msk_match) $(NJ aka ks_naf) $(NJ aka msk)"
+check_eq "Diameter: the first round was parked (diameter.pending) and answered when the vector came" "$((dp0 + 1))" \
+	"$(EV diameter.pending)"
+rs0=$(EV resyncs)
+o=$(EUE auts $ER --method aka --force-auts)
+check_eq "resync over Zh (AUTS in the MAR): one Synchronization-Failure, then success" "0 ok 1" "$(JV "$o" rc ue.status ue.resyncs)"
+check_eq "resync over Zh: counted (resyncs)" $((rs0 + 1)) "$(EV resyncs)"
+read -r uu0 ui0 <<<"$(EV zh.unknown_user failed.unknown_identity)"
+check "unknown IMPI over Diameter: gbactl naf answered" NAFD unk naf3.home1.net --impi 001010000000099@home1.net --method aka
+check_eq "unknown IMPI: the HSS's 5401 (twice: after AT_PERMANENT_ID_REQ) -> DEA Experimental 5001 with EAP-Failure" \
+	"5001 failure $((uu0 + 2)) $((ui0 + 1))" "$(NJ unk experimental_result) $(NJ unk eap_final) $(EV zh.unknown_user failed.unknown_identity)"
+am0=$(EV amf_separation)
+o=$(EUE amf $EZ --method aka-prime)
+check_eq "AKA' with a vector whose AMF separation bit is 0 (RFC 5448): not sent, Access-Reject with EAP-Failure" "1 3" \
+	"$(JV "$o" rc radius.code)"
+check_eq "AMF separation: counted (amf_separation)" $((am0 + 1)) "$(EV amf_separation)"
+# review item 6: the session cannot be written (Redis refuses SET to the default user; the HSS's
+# EVAL/HMGET and Zn's GET still work) -> the BSF's failure, not the UE's
+INDP redis-cli -p $RP ACL SETUSER default -set >/dev/null
+t_cleanup_add "ip netns exec $DP redis-cli -p $RP ACL SETUSER default +set >/dev/null 2>&1"
+read -r se0 rw0 dw0 <<<"$(EV store_errors radius.session_write_failed diameter.session_write_failed)"
+o=$(EUE nostore $EP --method aka)
+check_eq "session write refused, RADIUS: Access-Reject with EAP-Failure after a correct response" "1 failure 3" \
+	"$(JV "$o" rc ue.status radius.code)"
+check "session write refused, Diameter: gbactl naf answered" NAFD nostore naf4.home1.net --impi $EA --method aka-prime --show-keys
+check_eq "session write refused, Diameter: 5012 DIAMETER_UNABLE_TO_COMPLY (not 4001) with EAP-Failure, no key" "5012 failure " \
+	"$(NJ nostore result_code) $(NJ nostore eap_final) $(NJ nostore ks_naf)"
+check_eq "session write refused: counted (store_errors, radius.session_write_failed, diameter.session_write_failed)" \
+	"$((se0 + 2)) $((rw0 + 1)) $((dw0 + 1))" "$(EV store_errors radius.session_write_failed diameter.session_write_failed)"
+INDP redis-cli -p $RP ACL SETUSER default +set >/dev/null
+
 # ---- 3. asynchronous: a stopped HSS holds one bootstrap, not the server -------------------------
 kill -STOP $HSS_PID
 t_cleanup_add "kill -CONT $HSS_PID 2>/dev/null"
+# EAP: an Access-Request (sent twice: the second is a retransmission) waits for the stopped HSS
+# ([eap] zh_timeout_ms = 10 s, its own; the Ub checks below run while it waits)
+read -r ef0 em0 rt0 au0 <<<"$(EV av_fetches zh.mar_sent radius.retransmits_pending failed.av_unavailable)"
+INDP python3 $D/rad_once.py 127.0.0.1 $RADP $RSEC 0$ES 2 >$D/eslow.json 2>&1 &
+ESLOW=$!
 s0=$(UB suspended); r0=$(UB resumed)
-# the stopped HSS is released by the test, not by a timer: zh_timeout_ms (30 s) and the UE's
-# --timeout-ms (120 s) only bound a failure (the check after the release says which came first)
-CLI ue bootstrap --bsf $BSF --impi slow@home1.net --k $K1 --opc $OPC1 --timeout-ms 120000 --json >$D/slow.json 2>&1 &
+CLI ue bootstrap --bsf $BSF --impi slow@home1.net --k $K1 --opc $OPC1 --json >$D/slow.json 2>&1 &
 SLOW=$!
 check_wait_eq "the slow bootstrap's connection is suspended" "" $((s0 + 1)) UB suspended
 out=$(REF raw $BSF -)
-to0=$(UB failed.av_timeout)
-check_eq "meanwhile another request is answered (400) while the slow one still waits (not resumed)" \
-	"400 $r0" "$(echo "$out" | J status) $(UB resumed)"
-kill -CONT $HSS_PID
-check_wait "the slow bootstrap ends once the HSS answers" "" bash -c "! kill -0 $SLOW 2>/dev/null"
-check_eq "the late MAA resumes it: 200, resumed, no av_timeout (it waited for the HSS, not for a timer)" \
-	"ok $((r0 + 1)) $to0" "$(J status <$D/slow.json) $(UB resumed) $(UB failed.av_timeout)"
-# the timeout path on its own request, nothing asserted while it waits
-kill -STOP $HSS_PID
-CLI ue bootstrap --bsf $BSF --impi slow@home1.net --k $K1 --opc $OPC1 --timeout-ms 120000 --json >$D/slow2.json 2>&1 &
-SLOW=$!
-check_wait "a bootstrap waiting for the stopped HSS ends" "" bash -c "! kill -0 $SLOW 2>/dev/null"
-check_eq "no MAA within zh_timeout_ms: 503, counted av_timeout" "503 1" "$(J http_status <$D/slow2.json) $(UB failed.av_timeout)"
+check_eq "meanwhile another request is answered (400) while the slow one still waits (not resumed, no timeout)" \
+	"400 $r0 0" "$(echo "$out" | J status) $(UB resumed) $(UB failed.av_timeout)"
+check_wait_eq "EAP: the authentication waits for its vector; the retransmission is counted while it waits" "" \
+	"1 $((rt0 + 1))" EV waiting radius.retransmits_pending
+check_eq "EAP: the retransmission started no second fetch (one vector fetch, one MAR)" "$((ef0 + 1)) $((em0 + 1))" \
+	"$(EV av_fetches zh.mar_sent)"
+check "EAP: meanwhile a DER without NAF-Id: gbactl naf answered" NAFD nonaf naf5.home1.net --impi $EA --method aka --no-naf-id
+check_eq "EAP: the DER was answered (5005) by the EAP thread while the authentication still waits (waiting 1, no failure yet)" \
+	"5005 1 $au0" "$(NJ nonaf result_code) $(EV waiting failed.av_unavailable)"
+check_wait "the slow bootstrap ends" "" bash -c "! kill -0 $SLOW 2>/dev/null"
+check_eq "no MAA within zh_timeout_ms: 503, counted av_timeout" "503 1" "$(J http_status <$D/slow.json) $(UB failed.av_timeout)"
+check_wait "the waiting EAP authentication ends" "" bash -c "! kill -0 $ESLOW 2>/dev/null"
+check_eq "EAP: no MAA within [eap] zh_timeout_ms: Access-Reject with EAP-Failure (verified), again from the reply cache" \
+	"3 true 4 3 true" "$(J code <$D/eslow.json) $(J auth_ok <$D/eslow.json) $(J eap_code <$D/eslow.json) $(J again_code <$D/eslow.json) $(J again_ok <$D/eslow.json)"
+check_eq "EAP: counted (failed.av_unavailable, eap zh.timeout), nothing waits any more" "$((au0 + 1)) 1 0" \
+	"$(EV failed.av_unavailable zh.timeout waiting)"
 kill -CONT $HSS_PID
 out=$(CLI ue bootstrap --bsf $BSF --impi slow@home1.net --k $K1 --opc $OPC1 --json)
 check_eq "the HSS back: the next bootstrap succeeds" ok "$(echo "$out" | J status)"
 check_match "telemetry: Zh fetch latency p50 <= p99, both > 0" "^yes$" "$(t_tel $PFX /gbakd/ub | python3 -c '
 import json,sys;o=json.load(sys.stdin)["/gbakd/ub"];print("yes" if o["av_source"]=="zh" and 0<o["av_fetch_us_p50"]<=o["av_fetch_us_p99"] else "no %s" % o)')"
-# /gbakd/ub with its zh container: every key in the telemetry schema (TEL_FIELDS_ub_zh); the
-# /gbakd/eap filter goes when issue 16's Diameter-EAP branch declares it
-check_eq "telemetry: every key gbakd sends (zh container included) is declared (gbactl stats --undeclared)" "" \
-	"$("$BUILD/gbactl" stats --prefix $PFX --undeclared 2>&1 | grep -vx '/gbakd/eap: command not in the schema')"
+# /gbakd/ub and /gbakd/eap with their zh containers: every key in the telemetry schema (TEL_FIELDS_ub_zh)
+check_eq "telemetry: every key gbakd sends (both zh containers included) is declared (gbactl stats --undeclared)" "" \
+	"$("$BUILD/gbactl" stats --prefix $PFX --undeclared 2>&1)"
+check_eq "telemetry: the Ub and EAP Zh counters are their own (ub zh.timeout 1, eap zh.timeout 1, eap av_source zh)" "1 1 zh" \
+	"$(UB zh.timeout) $(EV zh.timeout av_source)"
 
 # ---- 4. end to end: UDP and Diameter, at home and through the visited Zn-Proxy ----------------
 # QU SERVER ORIGIN-HOST FQDN: a UDP Zn query for $EB (CL); QD OUT PORT PEER ORIGIN-HOST FQDN [ARGS]:
