@@ -8,8 +8,13 @@
  * EAP request and State; Access-Accept with EAP-Success, MS-MPPE-Recv-Key = MSK[0..31] and
  * MS-MPPE-Send-Key = MSK[32..63] (RFC 2548 salt encryption), User-Name = IMPI, Session-Timeout =
  * seconds to the key's expiry and the B-TID / expiry in vendor attributes (README); Access-Reject
- * with EAP-Failure. Every reply carries Message-Authenticator and the Proxy-State attributes of
- * the request (RFC 2865 5.33). */
+ * with EAP-Failure (also when EAP succeeded but the session could not be written: RADIUS has no
+ * "server failure" code; counted apart, session_write_failed). Every reply carries
+ * Message-Authenticator and the Proxy-State attributes of the request (RFC 2865 5.33).
+ * With an asynchronous vector source (Zh) a request whose round needs a vector is parked: what its
+ * reply needs is kept in a bounded pool entry (the tag app/eap.c returns with the resumed reply),
+ * a retransmission of it is counted and ignored (no second fetch), and the loop below answers it
+ * when eap_app_resume hands the reply back. */
 #include "radius.h"
 
 #include <arpa/inet.h>
@@ -364,8 +369,10 @@ static void handle(const uint8_t *buf, size_t n, const struct sockaddr_storage *
 	ctx_release(x);
 }
 
-/* The EAP control thread: the one owner of app/eap.c's table. It serves the RADIUS socket (when
- * radius_port is set) and the Diameter EAP queue (app/dia_eap.c, when [diameter] is on). */
+/* The EAP control thread: the one owner of app/eap.c's table and the only caller of its stages.
+ * It polls the RADIUS socket (when radius_port is set), the Diameter EAP queue (app/dia_eap.c, when
+ * [diameter] is on) and the vector completions (app/eap.c, av_source = zh), and hands each resumed
+ * authentication to the front end that asked. */
 static void *radius_thread(void *arg)
 {
 	(void)arg;
