@@ -401,6 +401,15 @@ check "tshark: the 5401 answer" t_cap_has $D/cap.pcapng 'diameter.cmd.code == 30
 check_eq "tshark: no malformed packets / expert errors" 0 "$(t_cap_count $D/cap.pcapng '_ws.malformed || _ws.expert.severity == error' "${DEC[@]}")"
 
 check "no key material in gbakd's logs" bash -c "! grep -qi -e $KS -e ${KS:0:32} -e $K19 $D/gbakd.log $D/bsf.fdlog"
+# shutdown with a DER parked for its vector (the HSS stopped again): answered 3004 before
+# freeDiameter stops
+kill -STOP $HSS_PID
+NAFD stop naf2.home1.net --impi $EW --method aka &
+NSTOP=$!
+check_wait_eq "shutdown: a DER waits for its vector" "" 1 EV waiting
 kill -INT $H_PID
 check_wait "gbakd stops and prints the Ub counters" "" t_log_has $D/gbakd.log "ub: requests [0-9]+ started [0-9]+ completed"
+check_wait "shutdown: the parked DER's NAF ends" "" bash -c "! kill -0 $NSTOP 2>/dev/null"
+check_eq "shutdown: the parked DER was answered 3004 DIAMETER_TOO_BUSY" 3004 "$(NJ stop result_code)"
+kill -CONT $HSS_PID
 t_end
