@@ -105,7 +105,7 @@ static int load_av_source(struct ectx *c, const struct gbakd_config *cfg, struct
 		return cfg_fail(&c->r, c->sec, "av_source", "'%s' is not store or zh", src);
 	if (cfg_get_str(&c->r, c->sec, "zh_dest_realm", e->zh_dest_realm, sizeof(e->zh_dest_realm), "") ||
 	    cfg_get_str(&c->r, c->sec, "zh_dest_host", e->zh_dest_host, sizeof(e->zh_dest_host), "") ||
-	    cfg_get_uint(&c->r, c->sec, "zh_timeout_ms", &e->zh_timeout_ms, 2000, 100, 60000))
+	    cfg_get_uint(&c->r, c->sec, "zh_timeout_ms", &e->zh_timeout_ms, 2000, 100, 300000))
 		return -1;
 	if (e->av_source == UB_SRC_STORE) {
 		static const char *const zh_only[] = {"zh_dest_realm", "zh_dest_host", "zh_timeout_ms"};
@@ -123,8 +123,8 @@ static int load_av_source(struct ectx *c, const struct gbakd_config *cfg, struct
 	if (e->zh_dest_host[0] && !gba_btid_domain_valid(e->zh_dest_host, strlen(e->zh_dest_host)))
 		return cfg_fail(&c->r, c->sec, "zh_dest_host", "'%s' is not a DNS name", e->zh_dest_host);
 	if ((uint64_t)e->zh_timeout_ms >= (uint64_t)e->timeout_s * 1000)
-		return cfg_fail(&c->r, c->sec, "zh_timeout_ms", "%u must be below timeout_s (%u s): the HSS's answer must "
-			     "be able to arrive before the authentication expires", e->zh_timeout_ms, e->timeout_s);
+		return cfg_fail(&c->r, c->sec, "zh_timeout_ms", "%u must be below timeout_s (%u s, counted from the "
+			     "authentication's first packet)", e->zh_timeout_ms, e->timeout_s);
 	return cfg_get(&c->r, c->sec, "subscribers") != NULL;
 }
 
