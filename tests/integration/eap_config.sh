@@ -104,7 +104,7 @@ av_source = zh
 zh_dest_realm = home1.net
 zh_timeout_ms = 5
 $dia"
-t_cfg_bad "zh_timeout_ms not below timeout_s" '\[eap\] zh_timeout_ms: 5000 must be below timeout_s \(5 s\)' "[eap]
+t_cfg_bad "zh_timeout_ms not below timeout_s" '\[eap\] zh_timeout_ms: 5000 must be below timeout_s \(5 s, counted from the authentication.s first packet\)' "[eap]
 bsf_domain = bsf.home1.net
 radius_port = 0
 timeout_s = 5
