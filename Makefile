@@ -222,7 +222,7 @@ clean:
 # app/config.c's tables across reloads (tests/app: links app/config.c, no EAL, no root);
 # run by tests/integration/reload.sh
 APP_UNIT_SRCS := $(wildcard tests/app/*.c)
-APP_UNIT_OBJS := $(call obj,$(APP_UNIT_SRCS) $(CU_RUNNER) app/config.c app/config_read.c app/ub_config.c app/eap_config.c)
+APP_UNIT_OBJS := $(call obj,$(APP_UNIT_SRCS) $(CU_RUNNER) app/config.c app/config_read.c app/ub_config.c app/eap_config.c app/eap.c)
 all: $(BUILD)/tests/app_unit
 $(BUILD)/tests/app_unit: $(APP_UNIT_OBJS) $(LIB_AS)
 	@mkdir -p $(dir $@)

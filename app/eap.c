@@ -8,7 +8,8 @@
  * own fetch (struct fetch, allocated with the table when the source is asynchronous); the
  * completion, on a freeDiameter thread, only appends the fetch to a mutex-guarded queue and
  * signals an eventfd; everything else (the engine, the slot, the reply) happens on the EAP thread
- * in eap_app_resume. While its fetch is in flight a slot is "waiting" (W_AV): packets naming it
+ * in eap_app_resume (eap_app_stop runs once freeDiameter's threads are joined: nothing completes
+ * after it). While its fetch is in flight a slot is "waiting" (W_AV): packets naming it
  * are dropped (busy), and past its deadline it becomes an orphan (W_ORPHAN: reported once as a
  * timeout, freed when the fetch completes: the fetch's memory is never reused while a completion
  * can still write it). */
@@ -198,31 +199,40 @@ void eap_app_stop(void)
 	if (!ea.running)
 		return;
 	ea.running = 0;
+	/* app/main.c calls this after dia_node_stop, which joins freeDiameter's threads: no
+	 * completion runs any more, so every fetch (finished and queued, or dropped in flight by
+	 * freeDiameter's shutdown) and the whole slot array can be wiped and freed */
 	pthread_mutex_lock(&ea.lock);
+	for (struct fetch *f = ea.cq_head; f; f = f->next)
+		sub_av_wipe(&f->op.av);
 	unsigned left = ea.inflight;
+	ea.cq_head = ea.cq_tail = NULL;
 	pthread_mutex_unlock(&ea.lock);
+	for (unsigned i = 0; ea.fetch && i < ea.cap; i++)
+		sub_av_wipe(&ea.fetch[i].op.av);
 	for (unsigned i = 0; i < ea.cap; i++) {
 		eap_srv_wipe(&ea.slot[i].s);
 		store_record_wipe(&ea.slot[i].rec);
-		OPENSSL_cleanse(ea.slot[i].token, sizeof(ea.slot[i].token));
 	}
-	ea.src->close(ea.av);
+	OPENSSL_cleanse(ea.slot, ea.cap * sizeof(*ea.slot));
+	if (ea.fetch)
+		OPENSSL_cleanse(ea.fetch, ea.cap * sizeof(*ea.fetch));
+	ea.src->close(ea.av); /* no completion can run: the source's contract (ub_av.h) */
 	store_destroy(ea.store);
 	printf("gbakd: eap: started %" PRIu64 " success %" PRIu64 " table_full %" PRIu64 "\n", LOAD(started),
 	       LOAD(success), LOAD(table_full));
-	if (left) {
-		/* a completion may still write its fetch and the queue: both stay until exit */
-		printf("gbakd: eap: %u vector fetch(es) still in flight: their table stays allocated\n", left);
-		fflush(stdout);
-		return;
-	}
-	for (unsigned i = 0; ea.fetch && i < ea.cap; i++)
-		sub_av_wipe(&ea.fetch[i].op.av);
+	if (left)
+		printf("gbakd: eap: %u vector fetch(es) unanswered when freeDiameter stopped: wiped\n", left);
 	free(ea.slot);
 	free(ea.free_stack);
 	free(ea.fetch);
 	free(ea.xq);
+	ea.slot = NULL;
+	ea.free_stack = NULL;
 	ea.fetch = NULL;
+	ea.xq = NULL;
+	ea.nxq = ea.n_free = ea.cap = ea.inflight = 0;
+	ea.cancel_pos = 0;
 	if (ea.efd >= 0)
 		close(ea.efd);
 	ea.efd = -1;

@@ -60,8 +60,9 @@ void eap_app_reply_wipe(struct eap_app_reply *r);
 /* Opens the vector source and the session store and allocates the table; rte_exit on failure. A
  * no-op when [eap] is disabled. */
 void eap_app_start(const struct gbakd_config *cfg);
-/* Frees the table (wiped) and closes the stores. With vector fetches still in flight (their
- * completion could still run) the table and the queue stay allocated until the process exits. */
+/* Wipes every vector fetch (the completion queue under its lock, and those never answered) and
+ * the whole slot table, closes the vector source and the store, frees the table. Call it only once
+ * no completion can run any more: after dia_node_stop joined freeDiameter's threads (app/main.c). */
 void eap_app_stop(void);
 /* true when the vector source is asynchronous (eap_app_handle may return EAP_APP_PENDING). */
 bool eap_app_async(void);
