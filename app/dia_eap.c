@@ -15,8 +15,8 @@
  * -> 4001 DIAMETER_AUTHENTICATION_REJECTED with EAP-Failure; the BSF's own failures (the vector
  * source failed or did not answer in time, the session could not be written: review item 6) ->
  * 5012 DIAMETER_UNABLE_TO_COMPLY with EAP-Failure, never 4001 (which blames the UE); a discarded
- * EAP packet, a State naming no authentication or one still waiting for its vector -> 5012 without
- * EAP; the table full -> 3004 DIAMETER_TOO_BUSY. A round whose vector comes over Zh is parked
+ * EAP packet or a State naming no authentication -> 5012 without EAP; the table full, or a State
+ * naming an authentication still waiting for its vector -> 3004 DIAMETER_TOO_BUSY (transient). A round whose vector comes over Zh is parked
  * (the DER stays unanswered, its handle kept by app/eap.c's slot as the tag) and answered by
  * dia_eap_resumed from the EAP thread's loop when the vector arrives. Key material (MSK, Ks, Ks_NAF) is wiped after each DEA. */
 #include "dia_eap.h"
@@ -69,7 +69,7 @@
 	X(stopping, "DERs still queued at shutdown: answered 3004 DIAMETER_TOO_BUSY before freeDiameter stops") \
 	X(stop_unanswered, "DERs whose hand-over had not finished 2 s into the shutdown drain (logged)") \
 	X(pending, "DERs parked while their vector is fetched (Zh): answered when it arrives") \
-	X(busy, "a State naming an authentication still waiting for its vector: 5012, the authentication untouched") \
+	X(busy, "a State naming an authentication still waiting for its vector: 3004 DIAMETER_TOO_BUSY (transient), the authentication untouched") \
 	X(av_unavailable, "the vector source failed or did not answer in time (HSS error or silent, store down): 5012 with EAP-Failure") \
 	X(session_write_failed, "EAP succeeded but the session could not be written: 5012 with EAP-Failure, no key (not 4001: not the UE's fault)")
 
@@ -317,7 +317,10 @@ static void dea(struct fdpeer_der *q, const struct allowed *al, struct eap_app_r
 		}
 		break;
 	default: /* EAPV_DROP */
-		a.result_code = 5012; /* DIAMETER_UNABLE_TO_COMPLY */
+		/* a State naming a parked authentication (e.g. the DER retransmitted with the T flag
+		 * while its first copy waits for the vector): transient, 3004 DIAMETER_TOO_BUSY, so the
+		 * authentication is not ended by a permanent failure; else 5012 DIAMETER_UNABLE_TO_COMPLY */
+		a.result_code = r->busy ? 3004 : 5012;
 		a.eap = NULL;
 		eap_dia_count(r->binding_mismatch ? DC_binding_mismatch
 			      : r->busy ? DC_busy : r->unknown_state ? DC_unknown_state : DC_dropped);
