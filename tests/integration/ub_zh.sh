@@ -402,8 +402,10 @@ check_match "tshark: MARs and MAAs (application 16777221)" "^[1-9][0-9]* [1-9][0
 	"$(t_cap_count $D/cap.pcapng 'diameter.cmd.code == 303 && diameter.flags.request == 1 && diameter.applicationId == 16777221' "${DEC[@]}") $(t_cap_count $D/cap.pcapng 'diameter.cmd.code == 303 && diameter.flags.request == 0' "${DEC[@]}")"
 check "tshark: a MAA with SIP-Authenticate, Confidentiality-Key, Integrity-Key, GUSS" \
 	t_cap_has $D/cap.pcapng 'diameter.cmd.code == 303 && diameter.3GPP-SIP-Authenticate && diameter.Confidentiality-Key && diameter.Integrity-Key && diameter.GBA-UserSecSettings' "${DEC[@]}"
-check "tshark: the resync MAR carries SIP-Authorization (RAND||AUTS, 30 octets)" \
-	t_cap_has $D/cap.pcapng 'diameter.flags.request == 1 && diameter.cmd.code == 303 && len(diameter.3GPP-SIP-Authorization) == 30' "${DEC[@]}"
+check "tshark: Ub's resync MAR (User-Name ahead@home1.net) carries SIP-Authorization (RAND||AUTS, 30 octets)" \
+	t_cap_has $D/cap.pcapng 'diameter.flags.request == 1 && diameter.cmd.code == 303 && diameter.User-Name == "ahead@home1.net" && len(diameter.3GPP-SIP-Authorization) == 30' "${DEC[@]}"
+check "tshark: EAP's resync MAR (User-Name $ER) carries SIP-Authorization (RAND||AUTS, 30 octets)" \
+	t_cap_has $D/cap.pcapng "diameter.flags.request == 1 && diameter.cmd.code == 303 && diameter.User-Name == \"$ER\" && len(diameter.3GPP-SIP-Authorization) == 30" "${DEC[@]}"
 check "tshark: the 5401 answer" t_cap_has $D/cap.pcapng 'diameter.cmd.code == 303 && diameter.Experimental-Result-Code == 5401' "${DEC[@]}"
 check_eq "tshark: no malformed packets / expert errors" 0 "$(t_cap_count $D/cap.pcapng '_ws.malformed || _ws.expert.severity == error' "${DEC[@]}")"
 
