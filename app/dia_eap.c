@@ -305,7 +305,8 @@ static void dea(struct fdpeer_der *q, const struct allowed *al, struct eap_app_r
 		} else if (r->store_failed) { /* review item 6: the BSF's failure, not the UE's */
 			a.result_code = 5012; /* DIAMETER_UNABLE_TO_COMPLY, with EAP-Failure */
 			eap_dia_count(DC_session_write_failed);
-		} else if (r->reason == EAPR_av_unavailable || r->reason == EAPR_timeout) {
+		} else if (r->reason == EAPR_av_unavailable || r->reason == EAPR_timeout ||
+			   r->reason == EAPR_amf_separation) {
 			a.result_code = 5012; /* the vector source failed: the BSF's failure too */
 			eap_dia_count(DC_av_unavailable);
 		} else if (r->reason == EAPR_unknown_identity) {

@@ -292,13 +292,6 @@ static int av_finish(struct slot *sl, struct ub_av_op *op, struct eap_app_reply 
 	}
 	if (op->resync)
 		INC(resyncs);
-	/* RFC 5448 3.4.1 / TS 33.402 6.1: an AKA' vector must have the AMF separation bit (bit 0 of
-	 * AMF, AUTN octet 6) set; the peer rejects it otherwise, so it is not sent */
-	if (sl->s.type == EAP_TYPE_AKA_PRIME && !(av->autn[6] & 0x80)) {
-		INC(amf_separation);
-		sub_av_wipe(av);
-		return eap_srv_av_fail(&sl->s, &ea.sc, -EPROTO, r->eap, sizeof(r->eap), &r->eap_len, why);
-	}
 	struct sub_guss g;
 	memset(&g, 0, sizeof(g));
 	g.uicc_type = -1;
@@ -411,6 +404,8 @@ static int finish(struct slot *sl, int v, enum eap_srv_reason why, struct eap_ap
 		}
 	} else if (v == EAPV_FAILURE) {
 		__atomic_fetch_add(&st.failed[why], 1, __ATOMIC_RELAXED);
+		if (why == EAPR_amf_separation) /* lib/eap refused an AKA' vector (also after a Nak) */
+			INC(amf_separation);
 	} else if (v == EAPV_DROP) {
 		__atomic_fetch_add(&st.dropped[why], 1, __ATOMIC_RELAXED);
 		if (sl->s.state == EAPS_WAIT_IDENTITY) /* a new slot the first packet did not start */

@@ -83,10 +83,14 @@ static int fail(struct eap_srv *s, enum eap_srv_reason why, uint8_t *out, size_t
 	return finish_result(s, EAP_CODE_FAILURE, out, cap, out_len, EAPV_FAILURE);
 }
 
-/* derives the keys of s->type from the stored vector and writes the Challenge */
+/* derives the keys of s->type from the stored vector and writes the Challenge. An AKA' vector
+ * must have the AMF separation bit (bit 0 of AMF: AUTN octet 6's top bit) set (RFC 5448, TS 33.402
+ * 6.1): the peer rejects it otherwise, so it is not sent (also after a Nak from AKA to AKA'). */
 static int send_challenge(struct eap_srv *s, const struct eap_srv_cfg *c, uint8_t *out, size_t cap, size_t *out_len,
 			  enum eap_srv_reason *reason)
 {
+	if (s->type == EAP_TYPE_AKA_PRIME && !(s->autn[6] & 0x80))
+		return fail(s, EAPR_amf_separation, out, cap, out_len, reason);
 	eap_aka_keys_wipe(&s->keys);
 	int r;
 	if (s->type == EAP_TYPE_AKA_PRIME) {

@@ -69,6 +69,7 @@ enum eap_verdict {
 	X(no_method, "the peer's Nak names no EAP type we allow")                               \
 	X(av_unavailable, "the vector source failed")                                           \
 	X(auts_invalid, "AUTS did not verify (MAC-S)")                                          \
+	X(amf_separation, "an AKA' vector whose AMF separation bit is 0 (RFC 5448): not sent")    \
 	X(timeout, "the authentication did not finish within timeout_ms")
 
 enum eap_srv_reason {

@@ -358,7 +358,7 @@ extern const char *const tel_drop_help[TEL_DROP_MAX];
 	X(S, waiting_expired, "waiting_expired", TEL_COUNTER, TEL_NONE, NULL, NULL, "authentications whose deadline passed while waiting for their vector (failed.timeout)") \
 	X(S, waiting_cancelled, "waiting_cancelled", TEL_COUNTER, TEL_NONE, NULL, NULL, "authentications still waiting for their vector at shutdown") \
 	X(S, busy, "busy", TEL_COUNTER, TEL_NONE, NULL, NULL, "EAP packets for an authentication still waiting for its vector: dropped, the authentication untouched") \
-	X(S, amf_separation, "amf_separation", TEL_COUNTER, TEL_NONE, NULL, NULL, "AKA' vectors without the AMF separation bit (RFC 5448): not used, the authentication failed (av_unavailable)") \
+	X(S, amf_separation, "amf_separation", TEL_COUNTER, TEL_NONE, NULL, NULL, "AKA' vectors without the AMF separation bit (RFC 5448): not sent, the authentication failed (failed.amf_separation)") \
 	TEL_FIELDS_ub_zh(X, S)                                                                     \
 	X(S, failed, "failed_*", TEL_COUNTER, TEL_NONE, "failed", "reason", "authentications failed, by reason") \
 	X(S, dropped, "dropped_*", TEL_COUNTER, TEL_NONE, "dropped", "reason", "EAP packets discarded, by reason") \

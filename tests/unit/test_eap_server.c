@@ -266,6 +266,38 @@ static void t_nak_reject_error_timeout(void)
 	CU_ASSERT_STRING_EQUAL(eap_srv_reason_name(EAPR_wrong_res), "wrong_res");
 }
 
+/* an AKA' vector whose AMF separation bit is 0 is never sent: straight to AKA', and after a Nak
+ * from AKA to AKA' (the same vector, now for AKA') */
+static void t_amf_separation(void)
+{
+	struct eap_srv s;
+	uint8_t out[400], in[300], autn0[16];
+	size_t ol;
+	enum eap_srv_reason why;
+	memcpy(autn0, AUTN, 16);
+	autn0[6] &= 0x7f;
+	struct eap_srv_cfg prime = cfg(EAP_SRV_AKA_PRIME);
+	CU_ASSERT_EQUAL(eap_srv_begin(&s, &prime, 1000, NULL, 0), 0);
+	size_t n = identity_resp(in, 7, ID);
+	CU_ASSERT_EQUAL(eap_srv_input(&s, &prime, in, n, out, sizeof(out), &ol, &why), EAPV_NEED_AV);
+	CU_ASSERT_EQUAL(eap_srv_av(&s, &prime, RAND, autn0, RES, 8, CK, IK, out, sizeof(out), &ol, &why), EAPV_FAILURE);
+	CU_ASSERT_EQUAL(why, EAPR_amf_separation);
+	CU_ASSERT(ol == 4 && out[0] == EAP_CODE_FAILURE);
+	/* AKA with the same vector is fine; the peer's Nak to AKA' is refused */
+	struct eap_srv_cfg both = cfg(EAP_SRV_AKA | EAP_SRV_AKA_PRIME);
+	CU_ASSERT_EQUAL(eap_srv_begin(&s, &both, 1000, NULL, 0), 0);
+	CU_ASSERT_EQUAL(eap_srv_input(&s, &both, in, n, out, sizeof(out), &ol, &why), EAPV_NEED_AV);
+	CU_ASSERT_EQUAL(eap_srv_av(&s, &both, RAND, autn0, RES, 8, CK, IK, out, sizeof(out), &ol, &why), EAPV_SEND);
+	struct eap_aka_msg m;
+	CU_ASSERT_EQUAL_FATAL(eap_aka_parse(out, ol, &m), EAP_OK);
+	CU_ASSERT_EQUAL(m.type, EAP_TYPE_AKA);
+	uint8_t nak[] = {EAP_CODE_RESPONSE, m.id, 0, 6, EAP_TYPE_NAK, EAP_TYPE_AKA_PRIME};
+	CU_ASSERT_EQUAL(eap_srv_input(&s, &both, nak, sizeof(nak), out, sizeof(out), &ol, &why), EAPV_FAILURE);
+	CU_ASSERT_EQUAL(why, EAPR_amf_separation);
+	CU_ASSERT_STRING_EQUAL(eap_srv_reason_name(EAPR_amf_separation), "amf_separation");
+	eap_srv_wipe(&s);
+}
+
 static void t_identity_map(void)
 {
 	char impi[300];
@@ -290,6 +322,7 @@ static void add(void)
 		{"resync_once", t_resync},
 		{"unknown_identity_permanent_id_req", t_permanent_id},
 		{"nak_reject_client_error_timeout", t_nak_reject_error_timeout},
+		{"aka_prime_amf_separation_bit", t_amf_separation},
 		{"identity_to_impi", t_identity_map},
 		{NULL, NULL},
 	};
