@@ -23,7 +23,7 @@ struct ectx {
 static const char *const eap_keys[] = {"enabled", "bsf_domain", "methods", "prefer", "network_name",
 				       "key_lifetime_s", "subscribers", "subscriber_timeout_ms", "sqn_delta",
 				       "max_sessions", "timeout_s", "radius_listen", "radius_port", "av_source",
-				       "zh_dest_realm", "zh_dest_host", "zh_timeout_ms", NULL};
+				       "zh_dest_realm", "zh_dest_host", "zh_timeout_ms", "zh_aka_prime", NULL};
 static const char *const client_keys[] = {"prefix", "secret", NULL};
 
 static int load_methods(struct ectx *c, struct eap_config *e)
@@ -108,7 +108,7 @@ static int load_av_source(struct ectx *c, const struct gbakd_config *cfg, struct
 	    cfg_get_uint(&c->r, c->sec, "zh_timeout_ms", &e->zh_timeout_ms, 2000, 100, 300000))
 		return -1;
 	if (e->av_source == UB_SRC_STORE) {
-		static const char *const zh_only[] = {"zh_dest_realm", "zh_dest_host", "zh_timeout_ms"};
+		static const char *const zh_only[] = {"zh_dest_realm", "zh_dest_host", "zh_timeout_ms", "zh_aka_prime"};
 		for (size_t i = 0; i < sizeof(zh_only) / sizeof(zh_only[0]); i++)
 			if (cfg_get(&c->r, c->sec, zh_only[i]))
 				return cfg_fail(&c->r, c->sec, zh_only[i], "only with av_source = zh");
@@ -122,6 +122,23 @@ static int load_av_source(struct ectx *c, const struct gbakd_config *cfg, struct
 		return cfg_fail(&c->r, c->sec, "zh_dest_realm", "'%s' is not a DNS name", e->zh_dest_realm);
 	if (e->zh_dest_host[0] && !gba_btid_domain_valid(e->zh_dest_host, strlen(e->zh_dest_host)))
 		return cfg_fail(&c->r, c->sec, "zh_dest_host", "'%s' is not a DNS name", e->zh_dest_host);
+	/* Zh vectors are non-EPS vectors (TS 33.401 6.1.1: the HSS clears the AMF separation bit), and
+	 * AKA' needs the bit set (RFC 5448): every AKA' authentication would fail amf_separation */
+	const char *zp = cfg_get(&c->r, c->sec, "zh_aka_prime");
+	if (zp && strcasecmp(zp, "yes") && strcasecmp(zp, "no"))
+		return cfg_fail(&c->r, c->sec, "zh_aka_prime", "'%s' is not yes/no", zp);
+	if ((e->methods & EAP_SRV_AKA_PRIME) && !(zp && !strcasecmp(zp, "yes"))) {
+		if (cfg_get(&c->r, c->sec, "methods"))
+			return cfg_fail(&c->r, c->sec, "methods", "aka-prime with av_source = zh: vectors over Zh are non-EPS "
+				     "vectors (AMF separation bit 0, TS 33.401 6.1.1) and AKA' needs the bit set (RFC 5448), "
+				     "so every AKA' authentication would fail; give zh_aka_prime = yes only for an HSS that "
+				     "sets the separation bit in its Zh vectors");
+		if (e->prefer_prime && cfg_get(&c->r, c->sec, "prefer"))
+			return cfg_fail(&c->r, c->sec, "prefer", "aka-prime with av_source = zh needs zh_aka_prime = yes "
+				     "(see methods)");
+		e->methods = EAP_SRV_AKA; /* the default methods with av_source = zh: EAP-AKA only */
+		e->prefer_prime = false;
+	}
 	if ((uint64_t)e->zh_timeout_ms >= (uint64_t)e->timeout_s * 1000)
 		return cfg_fail(&c->r, c->sec, "zh_timeout_ms", "%u must be below timeout_s (%u s, counted from the "
 			     "authentication's first packet)", e->zh_timeout_ms, e->timeout_s);

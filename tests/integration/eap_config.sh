@@ -79,6 +79,33 @@ zh_dest_realm = home1.net
 zh_dest_host = hss.home1.net
 zh_timeout_ms = 500
 $dia"
+t_cfg_bad "methods with aka-prime and av_source = zh: refused (Zh vectors are non-EPS)" \
+	"\[eap\] methods: aka-prime with av_source = zh: vectors over Zh are non-EPS vectors \(AMF separation bit 0, TS 33.401 6.1.1\)" "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+methods = aka, aka-prime
+av_source = zh
+zh_dest_realm = home1.net
+$dia"
+t_cfg_good "methods with aka-prime and av_source = zh: zh_aka_prime = yes opts in" "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+methods = aka-prime
+av_source = zh
+zh_dest_realm = home1.net
+zh_aka_prime = yes
+$dia"
+t_cfg_bad "zh_aka_prime not yes/no" "\[eap\] zh_aka_prime: 'maybe' is not yes/no" "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+av_source = zh
+zh_dest_realm = home1.net
+zh_aka_prime = maybe
+$dia"
+t_cfg_bad "zh_aka_prime with av_source = store" '\[eap\] zh_aka_prime: only with av_source = zh' "[eap]
+bsf_domain = bsf.home1.net
+radius_port = 0
+zh_aka_prime = yes"
 t_cfg_bad "av_source = zh without zh_dest_realm" '\[eap\] zh_dest_realm: required with av_source = zh' "[eap]
 bsf_domain = bsf.home1.net
 radius_port = 0

@@ -85,6 +85,7 @@ av_source = zh
 zh_dest_realm = home1.net
 zh_dest_host = hss.home1.net
 zh_timeout_ms = 120000
+zh_aka_prime = yes
 timeout_s = 180
 max_sessions = 16
 radius_listen = 127.0.0.1
