@@ -79,9 +79,10 @@ int eap_app_handle(const uint8_t *state, size_t state_len, const uint8_t binding
 /* The completion eventfd the EAP thread polls (readable: a vector arrived), or -1 (synchronous
  * source, or [eap] off). */
 int eap_app_fd(void);
-/* The EAP thread: the next waiting authentication that can go on (its vector arrived, or its
- * deadline passed), resumed: fills *r as eap_app_handle would have and *fe / *tag with what that
- * call was given. Returns 1, or 0 when there is none. */
+/* The EAP thread: the next waiting authentication that can go on (its vector arrived, or
+ * eap_app_expire found its deadline passed), resumed: fills *r as eap_app_handle would have and
+ * *fe / *tag with what that call was given. now_ms is not used (the deadlines are eap_app_expire's).
+ * Returns 1, or 0 when there is none. */
 int eap_app_resume(uint64_t now_ms, struct eap_app_reply *r, enum eap_app_fe *fe, uint64_t *tag);
 /* Shutdown (the EAP thread, before it exits): the next authentication still waiting for its
  * vector is given up (its front end answers "stopping"); *fe / *tag as above. Returns 1, or 0. */

@@ -71,7 +71,8 @@
 	X(pending_full, "dropped: every parked-request context was in use (the NAS retransmits)") \
 	X(busy, "an Access-Request naming an authentication still waiting for its vector: dropped") \
 	X(session_write_failed, "EAP succeeded but the session could not be written: Access-Reject with EAP-Failure, no key") \
-	X(send_errors, "sendto failed")
+	X(send_errors, "sendto failed")                                                        \
+	X(resumed_lost, "a resumed authentication whose parked request has no context (never expected): no reply")
 
 enum radius_counter {
 #define RC_ENUM(n, d) RC_##n,
@@ -265,8 +266,10 @@ static void ctx_release(struct rad_ctx *x)
 /* a parked request's vector arrived (or its deadline passed): answer it now */
 static void radius_resumed(uint64_t tag, struct eap_app_reply *r)
 {
-	if (tag >= rs.n_pend || !rs.pend[tag].used)
-		return; /* not reached: every parked request has its context */
+	if (tag >= rs.n_pend || !rs.pend[tag].used) { /* not expected: every parked request has its context */
+		eap_radius_count(RC_resumed_lost);
+		return;
+	}
 	reply(&rs.pend[tag], r);
 	ctx_release(&rs.pend[tag]);
 }

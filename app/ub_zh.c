@@ -40,9 +40,14 @@ static unsigned n_zs;
 static void *zh_open(const struct ub_av_params *p, char *err, size_t errlen)
 {
 	/* the node is started by dia_node_init; fdpeer_zh_send fails until Zh is ready */
-	if (n_zs == ZH_USERS || strlen(p->zh_dest_realm) >= sizeof(zs[0].dest_realm) ||
-	    strlen(p->zh_dest_host) >= sizeof(zs[0].dest_host)) {
+	if (n_zs == ZH_USERS) {
 		snprintf(err, errlen, "[%s] av_source: cannot open another Zh source", p->section);
+		return NULL;
+	}
+	if (strlen(p->zh_dest_realm) >= sizeof(zs[0].dest_realm) || strlen(p->zh_dest_host) >= sizeof(zs[0].dest_host)) {
+		snprintf(err, errlen, "[%s] %s: at most %zu characters", p->section,
+			 strlen(p->zh_dest_realm) >= sizeof(zs[0].dest_realm) ? "zh_dest_realm" : "zh_dest_host",
+			 sizeof(zs[0].dest_realm) - 1);
 		return NULL;
 	}
 	struct zh_src *z = &zs[n_zs++];
