@@ -410,7 +410,8 @@ check "tshark: EAP's resync MAR (User-Name $ER) carries SIP-Authorization (RAND|
 check "tshark: the 5401 answer" t_cap_has $D/cap.pcapng 'diameter.cmd.code == 303 && diameter.Experimental-Result-Code == 5401' "${DEC[@]}"
 check_eq "tshark: no malformed packets / expert errors" 0 "$(t_cap_count $D/cap.pcapng '_ws.malformed || _ws.expert.severity == error' "${DEC[@]}")"
 
-check "no key material in gbakd's logs" bash -c "! grep -qi -e $KS -e ${KS:0:32} -e $K19 $D/gbakd.log $D/bsf.fdlog"
+check "no key material in gbakd's logs (Ub's Ks, K; EAP's MSKs and Ks_NAFs)" \
+	bash -c "! grep -qi -e $KS -e ${KS:0:32} -e $K19 -e $IM -e $AM -e $IK -e $AK $D/gbakd.log $D/bsf.fdlog"
 # shutdown with a DER parked for its vector (the HSS stopped again): answered 3004 before
 # freeDiameter stops
 kill -STOP $HSS_PID
