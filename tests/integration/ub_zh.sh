@@ -4,7 +4,8 @@
 # its own freeDiameter node. The UE simulator bootstraps, a NAF gets the same Ks_NAF over UDP Zn,
 # resync goes through Zh (SIP-Authorization = RAND||AUTS), an unknown IMPI (5401) is refused
 # with 403, a forged AUTS (5003) too, and a bootstrap waiting for a stopped HSS blocks nothing
-# else (its connection is suspended; it fails 503 av_timeout after zh_timeout_ms). tshark decodes
+# else (its connection is suspended and resumes when the HSS answers; with the HSS stopped for good it
+# fails 503 av_timeout after zh_timeout_ms). tshark decodes
 # the MAR/MAA without a malformed packet.
 # Then end to end with no synthetic session: a NAF asks for the bootstrapped B-TID over UDP and
 # over Diameter, at home (bsf.home1.net) and through a visited Zn-Proxy gbakd
@@ -71,7 +72,7 @@ bsf_domain = bsf.home1.net
 av_source = zh
 zh_dest_realm = home1.net
 zh_dest_host = hss.home1.net
-zh_timeout_ms = 6000
+zh_timeout_ms = 30000
 max_failures = 50
 [naf:eap-nafs]
 transport = diameter
@@ -313,20 +314,24 @@ check_eq "session write refused: counted (store_errors, radius.session_write_fai
 INDP redis-cli -p $RP ACL SETUSER default +set >/dev/null
 
 # ---- 3. asynchronous: a stopped HSS holds one bootstrap, not the server -------------------------
-# Nothing waits for a timer: [eap] zh_timeout_ms (120 s) is far beyond this part, whose EAP wait
-# ends when the HSS is continued; the Ub timeout ([ub] zh_timeout_ms = 6 s) runs on its own
-# request, nothing asserted while it waits.
+# Nothing waits for a timer: each wait ends when the test continues the HSS (kill -CONT); [ub]
+# zh_timeout_ms (30 s), [eap] zh_timeout_ms (120 s) and the UE's --timeout-ms (120 s) only bound a
+# failure. The Zh timeout runs on a Ub bootstrap of its own, nothing asserted while it waits.
 kill -STOP $HSS_PID
 t_cleanup_add "kill -CONT $HSS_PID 2>/dev/null"
-s0=$(UB suspended); t0=$(UB failed.av_timeout)
-CLI ue bootstrap --bsf $BSF --impi slow@home1.net --k $K1 --opc $OPC1 --json >$D/slow.json 2>&1 &
+s0=$(UB suspended); r0=$(UB resumed)
+CLI ue bootstrap --bsf $BSF --impi slow@home1.net --k $K1 --opc $OPC1 --timeout-ms 120000 --json >$D/slow.json 2>&1 &
 SLOW=$!
 check_wait_eq "the slow bootstrap's connection is suspended" "" $((s0 + 1)) UB suspended
 out=$(REF raw $BSF -)
-check_eq "meanwhile another request is answered (400)" 400 "$(echo "$out" | J status)"
-check_wait "the slow bootstrap ends" "" bash -c "! kill -0 $SLOW 2>/dev/null"
-check_eq "no MAA within [ub] zh_timeout_ms: 503, counted av_timeout" "503 $((t0 + 1))" \
-	"$(J http_status <$D/slow.json) $(UB failed.av_timeout)"
+to0=$(UB failed.av_timeout)
+check_eq "meanwhile another request is answered (400) while the slow one still waits (not resumed)" \
+	"400 $r0" "$(echo "$out" | J status) $(UB resumed)"
+kill -CONT $HSS_PID
+check_wait "the slow bootstrap ends once the HSS answers" "" bash -c "! kill -0 $SLOW 2>/dev/null"
+check_eq "the late MAA resumes it: 200, resumed, no av_timeout (it waited for the HSS, not for a timer)" \
+	"ok $((r0 + 1)) $to0" "$(J status <$D/slow.json) $(UB resumed) $(UB failed.av_timeout)"
+kill -STOP $HSS_PID
 # EAP: an Access-Request (sent twice: the second is a retransmission) waits for the stopped HSS
 read -r ef0 em0 rt0 au0 rs0 zt0 <<<"$(EV av_fetches zh.mar_sent radius.retransmits_pending failed.av_unavailable resumed zh.timeout)"
 INDP python3 $D/rad_once.py 127.0.0.1 $RADP $RSEC 0$ES 2 >$D/eslow.json 2>&1 &
@@ -345,6 +350,14 @@ check_eq "EAP: resumed with an Access-Challenge carrying an EAP-Request (verifie
 	"11 true 1 11 true" "$(J code <$D/eslow.json) $(J auth_ok <$D/eslow.json) $(J eap_code <$D/eslow.json) $(J again_code <$D/eslow.json) $(J again_ok <$D/eslow.json)"
 check_eq "EAP: counted resumed, nothing waits, no failure, no Zh timeout" "$((rs0 + 1)) 0 $au0 $zt0" \
 	"$(EV resumed waiting failed.av_unavailable zh.timeout)"
+# the Ub timeout path on its own request, nothing asserted while it waits
+kill -STOP $HSS_PID
+CLI ue bootstrap --bsf $BSF --impi slow@home1.net --k $K1 --opc $OPC1 --timeout-ms 120000 --json >$D/slow2.json 2>&1 &
+SLOW=$!
+check_wait "a bootstrap waiting for the stopped HSS ends" "" bash -c "! kill -0 $SLOW 2>/dev/null"
+check_eq "no MAA within [ub] zh_timeout_ms: 503, counted av_timeout" "503 $((to0 + 1))" \
+	"$(J http_status <$D/slow2.json) $(UB failed.av_timeout)"
+kill -CONT $HSS_PID
 out=$(CLI ue bootstrap --bsf $BSF --impi slow@home1.net --k $K1 --opc $OPC1 --json)
 check_eq "the HSS back: the next bootstrap succeeds" ok "$(echo "$out" | J status)"
 check_match "telemetry: Zh fetch latency p50 <= p99, both > 0" "^yes$" "$(t_tel $PFX /gbakd/ub | python3 -c '
