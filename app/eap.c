@@ -31,16 +31,16 @@
 #include <rte_common.h>
 #include <rte_telemetry.h>
 
+#include "av/av.h"
 #include "eap/eap_server.h"
 #include "store/store.h"
 #include "store/store_record.h"
 #include "subscriber/subscriber.h"
 #include "telemetry/tel.h"
-#include "ub_av.h"
 
 /* one vector fetch per slot (asynchronous source only); fetch[i] belongs to slot[i] */
 struct fetch {
-	struct ub_av_op op;           /* first member: the completion gets &op */
+	struct av_op op;           /* first member: the completion gets &op */
 	struct fetch *next;           /* the completion queue (under ea.lock) */
 };
 
@@ -62,7 +62,7 @@ struct slot {
 static struct {
 	const struct eap_config *e;
 	struct eap_srv_cfg sc;
-	const struct ub_av_source *src;
+	const struct av_source *src;
 	void *av;                     /* src's instance */
 	struct store *store;
 	struct slot *slot;
@@ -118,7 +118,7 @@ int eap_app_fd(void)
 }
 
 /* the source's completion (any thread): queue the fetch for the EAP thread and wake it */
-static void av_done(struct ub_av_op *op)
+static void av_done(struct av_op *op)
 {
 	struct fetch *f = (struct fetch *)op;
 	pthread_mutex_lock(&ea.lock);
@@ -148,8 +148,8 @@ void eap_app_start(const struct gbakd_config *cfg)
 	ea.sc.netname_len = strlen(e->network_name);
 	ea.sc.timeout_ms = e->timeout_s * 1000u;
 	char err[512];
-	ea.src = e->av_source == UB_SRC_ZH ? &ub_av_zh : &ub_av_store;
-	const struct ub_av_params avp = {
+	ea.src = e->av_source == UB_SRC_ZH ? &av_zh : &av_store;
+	const struct av_params avp = {
 		.section = "eap", .tel = TEL_SEC_eap,
 		.subscribers = e->subscribers, .subscriber_timeout_ms = e->subscriber_timeout_ms, .sqn_delta = e->sqn_delta,
 		.zh_dest_realm = e->zh_dest_realm, .zh_dest_host = e->zh_dest_host, .zh_timeout_ms = e->zh_timeout_ms,
@@ -217,7 +217,7 @@ void eap_app_stop(void)
 	OPENSSL_cleanse(ea.slot, ea.cap * sizeof(*ea.slot));
 	if (ea.fetch)
 		OPENSSL_cleanse(ea.fetch, ea.cap * sizeof(*ea.fetch));
-	ea.src->close(ea.av); /* no completion can run: the source's contract (ub_av.h) */
+	ea.src->close(ea.av); /* no completion can run: the source's contract (lib/av/av.h) */
 	store_destroy(ea.store);
 	printf("gbakd: eap: started %" PRIu64 " success %" PRIu64 " table_full %" PRIu64 "\n", LOAD(started),
 	       LOAD(success), LOAD(table_full));
@@ -279,7 +279,7 @@ static void state_of(const struct slot *sl, uint8_t out[EAP_APP_STATE_LEN])
 
 /* the vector (or the failure) is in op: parse the GUSS into the pending record, hand the vector
  * to the engine. Returns its verdict (SEND or FAILURE). */
-static int av_finish(struct slot *sl, struct ub_av_op *op, struct eap_app_reply *r, enum eap_srv_reason *why)
+static int av_finish(struct slot *sl, struct av_op *op, struct eap_app_reply *r, enum eap_srv_reason *why)
 {
 	struct sub_av *av = &op->av;
 	int v;
@@ -330,8 +330,8 @@ static int av_finish(struct slot *sl, struct ub_av_op *op, struct eap_app_reply 
 static int fetch_av(struct slot *sl, bool resync, enum eap_app_fe fe, uint64_t tag, struct eap_app_reply *r,
 		    enum eap_srv_reason *why)
 {
-	static struct ub_av_op sync_op; /* one EAP thread */
-	struct ub_av_op *op = ea.fetch ? &ea.fetch[sl - ea.slot].op : &sync_op;
+	static struct av_op sync_op; /* one EAP thread */
+	struct av_op *op = ea.fetch ? &ea.fetch[sl - ea.slot].op : &sync_op;
 	INC(av_fetches);
 	op->status = -EINVAL;
 	op->resync = resync;
@@ -354,7 +354,7 @@ static int fetch_av(struct slot *sl, bool resync, enum eap_app_fe fe, uint64_t t
 	pthread_mutex_lock(&ea.lock);
 	ea.inflight++;
 	pthread_mutex_unlock(&ea.lock);
-	if (ea.src->fetch(ea.av, op) == UB_AV_PENDING) {
+	if (ea.src->fetch(ea.av, op) == AV_PENDING) {
 		INC(suspended);
 		INC(waiting);
 		return EAP_APP_PENDING;

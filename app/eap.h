@@ -1,5 +1,5 @@
 /* The home BSF's EAP-AKA / AKA' server (claim 6): a bounded table of authentications driven by
- * lib/eap's engine, vectors from [eap] av_source (app/ub_av.h: the subscriber store, or an HSS
+ * lib/eap's engine, vectors from [eap] av_source (lib/av/av.h: the subscriber store, or an HSS
  * over Zh; the same interface as Ub), and on success a new bootstrapping session (Ks = CK|IK or
  * CK'|IK', B-TID = base64(RAND)@bsf_domain) written to the session table exactly as app/ub.c
  * writes it. Transport front ends (app/radius.c, app/dia_eap.c) call eap_app_handle on the one

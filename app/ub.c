@@ -5,7 +5,7 @@
  * thread (relaxed atomics). Subscriber-store and session-table calls block this thread (never a
  * worker lcore) for at most their timeouts.
  *
- * Vectors come from one source (app/ub_av.h, [ub] av_source). With an asynchronous source (Zh)
+ * Vectors come from one source (lib/av/av.h, [ub] av_source). With an asynchronous source (Zh)
  * the connection waiting for its vector is suspended (MHD_suspend_connection) and every other
  * request goes on; the source's completion (a freeDiameter thread) marks the fetch complete and
  * resumes the connection (MHD_resume_connection), and libmicrohttpd calls the handler again on
@@ -42,12 +42,13 @@
 #include <rte_lcore.h>
 #include <rte_telemetry.h>
 
+#include "av/av.h"
+#include "fdpeer/fdpeer_zh.h"
 #include "gba/gba_btid.h"
 #include "net/net.h"
 #include "store/store.h"
 #include "subscriber/subscriber.h"
 #include "ub/ub_digest.h"
-#include "ub_av.h"
 
 /* why a request failed: one counter each (/gbakd/ub failed.<name>) */
 #define UB_REASONS(X)                                                                                   \
@@ -129,7 +130,7 @@ struct used { uint8_t rand[16]; uint64_t at_ms; };
 
 /* a vector being fetched for a connection (op first: the source's completion gets &op) */
 struct fetch {
-	struct ub_av_op op;
+	struct av_op op;
 	struct MHD_Connection *c;
 	uint64_t t0_ns;
 	bool stale;                  /* the challenge answers an expired / unknown nonce */
@@ -144,7 +145,7 @@ static struct {
 	pthread_t thread;
 	volatile int stop;
 	int running;
-	const struct ub_av_source *src;
+	const struct av_source *src;
 	void *av; /* src's instance */
 	pthread_mutex_t lock;
 	struct fetch *inflight;      /* asynchronous fetches not yet finished, under lock */
@@ -402,7 +403,7 @@ static void fetch_free(struct fetch *f)
 }
 
 /* the source's completion (any thread): hand the fetch back to the Ub thread */
-static void fetch_done(struct ub_av_op *op)
+static void fetch_done(struct av_op *op)
 {
 	struct fetch *f = (struct fetch *)op;
 	pthread_mutex_lock(&ub.lock);
@@ -438,7 +439,7 @@ static enum MHD_Result challenge(struct MHD_Connection *c, struct req *rq, const
 	f->op.done = fetch_done;
 	f->c = c;
 	f->stale = stale;
-	f->t0_ns = ub_av_now_ns();
+	f->t0_ns = av_now_ns();
 	if (!ub.src->async) {
 		ub.src->fetch(ub.av, &f->op);
 		return challenge_finish(c, f);
@@ -452,7 +453,7 @@ static enum MHD_Result challenge(struct MHD_Connection *c, struct req *rq, const
 	rq->f = f;
 	MHD_suspend_connection(c); /* before the fetch: its completion may come at once */
 	INC(suspended);
-	if (ub.src->fetch(ub.av, &f->op) == UB_AV_DONE)
+	if (ub.src->fetch(ub.av, &f->op) == AV_DONE)
 		fetch_done(&f->op);
 	return MHD_YES;
 }
@@ -760,7 +761,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_YES;
 		rq->f = NULL;
 		INC(resumed);
-		uint64_t now = ub_av_now_ns(); /* the hand-off: the vector's arrival -> this thread */
+		uint64_t now = av_now_ns(); /* the hand-off: the vector's arrival -> this thread */
 		uint64_t rus = now > f->op.done_ns ? (now - f->op.done_ns) / 1000 : 0;
 		__atomic_fetch_add(&st.resume_hist[hist_bucket(rus)], 1, __ATOMIC_RELAXED);
 		return challenge_finish(c, f);
@@ -823,6 +824,12 @@ static void *ub_thread(void *arg)
 	return NULL;
 }
 
+void ub_prepare(const struct gbakd_config *cfg)
+{
+	if ((cfg->ub.enabled && cfg->ub.av_source == UB_SRC_ZH) || (cfg->eap.enabled && cfg->eap.av_source == UB_SRC_ZH))
+		fdpeer_zh_enable();
+}
+
 void ub_start(const struct gbakd_config *cfg)
 {
 	const struct ub_config *u = &cfg->ub;
@@ -831,8 +838,8 @@ void ub_start(const struct gbakd_config *cfg)
 	ub.cfg = cfg;
 	ub.u = u;
 	char err[512];
-	ub.src = u->av_source == UB_SRC_ZH ? &ub_av_zh : &ub_av_store;
-	const struct ub_av_params avp = {
+	ub.src = u->av_source == UB_SRC_ZH ? &av_zh : &av_store;
+	const struct av_params avp = {
 		.section = "ub", .tel = TEL_SEC_ub,
 		.subscribers = u->subscribers, .subscriber_timeout_ms = u->subscriber_timeout_ms, .sqn_delta = u->sqn_delta,
 		.zh_dest_realm = u->zh_dest_realm, .zh_dest_host = u->zh_dest_host, .zh_timeout_ms = u->zh_timeout_ms,

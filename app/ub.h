@@ -1,7 +1,7 @@
 /* The bootstrapping server (Ub, TS 24.109 clause 4): HTTP Digest AKA over libmicrohttpd on the
  * kernel stack, in one DPDK control thread (never a worker lcore). Vectors come from the
- * subscriber store (lib/subscriber) or an HSS over Zh (app/ub_av.h); a completed bootstrap is written to the session table with
- * lib/store's blocking put, the same record the Zn path reads. See README "Bootstrapping (Ub)". */
+ * subscriber store or an HSS over Zh (lib/av); a completed bootstrap is written to the session
+ * table with lib/store's blocking put, the same record the Zn path reads. See README "Bootstrapping (Ub)". */
 #ifndef GBAKD_UB_H
 #define GBAKD_UB_H
 

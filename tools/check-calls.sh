@@ -4,7 +4,7 @@
 # B.o; any cycle of such edges (A -> B -> A, or longer) is reported with its members. Not seen:
 # calls through function pointers (A hands B a pointer to its own function); the rule that keeps
 # this exact is that no app/ file passes another a function pointer (callbacks are registered
-# only with libraries: fdpeer, telemetry, libmicrohttpd).
+# only with libraries: fdpeer, av (the vector sources), telemetry, libmicrohttpd).
 # Usage: tools/check-calls.sh [OBJ_DIR]   (default build/obj/app; SRC=app: objects without a
 #        source there are skipped; needs nm and tsort)
 #        tools/check-calls.sh --help

@@ -183,12 +183,18 @@ static int take_identity(struct eap_srv *s, const struct eap_srv_cfg *c, const u
 	uint8_t hint;
 	if (n == 0 || n > EAP_IDENTITY_MAX || memchr(id, 0, n))
 		return fail(s, EAPR_malformed, out, cap, out_len, reason);
+	char impi[sizeof(s->impi)];
+	int il = eap_identity_to_impi((const char *)id, n, impi, sizeof(impi), &hint);
+	if (il <= 0)
+		return fail(s, EAPR_malformed, out, cap, out_len, reason);
+	/* the answer to AT_PERMANENT_ID_REQ names the subscriber the source already did not know:
+	 * fail now rather than ask the source (an HSS over Zh) a second time for the same IMPI */
+	if (s->asked_permanent && (size_t)il == s->impi_len && memcmp(impi, s->impi, (size_t)il) == 0)
+		return fail(s, EAPR_unknown_identity, out, cap, out_len, reason);
 	memcpy(s->identity, id, n);
 	s->identity[n] = '\0';
 	s->identity_len = (uint16_t)n;
-	int il = eap_identity_to_impi(s->identity, n, s->impi, sizeof(s->impi), &hint);
-	if (il <= 0)
-		return fail(s, EAPR_malformed, out, cap, out_len, reason);
+	memcpy(s->impi, impi, (size_t)il + 1);
 	s->impi_len = (uint16_t)il;
 	if (s->type == 0) {
 		if (hint && allowed(c, hint))

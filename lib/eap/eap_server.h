@@ -8,7 +8,8 @@
  *   vector                   -> EAPV_SEND AKA-Challenge (RAND, AUTN, [KDF, KDF_INPUT | BIDDING], MAC)
  *   Challenge response       -> RES and MAC right: EAPV_SUCCESS (EAP-Success; keys, Ks ready)
  *   Synchronization-Failure  -> EAPV_NEED_RESYNC (RAND, AUTS)        caller: eap_srv_av() again
- *   identity unknown         -> eap_srv_av_fail(ENOENT) once: AKA-Identity with AT_PERMANENT_ID_REQ
+ *   identity unknown         -> eap_srv_av_fail(ENOENT) once: AKA-Identity with AT_PERMANENT_ID_REQ;
+ *                               an answer naming the same IMPI fails at once (no second fetch)
  *   Nak naming the other AKA type (when allowed) -> the same vector under that type
  *   wrong RES / MAC, Authentication-Reject, Client-Error, second resync -> EAPV_FAILURE
  *   a response with the wrong Identifier or unparsable -> EAPV_DROP (discarded, state unchanged)

@@ -1,10 +1,11 @@
 /* app/eap.c's asynchronous paths without freeDiameter, Redis or EAL: a fake vector source
- * (ub_av_zh / ub_av_store are defined here, so app/ub_zh.c is not linked) whose completions the
+ * (av_zh / av_store are defined here, so lib/av's are not pulled from libav.a) whose completions the
  * test runs itself, and a fake session store (store_create / store_put / store_destroy). Covers:
  * a parked authentication resumed by its completion; past its deadline while waiting -> reported
  * once as a timeout, the late completion frees the slot and resumes nothing (the new occupant of
  * the table untouched); a cancel at shutdown; two expired waiters and a stale entry; the table
- * bound; eap_app_stop wiping every fetch (queued or still in flight) before the source closes. */
+ * bound; eap_app_stop wiping every fetch (queued or still in flight) before the source closes; a
+ * packet for a parked authentication (busy: not fed to the engine, no second fetch). */
 #include "cu_runner.h"
 
 #include <errno.h>
@@ -12,27 +13,27 @@
 #include <string.h>
 
 #include "../../app/eap.h"
-#include "../../app/ub_av.h"
+#include "av/av.h"
 #include "eap/eap_server.h"
 #include "store/store.h"
 
 /* ---- the fake source ------------------------------------------------------------------- */
-static struct ub_av_op *ops[16];
+static struct av_op *ops[16];
 static unsigned n_ops;
 static int closed, dirty_at_close;
 
-static void *f_open(const struct ub_av_params *p, char *err, size_t n)
+static void *f_open(const struct av_params *p, char *err, size_t n)
 {
 	(void)p, (void)err, (void)n;
 	return &n_ops;
 }
-static int f_fetch(void *s, struct ub_av_op *op)
+static int f_fetch(void *s, struct av_op *op)
 {
 	op->src = s;
 	ops[n_ops++] = op;
-	return UB_AV_PENDING;
+	return AV_PENDING;
 }
-static int av_dirty(const struct ub_av_op *op)
+static int av_dirty(const struct av_op *op)
 {
 	const uint8_t *b = (const uint8_t *)&op->av;
 	for (size_t i = 0; i < sizeof(op->av); i++)
@@ -49,9 +50,9 @@ static void f_close(void *s)
 	for (unsigned i = 0; i < n_ops; i++)
 		dirty_at_close += av_dirty(ops[i]);
 }
-const struct ub_av_source ub_av_zh = {.name = "zh", .async = true, .open = f_open, .fetch = f_fetch, .close = f_close};
-const struct ub_av_source ub_av_store = {.name = "store", .async = false, .open = f_open, .fetch = f_fetch, .close = f_close};
-uint64_t ub_av_now_ns(void) { return 0; }
+const struct av_source av_zh = {.name = "zh", .async = true, .open = f_open, .fetch = f_fetch, .close = f_close};
+const struct av_source av_store = {.name = "store", .async = false, .open = f_open, .fetch = f_fetch, .close = f_close};
+uint64_t av_now_ns(void) { return 0; }
 
 /* ---- the fake session store ------------------------------------------------------------ */
 static int store_dummy;
@@ -111,7 +112,7 @@ static int identity(unsigned user, uint64_t now_ms, uint64_t tag, struct eap_app
 }
 
 /* the source's completion with a vector (key material a wipe must remove) */
-static void complete_ok(struct ub_av_op *op)
+static void complete_ok(struct av_op *op)
 {
 	memset(op->av.rand, 0x11, 16);
 	memset(op->av.autn, 0x22, 16);
@@ -216,6 +217,54 @@ static void test_stop_wipes(void)
 	CU_ASSERT_EQUAL(dirty_at_close, 0);
 }
 
+/* a packet naming an authentication still parked for its vector (a retransmission of the round
+ * that parked it) is dropped as busy, is not fed to the engine and starts no second fetch; the
+ * parked copy is answered when its vector comes, and the authentication goes on */
+static void test_busy(void)
+{
+	start(4);
+	enum eap_app_fe fe;
+	uint64_t tag = 0;
+	/* a decorated identity the source does not know -> AKA-Identity (AT_PERMANENT_ID_REQ) */
+	const char *anon = "anonymous@home1.net";
+	uint8_t p[80] = {2, 7, 0, (uint8_t)(5 + strlen(anon)), 1};
+	memcpy(p + 5, anon, strlen(anon));
+	CU_ASSERT_EQUAL(eap_app_handle(NULL, 0, bind, p, 5 + strlen(anon), 0, EAP_FE_DIAMETER, 1, &rep), EAP_APP_PENDING);
+	CU_ASSERT_EQUAL_FATAL(n_ops, 1);
+	ops[0]->status = -ENOENT;
+	ops[0]->done(ops[0]);
+	CU_ASSERT_EQUAL(eap_app_resume(10, &rep, &fe, &tag), 1);
+	CU_ASSERT_EQUAL_FATAL(rep.verdict, EAPV_SEND);
+	uint8_t st[EAP_APP_STATE_LEN];
+	memcpy(st, rep.state, sizeof(st));
+	/* the AKA-Identity response with the permanent identity: parked for a vector */
+	const char *perm = "0001010000000001@home1.net";
+	uint8_t in[128];
+	struct eap_wr w;
+	eap_aka_begin(&w, in, sizeof(in), EAP_CODE_RESPONSE, rep.eap[1], EAP_TYPE_AKA, EAP_AKA_IDENTITY);
+	eap_aka_put_str(&w, AT_IDENTITY, (const uint8_t *)perm, strlen(perm));
+	int n = eap_aka_finish(&w, NULL);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(eap_app_handle(st, sizeof(st), bind, in, (size_t)n, 20, EAP_FE_DIAMETER, 2, &rep), EAP_APP_PENDING);
+	CU_ASSERT_EQUAL_FATAL(n_ops, 2);
+	/* its retransmission while it waits: busy, nothing fetched, nothing resumed */
+	CU_ASSERT_EQUAL(eap_app_handle(st, sizeof(st), bind, in, (size_t)n, 30, EAP_FE_DIAMETER, 3, &rep), EAPV_DROP);
+	CU_ASSERT_TRUE(rep.busy);
+	CU_ASSERT_FALSE(rep.unknown_state || rep.binding_mismatch);
+	CU_ASSERT_EQUAL(n_ops, 2);
+	CU_ASSERT_EQUAL(eap_app_resume(30, &rep, &fe, &tag), 0);
+	/* the vector: the parked copy (tag 2) gets the AKA-Challenge */
+	complete_ok(ops[1]);
+	CU_ASSERT_EQUAL(eap_app_resume(40, &rep, &fe, &tag), 1);
+	CU_ASSERT_EQUAL(rep.verdict, EAPV_SEND);
+	CU_ASSERT_EQUAL(fe, EAP_FE_DIAMETER);
+	CU_ASSERT_EQUAL(tag, 2);
+	struct eap_aka_msg m;
+	CU_ASSERT_EQUAL(eap_aka_parse(rep.eap, rep.eap_len, &m), EAP_OK);
+	CU_ASSERT_EQUAL(m.subtype, EAP_AKA_CHALLENGE);
+	stop();
+}
+
 static void add(void)
 {
 	static const struct cu_test_def t[] = {
@@ -223,6 +272,7 @@ static void add(void)
 		{"expired while waiting: reported once; the late completion frees the slot only", test_expire_late_completion},
 		{"two expired waiters, one cancelled first (stale entry skipped)", test_two_expired_and_cancel},
 		{"eap_app_stop wipes queued and unanswered fetches before closing the source", test_stop_wipes},
+		{"a packet for a parked authentication: busy, no second fetch; the parked copy is answered", test_busy},
 		{NULL, NULL}};
 	cu_add_suite("eap_app", NULL, NULL, t);
 }

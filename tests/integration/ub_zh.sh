@@ -291,8 +291,8 @@ check_eq "resync over Zh (AUTS in the MAR): one Synchronization-Failure, then su
 check_eq "resync over Zh: counted (resyncs)" $((rs0 + 1)) "$(EV resyncs)"
 read -r uu0 ui0 <<<"$(EV zh.unknown_user failed.unknown_identity)"
 check "unknown IMPI over Diameter: gbactl naf answered" NAFD unk naf3.home1.net --impi 001010000000099@home1.net --method aka
-check_eq "unknown IMPI: the HSS's 5401 (twice: after AT_PERMANENT_ID_REQ) -> DEA Experimental 5001 with EAP-Failure" \
-	"5001 failure $((uu0 + 2)) $((ui0 + 1))" "$(NJ unk experimental_result) $(NJ unk eap_final) $(EV zh.unknown_user failed.unknown_identity)"
+check_eq "unknown IMPI: the HSS's 5401 (one MAR: the answer to AT_PERMANENT_ID_REQ names the same IMPI) -> DEA Experimental 5001 with EAP-Failure" \
+	"5001 failure $((uu0 + 1)) $((ui0 + 1))" "$(NJ unk experimental_result) $(NJ unk eap_final) $(EV zh.unknown_user failed.unknown_identity)"
 am0=$(EV amf_separation)
 o=$(EUE amf $EZ --method aka-prime)
 check_eq "AKA' with a vector whose AMF separation bit is 0 (RFC 5448): not sent, Access-Reject with EAP-Failure" "1 3" \

@@ -212,6 +212,20 @@ static void t_permanent_id(void)
 	CU_ASSERT_STRING_EQUAL(s.identity, perm);
 	CU_ASSERT_EQUAL(eap_srv_av_fail(&s, &c, -ENOENT, out, sizeof(out), &ol, &why), EAPV_FAILURE);
 	CU_ASSERT_EQUAL(why, EAPR_unknown_identity);
+	/* the permanent identity names the IMPI the source already did not know: failure at once,
+	 * no second fetch */
+	CU_ASSERT_EQUAL(eap_srv_begin(&s, &c, 0, out, sizeof(out)), 5);
+	n = identity_resp(in, out[1], perm);
+	CU_ASSERT_EQUAL(eap_srv_input(&s, &c, in, n, out, sizeof(out), &ol, &why), EAPV_NEED_AV);
+	CU_ASSERT_EQUAL(eap_srv_av_fail(&s, &c, -ENOENT, out, sizeof(out), &ol, &why), EAPV_SEND);
+	CU_ASSERT_EQUAL(eap_aka_parse(out, ol, &m), EAP_OK);
+	const char *same = "6001010000000001@ims.mnc001.mcc001.3gppnetwork.org"; /* other hint, same IMPI */
+	eap_aka_begin(&w, in, sizeof(in), EAP_CODE_RESPONSE, m.id, EAP_TYPE_AKA, EAP_AKA_IDENTITY);
+	eap_aka_put_str(&w, AT_IDENTITY, (const uint8_t *)same, strlen(same));
+	n = (size_t)eap_aka_finish(&w, NULL);
+	CU_ASSERT_EQUAL(eap_srv_input(&s, &c, in, n, out, sizeof(out), &ol, &why), EAPV_FAILURE);
+	CU_ASSERT_EQUAL(why, EAPR_unknown_identity);
+	CU_ASSERT_EQUAL(out[0], EAP_CODE_FAILURE);
 	/* the vector source down */
 	eap_srv_begin(&s, &c, 0, NULL, 0);
 	n = identity_resp(in, 1, ID);

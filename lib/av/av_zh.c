@@ -1,4 +1,4 @@
-/* The Zh vector source (see ub_av.h): one MAR per vector through gbakd's freeDiameter node, one
+/* The Zh vector source (see av.h): one MAR per vector through gbakd's freeDiameter node, one
  * instance per user ([ub], [eap]: its own destination, timeout and counters)
  * (lib/fdpeer fdpeer_zh_send), answered on a freeDiameter thread. Result mapping:
  *   2001 with a complete SIP-Auth-Data-Item          -> the vector (+ GBA-UserSecSettings)
@@ -6,13 +6,12 @@
  *   5003 to a resync (AUTS rejected by the HSS)      -> -EBADMSG
  *   expiry after zh_timeout_ms                       -> -ETIMEDOUT
  *   anything else (other codes, 2001 without vector) -> -EPROTO */
-#include "ub_av.h"
+#include "av/av.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
 #include "fdpeer/fdpeer_zh.h"
 #include "telemetry/tel.h"
 
@@ -37,7 +36,7 @@ struct zh_src {
 static struct zh_src zs[ZH_USERS];
 static unsigned n_zs;
 
-static void *zh_open(const struct ub_av_params *p, char *err, size_t errlen)
+static void *zh_open(const struct av_params *p, char *err, size_t errlen)
 {
 	/* the node is started by dia_node_init; fdpeer_zh_send fails until Zh is ready */
 	if (n_zs == ZH_USERS) {
@@ -62,7 +61,7 @@ static void count(struct zh_src *z, enum zh_outcome o) { __atomic_fetch_add(&z->
 
 static void zh_done(void *arg, int status, const struct fdpeer_maa *a)
 {
-	struct ub_av_op *op = arg;
+	struct av_op *op = arg;
 	struct zh_src *z = op->src;
 	if (status == 0)
 		__atomic_fetch_add(&z->maa_rx, 1, __ATOMIC_RELAXED);
@@ -94,11 +93,11 @@ static void zh_done(void *arg, int status, const struct fdpeer_maa *a)
 		op->av.guss[a->guss_len] = 0;
 		op->status = 0;
 	}
-	op->done_ns = ub_av_now_ns();
+	op->done_ns = av_now_ns();
 	op->done(op);
 }
 
-static int zh_fetch(void *src, struct ub_av_op *op)
+static int zh_fetch(void *src, struct av_op *op)
 {
 	struct zh_src *z = src;
 	op->src = z;
@@ -119,10 +118,10 @@ static int zh_fetch(void *src, struct ub_av_op *op)
 		__atomic_fetch_sub(&z->mar_sent, 1, __ATOMIC_RELAXED);
 		count(z, ZO_send_error);
 		op->status = r == -ETIMEDOUT ? -EIO : r;
-		op->done_ns = ub_av_now_ns();
-		return UB_AV_DONE;
+		op->done_ns = av_now_ns();
+		return AV_DONE;
 	}
-	return UB_AV_PENDING;
+	return AV_PENDING;
 }
 
 static void zh_close(void *src) { (void)src; }
@@ -147,7 +146,7 @@ static void zh_telemetry(void *src, struct rte_tel_data *d)
 	rte_tel_data_add_dict_container(d, ZH_CONTAINER, c, 0);
 }
 
-const struct ub_av_source ub_av_zh = {
+const struct av_source av_zh = {
 	.name = "zh",
 	.async = true,
 	.open = zh_open,

@@ -1,26 +1,16 @@
-/* The subscriber-store vector source (see ub_av.h): lib/subscriber on the user's control thread. */
-#include "ub_av.h"
-#include "ub.h"
+/* The subscriber-store vector source (see av.h): lib/subscriber on the user's control thread. */
+#include "av/av.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-#include "config.h"
-#include "fdpeer/fdpeer_zh.h"
-
-uint64_t ub_av_now_ns(void)
+uint64_t av_now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-void ub_prepare(const struct gbakd_config *cfg)
-{
-	if ((cfg->ub.enabled && cfg->ub.av_source == UB_SRC_ZH) || (cfg->eap.enabled && cfg->eap.av_source == UB_SRC_ZH))
-		fdpeer_zh_enable();
 }
 
 /* one subscriber-store connection per user (the store is used on that user's thread only) */
@@ -28,7 +18,7 @@ struct store_src {
 	struct sub_store *subs;
 };
 
-static void *store_open(const struct ub_av_params *p, char *err, size_t errlen)
+static void *store_open(const struct av_params *p, char *err, size_t errlen)
 {
 	char e[256];
 	struct store_src *s = calloc(1, sizeof(*s));
@@ -47,13 +37,13 @@ static void *store_open(const struct ub_av_params *p, char *err, size_t errlen)
 	return s;
 }
 
-static int store_fetch(void *src, struct ub_av_op *op)
+static int store_fetch(void *src, struct av_op *op)
 {
 	struct store_src *s = src;
 	op->status = op->resync ? sub_av_resync(s->subs, op->impi, op->impi_len, op->rand, op->auts, &op->av, NULL)
 				: sub_av_generate(s->subs, op->impi, op->impi_len, &op->av);
-	op->done_ns = ub_av_now_ns();
-	return UB_AV_DONE;
+	op->done_ns = av_now_ns();
+	return AV_DONE;
 }
 
 static void store_close(void *src)
@@ -65,7 +55,7 @@ static void store_close(void *src)
 	free(s);
 }
 
-const struct ub_av_source ub_av_store = {
+const struct av_source av_store = {
 	.name = "store",
 	.async = false,
 	.open = store_open,

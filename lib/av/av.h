@@ -1,5 +1,5 @@
-/* Authentication vectors: one interface, two sources, two users (the Ub server, [ub] av_source;
- * the EAP-AKA server, [eap] av_source). Each user opens its own instance of the source it is
+/* lib/av (prefix av_): authentication vectors for the BSF. One interface, two sources, two users
+ * in gbakd (the Ub server, [ub] av_source; the EAP-AKA server, [eap] av_source). Each user opens its own instance of the source it is
  * configured with (its own subscriber-store connection, Zh destination and counters).
  *   store  lib/subscriber: subscribers in Redis, Milenage here; synchronous (a blocking Redis
  *          call on the user's control thread, bounded by subscriber_timeout_ms).
@@ -8,9 +8,11 @@
  *          thread; the Ub server suspends the HTTP connection meanwhile (app/ub.c), the EAP
  *          server parks the authentication and its thread's loop resumes it (app/eap.c).
  * A vector is RAND, AUTN, XRES (8 octets), CK, IK and the subscriber's GUSS (struct sub_av).
- * (The "ub_" prefix is historical: the interface is the BSF's, shared by Ub and EAP.) */
-#ifndef GBAKD_UB_AV_H
-#define GBAKD_UB_AV_H
+ * A library, so that the completion (done, a function pointer) is registered with a library and
+ * never passed between app/ files (tools/check-calls.sh's rule). The zh source needs
+ * freeDiameter's node to be up (gbakd's dia_node) and fdpeer_zh_enable() before it starts. */
+#ifndef AV_AV_H
+#define AV_AV_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,13 +23,11 @@
 #include "subscriber/subscriber.h"
 #include "telemetry/tel_schema.h"
 
-struct gbakd_config;
-
-#define UB_AV_DONE 0     /* fetch() finished: op->status is set, done() is not called */
-#define UB_AV_PENDING 1  /* done(op) will be called exactly once, from any thread */
+#define AV_DONE 0     /* fetch() finished: op->status is set, done() is not called */
+#define AV_PENDING 1  /* done(op) will be called exactly once, from any thread */
 
 /* One fetch. The caller owns it (keeps it alive until done, or until fetch returned DONE). */
-struct ub_av_op {
+struct av_op {
 	/* request */
 	char impi[SUB_IMPI_MAX + 1];
 	uint16_t impi_len;
@@ -39,12 +39,13 @@ struct ub_av_op {
 	int status;
 	struct sub_av av;
 	uint64_t done_ns;            /* CLOCK_MONOTONIC when the result was set */
-	void (*done)(struct ub_av_op *op);
+	void (*done)(struct av_op *op);
 	void *src;                   /* set by fetch(): the instance (the source's own use) */
 };
 
-/* What a source takes from its user's section ([ub] or [eap]; the strings must outlive it). */
-struct ub_av_params {
+/* What a source takes from its user's configuration section ([ub] or [eap]; the strings must
+ * outlive the instance). */
+struct av_params {
 	const char *section;         /* "ub" or "eap": error messages */
 	enum tel_sec tel;            /* TEL_SEC_ub or TEL_SEC_eap: where telemetry() puts its "zh" container */
 	/* store */
@@ -57,24 +58,24 @@ struct ub_av_params {
 	unsigned zh_timeout_ms;
 };
 
-struct ub_av_source {
+struct av_source {
 	const char *name;            /* "store" or "zh" */
-	bool async;                  /* fetch() may return UB_AV_PENDING */
+	bool async;                  /* fetch() may return AV_PENDING */
 	/* an instance for p (connect / register); returns it, or NULL with "[section] key: reason"
 	 * in err */
-	void *(*open)(const struct ub_av_params *p, char *err, size_t errlen);
-	/* start op on instance s; returns UB_AV_DONE or UB_AV_PENDING (see above) */
-	int (*fetch)(void *s, struct ub_av_op *op);
+	void *(*open)(const struct av_params *p, char *err, size_t errlen);
+	/* start op on instance s; returns AV_DONE or AV_PENDING (see above) */
+	int (*fetch)(void *s, struct av_op *op);
 	/* closes s (for an asynchronous source: once no completion can run any more) */
 	void (*close)(void *s);
 	/* the instance's own counters into telemetry dict d (may be NULL) */
 	void (*telemetry)(void *s, struct rte_tel_data *d);
 };
 
-extern const struct ub_av_source ub_av_store;
-extern const struct ub_av_source ub_av_zh;
+extern const struct av_source av_store;
+extern const struct av_source av_zh;
 
 /* CLOCK_MONOTONIC in nanoseconds. */
-uint64_t ub_av_now_ns(void);
+uint64_t av_now_ns(void);
 
 #endif
