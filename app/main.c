@@ -400,7 +400,7 @@ int main(int argc, char **argv)
 		idx += cfg->port[p].nb_queues;
 	}
 
-	ub_prepare(cfg); /* [ub] av_source = zh: Zh advertised by the Diameter node */
+	ub_prepare(cfg); /* [ub] or [eap] av_source = zh: Zh advertised by the Diameter node */
 	dia_eap_prepare(cfg); /* [eap] + [diameter]: DER/DEA (application 5) served by the EAP thread */
 	dia_node_init(); /* [diameter]: freeDiameter on its own threads */
 	ub_start(cfg); /* [ub]: the bootstrapping HTTP server on a control thread */

@@ -1,6 +1,7 @@
-/* lib/av (prefix av_): authentication vectors for the BSF. One interface, two sources, two users
- * in gbakd (the Ub server, [ub] av_source; the EAP-AKA server, [eap] av_source). Each user opens its own instance of the source it is
- * configured with (its own subscriber-store connection, Zh destination and counters).
+/* lib/av (prefix av_): authentication vectors for the BSF. One interface, two sources, two
+ * users in gbakd (the Ub server, [ub] av_source; the EAP-AKA server, [eap] av_source). Each
+ * user opens its own instance of the source it is configured with (its own subscriber-store
+ * connection, Zh destination and counters).
  *   store  lib/subscriber: subscribers in Redis, Milenage here; synchronous (a blocking Redis
  *          call on the user's control thread, bounded by subscriber_timeout_ms).
  *   zh     TS 29.109 Zh MAR/MAA to an HSS through gbakd's freeDiameter node ([diameter]);
@@ -11,8 +12,8 @@
  * A library, so that the completion (done, a function pointer) is registered with a library and
  * never passed between app/ files (tools/check-calls.sh's rule). The zh source needs
  * freeDiameter's node to be up (gbakd's dia_node) and fdpeer_zh_enable() before it starts. */
-#ifndef AV_AV_H
-#define AV_AV_H
+#ifndef GBAKD_AV_H
+#define GBAKD_AV_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -297,7 +297,7 @@ extern const char *const tel_drop_help[TEL_DROP_MAX];
 	X(S, connections, "connections", TEL_COUNTER, TEL_NONE, NULL, NULL, "Ub HTTP connections accepted") \
 	X(S, pending, "pending", TEL_GAUGE, TEL_NONE, NULL, NULL, "bootstraps waiting for a vector now")
 /* the "zh" container of /gbakd/ub and of /gbakd/eap (av_source = zh only; readers join it as
- * zh_<key>): that user's MARs sent, MAAs received and each MAA outcome (app/ub_zh.c,
+ * zh_<key>): that user's MARs sent, MAAs received and each MAA outcome (lib/av/av_zh.c,
  * TEL_PUT_IN(z, "zh", ...)) */
 #define TEL_FIELDS_ub_zh(X, S)                                                                     \
 	X(S, zh_mar_sent, "zh_mar_sent", TEL_COUNTER, TEL_NONE, NULL, NULL, "Zh: Multimedia-Auth-Requests sent to the HSS") \

@@ -286,13 +286,16 @@ check_match "each hop probes at its own probe_interval_ms (hop slow $(FS0 dwr_ho
 # the highest forwarding rate with lost answers (every 200th never answered, 10 s hop timeout,
 # 64 slots): every lost query's deadline survives the answered ones around it, and the
 # in-flight table empties (the old timer ring dropped live deadlines when answered entries
-# filled it: those slots never came back)
+# filled it: those slots never came back). The load keeps 24 queries in flight and a query
+# leaves that window only with its answer, so the table never fills (no 3004) on a slow machine:
+# all 3000 are forwarded (the client's old 2 s "lost" timer let a slow home fill the table, and
+# the rest were answered 3004)
 n0=$(PT fake.forwarded)
 lo=$(ip netns exec $N python3 "$(dirname "$0")/roaming_home.py" load 192.0.2.1 3000 "$BTID2")
 echo "  info lossy load: $lo"
 check_match "lossy load: the scripted home lost answers" '^[1-9][0-9]*$' "$(FS dropped)"
-check_match "lossy load: >= 1500 queries forwarded ($(( $(PT fake.forwarded) - n0 )))" '^ok$' \
-	"$([ $(( $(PT fake.forwarded) - n0 )) -ge 1500 ] && echo ok || echo "$(( $(PT fake.forwarded) - n0 ))")"
+check_eq "lossy load: all 3000 queries forwarded, none refused 3004, none unanswered" "3000 0 0" \
+	"$(( $(PT fake.forwarded) - n0 )) $(echo "$lo" | grep -o '3004=[0-9]*' | cut -d= -f2 | grep . || echo 0) $(echo "$lo" | awk '{print $4}')"
 check_wait_eq "lossy load: the in-flight gauge returns to 0 (every lost answer timed out)" 90 0 ST inflight
 check_match "lossy load: every lost query answered 3002 (hop timeouts $(PT fake.timeouts) >= answers the home dropped $(FS dropped))" '^ok$' \
 	"$([ "$(PT fake.timeouts)" -ge "$(FS dropped)" ] && echo ok || echo no)"

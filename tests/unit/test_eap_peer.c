@@ -546,7 +546,8 @@ static void t_permanent_id_and_nak(void)
 	static struct world w;
 	/* the first lookup fails: AKA-Identity with AT_PERMANENT_ID_REQ, answered with AT_IDENTITY;
 	 * this peer has one identity, so the answer names the same IMPI: EAP-Failure at once, the
-	 * source is not asked twice (the success after a pseudonym is test_eap_server's) */
+	 * source is not asked twice (success after a pseudonym: test_eap_server's
+	 * permanent_id_req_then_success) */
 	world_init(&w, EAP_SRV_AKA_PRIME, EAP_PEER_AKA_PRIME, "001010000000019@ims", EAP_TYPE_AKA_PRIME);
 	w.unknown_first = true;
 	CU_ASSERT_EQUAL(run(&w), EAPP_FAILURE);

@@ -117,6 +117,42 @@ static void t_aka_success_bidding(void)
 	eap_srv_wipe(&s);
 }
 
+/* a pseudonym the source does not know -> AT_PERMANENT_ID_REQ -> the permanent identity (another
+ * IMPI) -> its vector -> success, the keys bound to the permanent identity */
+static void t_permanent_id_success(void)
+{
+	struct eap_srv s;
+	struct eap_srv_cfg c = cfg(EAP_SRV_AKA);
+	uint8_t out[400], in[300];
+	size_t ol;
+	enum eap_srv_reason why;
+	struct eap_aka_msg m;
+	CU_ASSERT_EQUAL(eap_srv_begin(&s, &c, 0, out, sizeof(out)), 5);
+	size_t n = identity_resp(in, out[1], "pseudonym@example.org");
+	CU_ASSERT_EQUAL(eap_srv_input(&s, &c, in, n, out, sizeof(out), &ol, &why), EAPV_NEED_AV);
+	CU_ASSERT_EQUAL(eap_srv_av_fail(&s, &c, -ENOENT, out, sizeof(out), &ol, &why), EAPV_SEND);
+	CU_ASSERT_EQUAL_FATAL(eap_aka_parse(out, ol, &m), EAP_OK);
+	struct eap_wr w;
+	eap_aka_begin(&w, in, sizeof(in), EAP_CODE_RESPONSE, m.id, EAP_TYPE_AKA, EAP_AKA_IDENTITY);
+	eap_aka_put_str(&w, AT_IDENTITY, (const uint8_t *)ID, strlen(ID));
+	n = (size_t)eap_aka_finish(&w, NULL);
+	CU_ASSERT_EQUAL(eap_srv_input(&s, &c, in, n, out, sizeof(out), &ol, &why), EAPV_NEED_AV);
+	CU_ASSERT_STRING_EQUAL(s.impi, "555444333222111");
+	CU_ASSERT_EQUAL(eap_srv_av(&s, &c, RAND, AUTN, RES, 8, CK, IK, out, sizeof(out), &ol, &why), EAPV_SEND);
+	CU_ASSERT_EQUAL_FATAL(eap_aka_parse(out, ol, &m), EAP_OK);
+	CU_ASSERT_EQUAL(m.subtype, EAP_AKA_CHALLENGE);
+	struct eap_aka_keys pk;
+	n = peer_response(in, m.id, EAP_TYPE_AKA, RES, &pk);
+	CU_ASSERT(eap_aka_mac_ok(&m, out, pk.k_aut));
+	CU_ASSERT_EQUAL(eap_srv_input(&s, &c, in, n, out, sizeof(out), &ol, &why), EAPV_SUCCESS);
+	CU_ASSERT_STRING_EQUAL(s.identity, ID);
+	CU_ASSERT(memcmp(s.keys.msk, pk.msk, 64) == 0);
+	CU_ASSERT(cu_same_hex(s.keys.msk, 64, "352ffaef2df120cb22410b9c0b70623cb5a35bc9fcd6bca0fc337b48b1763089"
+					      "0a03375cfd1e64cbd6bf8304374dd2e139d64ed1a6d618ffefb08c26a6bb3585"));
+	eap_aka_keys_wipe(&pk);
+	eap_srv_wipe(&s);
+}
+
 static void t_wrong_res_mac_id(void)
 {
 	struct eap_srv s;
@@ -335,6 +371,7 @@ static void add(void)
 		{"wrong_res_mac_identifier", t_wrong_res_mac_id},
 		{"resync_once", t_resync},
 		{"unknown_identity_permanent_id_req", t_permanent_id},
+		{"permanent_id_req_then_success", t_permanent_id_success},
 		{"nak_reject_client_error_timeout", t_nak_reject_error_timeout},
 		{"aka_prime_amf_separation_bit", t_amf_separation},
 		{"identity_to_impi", t_identity_map},
