@@ -1081,6 +1081,55 @@ static int endpoint_type(const int *ports, unsigned n, const char *type)
  * and MOVED name hosts nobody can resolve (.invalid). The client uses the addresses CLUSTER SLOTS
  * gives next to the names, follows a MOVED naming a known host, refuses (and counts) an ASK naming
  * an unknown one, and never calls getaddrinfo. */
+/* Moves the empty slot `slot` (key: a key in it) from port `from` to port `to` as Redis's
+ * resharding does: IMPORTING then NODE on the target (which bumps its config epoch, so no older
+ * claim gossiped by another master can take the slot back), then NODE on the source and on the
+ * other masters; then waits until every master agrees (the owner answers GET with nil, the
+ * others with MOVED to the target's port). Returns 1 when they agree within 30 s. */
+static int slot_move(int slot, const char *key, int from, int to, const int *ports, unsigned np)
+{
+	char *from_id = node_id(from), *to_id = node_id(to);
+	redisContext *ct = direct(to), *cf = direct(from);
+	CU_ASSERT(cmd_ok(ct, redisCommand(ct, "CLUSTER SETSLOT %d IMPORTING %s", slot, from_id)));
+	CU_ASSERT(cmd_ok(ct, redisCommand(ct, "CLUSTER SETSLOT %d NODE %s", slot, to_id)));
+	CU_ASSERT(cmd_ok(cf, redisCommand(cf, "CLUSTER SETSLOT %d NODE %s", slot, to_id)));
+	for (unsigned i = 0; i < np; i++) {
+		if (ports[i] == to || ports[i] == from)
+			continue;
+		redisContext *c = direct(ports[i]);
+		CU_ASSERT(cmd_ok(c, redisCommand(c, "CLUSTER SETSLOT %d NODE %s", slot, to_id)));
+		redisFree(c);
+	}
+	redisFree(ct);
+	redisFree(cf);
+	free(from_id);
+	free(to_id);
+	char want[32];
+	snprintf(want, sizeof(want), ":%d", to);
+	uint64_t end = now_ns() + 30000000000ull;
+	for (;;) {
+		unsigned agree = 0;
+		for (unsigned i = 0; i < np; i++) {
+			redisContext *c = direct(ports[i]);
+			redisReply *r = c ? redisCommand(c, "GET %s", key) : NULL;
+			if (r && ports[i] == to && r->type == REDIS_REPLY_NIL)
+				agree++;
+			else if (r && ports[i] != to && r->type == REDIS_REPLY_ERROR && strncmp(r->str, "MOVED ", 6) == 0 &&
+				 strstr(r->str, want) != NULL)
+				agree++;
+			if (r)
+				freeReplyObject(r);
+			if (c)
+				redisFree(c);
+		}
+		if (agree == np)
+			return 1;
+		if (now_ns() > end)
+			return 0;
+		usleep(20000); /* pacing of the poll, not ordering */
+	}
+}
+
 static void test_cluster_hostnames(void)
 {
 	struct store *s0 = open_cluster(1000);
@@ -1134,12 +1183,7 @@ static void test_cluster_hostnames(void)
 		redisFree(c);
 	}
 	to = ports[0] == from ? ports[1] : ports[0];
-	char *to_id = node_id(to), *from_id = node_id(from);
-	for (unsigned i = 0; i < np; i++) {
-		redisContext *c = direct(ports[i]);
-		CU_ASSERT(cmd_ok(c, redisCommand(c, "CLUSTER SETSLOT %d NODE %s", slot, to_id)));
-		redisFree(c);
-	}
+	CU_ASSERT_FATAL(slot_move(slot, key, from, to, ports, np));
 	struct store_shard_stats before = sum_stats(s);
 	lookup_set(s, &x, NULL, 1, &t, NULL);
 	CU_ASSERT_EQUAL(t.st[STORE_NOT_FOUND], 1);
@@ -1147,13 +1191,7 @@ static void test_cluster_hostnames(void)
 	CU_ASSERT_EQUAL(after.redirects_moved - before.redirects_moved, 1);
 	CU_ASSERT_EQUAL(after.names_refused, 0);
 	CU_ASSERT_EQUAL(shard_port(s, store_slot_shard(s, (uint16_t)slot)), to);
-	for (unsigned i = 0; i < np; i++) {
-		redisContext *c = direct(ports[i]);
-		CU_ASSERT(cmd_ok(c, redisCommand(c, "CLUSTER SETSLOT %d NODE %s", slot, from_id)));
-		redisFree(c);
-	}
-	free(to_id);
-	free(from_id);
+	CU_ASSERT(slot_move(slot, key, to, from, ports, np)); /* back */
 
 	/* ASK naming a host nobody gave an address for (the spare owns no slot): refused, counted */
 	struct sess y;
