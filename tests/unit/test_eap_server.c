@@ -74,6 +74,31 @@ static void to_challenge(struct eap_srv *s, const struct eap_srv_cfg *c, uint8_t
 	CU_ASSERT_EQUAL(m->subtype, EAP_AKA_CHALLENGE);
 }
 
+/* begin, Response/Identity `first`, the source does not know it: the AKA-Identity request with
+ * AT_PERMANENT_ID_REQ, parsed into *m (pointing into out) */
+static void to_permanent_id_req(struct eap_srv *s, const struct eap_srv_cfg *c, const char *first, uint8_t *out,
+				struct eap_aka_msg *m)
+{
+	uint8_t in[300];
+	size_t ol;
+	enum eap_srv_reason why;
+	CU_ASSERT_EQUAL(eap_srv_begin(s, c, 0, out, 400), 5);
+	size_t n = identity_resp(in, out[1], first);
+	CU_ASSERT_EQUAL(eap_srv_input(s, c, in, n, out, 400, &ol, &why), EAPV_NEED_AV);
+	CU_ASSERT_EQUAL(eap_srv_av_fail(s, c, -ENOENT, out, 400, &ol, &why), EAPV_SEND);
+	CU_ASSERT_EQUAL_FATAL(eap_aka_parse(out, ol, m), EAP_OK);
+	CU_ASSERT(m->subtype == EAP_AKA_IDENTITY && m->have == EAPA_PERMANENT_ID_REQ && m->type == EAP_TYPE_AKA);
+}
+
+/* the peer's AKA-Identity response (EAP-AKA) with AT_IDENTITY = who; returns its length */
+static size_t aka_identity_resp(uint8_t *b, size_t cap, uint8_t id, const char *who)
+{
+	struct eap_wr w;
+	eap_aka_begin(&w, b, cap, EAP_CODE_RESPONSE, id, EAP_TYPE_AKA, EAP_AKA_IDENTITY);
+	eap_aka_put_str(&w, AT_IDENTITY, (const uint8_t *)who, strlen(who));
+	return (size_t)eap_aka_finish(&w, NULL);
+}
+
 static void t_aka_prime_success(void)
 {
 	struct eap_srv s;
@@ -127,15 +152,8 @@ static void t_permanent_id_success(void)
 	size_t ol;
 	enum eap_srv_reason why;
 	struct eap_aka_msg m;
-	CU_ASSERT_EQUAL(eap_srv_begin(&s, &c, 0, out, sizeof(out)), 5);
-	size_t n = identity_resp(in, out[1], "pseudonym@example.org");
-	CU_ASSERT_EQUAL(eap_srv_input(&s, &c, in, n, out, sizeof(out), &ol, &why), EAPV_NEED_AV);
-	CU_ASSERT_EQUAL(eap_srv_av_fail(&s, &c, -ENOENT, out, sizeof(out), &ol, &why), EAPV_SEND);
-	CU_ASSERT_EQUAL_FATAL(eap_aka_parse(out, ol, &m), EAP_OK);
-	struct eap_wr w;
-	eap_aka_begin(&w, in, sizeof(in), EAP_CODE_RESPONSE, m.id, EAP_TYPE_AKA, EAP_AKA_IDENTITY);
-	eap_aka_put_str(&w, AT_IDENTITY, (const uint8_t *)ID, strlen(ID));
-	n = (size_t)eap_aka_finish(&w, NULL);
+	to_permanent_id_req(&s, &c, "pseudonym@example.org", out, &m);
+	size_t n = aka_identity_resp(in, sizeof(in), m.id, ID);
 	CU_ASSERT_EQUAL(eap_srv_input(&s, &c, in, n, out, sizeof(out), &ol, &why), EAPV_NEED_AV);
 	CU_ASSERT_STRING_EQUAL(s.impi, "555444333222111");
 	CU_ASSERT_EQUAL(eap_srv_av(&s, &c, RAND, AUTN, RES, 8, CK, IK, out, sizeof(out), &ol, &why), EAPV_SEND);
@@ -230,19 +248,10 @@ static void t_permanent_id(void)
 	size_t ol;
 	enum eap_srv_reason why;
 	struct eap_aka_msg m;
-	CU_ASSERT_EQUAL(eap_srv_begin(&s, &c, 0, out, sizeof(out)), 5);
-	uint8_t first = out[1];
-	size_t n = identity_resp(in, first, "anonymous@example.org");
-	CU_ASSERT_EQUAL(eap_srv_input(&s, &c, in, n, out, sizeof(out), &ol, &why), EAPV_NEED_AV);
+	to_permanent_id_req(&s, &c, "anonymous@example.org", out, &m);
 	CU_ASSERT_STRING_EQUAL(s.impi, "anonymous@example.org");
-	CU_ASSERT_EQUAL(eap_srv_av_fail(&s, &c, -ENOENT, out, sizeof(out), &ol, &why), EAPV_SEND);
-	CU_ASSERT_EQUAL(eap_aka_parse(out, ol, &m), EAP_OK);
-	CU_ASSERT(m.subtype == EAP_AKA_IDENTITY && m.have == EAPA_PERMANENT_ID_REQ && m.type == EAP_TYPE_AKA);
 	const char *perm = "0001010000000001@ims.mnc001.mcc001.3gppnetwork.org";
-	struct eap_wr w;
-	eap_aka_begin(&w, in, sizeof(in), EAP_CODE_RESPONSE, m.id, EAP_TYPE_AKA, EAP_AKA_IDENTITY);
-	eap_aka_put_str(&w, AT_IDENTITY, (const uint8_t *)perm, strlen(perm));
-	n = (size_t)eap_aka_finish(&w, NULL);
+	size_t n = aka_identity_resp(in, sizeof(in), m.id, perm);
 	CU_ASSERT_EQUAL(eap_srv_input(&s, &c, in, n, out, sizeof(out), &ol, &why), EAPV_NEED_AV);
 	CU_ASSERT_STRING_EQUAL(s.impi, "001010000000001@ims.mnc001.mcc001.3gppnetwork.org");
 	CU_ASSERT_STRING_EQUAL(s.identity, perm);
@@ -250,15 +259,9 @@ static void t_permanent_id(void)
 	CU_ASSERT_EQUAL(why, EAPR_unknown_identity);
 	/* the permanent identity names the IMPI the source already did not know: failure at once,
 	 * no second fetch */
-	CU_ASSERT_EQUAL(eap_srv_begin(&s, &c, 0, out, sizeof(out)), 5);
-	n = identity_resp(in, out[1], perm);
-	CU_ASSERT_EQUAL(eap_srv_input(&s, &c, in, n, out, sizeof(out), &ol, &why), EAPV_NEED_AV);
-	CU_ASSERT_EQUAL(eap_srv_av_fail(&s, &c, -ENOENT, out, sizeof(out), &ol, &why), EAPV_SEND);
-	CU_ASSERT_EQUAL(eap_aka_parse(out, ol, &m), EAP_OK);
+	to_permanent_id_req(&s, &c, perm, out, &m);
 	const char *same = "6001010000000001@ims.mnc001.mcc001.3gppnetwork.org"; /* other hint, same IMPI */
-	eap_aka_begin(&w, in, sizeof(in), EAP_CODE_RESPONSE, m.id, EAP_TYPE_AKA, EAP_AKA_IDENTITY);
-	eap_aka_put_str(&w, AT_IDENTITY, (const uint8_t *)same, strlen(same));
-	n = (size_t)eap_aka_finish(&w, NULL);
+	n = aka_identity_resp(in, sizeof(in), m.id, same);
 	CU_ASSERT_EQUAL(eap_srv_input(&s, &c, in, n, out, sizeof(out), &ol, &why), EAPV_FAILURE);
 	CU_ASSERT_EQUAL(why, EAPR_unknown_identity);
 	CU_ASSERT_EQUAL(out[0], EAP_CODE_FAILURE);
